@@ -1,0 +1,138 @@
+// A fake OpenAI upstream: a chat.completion, or a stream of chunks ending with usage and [DONE], after a fixed latency.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { announceReady, exitOnSignals, integerArgument, isProcessEntry } from './process-entry.js';
+
+export interface FakeUpstreamOptions {
+  port?: number;
+  /** Wait before the answer (before the headers): the provider's thinking time. */
+  latencyMs?: number;
+  /** Wait between streamed chunks; 0 writes them back to back. */
+  chunkIntervalMs?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const ID = 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT';
+const CREATED = 1_741_569_952;
+const MODEL = 'gpt-4o-mini-2024-07-18';
+const FINGERPRINT = 'fp_06737a9306';
+const WORDS = ['The', ' train', ' is', ' quicker', ':', ' about', ' 2h20', ' centre', ' to', ' centre', '.'];
+const CONTENT = WORDS.join('');
+const USAGE = {
+  prompt_tokens: 41,
+  completion_tokens: WORDS.length,
+  total_tokens: 41 + WORDS.length,
+  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+};
+
+export const COMPLETION_BODY = JSON.stringify({
+  id: ID,
+  object: 'chat.completion',
+  created: CREATED,
+  model: MODEL,
+  choices: [
+    { index: 0, message: { role: 'assistant', content: CONTENT, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' },
+  ],
+  usage: USAGE,
+  service_tier: 'default',
+  system_fingerprint: FINGERPRINT,
+});
+
+function chunk(delta: Record<string, unknown>, finishReason: string | null): string {
+  return JSON.stringify({
+    id: ID,
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model: MODEL,
+    service_tier: 'default',
+    system_fingerprint: FINGERPRINT,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    usage: null,
+  });
+}
+
+/** The SSE events of one streamed answer, as OpenAI frames them with stream_options.include_usage. */
+export const STREAM_EVENTS: readonly string[] = [
+  chunk({ role: 'assistant', content: '', refusal: null }, null),
+  ...WORDS.map((word) => chunk({ content: word }, null)),
+  chunk({}, 'stop'),
+  JSON.stringify({
+    id: ID,
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model: MODEL,
+    service_tier: 'default',
+    system_fingerprint: FINGERPRINT,
+    choices: [],
+    usage: USAGE,
+  }),
+  '[DONE]',
+].map((data) => `data: ${data}\n\n`);
+
+const NOT_FOUND = JSON.stringify({ error: { message: 'Unknown path', type: 'invalid_request_error', code: 'not_found' } });
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const piece of req) chunks.push(piece as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, latencyMs: number, chunkIntervalMs: number): Promise<void> {
+  const text = await readBody(req);
+  if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return sendJson(res, 404, NOT_FOUND);
+  const body = JSON.parse(text) as { stream?: boolean; stream_options?: { include_usage?: boolean } };
+  if (latencyMs > 0) await sleep(latencyMs);
+  if (body.stream !== true) return sendJson(res, 200, COMPLETION_BODY);
+
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const withUsage = body.stream_options?.include_usage === true;
+  for (const [index, event] of STREAM_EVENTS.entries()) {
+    // The usage chunk is the one before [DONE]; OpenAI only sends it when asked.
+    if (!withUsage && index === STREAM_EVENTS.length - 2) continue;
+    if (chunkIntervalMs > 0 && index > 0) await sleep(chunkIntervalMs);
+    res.write(event);
+  }
+  res.end();
+}
+
+export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<RunningServer> {
+  const latencyMs = options.latencyMs ?? 0;
+  const chunkIntervalMs = options.chunkIntervalMs ?? 0;
+  const server: Server = createServer((req, res) => {
+    answer(req, res, latencyMs, chunkIntervalMs).catch(() => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 400, JSON.stringify({ error: { message: 'Bad request', type: 'invalid_request_error' } }));
+    });
+  });
+  // Gateways keep pooled connections open between benchmark cells; don't close them under their feet.
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+if (isProcessEntry(import.meta.url)) {
+  const server = await startFakeUpstream({
+    port: integerArgument('port', 0),
+    latencyMs: integerArgument('latency-ms', 0),
+    chunkIntervalMs: integerArgument('chunk-interval-ms', 0),
+  });
+  exitOnSignals(server.close);
+  announceReady(server.port);
+}

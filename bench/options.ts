@@ -1,0 +1,120 @@
+// `npm run bench -- [options]` → the plan of one run: targets, cells, durations and the soak.
+import { parseArgs } from 'node:util';
+import type { ChatMode } from './chat-request.js';
+import type { LoadTool } from './load-driver.js';
+import { TARGET_NAMES, type TargetName } from './target.js';
+
+export interface Cell {
+  mode: ChatMode;
+  connections: number;
+}
+
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  profile: boolean;
+  /** In run order; the direct upstream always comes first, since every "added" figure is relative to it. */
+  targets: TargetName[];
+  tool: LoadTool | undefined;
+  cells: Cell[];
+  /** Each cell runs this many times, the targets taking turns, and the median is reported. */
+  rounds: number;
+  durationS: number;
+  warmupS: number;
+  /** Streams timed per target over the whole run, and the time allowed for them (split across rounds). */
+  ttfb: { samples: number; maxSeconds: number };
+  /** Requests of the long run at 32 connections that checks RSS stays flat (0 = no soak). */
+  soakRequests: number;
+  soakMaxSeconds: number;
+  upstreamLatencyMs: number;
+  chunkIntervalMs: number;
+  pin: boolean;
+  shuttleLogLevel: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --quick                  one round of short cells (json at 1 and 32 connections, TTFB probe), no soak: under a minute
+  --profile                run Shuttle under node --cpu-prof (profile in bench/results/); defaults --only to shuttle-sqlite
+  --only <names>           comma-separated targets: ${TARGET_NAMES.join(', ')}
+                           (the direct upstream is always measured: "added" figures are relative to it)
+  --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
+  --rounds <n>             times each cell runs, targets taking turns; the median is reported (default 3, quick 1)
+  --duration <s>           seconds per measured cell and round (default 4, quick 3)
+  --warmup <s>             seconds of warm-up per mode before measuring (default 3, quick 1)
+  --soak-requests <n>      requests in the RSS soak on shuttle-sqlite (default 500000, quick 0)
+  --upstream-latency-ms <n>  fake upstream's delay before answering (default 0: the gateway's CPU is what is measured)
+  --chunk-interval-ms <n>  delay between streamed chunks (default 0)
+  --shuttle-log-level <l>  Shuttle's LOG_LEVEL (default warn: no per-request log line; info adds one)
+  --no-pin                 do not pin processes to cores with taskset
+  --help`;
+
+function positiveInteger(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < (allowZero ? 0 : 1))
+    throw new Error(`--${name} must be a${allowZero ? ' non-negative' : ' positive'} integer`);
+  return number;
+}
+
+function targetList(only: string | undefined, profile: boolean): TargetName[] {
+  const requested = only === undefined ? (profile ? ['shuttle-sqlite'] : [...TARGET_NAMES]) : only.split(',').map((name) => name.trim());
+  for (const name of requested) {
+    if (!(TARGET_NAMES as readonly string[]).includes(name))
+      throw new Error(`--only: unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);
+  }
+  return TARGET_NAMES.filter((name) => name === 'upstream' || requested.includes(name));
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      tool: { type: 'string' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      'soak-requests': { type: 'string' },
+      'upstream-latency-ms': { type: 'string' },
+      'chunk-interval-ms': { type: 'string' },
+      'shuttle-log-level': { type: 'string', default: 'warn' },
+      'no-pin': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (values.tool !== undefined && values.tool !== 'wrk' && values.tool !== 'autocannon')
+    throw new Error('--tool must be wrk or autocannon');
+  const quick = values.quick;
+  const cells: Cell[] = quick
+    ? [
+        { mode: 'json', connections: 1 },
+        { mode: 'json', connections: 32 },
+      ]
+    : [
+        { mode: 'json', connections: 1 },
+        { mode: 'json', connections: 32 },
+        { mode: 'stream', connections: 1 },
+        { mode: 'stream', connections: 32 },
+      ];
+  return {
+    mode: quick ? 'quick' : 'full',
+    profile: values.profile,
+    targets: targetList(values.only, values.profile),
+    tool: values.tool,
+    cells,
+    rounds: positiveInteger('rounds', values.rounds, quick ? 1 : 3),
+    durationS: positiveInteger('duration', values.duration, quick ? 2 : 3),
+    warmupS: positiveInteger('warmup', values.warmup, quick ? 1 : 3),
+    ttfb: quick ? { samples: 200, maxSeconds: 1 } : { samples: 2000, maxSeconds: 6 },
+    soakRequests: positiveInteger('soak-requests', values['soak-requests'], quick ? 0 : 500_000, true),
+    soakMaxSeconds: 270,
+    upstreamLatencyMs: positiveInteger('upstream-latency-ms', values['upstream-latency-ms'], 0, true),
+    chunkIntervalMs: positiveInteger('chunk-interval-ms', values['chunk-interval-ms'], 0, true),
+    pin: !values['no-pin'],
+    shuttleLogLevel: values['shuttle-log-level'],
+  };
+}

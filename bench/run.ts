@@ -1,0 +1,231 @@
+// `npm run bench`: start the fake upstream and every target, warm them up, drive them in interleaved rounds, report.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHAT_MODES, type ChatMode } from './chat-request.js';
+import { checks, ratios, type TargetResult } from './checks.js';
+import { ChildProcesses } from './child-processes.js';
+import { pinHarness, planCpuLayout } from './cpu-layout.js';
+import { chooseLoadTool, LoadDriver, type LoadTool } from './load-driver.js';
+import { directUpstreamTarget, launchBareProxy, launchFakeUpstream } from './local-servers.js';
+import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { launchPortkey, portkeyEntry } from './portkey-launcher.js';
+import { type ProfileSummary, summariseProfile } from './profile-summary.js';
+import { type BenchReport, renderReport } from './report.js';
+import { runSoak } from './rss-soak.js';
+import { launchShuttle } from './shuttle-launcher.js';
+import { type LaunchContext, TARGET_LABELS, type Target, type TargetName } from './target.js';
+import { TargetSession } from './target-session.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+const LAUNCHERS: Record<Exclude<TargetName, 'upstream'>, (context: LaunchContext) => Promise<Target>> = {
+  bare: launchBareProxy,
+  portkey: launchPortkey,
+  'shuttle-sqlite': (context) => launchShuttle(context, 'sqlite'),
+  'shuttle-postgres': (context) => launchShuttle(context, 'postgres'),
+};
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function describeTool(tool: LoadTool, forced: boolean): string {
+  if (tool === 'wrk') return 'wrk (1 thread, Lua script for the POST body)';
+  return `autocannon (${forced ? 'chosen with --tool' : 'wrk is not installed'}; it records latencies in whole milliseconds)`;
+}
+
+/** The order targets take their turns in a round: rotated every round, so that none always follows the same one. */
+function turnOrder<T>(items: readonly T[], round: number): T[] {
+  const shift = items.length === 0 ? 0 : round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/** node --cpu-prof names its file CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile. */
+function profileOf(directory: string, pid: number): ProfileSummary | null {
+  const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile') && name.split('.')[3] === String(pid));
+  return file === undefined ? null : summariseProfile(join(directory, file));
+}
+
+interface Stage {
+  /** True once Ctrl-C (or SIGTERM) asked the run to stop. */
+  stopping(): boolean;
+}
+
+async function measureAll(sessions: TargetSession[], options: BenchOptions, driver: LoadDriver, stage: Stage): Promise<void> {
+  const modes = CHAT_MODES.filter((mode) => options.cells.some((cell) => cell.mode === mode));
+  progress(`\nwarm-up: ${options.warmupS} s per mode at 32 connections`);
+  for (const session of sessions) {
+    for (const mode of modes) if (!stage.stopping()) await session.warmUp(mode, options.warmupS);
+  }
+  const live = () => sessions.filter((session) => !session.failed && !stage.stopping());
+  for (let round = 0; round < options.rounds; round++) {
+    const name = `[${round + 1}/${options.rounds}]`;
+    progress(`\nround ${round + 1} of ${options.rounds}`);
+    for (const cell of options.cells) {
+      for (const session of turnOrder(live(), round)) await session.runCell(cell, options.durationS, name);
+    }
+    for (const session of turnOrder(live(), round)) {
+      await session.probeTtfb(Math.ceil(options.ttfb.samples / options.rounds), options.ttfb.maxSeconds / options.rounds, name);
+    }
+  }
+  const soaked =
+    sessions.find((session) => session.target.name === 'shuttle-sqlite') ?? sessions.find((s) => s.target.name === 'shuttle-postgres');
+  if (options.soakRequests > 0 && soaked && !soaked.failed && !stage.stopping()) {
+    progress(`\nRSS soak: ${soaked.label}, ${options.soakRequests.toLocaleString('en-US')} requests at 32 connections`);
+    await soaked.attempt('RSS soak', async () => {
+      soaked.recordSoak(
+        await runSoak(driver, soaked.target, {
+          requests: options.soakRequests,
+          maxSeconds: options.soakMaxSeconds,
+          progress: (line) => progress(`  ${line}`),
+        }),
+      );
+    });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    progress(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const layout = planCpuLayout(options.pin);
+  pinHarness(layout);
+  const tool = chooseLoadTool(options.tool);
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const profileDir = options.profile ? join(RESULTS_DIR, `profile-${stamp}`) : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const workDir = mkdtempSync(join(tmpdir(), 'shuttle-bench-'));
+  const children = new ChildProcesses(layout.taskset);
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const cleanUp = async (): Promise<void> => {
+    stopping = true;
+    await children.stopAll();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  const interrupted = (signal: NodeJS.Signals): void => {
+    progress(`\n${signal}: stopping every process and cleaning up…`);
+    cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  process.once('exit', () => children.killAllNow());
+
+  const loadBefore = loadavg()[0] ?? 0;
+  try {
+    progress(`load generator: ${describeTool(tool, options.tool !== undefined)}\nlayout: ${layout.description}`);
+    const driver = new LoadDriver(tool, children, layout, workDir);
+    const upstream = await launchFakeUpstream(children, layout, {
+      latencyMs: options.upstreamLatencyMs,
+      chunkIntervalMs: options.chunkIntervalMs,
+    });
+    const context: LaunchContext = {
+      children,
+      layout,
+      upstreamOrigin: upstream.origin,
+      profileDir,
+      shuttleLogLevel: options.shuttleLogLevel,
+      onCleanup: (cleanup) => {
+        if (stopping) cleanup().catch(() => undefined);
+        else cleanups.push(cleanup);
+      },
+    };
+
+    // Every target is started first and idles while another is driven: load goes to one target at a time, and the
+    // rounds interleave them, so a burst of background load on a shared machine does not land on one target alone.
+    const sessions: TargetSession[] = [];
+    const results: TargetResult[] = [];
+    for (const name of options.targets) {
+      if (stopping) break;
+      const label = TARGET_LABELS[name];
+      try {
+        const target = name === 'upstream' ? directUpstreamTarget(upstream) : await LAUNCHERS[name](context);
+        sessions.push(new TargetSession(target, label, driver, progress));
+        progress(`started ${label} (pid ${target.pid})`);
+      } catch (error) {
+        const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+        progress(`${label}: ${message}`);
+        const nothing = { cells: [], ttfb: null, peakRssKb: null, rssSamples: [], soak: null, requestsCompleted: 0 };
+        results.push({ name, label, ...nothing, error: message, notes: {} });
+      }
+    }
+
+    await measureAll(sessions, options, driver, { stopping: () => stopping });
+
+    for (const session of sessions) {
+      const notes: Record<string, unknown> = { pid: session.target.pid };
+      const measurements = session.finish(options.cells);
+      try {
+        Object.assign(notes, await session.target.stop());
+      } catch (error) {
+        notes.stopError = error instanceof Error ? error.message : String(error);
+      }
+      results.push({ name: session.target.name, label: session.label, ...measurements, notes });
+    }
+    results.sort((a, b) => options.targets.indexOf(a.name) - options.targets.indexOf(b.name));
+
+    const modes: ChatMode[] = CHAT_MODES.filter((mode) => options.cells.some((cell) => cell.mode === mode));
+    const report: BenchReport = {
+      environment: {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+        mode: options.mode,
+        profile: options.profile,
+        loadTool: describeTool(tool, options.tool !== undefined),
+        portkeyVersion: options.targets.includes('portkey') ? portkeyEntry().version : null,
+        layout: layout.description,
+        node: process.version,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
+        rounds: options.rounds,
+        durationS: options.durationS,
+        warmupS: options.warmupS,
+        upstreamLatencyMs: options.upstreamLatencyMs,
+        chunkIntervalMs: options.chunkIntervalMs,
+        shuttleLogLevel: options.shuttleLogLevel,
+      },
+      results,
+      modes,
+      ratios: ratios(results, modes),
+      checks: checks(results, modes, options.soakRequests),
+      profiles: profileDir
+        ? results.flatMap((result) => {
+            const pid = result.notes.pid;
+            const summary = result.name.startsWith('shuttle-') && typeof pid === 'number' ? profileOf(profileDir, pid) : null;
+            return summary ? [{ target: result.label, summary }] : [];
+          })
+        : [],
+    };
+    const file = join(RESULTS_DIR, `bench-${stamp}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(renderReport(report, relative(process.cwd(), file) || file));
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    progress(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

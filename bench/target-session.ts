@@ -1,0 +1,198 @@
+// One running target and everything measured on it: warm-up, cell runs round after round, TTFB samples, memory.
+import { type ChatMode, chatRequestBody } from './chat-request.js';
+import type { LoadDriver, LoadResult } from './load-driver.js';
+import type { Cell } from './options.js';
+import { readCpuTimes } from './process-cpu.js';
+import { type RssSample, RssSampler } from './rss-sampler.js';
+import type { SoakResult } from './rss-soak.js';
+import type { Target } from './target.js';
+import { probeTtfb, summariseTtfb, type TtfbResult, type TtfbSamples } from './ttfb-probe.js';
+
+/** One run of a cell: what the load generator saw, and the target's CPU time meanwhile. */
+export interface RoundResult extends LoadResult {
+  cpuUsPerRequest: number | null;
+  /** Time the target was ready to run but waited for a CPU, as a share of the cell: other work on the machine. */
+  cpuWaitPct: number | null;
+}
+
+export interface CellResult {
+  mode: ChatMode;
+  connections: number;
+  /** The median of the rounds (req/s, each percentile and CPU per request taken separately); errors are summed. */
+  load: RoundResult;
+  rounds: RoundResult[];
+}
+
+export interface Measurements {
+  cells: CellResult[];
+  ttfb: TtfbResult | null;
+  peakRssKb: number | null;
+  rssSamples: RssSample[];
+  soak: SoakResult | null;
+  /** Every answer the target completed (warm-up, cells, probe, soak): what its usage events should add up to. */
+  requestsCompleted: number;
+  /** Why measuring this target stopped early, if it did; what was measured until then is kept. */
+  error: string | null;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export function medianOfRounds(rounds: readonly RoundResult[]): RoundResult {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('no rounds to summarise');
+  const sum = (pick: (round: RoundResult) => number): number => rounds.reduce((total, round) => total + pick(round), 0);
+  const known = (pick: (round: RoundResult) => number | null): number | null => {
+    const values = rounds.flatMap((round) => {
+      const value = pick(round);
+      return value === null ? [] : [value];
+    });
+    return values.length === 0 ? null : median(values);
+  };
+  return {
+    tool: first.tool,
+    connections: first.connections,
+    durationS: sum((round) => round.durationS),
+    requests: sum((round) => round.requests),
+    rps: median(rounds.map((round) => round.rps)),
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    meanMs: median(rounds.map((round) => round.meanMs)),
+    maxMs: Math.max(...rounds.map((round) => round.maxMs)),
+    errors: sum((round) => round.errors),
+    non2xx: sum((round) => round.non2xx),
+    cpuUsPerRequest: known((round) => round.cpuUsPerRequest),
+    cpuWaitPct: known((round) => round.cpuWaitPct),
+  };
+}
+
+const fmt = (value: number, digits = 2): string => value.toFixed(digits);
+
+export class TargetSession {
+  private readonly sampler: RssSampler;
+  private readonly runs = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
+  private readonly ttfb: TtfbSamples = { firstByteMs: [], totalMs: [], failures: 0 };
+  private probed = false;
+  private requestsCompleted = 0;
+  soak: SoakResult | null = null;
+  error: string | null = null;
+
+  constructor(
+    readonly target: Target,
+    readonly label: string,
+    private readonly driver: LoadDriver,
+    private readonly progress: (line: string) => void,
+  ) {
+    this.sampler = new RssSampler(target.pid);
+    this.sampler.start();
+  }
+
+  get failed(): boolean {
+    return this.error !== null;
+  }
+
+  /** Runs `step`; a failure marks this target failed (it is skipped from then on) instead of ending the run. */
+  async attempt(what: string, step: () => Promise<void>): Promise<void> {
+    if (this.failed) return;
+    try {
+      await step();
+    } catch (error) {
+      this.error = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+      this.progress(`${this.label}: stopped measuring (${this.error})`);
+    }
+  }
+
+  private async load(mode: ChatMode, connections: number, durationS: number): Promise<RoundResult> {
+    const before = readCpuTimes(this.target.pid);
+    const result = await this.driver.run({
+      url: this.target.url,
+      headers: this.target.headers,
+      headerVariants: this.target.headerVariants,
+      body: chatRequestBody(mode),
+      connections,
+      durationS,
+    });
+    const after = readCpuTimes(this.target.pid);
+    this.requestsCompleted += result.requests;
+    if (before === undefined || after === undefined || result.requests === 0) return { ...result, cpuUsPerRequest: null, cpuWaitPct: null };
+    return {
+      ...result,
+      cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
+      cpuWaitPct: ((after.waitMs - before.waitMs) / (result.durationS * 1000)) * 100,
+    };
+  }
+
+  warmUp(mode: ChatMode, durationS: number): Promise<void> {
+    return this.attempt(`warm-up (${mode})`, async () => {
+      const warm = await this.load(mode, 32, durationS);
+      if (warm.requests === 0 || warm.non2xx === warm.requests) {
+        throw new Error(`no successful answer (${warm.non2xx} non-2xx, ${warm.errors} errors)`);
+      }
+    });
+  }
+
+  runCell(cell: Cell, durationS: number, round: string): Promise<void> {
+    return this.attempt(`${cell.mode} c${cell.connections}`, async () => {
+      const result = await this.load(cell.mode, cell.connections, durationS);
+      const key = `${cell.mode}/${cell.connections}`;
+      const entry = this.runs.get(key) ?? { cell, rounds: [] };
+      entry.rounds.push(result);
+      this.runs.set(key, entry);
+      const problems = result.errors + result.non2xx > 0 ? `  (${result.errors} errors, ${result.non2xx} non-2xx)` : '';
+      const cpu =
+        result.cpuUsPerRequest === null
+          ? ''
+          : `, ${Math.round(result.cpuUsPerRequest)} µs CPU/req, waited ${fmt(result.cpuWaitPct ?? 0, 0)}%`;
+      this.progress(
+        `${round} ${cell.mode} c${cell.connections}  ${this.label}: ${Math.round(result.rps)} req/s, ` +
+          `p50 ${fmt(result.p50Ms)} ms, p99 ${fmt(result.p99Ms)} ms${cpu}${problems}`,
+      );
+    });
+  }
+
+  probeTtfb(samples: number, maxSeconds: number, round: string): Promise<void> {
+    return this.attempt('TTFB probe', async () => {
+      const warmup = this.probed ? 5 : 50;
+      this.probed = true;
+      const found = await probeTtfb({
+        url: this.target.url,
+        headers: { ...this.target.headers, ...this.target.headerVariants[0] },
+        body: chatRequestBody('stream'),
+        warmup,
+        samples,
+        maxSeconds,
+      });
+      this.ttfb.firstByteMs.push(...found.firstByteMs);
+      this.ttfb.totalMs.push(...found.totalMs);
+      this.ttfb.failures += found.failures;
+      this.requestsCompleted += warmup + found.firstByteMs.length + found.failures;
+      const summary = summariseTtfb(found);
+      this.progress(`${round} TTFB        ${this.label}: p50 ${fmt(summary.p50Ms, 3)} ms over ${summary.samples} streams`);
+    });
+  }
+
+  recordSoak(soak: SoakResult): void {
+    this.soak = soak;
+    this.requestsCompleted += soak.requests;
+  }
+
+  /** Stops sampling memory and returns what was measured, cells in the order they were planned. */
+  finish(cells: readonly Cell[]): Measurements {
+    const memory = this.sampler.stop();
+    return {
+      cells: cells.flatMap((cell) => {
+        const entry = this.runs.get(`${cell.mode}/${cell.connections}`);
+        return entry ? [{ mode: cell.mode, connections: cell.connections, load: medianOfRounds(entry.rounds), rounds: entry.rounds }] : [];
+      }),
+      ttfb: this.ttfb.firstByteMs.length + this.ttfb.failures > 0 ? summariseTtfb(this.ttfb) : null,
+      peakRssKb: memory.peakKb > 0 ? memory.peakKb : null,
+      rssSamples: memory.samples,
+      soak: this.soak,
+      requestsCompleted: this.requestsCompleted,
+      error: this.error,
+    };
+  }
+}

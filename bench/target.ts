@@ -1,0 +1,58 @@
+// What the harness knows about a system under test: where to send chat requests, with which headers, and its pid.
+import { createServer } from 'node:net';
+import type { ChildProcesses } from './child-processes.js';
+import type { CpuLayout } from './cpu-layout.js';
+
+export const TARGET_NAMES = ['upstream', 'bare', 'portkey', 'shuttle-sqlite', 'shuttle-postgres'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export const TARGET_LABELS: Record<TargetName, string> = {
+  upstream: 'upstream (direct)',
+  bare: 'bare proxy',
+  portkey: 'Portkey',
+  'shuttle-sqlite': 'Shuttle (SQLite)',
+  'shuttle-postgres': 'Shuttle (PostgreSQL)',
+};
+
+export interface Target {
+  name: TargetName;
+  /** The chat completions endpoint. */
+  url: string;
+  headers: Record<string, string>;
+  /** Per-request headers rotated by the load generator (e.g. end customers); empty when every request is the same. */
+  headerVariants: Record<string, string>[];
+  /** The process whose memory is reported. */
+  pid: number;
+  /** Stops the target; resolves with facts worth reporting (e.g. usage events written). */
+  stop(): Promise<Record<string, unknown>>;
+}
+
+export interface LaunchContext {
+  children: ChildProcesses;
+  layout: CpuLayout;
+  /** The fake upstream's origin, e.g. http://127.0.0.1:41234. */
+  upstreamOrigin: string;
+  /** Where `node --cpu-prof` writes Shuttle's profile; null when not profiling. */
+  profileDir: string | null;
+  shuttleLogLevel: string;
+  /** Registers work that must happen even if the run is interrupted (dropping a database schema). */
+  onCleanup(cleanup: () => Promise<void>): void;
+}
+
+/** A minimal environment: nothing from the developer's shell (DATABASE_URL, .env values…) leaks into a target. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...extra };
+}
+
+/** A port that was free a moment ago, for servers that cannot report the port they picked. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,193 @@
+// `npm run screenshots`: starts the real gateway on a throw-away database, fills a tenant with a month of plausible
+// traffic, and photographs the dashboard's main pages with Debian's chromium into docs/screenshots/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { randomBase62 } from '../src/store/ids.js';
+import type { UsageEvent } from '../src/store/repositories/usage-events.js';
+import { call, chat, login, OWNER } from '../test/helpers/api.js';
+import { startGateway, type TestGateway } from '../test/helpers/gateway.js';
+import { buildDashboardIfStale, root } from './build-if-stale.mjs';
+
+const OUT = join(root, 'docs', 'screenshots');
+const DAY = 86_400_000;
+const MODELS = [
+  { model: 'openai/gpt-4o-mini', weight: 50, input: 0.15, output: 0.6 },
+  { model: 'smart', weight: 20, input: 3, output: 15 },
+  { model: 'anthropic/claude-sonnet-4', weight: 15, input: 3, output: 15 },
+  { model: 'openai/gpt-4o', weight: 10, input: 2.5, output: 10 },
+  { model: 'google/gemini-2.5-flash', weight: 5, input: 0.3, output: 2.5 },
+];
+const CUSTOMERS = [
+  ['acme-corp', 'Acme Corporation'],
+  ['globex', 'Globex'],
+  ['initech', 'Initech'],
+  ['umbrella', 'Umbrella Health'],
+  ['hooli', 'Hooli'],
+  ['stark-industries', 'Stark Industries'],
+  ['wayne-enterprises', 'Wayne Enterprises'],
+  ['soylent', 'Soylent'],
+  ['cyberdyne', 'Cyberdyne Systems'],
+  ['tyrell', 'Tyrell Corporation'],
+  ['wonka', 'Wonka Industries'],
+  ['oceanic', 'Oceanic Airlines'],
+];
+
+function pickWeighted(roll: number): (typeof MODELS)[number] {
+  let left = roll;
+  for (const model of MODELS) {
+    left -= model.weight;
+    if (left < 0) return model;
+  }
+  return MODELS[0]!;
+}
+
+/** A deterministic pseudo-random sequence, so every run draws the same pictures. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+async function seed(gateway: TestGateway): Promise<void> {
+  const session = await login(gateway);
+  const auth = { auth: session };
+  const keyIds: string[] = [];
+  for (const [name, environment] of [
+    ['Production Server', 'production'],
+    ['Billing Worker', 'production'],
+    ['Staging', 'development'],
+  ]) {
+    keyIds.push((await call(gateway, 'POST', '/keys', { ...auth, body: { name, environment } })).body.id);
+  }
+  await call(gateway, 'POST', '/members', { ...auth, body: { email: 'dana@acme.test', name: 'Dana Scully', role: 'admin' } });
+  await call(gateway, 'POST', '/members', { ...auth, body: { email: 'fox@acme.test', name: 'Fox Mulder', role: 'viewer' } });
+  await call(gateway, 'PATCH', '/tenant', { ...auth, body: { limits: { costUsd: { day: 50, month: 1000 }, requestsPerMinute: 600 } } });
+  await call(gateway, 'POST', '/providers', {
+    ...auth,
+    body: { name: 'backup-openai', type: 'openai', environment: 'production', apiKey: 'sk-not-a-real-key' },
+  });
+  await call(gateway, 'PUT', '/routing-rules/smart', {
+    ...auth,
+    body: {
+      environment: 'production',
+      strategy: 'fallback',
+      targets: [
+        { provider: 'mock', model: 'echo' },
+        { provider: 'backup-openai', model: 'gpt-4o' },
+      ],
+      retry: { attempts: 2, backoffMs: 100, on: [429, 500, 502, 503, 504] },
+    },
+  });
+
+  const repos = gateway.shuttle.runtime.repos;
+  const customers = await Promise.all(CUSTOMERS.map(([id]) => repos.customers.ensure(gateway.tenantId, id as string)));
+  for (const [index, [id, name]] of CUSTOMERS.entries()) {
+    await call(gateway, 'PATCH', `/customers/${id}`, {
+      ...auth,
+      body: { name, metadata: { plan: index < 4 ? 'enterprise' : 'pro', region: index % 2 ? 'eu' : 'us' } },
+    });
+  }
+  await call(gateway, 'PATCH', '/customers/umbrella', { ...auth, body: { limits: { costUsd: { month: 250 } } } });
+
+  const next = random(42);
+  const now = Date.now();
+  const events: UsageEvent[] = [];
+  for (let day = 29; day >= 0; day--) {
+    // Traffic grows over the month, dips at weekends.
+    const weekday = new Date(now - day * DAY).getUTCDay();
+    const count = Math.round((120 + (29 - day) * 9) * (weekday === 0 || weekday === 6 ? 0.55 : 1));
+    for (let i = 0; i < count; i++) {
+      const createdAt = now - day * DAY - Math.floor(next() * DAY);
+      if (createdAt > now) continue;
+      const model = pickWeighted(next() * 100);
+      const customer = customers[Math.floor(next() ** 2 * customers.length)]!;
+      const failed = next() < 0.018;
+      const prompt = failed ? 0 : 200 + Math.floor(next() * 1800);
+      const completion = failed ? 0 : 50 + Math.floor(next() * 600);
+      events.push({
+        id: `req_${randomBase62(20)}`,
+        tenantId: gateway.tenantId,
+        keyId: keyIds[Math.floor(next() ** 1.5 * keyIds.length)]!,
+        customerId: customer.id,
+        environment: 'production',
+        endpoint: 'chat.completions',
+        requestedModel: model.model,
+        provider: model.model === 'smart' ? 'mock' : model.model.split('/')[0]!,
+        servedModel: model.model.split('/').at(-1)!,
+        promptTokens: prompt,
+        completionTokens: completion,
+        cachedTokens: 0,
+        costMicros: Math.round(prompt * model.input + completion * model.output),
+        latencyMs: 180 + Math.floor(next() * 1400),
+        upstreamMs: 170,
+        ttftMs: null,
+        streamed: false,
+        status: failed ? 502 : 200,
+        errorCode: failed ? 'upstream_error' : null,
+        createdAt,
+      });
+    }
+  }
+  for (let i = 0; i < events.length; i += 500) await repos.usageEvents.insertBatch(events.slice(i, i + 500));
+  // A few live requests, so "last seen" and "last used" are set the way traffic sets them.
+  for (const [id] of CUSTOMERS) await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': id as string });
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+}
+
+async function shoot(page: Page, path: string, ready: string, file: string): Promise<void> {
+  await page.goto(path);
+  await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(800); // chart animations
+  await page.screenshot({ path: join(OUT, file), fullPage: true });
+  process.stdout.write(`docs/screenshots/${file}\n`);
+}
+
+buildDashboardIfStale();
+mkdirSync(OUT, { recursive: true });
+const gateway = await startGateway();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+});
+try {
+  await seed(gateway);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ baseURL: gateway.url, viewport: { width: 1440, height: 900 }, colorScheme });
+    const page = await context.newPage();
+    if (colorScheme === 'light') await shoot(page, '/login', 'Log in to Shuttle', 'login.png');
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    if (colorScheme === 'dark') {
+      await shoot(page, '/?range=30d', 'Top customers', 'overview-dark.png');
+      continue;
+    }
+    await shoot(page, '/?range=30d', 'Top customers', 'overview.png');
+    await shoot(page, '/keys', 'Sub-keys', 'api-keys.png');
+    await shoot(page, '/customers', 'Customers', 'customers.png');
+    await shoot(page, '/customers/acme-corp', 'Details and metadata', 'customer.png');
+    await shoot(page, '/usage?range=30d&groupBy=model', 'Breakdown', 'usage.png');
+    await shoot(page, '/settings/routing', 'Routing rules', 'settings-routing.png');
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('dialog', { name: 'Edit smart' }).waitFor();
+    await page.screenshot({ path: join(OUT, 'routing-rule-dialog.png') });
+    await context.close();
+  }
+  const phone = await browser.newContext({ baseURL: gateway.url, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const page = await phone.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await shoot(page, '/?range=7d', 'Top customers', 'overview-phone.png');
+} finally {
+  await browser.close();
+  await gateway.close();
+}

@@ -1,0 +1,78 @@
+// Bearer ps_… → {tenant, key, environment}. Malformed keys are refused before any lookup; a warm cache answers
+// without touching the database; revocation invalidates the cache entry at once.
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import { LoadingCache } from '../cache/loading-cache.js';
+import { AuthenticationError } from '../errors/shuttle-error.js';
+import type { ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
+import { hashApiKey, isWellFormedApiKey } from './api-key.js';
+import type { LastUsedTracker } from './last-used-tracker.js';
+import type { KeyPrincipal } from './principal.js';
+
+/** Cached per key and shared by its requests, so authentication allocates nothing on a warm cache. */
+export type AuthenticatedKey = Readonly<KeyPrincipal> & { readonly expiresAt: number | null };
+
+const UNKNOWN = Symbol('unknown key');
+type CacheEntry = AuthenticatedKey | typeof UNKNOWN;
+
+// An unknown (but well-formed) key is remembered briefly so that a client retrying a bad key cannot load the database.
+const UNKNOWN_TTL_MS = 5_000;
+
+export interface KeyAuthenticatorOptions {
+  ttlMs: number;
+  maxEntries?: number;
+}
+
+export class KeyAuthenticator {
+  private readonly cache: LoadingCache<CacheEntry>;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly lastUsed: LastUsedTracker,
+    bus: InvalidationBus,
+    options: KeyAuthenticatorOptions,
+  ) {
+    this.cache = new LoadingCache<CacheEntry>({
+      max: options.maxEntries ?? 100_000,
+      ttlMs: options.ttlMs,
+      ttlFor: (entry) => (entry === UNKNOWN ? UNKNOWN_TTL_MS : undefined),
+    });
+    bus.subscribe('api-key', (hash) => this.forget(hash));
+  }
+
+  async authenticate(secret: string): Promise<AuthenticatedKey> {
+    if (!isWellFormedApiKey(secret)) throw new AuthenticationError('invalid_api_key');
+    const hash = hashApiKey(secret);
+    const entry = this.cache.peek(hash) ?? (await this.cache.get(hash, () => this.load(hash)));
+    if (entry === UNKNOWN) throw new AuthenticationError('invalid_api_key');
+    const now = Date.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now) {
+      throw new AuthenticationError('invalid_api_key', { message: 'This API key has expired.' });
+    }
+    this.lastUsed.record(entry.tenantId, entry.keyId, now);
+    return entry;
+  }
+
+  /** Forgets a key (after revocation or regeneration) so the next request with it is checked against the store. */
+  forget(hash: string): void {
+    this.cache.forget(hash);
+  }
+
+  private async load(hash: string): Promise<CacheEntry> {
+    const key = await this.keys.findLiveByHash(hash);
+    return key ? toAuthenticated(key) : UNKNOWN;
+  }
+}
+
+function toAuthenticated(key: ApiKey): AuthenticatedKey {
+  return Object.freeze({
+    type: 'key' as const,
+    keyId: key.id,
+    tenantId: key.tenantId,
+    keyKind: key.kind,
+    environment: key.environment,
+    expiresAt: key.expiresAt,
+    name: key.name,
+    limits: key.limits,
+    allowedModels: key.allowedModels,
+  });
+}

@@ -1,0 +1,36 @@
+// On an empty database, `shuttle serve` creates the owner and the first tenant so that a fresh install is usable.
+import { generatePassword } from '../auth/passwords.js';
+import { type ProvisionedTenant, provisionTenant } from '../auth/provisioning.js';
+import type { Runtime } from '../runtime.js';
+
+export interface FirstRun extends ProvisionedTenant {
+  password: string;
+  passwordGenerated: boolean;
+}
+
+export async function provisionOnFirstRun(runtime: Runtime): Promise<FirstRun | undefined> {
+  if ((await runtime.repos.tenants.count()) > 0) return undefined;
+  const email = runtime.config.admin.email ?? 'admin@localhost';
+  const password = runtime.config.admin.password ?? generatePassword();
+  const provisioned = await provisionTenant(runtime.db, { tenantName: 'Default', email, password });
+  return { ...provisioned, password, passwordGenerated: runtime.config.admin.password === undefined };
+}
+
+export function firstRunBanner(url: string, firstRun: FirstRun): string[] {
+  return [
+    '',
+    '  Shuttle is running for the first time. Save these now: they are not shown again.',
+    '',
+    `  Dashboard      ${url}`,
+    `  Admin email    ${firstRun.user.email}`,
+    `  Admin password ${firstRun.passwordGenerated ? firstRun.password : '(the SHUTTLE_ADMIN_PASSWORD you set)'}`,
+    `  Tenant         ${firstRun.tenant.name} (${firstRun.tenant.id})`,
+    `  Master key     ${firstRun.masterKey}`,
+    '',
+    '  Try it:',
+    `    curl ${url}/api/v1/chat/completions \\`,
+    `      -H "Authorization: Bearer ${firstRun.masterKey}" -H "Content-Type: application/json" \\`,
+    `      -d '{"model":"mock/echo","messages":[{"role":"user","content":"Hello, Shuttle"}]}'`,
+    '',
+  ];
+}

@@ -1,0 +1,133 @@
+// Environment variables → a typed, validated Config with defaults. Invalid settings fail start-up with their names.
+import { z } from 'zod';
+import { type ProviderSettings, readProviderSettings } from './provider-settings.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const databaseUrl = z
+  .string()
+  .default('sqlite://./data/shuttle.db')
+  .refine((url) => /^(sqlite:|postgres(ql)?:\/\/)/.test(url), {
+    message: 'must start with sqlite:// (e.g. sqlite://./data/shuttle.db) or postgres://',
+  });
+
+const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optionalString,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: optionalString.refine((url) => url === undefined || /^rediss?:\/\//.test(url), {
+    message: 'must start with redis:// or rediss://',
+  }),
+  SHUTTLE_REDIS_PREFIX: z.string().min(1).default('shuttle:'),
+  SHUTTLE_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTTLE_ADMIN_EMAIL: optionalString,
+  SHUTTLE_ADMIN_PASSWORD: optionalString,
+  SHUTTLE_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
+  SHUTTLE_UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
+  SHUTTLE_UPSTREAM_CONNECTIONS: positiveInt.default(256),
+  SHUTTLE_USAGE_QUEUE_MAX: positiveInt.default(100_000),
+  SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
+  SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
+  SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
+  SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
+  SHUTTLE_LOGIN_MAX_FAILURES: positiveInt.default(5),
+  SHUTTLE_LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
+  SHUTTLE_LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  SHUTTLE_MAX_SUB_KEYS: positiveInt.default(10),
+  SHUTTLE_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | string => (value === 'true' ? true : value === 'false' || value === '' ? false : value)),
+  SHUTTLE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+  SHUTTLE_MOCK_LATENCY_MS: nonNegativeInt.default(0),
+  SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
+  SHUTTLE_PRICES_FILE: optionalString,
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  /** Namespaces every Redis key and channel, so deployments can share one Redis. */
+  redisPrefix: string;
+  secret: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  admin: { email: string | undefined; password: string | undefined };
+  bodyLimitBytes: number;
+  upstream: { timeoutMs: number; connections: number };
+  usage: { queueMax: number; batchSize: number; flushIntervalMs: number };
+  keyCacheTtlMs: number;
+  sessionTtlSeconds: number;
+  login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMs: number };
+  maxSubKeys: number;
+  /** Fastify's trustProxy: false, true, or a comma-separated list of trusted addresses/CIDRs. */
+  trustProxy: boolean | string;
+  shutdownTimeoutMs: number;
+  mockLatencyMs: number;
+  /** Completion tokens assumed for limits when a request sets no max_tokens. */
+  defaultMaxTokens: number;
+  /** A JSON file of price overrides for this deployment: {"provider/model": {input, output, cachedInput?}}. */
+  pricesFile: string | undefined;
+  /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
+  providers: ProviderSettings[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const providers = readProviderSettings(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
+  problems.push(...providers.problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.SHUTTLE_REDIS_PREFIX,
+    secret: e.SHUTTLE_SECRET,
+    logLevel: e.LOG_LEVEL,
+    admin: { email: e.SHUTTLE_ADMIN_EMAIL, password: e.SHUTTLE_ADMIN_PASSWORD },
+    bodyLimitBytes: e.SHUTTLE_BODY_LIMIT_BYTES,
+    upstream: { timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS, connections: e.SHUTTLE_UPSTREAM_CONNECTIONS },
+    usage: { queueMax: e.SHUTTLE_USAGE_QUEUE_MAX, batchSize: e.SHUTTLE_USAGE_BATCH_SIZE, flushIntervalMs: e.SHUTTLE_USAGE_FLUSH_MS },
+    keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,
+    sessionTtlSeconds: e.SHUTTLE_SESSION_TTL_SECONDS,
+    login: {
+      maxFailuresPerAccount: e.SHUTTLE_LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: e.SHUTTLE_LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: e.SHUTTLE_LOGIN_WINDOW_SECONDS * 1000,
+    },
+    maxSubKeys: e.SHUTTLE_MAX_SUB_KEYS,
+    trustProxy: e.SHUTTLE_TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTTLE_SHUTDOWN_TIMEOUT_MS,
+    mockLatencyMs: e.SHUTTLE_MOCK_LATENCY_MS,
+    defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
+    pricesFile: e.SHUTTLE_PRICES_FILE,
+    providers: providers.providers,
+  };
+}

@@ -1,0 +1,104 @@
+// Every error code Shuttle answers with, its HTTP status, OpenAI error type and a default message.
+// docs/errors.md is generated from this table (npm run docs:errors).
+
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'conflict_error'
+  | 'rate_limit_error'
+  | 'insufficient_quota'
+  | 'upstream_error'
+  | 'server_error';
+
+export interface CatalogueEntry {
+  status: number;
+  type: ErrorType;
+  message: string;
+}
+
+export const errorCatalogue = {
+  invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
+  invalid_json: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+  invalid_customer_id: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The customer id must be 1-256 printable characters.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    type: 'invalid_request_error',
+    message: 'The request body must be application/json.',
+  },
+  missing_api_key: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'Missing credentials: send "Authorization: Bearer ps_…".',
+  },
+  malformed_authorization: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'The Authorization header must be "Bearer <key or token>".',
+  },
+  invalid_api_key: { status: 401, type: 'authentication_error', message: 'Invalid API key.' },
+  invalid_token: { status: 401, type: 'authentication_error', message: 'Invalid or expired session token.' },
+  invalid_credentials: { status: 401, type: 'authentication_error', message: 'Invalid email or password.' },
+  permission_denied: {
+    status: 403,
+    type: 'permission_error',
+    message: 'You do not have permission to do this.',
+  },
+  customer_blocked: { status: 403, type: 'permission_error', message: 'This customer is blocked.' },
+  model_not_allowed: { status: 403, type: 'permission_error', message: 'This key may not use that model.' },
+  not_found: { status: 404, type: 'not_found_error', message: 'Not found.' },
+  model_not_found: { status: 404, type: 'not_found_error', message: 'The model does not exist or is not available.' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
+  conflict: { status: 409, type: 'conflict_error', message: 'The request conflicts with the current state.' },
+  key_limit_reached: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'The tenant has reached its sub-key limit.',
+  },
+  email_taken: { status: 409, type: 'conflict_error', message: 'A user with this email already exists.' },
+  flow_not_active: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'No version of this flow is active in that environment; activate one or name a version.',
+  },
+  version_immutable: { status: 409, type: 'conflict_error', message: 'A flow version never changes; create a new version instead.' },
+  payload_too_large: { status: 413, type: 'invalid_request_error', message: 'The request body is too large.' },
+  cost_limit_exceeded: { status: 402, type: 'insufficient_quota', message: 'The cost limit has been reached.' },
+  rate_limit_exceeded: { status: 429, type: 'rate_limit_error', message: 'Rate limit reached.' },
+  login_throttled: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Too many failed login attempts. Try again later.',
+  },
+  upstream_error: { status: 502, type: 'upstream_error', message: 'The upstream provider answered with an error.' },
+  upstream_unreachable: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream provider could not be reached.',
+  },
+  upstream_invalid_response: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream provider sent a response Shuttle could not read.',
+  },
+  upstream_timeout: { status: 504, type: 'upstream_error', message: 'The upstream provider did not answer in time.' },
+  invalid_structured_output: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The model did not answer with JSON matching the response schema, even when asked again.',
+  },
+  usage_queue_full: {
+    status: 503,
+    type: 'server_error',
+    message: 'Usage metering is backed up; the request was not sent upstream. Retry shortly.',
+  },
+  shutting_down: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
+  internal_error: { status: 500, type: 'server_error', message: 'Internal error.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;

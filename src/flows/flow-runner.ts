@@ -1,0 +1,141 @@
+// Runs a flow: picks the version (named, or the one active in the environment) and the template, renders the
+// prompt, and sends it through the same pipeline as a chat completion (limits, routing, fallbacks, metering).
+// With a response schema the answer must be JSON that satisfies it: an invalid answer is retried once, with the
+// model told what was wrong, then the run fails with 502 invalid_structured_output.
+import { InvalidRequestError, NotFoundError, ShuttleError } from '../errors/shuttle-error.js';
+import type { CallContext, Gateway } from '../gateway/gateway.js';
+import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from '../gateway/openai-wire.js';
+import type { ChatStreamResult } from '../gateway/providers/provider.js';
+import type { RouteTarget } from '../gateway/routing/router.js';
+import { newId } from '../store/ids.js';
+import type { Flow, FlowRepository, FlowVersion } from '../store/repositories/flows.js';
+import { assertParameters, type ParameterValues, render } from './parameters.js';
+import { responseFormat, validateAnswer } from './structured-output.js';
+import type { FlowTemplate } from './template.js';
+
+export interface RunInput {
+  flow: Flow;
+  parameters: ParameterValues;
+  version?: number | undefined;
+  entrypoint?: string | undefined;
+  messages?: ChatCompletionMessageParam[] | undefined;
+  overrideModel?: string | undefined;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  responseSchema?: Record<string, unknown> | undefined;
+  stream?: boolean | undefined;
+}
+
+export interface PreparedRun {
+  id: string;
+  version: FlowVersion;
+  entrypoint: string;
+  template: FlowTemplate;
+  messages: ChatCompletionMessageParam[];
+  params: ChatCompletionCreateParams;
+  fallbacks: string[];
+  schema: Record<string, unknown> | undefined;
+}
+
+export interface RunAnswer {
+  target: RouteTarget;
+  model: string;
+  /** The answer's text, or the parsed JSON when a schema is set. */
+  response: unknown;
+  /** The raw text of the answer, for the run log. */
+  text: string | null;
+}
+
+export class FlowRunner {
+  constructor(
+    private readonly flows: FlowRepository,
+    private readonly gateway: Gateway,
+  ) {}
+
+  async prepare(tenantId: string, environment: string, input: RunInput): Promise<PreparedRun> {
+    const version = await this.resolveVersion(tenantId, environment, input);
+    const entrypoint = input.entrypoint ?? 'main';
+    const template = version.templates[entrypoint];
+    if (!template) throw new NotFoundError(`Version ${version.version} of "${input.flow.slug}" has no template "${entrypoint}".`);
+    assertParameters(template, input.parameters);
+    const messages: ChatCompletionMessageParam[] = [];
+    if (template.template.trim() !== '') messages.push({ role: 'system', content: render(template.template, input.parameters) });
+    if (template.userTemplate) messages.push({ role: 'user', content: render(template.userTemplate, input.parameters) });
+    messages.push(...(input.messages ?? []));
+    if (messages.length === 0)
+      throw new InvalidRequestError('The template renders no message; give it a template, a userTemplate or messages.', 'messages');
+    const schema = input.responseSchema ?? template.responseSchema;
+    if (schema && input.stream)
+      throw new InvalidRequestError('A run with a response schema cannot stream: its answer is validated whole.', 'stream');
+    const maxTokens = input.maxTokens ?? template.maxTokens;
+    const temperature = input.temperature ?? template.temperature;
+    const params: ChatCompletionCreateParams = {
+      model: input.overrideModel ?? template.llm,
+      messages,
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+      ...(schema ? { response_format: responseFormat(schema) } : {}),
+      ...(input.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    };
+    return {
+      id: newId('run'),
+      version,
+      entrypoint,
+      template,
+      messages,
+      params,
+      fallbacks: input.overrideModel ? [] : (template.fallbacks ?? []),
+      schema,
+    };
+  }
+
+  /** A whole answer: validated against the schema, and asked again once when it does not satisfy it. */
+  async answer(run: PreparedRun, ctx: CallContext): Promise<RunAnswer> {
+    const first = await this.complete(run.params, run.fallbacks, ctx);
+    if (!run.schema) return { ...first, response: first.text };
+    const checked = validateAnswer(run.schema, first.text);
+    if (checked.valid) return { ...first, response: checked.value };
+    const retry: ChatCompletionCreateParams = {
+      ...run.params,
+      messages: [
+        ...run.params.messages,
+        { role: 'assistant', content: first.text ?? '' },
+        { role: 'user', content: `That answer is invalid (${checked.problem}). Reply again with only JSON that satisfies the schema.` },
+      ],
+    };
+    const second = await this.complete(retry, run.fallbacks, ctx);
+    const again = validateAnswer(run.schema, second.text);
+    if (again.valid) return { ...second, response: again.value };
+    throw new ShuttleError('invalid_structured_output', {
+      message: `The model did not answer with JSON matching the response schema, even when asked again: ${again.problem}.`,
+    });
+  }
+
+  async stream(run: PreparedRun, ctx: CallContext): Promise<{ target: RouteTarget; stream: ChatStreamResult }> {
+    const { result, target } = await this.gateway.chat(run.params, ctx, run.fallbacks);
+    if (!result.stream) throw new Error('asked for a stream, got a whole answer');
+    return { target, stream: result };
+  }
+
+  private async complete(params: ChatCompletionCreateParams, fallbacks: string[], ctx: CallContext): Promise<Omit<RunAnswer, 'response'>> {
+    const { result, target } = await this.gateway.chat(params, ctx, fallbacks);
+    if (result.stream) throw new Error('asked for a whole answer, got a stream');
+    const completion = JSON.parse(result.body) as ChatCompletion;
+    return { target, model: result.model, text: completion.choices[0]?.message.content ?? null };
+  }
+
+  private async resolveVersion(tenantId: string, environment: string, input: RunInput): Promise<FlowVersion> {
+    if (input.version !== undefined) {
+      const named = await this.flows.version(tenantId, input.flow.id, input.version);
+      if (!named) throw new NotFoundError(`"${input.flow.slug}" has no version ${input.version}.`);
+      return named;
+    }
+    const [deployment] = (await this.flows.deployments(tenantId, [input.flow.id])).filter((d) => d.environment === environment);
+    if (!deployment) {
+      throw new ShuttleError('flow_not_active', {
+        message: `No version of "${input.flow.slug}" is active in ${environment}; activate one or name a version.`,
+      });
+    }
+    return (await this.flows.version(tenantId, input.flow.id, deployment.version)) as FlowVersion;
+  }
+}

@@ -1,0 +1,273 @@
+// The proxy call: route the request, enforce limits, call the provider, and meter what it answered.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Principal } from '../auth/principal.js';
+import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shuttle-error.js';
+import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
+import { hasAnyLimit } from '../metering/limits/limits.js';
+import type { GatewayMetrics } from '../metering/metrics.js';
+import { costMicros } from '../metering/price-table.js';
+import type { ModelPrice } from '../metering/prices.js';
+import type { RequestMeter } from '../metering/request-meter.js';
+import type { Customer } from '../store/repositories/customers.js';
+import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai-wire.js';
+import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart, TokenUsage } from './providers/provider.js';
+import { assertModelAllowed } from './routing/allowed-models.js';
+import type { RoutePlan, Router, RouteTarget } from './routing/router.js';
+import type { TargetHealth } from './routing/target-health.js';
+import type { TenantConfig } from './tenant-config.js';
+
+export interface Execution<T> {
+  result: T;
+  target: RouteTarget;
+}
+
+/** Everything about the caller that a proxied call depends on. */
+export interface CallContext {
+  tenant: TenantConfig;
+  principal: Principal;
+  customer: Customer | null;
+  meter: RequestMeter;
+  signal: AbortSignal;
+  /** Size of the request body, the basis of the prompt-token estimate used for limits. */
+  requestBytes: number;
+  /** The environment whose routing rules and connections apply (the key's; a user may pick one). */
+  environment: string;
+}
+
+export interface GatewayOptions {
+  timeoutMs: number;
+  /** Completion tokens assumed when a request sets no max_tokens, for limits. */
+  defaultMaxTokens: number;
+}
+
+// JSON with ASCII text averages about four bytes per token; three errs on the side of reserving too much.
+const BYTES_PER_TOKEN_ESTIMATE = 3;
+
+export class Gateway {
+  constructor(
+    private readonly router: Router,
+    private readonly health: TargetHealth,
+    private readonly limits: LimitGate,
+    private readonly metrics: GatewayMetrics,
+    private readonly options: GatewayOptions,
+  ) {}
+
+  /**
+   * A chat completion. `fallbackModels` (a flow template's `fallbacks`) are planned after `params.model`, each with
+   * its own routing, and tried in order once every target of the models before has failed.
+   */
+  async chat(params: ChatCompletionCreateParams, ctx: CallContext, fallbackModels: readonly string[] = []): Promise<Execution<ChatResult>> {
+    const maxCompletion = (params.max_completion_tokens ?? params.max_tokens ?? this.options.defaultMaxTokens) * (params.n ?? 1);
+    const { result, target, admission } = await this.dispatch(
+      [params.model, ...fallbackModels],
+      ctx,
+      maxCompletion,
+      async (target, timeoutMs) => {
+        const answer = await target.adapter.chat({
+          connection: target.connection,
+          model: target.model,
+          params: target.overrides ? { ...params, ...target.overrides } : params,
+          signal: ctx.signal,
+          timeoutMs,
+        });
+        // A stream counts as answered once its first chunk arrives: a failure before that can still fall back.
+        return answer.stream ? await withFirstPart(answer) : answer;
+      },
+    );
+    ctx.meter.servedModel = result.model;
+    if (!result.stream) {
+      this.finishCall(ctx, target, admission, result.usage);
+      return { result, target };
+    }
+    ctx.meter.streamed = true;
+    return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission) }, target };
+  }
+
+  async embed(params: EmbeddingCreateParams, ctx: CallContext): Promise<Execution<EmbeddingsResult>> {
+    const { result, target, admission } = await this.dispatch([params.model], ctx, 0, (target, timeoutMs) => {
+      if (!target.adapter.embeddings) {
+        throw new InvalidRequestError(`The provider of "${params.model}" (${target.connection.type}) does not offer embeddings.`, 'model');
+      }
+      return target.adapter.embeddings({ connection: target.connection, model: target.model, params, signal: ctx.signal, timeoutMs });
+    });
+    ctx.meter.servedModel = result.model;
+    this.finishCall(ctx, target, admission, result.usage);
+    return { result, target };
+  }
+
+  /** The models a caller in this environment may name. */
+  listModels(tenant: TenantConfig, principal: Principal, environment: string) {
+    const env = tenant.environments.get(environment);
+    return this.router.listModels(env).filter((model) => {
+      try {
+        assertModelAllowed(model.id, allowedLists(tenant, principal));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Checks the models are allowed, plans their targets, admits the request against its limits, then tries the
+   * targets in order: each up to its plan's retry attempts (with backoff), moving on when a failure is retryable.
+   */
+  private async dispatch<T>(
+    models: readonly string[],
+    ctx: CallContext,
+    maxCompletionTokens: number,
+    call: (target: RouteTarget, timeoutMs: number) => Promise<T>,
+  ): Promise<Execution<T> & { admission: Admission }> {
+    const { meter } = ctx;
+    meter.requestedModel = models[0] as string;
+    for (const model of models) assertModelAllowed(model, allowedLists(ctx.tenant, ctx.principal));
+    const env = ctx.tenant.environments.get(ctx.environment);
+    if (!env) throw new NotFoundError(`No environment "${ctx.environment}".`);
+    const plans = models.map((model) => this.router.plan(model, env));
+    const first = (plans[0] as RoutePlan).targets[0] as RouteTarget;
+    meter.provider = first.connection.name;
+    meter.servedModel = first.model;
+    const admission = await this.limits.admit({
+      tenantId: ctx.tenant.tenantId,
+      alerts: ctx.tenant.alerts,
+      subjects: limitSubjects(ctx),
+      estimatedPromptTokens: Math.ceil(ctx.requestBytes / BYTES_PER_TOKEN_ESTIMATE),
+      maxCompletionTokens,
+      maxPrice: dearest(plans, ctx.tenant),
+    });
+    meter.admission = admission;
+    meter.admissions.push(admission);
+
+    let lastError: unknown;
+    meter.upstreamMs ??= 0;
+    try {
+      for (const plan of plans) {
+        for (const target of plan.targets) {
+          for (let attempt = 1; attempt <= plan.retry.attempts; attempt++) {
+            if (attempt > 1) await sleep(backoff(plan.retry.backoffMs, attempt), undefined, { signal: ctx.signal });
+            meter.attempts++;
+            meter.provider = target.connection.name;
+            meter.servedModel = target.model;
+            const started = performance.now();
+            meter.upstreamStartedAt ??= started;
+            try {
+              const result = await call(target, target.timeoutMs ?? this.options.timeoutMs);
+              const took = performance.now() - started;
+              meter.upstreamMs += took;
+              this.health.succeeded(target.healthKey, took);
+              return { result, target, admission };
+            } catch (error) {
+              meter.upstreamMs += performance.now() - started;
+              if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;
+              this.metrics.observeUpstreamError(error.provider, error.code);
+              if (!isRetryable(error, plan.retry.on)) throw error;
+              this.health.failed(target.healthKey, plan.cooldown);
+              lastError = error;
+            }
+          }
+        }
+      }
+      throw lastError;
+    } catch (error) {
+      this.release(admission);
+      throw error;
+    }
+  }
+
+  /** Adds a finished call's usage and cost to the request, and settles its admission with them. */
+  private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
+    const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
+    ctx.meter.addCall(usage, cost);
+    admission.settle(cost, usage.promptTokens + usage.completionTokens).catch(() => undefined);
+  }
+
+  private release(admission: Admission): void {
+    admission.settle(0, 0).catch(() => undefined);
+  }
+
+  /** Passes the stream through, adding each wait for the provider to upstreamMs; usage counts when it ends. */
+  private async *meterStream(
+    parts: AsyncIterable<StreamPart>,
+    target: RouteTarget,
+    ctx: CallContext,
+    admission: Admission,
+  ): AsyncGenerator<StreamPart> {
+    const { meter } = ctx;
+    let usage: TokenUsage | undefined;
+    let waitStart = performance.now();
+    try {
+      for await (const part of parts) {
+        meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
+        if (part.model) meter.servedModel = part.model;
+        // Some providers repeat a running total: the last one counts.
+        if (part.usage) usage = part.usage;
+        yield part;
+        waitStart = performance.now();
+      }
+    } finally {
+      if (usage) this.finishCall(ctx, target, admission, usage);
+      else this.release(admission);
+    }
+  }
+}
+
+/** Timeouts, unreachable providers and unreadable answers are always worth another try; errors by status as listed. */
+function isRetryable(error: UpstreamError, statuses: readonly number[]): boolean {
+  return error.failure !== 'upstream_error' || statuses.includes(error.status);
+}
+
+/** Exponential backoff with full jitter, capped at 10 s. */
+function backoff(baseMs: number, attempt: number): number {
+  return Math.random() * Math.min(10_000, baseMs * 2 ** (attempt - 2));
+}
+
+/** Waits for a stream's first part; the stream handed on yields it first, then the rest. */
+async function withFirstPart(result: ChatStreamResult): Promise<ChatStreamResult> {
+  const iterator = result.parts[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  async function* rest(): AsyncGenerator<StreamPart> {
+    try {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { ...result, parts: rest() };
+}
+
+function allowedLists(tenant: TenantConfig, principal: Principal) {
+  const lists: Array<{ allowed: readonly string[] | null; owner: string }> = [{ allowed: tenant.allowedModels, owner: 'this tenant' }];
+  if (principal.type === 'key') lists.push({ allowed: principal.allowedModels, owner: `the key "${principal.name}"` });
+  return lists;
+}
+
+function limitSubjects(ctx: CallContext): LimitSubject[] {
+  const subjects: LimitSubject[] = [];
+  if (hasAnyLimit(ctx.tenant.limits))
+    subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, label: 'this tenant', limits: ctx.tenant.limits });
+  if (ctx.principal.type === 'key' && hasAnyLimit(ctx.principal.limits)) {
+    subjects.push({ scope: 'key', id: ctx.principal.keyId, label: `key "${ctx.principal.name}"`, limits: ctx.principal.limits });
+  }
+  if (ctx.customer && hasAnyLimit(ctx.customer.limits)) {
+    subjects.push({ scope: 'customer', id: ctx.customer.id, label: `customer "${ctx.customer.externalId}"`, limits: ctx.customer.limits });
+  }
+  return subjects;
+}
+
+/** A model's price on a target: adapters may name the price-table entry (Azure deployments price as OpenAI models). */
+function priceOf(tenant: TenantConfig, target: RouteTarget, model: string): ModelPrice | undefined {
+  const key = target.adapter.pricedAs?.(model) ?? { providerType: target.connection.type, model };
+  return tenant.prices.lookup(key.providerType, key.model);
+}
+
+function dearest(plans: readonly RoutePlan[], tenant: TenantConfig): ModelPrice | undefined {
+  let max: ModelPrice | undefined;
+  for (const target of plans.flatMap((plan) => plan.targets)) {
+    const price = priceOf(tenant, target, target.model);
+    if (price && (!max || price.input + price.output > max.input + max.output)) max = price;
+  }
+  return max;
+}

@@ -1,0 +1,40 @@
+// Anthropic's Messages API: translates OpenAI chat requests to POST /v1/messages and the answers back.
+import type { UpstreamClient } from '../../upstream-client.js';
+import type { ChatCall, ChatResult, ProviderAdapter } from '../provider.js';
+import { readJson, sendJsonRequest, upstreamBytes } from '../translate/upstream-json.js';
+import { toMessagesRequest } from './request.js';
+import { toCompletion } from './response.js';
+import { anthropicStreamParts } from './stream.js';
+import type { Message } from './wire.js';
+
+/** The Messages API version Shuttle speaks. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+export class AnthropicAdapter implements ProviderAdapter {
+  readonly type = 'anthropic';
+
+  constructor(private readonly client: UpstreamClient) {}
+
+  async chat(call: ChatCall): Promise<ChatResult> {
+    const { connection } = call;
+    const request = toMessagesRequest(call.params, call.model);
+    const response = await sendJsonRequest(this.client, {
+      connection,
+      url: `${connection.baseUrl.replace(/\/+$/, '')}/v1/messages`,
+      headers: { 'anthropic-version': ANTHROPIC_VERSION, ...(connection.apiKey ? { 'x-api-key': connection.apiKey } : {}) },
+      body: JSON.stringify(request),
+      stream: request.stream === true,
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    });
+    if (request.stream)
+      return {
+        stream: true,
+        parts: anthropicStreamParts(connection.name, upstreamBytes(connection.name, response.body, call.signal), call.model),
+        model: call.model,
+      };
+    const message = await readJson<Message>(connection.name, response);
+    const { body, usage } = toCompletion(message);
+    return { stream: false, body, usage, model: message.model || call.model };
+  }
+}

@@ -1,0 +1,28 @@
+// Anthropic's errors: an HTTP error answer is read by the generic reader (its `error.type` and `error.message`);
+// an `error` event in the middle of a stream becomes the UpstreamError that answer would have been.
+import { UpstreamError } from '../../../errors/shuttle-error.js';
+import type { ErrorObject } from './wire.js';
+
+/** The HTTP status Anthropic documents for each error type. */
+const STATUS_OF_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+export function streamError(provider: string, error: ErrorObject | undefined): UpstreamError {
+  const type = error?.type ?? 'api_error';
+  return new UpstreamError(provider, 'upstream_error', {
+    message: error?.message ?? 'Anthropic reported an error mid-stream.',
+    status: STATUS_OF_TYPE[type] ?? 500,
+    type,
+    wireCode: type,
+  });
+}

@@ -1,0 +1,57 @@
+// Bedrock's ConverseStream (binary event stream) → OpenAI chunks as each event is decoded: text deltas as content,
+// toolUse blocks and their input deltas as tool-call deltas, messageStop as finish_reason, metadata as usage.
+import { UpstreamError } from '../../../errors/shuttle-error.js';
+import { randomBase62 } from '../../../store/ids.js';
+import { NO_USAGE, type StreamPart } from '../provider.js';
+import { ChunkWriter } from '../translate/openai-output.js';
+import { streamException } from './errors.js';
+import { EventStreamError, readEventStream } from './event-stream.js';
+import { finishReasonOf, usageOf } from './response.js';
+import type { ConverseStreamEvents } from './wire.js';
+
+type EventOf<K extends keyof ConverseStreamEvents> = ConverseStreamEvents[K];
+
+export async function* bedrockStreamParts(provider: string, body: AsyncIterable<Uint8Array>, model: string): AsyncGenerator<StreamPart> {
+  const writer = new ChunkWriter(`chatcmpl-${randomBase62(24)}`, model);
+  const toolIndexOfBlock = new Map<number, number>();
+  let stopped = false;
+  let metered = false;
+  try {
+    for await (const message of readEventStream(body)) {
+      if (message.headers[':message-type'] !== 'event') throw streamException(provider, message.headers, message.payload);
+      const type = String(message.headers[':event-type']);
+      const event = JSON.parse(message.payload.toString('utf8')) as unknown;
+      if (type === 'messageStart') {
+        yield { ...writer.delta({ role: 'assistant', content: '' }), model };
+      } else if (type === 'contentBlockStart') {
+        const { contentBlockIndex, start } = event as EventOf<'contentBlockStart'>;
+        if (start?.toolUse) {
+          const index = toolIndexOfBlock.size;
+          toolIndexOfBlock.set(contentBlockIndex, index);
+          const { toolUseId: id, name } = start.toolUse;
+          yield writer.delta({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] });
+        }
+      } else if (type === 'contentBlockDelta') {
+        const { contentBlockIndex, delta } = event as EventOf<'contentBlockDelta'>;
+        if (typeof delta?.text === 'string' && delta.text !== '') yield writer.delta({ content: delta.text });
+        const index = toolIndexOfBlock.get(contentBlockIndex);
+        const input = delta?.toolUse?.input;
+        if (index !== undefined && input) yield writer.delta({ tool_calls: [{ index, function: { arguments: input } }] });
+      } else if (type === 'messageStop') {
+        stopped = true;
+        yield writer.finish(finishReasonOf((event as EventOf<'messageStop'>).stopReason));
+      } else if (type === 'metadata') {
+        metered = true;
+        yield writer.usage(usageOf((event as EventOf<'metadata'>).usage));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof EventStreamError)) throw error;
+    throw new UpstreamError(provider, 'upstream_invalid_response', {
+      message: `${provider} sent a malformed event stream: ${error.message}.`,
+    });
+  }
+  if (!stopped)
+    throw new UpstreamError(provider, 'upstream_invalid_response', { message: `${provider} ended the stream before messageStop.` });
+  if (!metered) yield writer.usage(NO_USAGE);
+}

@@ -1,0 +1,99 @@
+// The contract every provider adapter implements: translate an OpenAI-format request to the provider's wire
+// format, call it, and translate the answer (whole or streamed) back to OpenAI format.
+import type { ChatCompletionCreateParams, EmbeddingCreateParams } from '../openai-wire.js';
+
+/** Tokens as the provider counted them; cached tokens are a subset of prompt tokens. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+}
+
+export const NO_USAGE: TokenUsage = Object.freeze({ promptTokens: 0, completionTokens: 0, cachedTokens: 0 });
+
+/** A configured way to reach a provider: global (from the environment) or a tenant's own. */
+export interface ProviderConnection {
+  /** The stored connection's id (`prv_…`); global connections from the environment have none. */
+  id?: string;
+  /** The name requests and routing rules use, e.g. `openai` or `backup-openai`. */
+  name: string;
+  /** Which adapter speaks to it, e.g. `openai`, `anthropic`, `mock`. */
+  type: string;
+  baseUrl: string;
+  apiKey: string | undefined;
+  headers?: Record<string, string>;
+  /** Adapter-specific settings (Azure API version, Bedrock region, …). */
+  options?: Record<string, unknown>;
+}
+
+export interface ChatCall {
+  connection: ProviderConnection;
+  /** The model id as the provider knows it (without the `provider/` prefix). */
+  model: string;
+  /** The client's request, as validated. Adapters must not mutate it. */
+  params: ChatCompletionCreateParams;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export interface ChatJsonResult {
+  stream: false;
+  /** An OpenAI `chat.completion` object, serialised: forwarded to the client without re-serialisation. */
+  body: string;
+  usage: TokenUsage;
+  /** The model the provider says served the request. */
+  model: string;
+}
+
+export interface StreamPart {
+  /** The `data:` payload of one SSE event: an OpenAI `chat.completion.chunk`, serialised. */
+  data: string;
+  /** Set on the chunk that carries the usage totals. */
+  usage?: TokenUsage;
+  /** True for a usage-only chunk (no choices), which clients that did not ask for usage must not see. */
+  usageOnly?: boolean;
+  /** The model the provider says is serving the request, when the stream reveals it (it prices the stream). */
+  model?: string;
+}
+
+export interface ChatStreamResult {
+  stream: true;
+  /** Yields as soon as the provider sends; never buffers the whole answer. */
+  parts: AsyncIterable<StreamPart>;
+  model: string;
+}
+
+export type ChatResult = ChatJsonResult | ChatStreamResult;
+
+export interface EmbeddingsCall {
+  connection: ProviderConnection;
+  model: string;
+  params: EmbeddingCreateParams;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export interface EmbeddingsResult {
+  /** An OpenAI embeddings `list` object, serialised. */
+  body: string;
+  usage: TokenUsage;
+  model: string;
+}
+
+/** Where the price table looks a served model up: `providerType/model`. */
+export interface PriceKey {
+  providerType: string;
+  model: string;
+}
+
+export interface ProviderAdapter {
+  readonly type: string;
+  chat(call: ChatCall): Promise<ChatResult>;
+  /** Present only on providers that offer embeddings. */
+  embeddings?(call: EmbeddingsCall): Promise<EmbeddingsResult>;
+  /**
+   * The price-table key of a served model, when it is not `connection.type/model`: Azure serves OpenAI's models at
+   * OpenAI's prices, Bedrock's cross-region inference profiles (`us.anthropic.…`) cost what the model costs.
+   */
+  pricedAs?(model: string): PriceKey;
+}

@@ -1,0 +1,81 @@
+// What the hot path needs to know about a tenant — limits, prices (shipped table, deployment overrides, tenant
+// overrides), alert settings, allowed models, and per environment its own provider connections and routing rules —
+// loaded in one go, cached briefly, and forgotten at once (on every instance) when any of it changes.
+import type { CredentialCipher } from '../auth/credential-cipher.js';
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import { LoadingCache } from '../cache/loading-cache.js';
+import { NotFoundError } from '../errors/shuttle-error.js';
+import { type AlertSettings, parseAlertSettings } from '../metering/alert-settings.js';
+import type { Limits } from '../metering/limits/limits.js';
+import { PriceTable } from '../metering/price-table.js';
+import type { ModelPrice } from '../metering/prices.js';
+import type { Repositories } from '../store/repositories.js';
+import { toProviderConnection } from './provider-connections.js';
+import type { ProviderConnection } from './providers/provider.js';
+import type { EnvironmentRouting } from './routing/router.js';
+import type { RoutingRule } from './routing/routing-rule.js';
+
+export interface TenantConfig {
+  tenantId: string;
+  limits: Limits;
+  prices: PriceTable;
+  priceOverrides: Record<string, ModelPrice>;
+  alerts: AlertSettings;
+  allowedModels: string[] | null;
+  environments: ReadonlyMap<string, EnvironmentRouting>;
+  /** Days flow-run prompts and answers are kept; 0 keeps metadata only. */
+  runRetentionDays: number;
+}
+
+const TTL_MS = 30_000;
+
+export const DEFAULT_RUN_RETENTION_DAYS = 30;
+
+export function runRetentionDays(settings: Record<string, unknown>): number {
+  const days = settings.runRetentionDays;
+  return typeof days === 'number' ? days : DEFAULT_RUN_RETENTION_DAYS;
+}
+
+export class TenantConfigCache {
+  private readonly cache = new LoadingCache<TenantConfig>({ max: 50_000, ttlMs: TTL_MS });
+
+  constructor(
+    private readonly repos: Pick<Repositories, 'tenants' | 'environments' | 'connections' | 'routingRules'>,
+    private readonly cipher: CredentialCipher,
+    private readonly deploymentPrices: Readonly<Record<string, ModelPrice>>,
+    bus: InvalidationBus,
+  ) {
+    bus.subscribe('tenant-config', (tenantId) => this.cache.forget(tenantId));
+  }
+
+  get(tenantId: string): Promise<TenantConfig> {
+    return this.cache.get(tenantId, () => this.load(tenantId));
+  }
+
+  private async load(tenantId: string): Promise<TenantConfig> {
+    const [tenant, environments, connections, rules] = await Promise.all([
+      this.repos.tenants.get(tenantId),
+      this.repos.environments.list(tenantId),
+      this.repos.connections.list(tenantId),
+      this.repos.routingRules.list(tenantId),
+    ]);
+    if (!tenant) throw new NotFoundError('No such tenant.');
+    const routing = new Map<string, { name: string; connections: Map<string, ProviderConnection>; rules: Map<string, RoutingRule> }>(
+      environments.map((e) => [e.name, { name: e.name, connections: new Map(), rules: new Map() }]),
+    );
+    for (const stored of connections)
+      routing.get(stored.environment)?.connections.set(stored.name, toProviderConnection(stored, this.cipher));
+    for (const stored of rules) routing.get(stored.environment)?.rules.set(stored.alias, stored.rule);
+    const priceOverrides = (tenant.settings.prices ?? {}) as Record<string, ModelPrice>;
+    return {
+      tenantId,
+      limits: tenant.limits,
+      prices: new PriceTable({ ...this.deploymentPrices, ...priceOverrides }),
+      priceOverrides,
+      alerts: parseAlertSettings(tenant.settings.alerts),
+      allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
+      environments: routing,
+      runRetentionDays: runRetentionDays(tenant.settings),
+    };
+  }
+}

@@ -1,0 +1,85 @@
+// The one place where the Fastify app is put together from its plugins and route modules.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Runtime } from '../runtime.js';
+import { newRequestId } from '../store/ids.js';
+import { authenticate } from './plugins/authenticate.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
+import './request-context.js';
+import { auditLogRoutes } from './routes/audit-log.js';
+import { authRoutes } from './routes/auth.js';
+import { chatCompletionsRoutes } from './routes/chat-completions.js';
+import { customersRoutes } from './routes/customers.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { embeddingsRoutes } from './routes/embeddings.js';
+import { environmentsRoutes } from './routes/environments.js';
+import { flowEnvironmentsRoutes } from './routes/flow-environments.js';
+import { flowRunsRoutes } from './routes/flow-runs.js';
+import { flowsRoutes } from './routes/flows.js';
+import { keysRoutes } from './routes/keys.js';
+import { membersRoutes } from './routes/members.js';
+import { modelsRoutes } from './routes/models.js';
+import { operationsRoutes } from './routes/operations.js';
+import { providersRoutes } from './routes/providers.js';
+import { routingRulesRoutes } from './routes/routing-rules.js';
+import { tenantRoutes } from './routes/tenant.js';
+import { usageRoutes } from './routes/usage.js';
+
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    // One line per request is logged by the request lifecycle, once the response has closed.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
+    bodyLimit: runtime.config.bodyLimitBytes,
+    return503OnClosing: true,
+    trustProxy: runtime.config.trustProxy,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  registerRequestLifecycle(app, runtime);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Shuttle API', version: '1', description: 'Multi-tenant, OpenAI-compatible LLM gateway' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A ps_… API key or a dashboard session token' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(operationsRoutes(runtime));
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate(runtime));
+      api.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+      await api.register(chatCompletionsRoutes(runtime));
+      await api.register(embeddingsRoutes(runtime));
+      await api.register(modelsRoutes(runtime));
+      await api.register(authRoutes(runtime));
+      await api.register(keysRoutes(runtime));
+      await api.register(membersRoutes(runtime));
+      await api.register(auditLogRoutes(runtime));
+      await api.register(tenantRoutes(runtime));
+      await api.register(customersRoutes(runtime));
+      await api.register(usageRoutes(runtime));
+      await api.register(environmentsRoutes(runtime));
+      await api.register(providersRoutes(runtime));
+      await api.register(routingRulesRoutes(runtime));
+      await api.register(flowsRoutes(runtime));
+      await api.register(flowEnvironmentsRoutes(runtime));
+      await api.register(flowRunsRoutes(runtime));
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(dashboardRoutes());
+  return app;
+}

@@ -1,0 +1,74 @@
+// The one place errors become HTTP answers, always in the OpenAI error shape, never with a stack trace.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { errorCatalogue } from '../../errors/catalogue.js';
+import { ShuttleError } from '../../errors/shuttle-error.js';
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword?: string;
+  params?: { input?: unknown; received?: unknown; expected?: unknown };
+}
+
+const FASTIFY_CODES: Record<string, () => ShuttleError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new ShuttleError('payload_too_large'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new ShuttleError('invalid_json'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new ShuttleError('invalid_json', { message: 'The request body is empty; send a JSON object.' }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new ShuttleError('unsupported_media_type'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new ShuttleError('invalid_request', { message: 'The Content-Length header does not match the body.' }),
+};
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const shuttleError = toShuttleError(error);
+    if (shuttleError.status >= 500 && !(error instanceof ShuttleError)) {
+      request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    }
+    return sendError(request, reply, shuttleError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, new ShuttleError('not_found', { message: `No route for ${request.method} ${request.url.split('?')[0]}.` })),
+  );
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ShuttleError): FastifyReply {
+  request.errorCode = error.code;
+  if (request.meter) request.meter.errorCode = error.code;
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  return reply.code(error.status).type('application/json').send(JSON.stringify(error.toBody()));
+}
+
+function toShuttleError(error: FastifyError): ShuttleError {
+  if (error instanceof ShuttleError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return validationError(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
+  }
+  if (error.validation) return validationError(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return known();
+  if (error instanceof SyntaxError) return new ShuttleError('invalid_json');
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return new ShuttleError('invalid_request', { message: error.message, status });
+  }
+  return new ShuttleError('internal_error', { message: errorCatalogue.internal_error.message });
+}
+
+function validationError(issues: ValidationIssue[], context: string): ShuttleError {
+  const first = issues[0];
+  const path = (first?.instancePath ?? '').split('/').filter(Boolean);
+  const param = path.join('.');
+  const where = context === 'body' ? '' : ` in the ${context === 'querystring' ? 'query string' : context}`;
+  const raw = first?.message ?? 'is invalid';
+  const missing = /received undefined/.test(raw) || first?.keyword === 'required';
+  const message =
+    param === ''
+      ? `Invalid request${where}: ${raw}.`
+      : missing
+        ? `Missing required parameter${where}: '${param}'.`
+        : `Invalid value for '${param}'${where}: ${raw}.`;
+  return new ShuttleError('invalid_request', param === '' ? { message } : { message, param });
+}

@@ -1,0 +1,107 @@
+// What every proxied endpoint (chat completions, embeddings, flow runs) does around the provider call: admission,
+// customer attribution, the call context, and the x-shuttle-* headers.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
+import type { CallContext } from '../gateway/gateway.js';
+import type { RouteTarget } from '../gateway/routing/router.js';
+import { validateCustomerId } from '../metering/customer-directory.js';
+import { microsToUsd } from '../metering/price-table.js';
+import type { RequestMeter } from '../metering/request-meter.js';
+import type { Runtime } from '../runtime.js';
+import { principalOf } from './request-context.js';
+
+export const CUSTOMER_HEADER = 'x-shuttle-customer-id';
+
+export class ClientClosedError extends Error {
+  constructor() {
+    super('the client closed the connection');
+    this.name = 'ClientClosedError';
+  }
+}
+
+/** Body fields that can name the end customer: `customerId` (flow runs) and OpenAI's `user`. */
+export interface CustomerFields {
+  customerId?: unknown;
+  user?: unknown;
+}
+
+/**
+ * The end customer of a request, in order: the X-Shuttle-Customer-Id header, `customerId` in the body, OpenAI's
+ * `user` field. Invalid ids are a 400 naming where they came from.
+ */
+export function customerIdOf(request: FastifyRequest, body: CustomerFields): string | undefined {
+  const header = request.headers[CUSTOMER_HEADER];
+  if (typeof header === 'string') return validateCustomerId(header, 'X-Shuttle-Customer-Id');
+  for (const field of ['customerId', 'user'] as const) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw new InvalidRequestError(`${field} must be a string.`, field, 'invalid_customer_id');
+    return validateCustomerId(value, field);
+  }
+  return undefined;
+}
+
+export const ENVIRONMENT_HEADER = 'x-shuttle-environment';
+
+/**
+ * The environment a request runs in: an API key's own (naming another is refused), or for a logged-in user the
+ * X-Shuttle-Environment header, production by default.
+ */
+export function environmentOf(request: FastifyRequest, requested?: string): string {
+  const principal = principalOf(request);
+  const header = request.headers[ENVIRONMENT_HEADER];
+  const named = requested ?? (typeof header === 'string' && header !== '' ? header : undefined);
+  if (principal.type === 'user') return named ?? 'production';
+  if (named !== undefined && named !== principal.environment) {
+    throw new PermissionDeniedError('permission_denied', {
+      message: `This key belongs to the ${principal.environment} environment; use a key of ${named} to run there.`,
+    });
+  }
+  return principal.environment;
+}
+
+/** Admits the request, attributes it to its customer, and ties the upstream call to the client's connection. */
+export async function beginProxyRequest(
+  runtime: Runtime,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: CustomerFields,
+  requestedEnvironment?: string,
+): Promise<CallContext> {
+  const meter = request.meter;
+  if (meter === null) throw new Error(`${request.url} is proxied but not metered`);
+  if (!runtime.usageWriter.hasRoom()) throw new ShuttleError('usage_queue_full', { headers: { 'retry-after': '1' } });
+  const principal = principalOf(request);
+  const tenant = await runtime.tenantConfigs.get(principal.tenantId);
+  const externalId = customerIdOf(request, body);
+  const customer = externalId === undefined ? null : await runtime.customers.resolve(principal.tenantId, externalId);
+  if (customer) {
+    meter.customerId = customer.id;
+    if (customer.blocked)
+      throw new PermissionDeniedError('customer_blocked', { message: `The customer "${customer.externalId}" is blocked.` });
+  }
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new ClientClosedError());
+  });
+  const requestBytes = Number(request.headers['content-length']) || JSON.stringify(request.body ?? '').length;
+  const environment = environmentOf(request, requestedEnvironment);
+  return { tenant, principal, customer, meter, signal: controller.signal, requestBytes, environment };
+}
+
+/** The x-shuttle-* and x-ratelimit-* headers; the cost only when it is known before the body. */
+export function setServedHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  target: RouteTarget,
+  model: string,
+  meter: RequestMeter,
+  costKnown: boolean,
+): void {
+  reply.header('x-shuttle-request-id', request.id);
+  reply.header('x-shuttle-provider', target.connection.name);
+  reply.header('x-shuttle-model', model);
+  reply.header('x-shuttle-attempts', String(meter.attempts));
+  if (costKnown) reply.header('x-shuttle-cost-usd', microsToUsd(meter.costMicros).toFixed(6));
+  if (meter.admission) for (const [name, value] of Object.entries(meter.admission.headers)) reply.header(name, value);
+}

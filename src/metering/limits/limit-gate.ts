@@ -1,0 +1,172 @@
+// enforceLimits(): before anything goes upstream, checks the rate limits (requests and tokens per minute) and
+// reserves the request's maximum cost against every cost limit of its tenant, key and customer. Refusals are
+// 429 (with Retry-After and OpenAI's x-ratelimit-* headers) and 402 cost_limit_exceeded. After the response, the
+// admission settles: actual tokens replace the estimate, actual cost replaces the reservation, alerts fire.
+import type { Logger } from 'pino';
+import { RateLimitError, ShuttleError } from '../../errors/shuttle-error.js';
+import type { Db } from '../../store/database.js';
+import { type SpendScope, spentMicros } from '../../store/repositories/usage-queries.js';
+import type { AlertSettings } from '../alert-settings.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { formatUsd } from '../price-table.js';
+import type { ModelPrice } from '../prices.js';
+import type { LimitAlerts } from './limit-alerts.js';
+import { COST_PERIODS, type CostPeriod, type Limits } from './limits.js';
+import { periodBucket } from './periods.js';
+import { formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
+import type { RateCheck, RateLimiter, RateState } from './rate-limiter.js';
+import type { BudgetCheck, SpendLedger } from './spend-ledger.js';
+
+export interface LimitSubject {
+  scope: SpendScope;
+  id: string;
+  /** How messages name it: "this key", "customer acme-42". */
+  label: string;
+  limits: Limits;
+}
+
+export interface AdmissionRequest {
+  tenantId: string;
+  alerts: AlertSettings;
+  subjects: readonly LimitSubject[];
+  estimatedPromptTokens: number;
+  maxCompletionTokens: number;
+  /** The dearest price among the targets the request may be sent to; undefined when unpriced. */
+  maxPrice: ModelPrice | undefined;
+}
+
+export interface LimitBudget extends BudgetCheck {
+  scope: SpendScope;
+  scopeId: string;
+  period: CostPeriod;
+  bucket: string;
+  label: string;
+}
+
+export interface Admission {
+  /** x-ratelimit-* headers for the response. */
+  headers: Record<string, string>;
+  /** Replaces the estimates with what the call really used. Only the first call counts. */
+  settle(actualCostMicros: number, actualTokens: number): Promise<void>;
+}
+
+const UNLIMITED: Admission = Object.freeze({ headers: {}, settle: async () => undefined });
+
+const PERIOD_WORDS: Record<CostPeriod, string> = { day: 'daily', month: 'monthly', total: 'total' };
+
+export class LimitGate {
+  constructor(
+    private readonly db: Db,
+    private readonly rates: RateLimiter,
+    private readonly ledger: SpendLedger,
+    private readonly alerts: LimitAlerts,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async admit(request: AdmissionRequest): Promise<Admission> {
+    if (request.subjects.length === 0) return UNLIMITED;
+    const estimatedTokens = request.estimatedPromptTokens + request.maxCompletionTokens;
+    const requestChecks: RateCheck[] = [];
+    const tokenChecks: RateCheck[] = [];
+    const budgets: LimitBudget[] = [];
+    const now = Date.now();
+    for (const subject of request.subjects) {
+      const { limits } = subject;
+      if (limits.requestsPerMinute !== null)
+        requestChecks.push({ key: `${subject.scope}:${subject.id}:rpm`, limit: limits.requestsPerMinute, cost: 1 });
+      if (limits.tokensPerMinute !== null)
+        tokenChecks.push({ key: `${subject.scope}:${subject.id}:tpm`, limit: limits.tokensPerMinute, cost: estimatedTokens });
+      for (const period of COST_PERIODS) {
+        const limitUsd = limits.costUsd[period];
+        if (limitUsd !== null) budgets.push(this.budget(request.tenantId, subject, period, limitUsd, now));
+      }
+    }
+
+    const rate = await this.rates.consume([...requestChecks, ...tokenChecks]);
+    if (!rate.allowed) throw this.rateRefusal(rate.refused, request.subjects, requestChecks, estimatedTokens);
+    const headers = {
+      ...rateLimitHeaders('requests', rate.states.slice(0, requestChecks.length)),
+      ...rateLimitHeaders('tokens', rate.states.slice(requestChecks.length)),
+    };
+
+    const estimateMicros = estimateCost(request);
+    const decision = budgets.length === 0 ? undefined : await this.ledger.reserve(budgets, estimateMicros);
+    if (decision && !decision.allowed) {
+      await Promise.all(tokenChecks.map((check) => this.rates.adjust(check.key, -check.cost)));
+      const budget = budgets.find((b) => b.key === decision.refused.key) as LimitBudget;
+      this.metrics.observeLimitRefusal('cost', budget.scope);
+      throw new ShuttleError('cost_limit_exceeded', {
+        message:
+          `The ${PERIOD_WORDS[budget.period]} cost limit of ${budget.label} (${formatUsd(budget.limitMicros)}) has been reached: ` +
+          `${formatUsd(decision.refused.spentMicros)} spent, ${formatUsd(decision.refused.reservedMicros)} held by requests in flight, ` +
+          `and this request could cost up to ${formatUsd(estimateMicros)}.`,
+        headers,
+      });
+    }
+    const reservation = decision?.reservation;
+    let settled = false;
+
+    return {
+      headers,
+      settle: async (actualCostMicros, actualTokens) => {
+        if (settled) return;
+        settled = true;
+        const corrections = tokenChecks.map((check) => this.rates.adjust(check.key, actualTokens - check.cost));
+        if (reservation) {
+          const settlements = await this.ledger.settle(reservation, actualCostMicros);
+          for (const { check, beforeMicros, afterMicros } of settlements) {
+            const budget = check as LimitBudget;
+            for (const threshold of this.alerts.crossings(request.alerts, budget, beforeMicros, afterMicros)) {
+              void this.alerts
+                .notify(request.alerts, { tenantId: request.tenantId, budget, threshold, spentMicros: afterMicros })
+                .catch((error: unknown) => this.logger.error({ err: error }, 'limit alert failed'));
+            }
+          }
+        }
+        await Promise.all(corrections);
+      },
+    };
+  }
+
+  private budget(tenantId: string, subject: LimitSubject, period: CostPeriod, limitUsd: number, now: number): LimitBudget {
+    const bucket = periodBucket(period, now);
+    return {
+      key: `${tenantId}:${subject.scope}:${subject.id}:${period}:${bucket.bucket}`,
+      limitMicros: Math.round(limitUsd * 1_000_000),
+      ttlMs: bucket.ttlMs,
+      load: () => spentMicros(this.db, tenantId, subject.scope, subject.id, bucket.fromDay, bucket.toDay),
+      scope: subject.scope,
+      scopeId: subject.id,
+      period,
+      bucket: bucket.bucket,
+      label: subject.label,
+    };
+  }
+
+  private rateRefusal(
+    refused: RateState,
+    subjects: readonly LimitSubject[],
+    requestChecks: readonly RateCheck[],
+    estimatedTokens: number,
+  ): RateLimitError {
+    const isRequests = requestChecks.some((check) => check.key === refused.key);
+    const subject = subjects.find((s) => refused.key.startsWith(`${s.scope}:${s.id}:`));
+    this.metrics.observeLimitRefusal(isRequests ? 'requests' : 'tokens', subject?.scope ?? 'tenant');
+    const retryAfter = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+    const what = isRequests ? 'requests per minute' : 'tokens per minute';
+    const tooBig = !isRequests && estimatedTokens > refused.limit;
+    return new RateLimitError('rate_limit_exceeded', {
+      message: tooBig
+        ? `This request alone may use ${estimatedTokens} tokens, more than the limit of ${refused.limit} ${what} on ${subject?.label ?? 'this tenant'}; lower max_tokens.`
+        : `Rate limit reached for ${what} on ${subject?.label ?? 'this tenant'}: limit ${refused.limit}. Retry in ${formatDuration(refused.retryAfterMs)}.`,
+      headers: { 'retry-after': String(retryAfter), ...rateLimitHeaders(isRequests ? 'requests' : 'tokens', [refused]) },
+    });
+  }
+}
+
+/** The most the request can cost: every prompt token and every allowed completion token at the dearest target's price. */
+export function estimateCost(request: Pick<AdmissionRequest, 'estimatedPromptTokens' | 'maxCompletionTokens' | 'maxPrice'>): number {
+  if (!request.maxPrice) return 0;
+  return Math.ceil(request.estimatedPromptTokens * request.maxPrice.input + request.maxCompletionTokens * request.maxPrice.output);
+}

@@ -1,0 +1,219 @@
+// Cost budgets: before a call its maximum cost is reserved against every applicable budget (all or none), after it
+// the reservation is replaced by the actual cost. Concurrent requests therefore cannot overspend a limit by more
+// than the difference between their estimates and what they really cost. In memory, or in Redis for all instances.
+import type { Redis } from '../../cache/redis.js';
+import { randomBase62 } from '../../store/ids.js';
+
+export interface BudgetCheck {
+  /** Identifies a budget and its period, e.g. `tenant:ten_1:month:2026-11`. */
+  key: string;
+  limitMicros: number;
+  /** How long the budget's counter is worth keeping; null for all-time budgets. */
+  ttlMs: number | null;
+  /** What was already spent in this budget's period, from the database (asked once, when the counter is new). */
+  load(): Promise<number>;
+}
+
+export interface Reservation {
+  id: string;
+  checks: readonly BudgetCheck[];
+  amountMicros: number;
+}
+
+export interface Refusal {
+  key: string;
+  limitMicros: number;
+  spentMicros: number;
+  reservedMicros: number;
+}
+
+export type BudgetDecision = { allowed: true; reservation: Reservation } | { allowed: false; refused: Refusal };
+
+export interface Settlement {
+  check: BudgetCheck;
+  beforeMicros: number;
+  afterMicros: number;
+}
+
+export interface SpendLedger {
+  reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision>;
+  settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]>;
+}
+
+interface Counter {
+  spent: number;
+  reserved: number;
+  expiresAt: number;
+}
+
+export class MemorySpendLedger implements SpendLedger {
+  private readonly counters = new Map<string, Counter>();
+  private readonly loading = new Map<string, Promise<Counter>>();
+
+  async reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
+    const counters = await Promise.all(checks.map((check) => this.counter(check)));
+    // No await between the checks and the reservation: on one event loop this is atomic.
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i] as BudgetCheck;
+      const counter = counters[i] as Counter;
+      if (counter.spent + counter.reserved + amountMicros > check.limitMicros) {
+        return {
+          allowed: false,
+          refused: { key: check.key, limitMicros: check.limitMicros, spentMicros: counter.spent, reservedMicros: counter.reserved },
+        };
+      }
+    }
+    for (const counter of counters) counter.reserved += amountMicros;
+    return { allowed: true, reservation: { id: randomBase62(16), checks, amountMicros } };
+  }
+
+  async settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
+    const settlements: Settlement[] = [];
+    for (const check of reservation.checks) {
+      const counter = await this.counter(check);
+      counter.reserved = Math.max(0, counter.reserved - reservation.amountMicros);
+      const beforeMicros = counter.spent;
+      counter.spent += actualMicros;
+      settlements.push({ check, beforeMicros, afterMicros: counter.spent });
+    }
+    return settlements;
+  }
+
+  private async counter(check: BudgetCheck): Promise<Counter> {
+    const existing = this.counters.get(check.key);
+    if (existing && existing.expiresAt > Date.now()) return existing;
+    let pending = this.loading.get(check.key);
+    if (!pending) {
+      pending = check.load().then((spent) => {
+        const counter = { spent, reserved: 0, expiresAt: check.ttlMs === null ? Number.POSITIVE_INFINITY : Date.now() + check.ttlMs };
+        this.counters.set(check.key, counter);
+        this.loading.delete(check.key);
+        this.sweep();
+        return counter;
+      });
+      this.loading.set(check.key, pending);
+    }
+    return pending;
+  }
+
+  private sweep(): void {
+    if (this.counters.size < 50_000) return;
+    const now = Date.now();
+    for (const [key, counter] of this.counters) if (counter.expiresAt <= now && counter.reserved === 0) this.counters.delete(key);
+  }
+}
+
+// KEYS per budget: spent, reservations (hash id → amount), reservation expiries (zset id → ms).
+// ARGV: now, reservation id, amount, expiry, then each budget's limit and ttl (0 = none).
+// Returns {0} when reserved; {-i} when budget i has no counter yet; {i, spent, reserved} when budget i refuses.
+const RESERVE = `
+local now, id, amount, expiry = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local n = #KEYS / 3
+for i = 1, n do
+  local spentKey, holds, expiries = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  if redis.call('EXISTS', spentKey) == 0 then return {-i} end
+  for _, stale in ipairs(redis.call('ZRANGEBYSCORE', expiries, '-inf', now)) do redis.call('HDEL', holds, stale) end
+  redis.call('ZREMRANGEBYSCORE', expiries, '-inf', now)
+  local reserved = 0
+  for _, held in ipairs(redis.call('HVALS', holds)) do reserved = reserved + tonumber(held) end
+  local spent = tonumber(redis.call('GET', spentKey))
+  if spent + reserved + amount > tonumber(ARGV[3 + 2 * i]) then return {i, spent, reserved} end
+end
+for i = 1, n do
+  redis.call('HSET', KEYS[3 * i - 1], id, amount)
+  redis.call('ZADD', KEYS[3 * i], expiry, id)
+  local ttl = tonumber(ARGV[4 + 2 * i])
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[3 * i - 1], ttl)
+    redis.call('PEXPIRE', KEYS[3 * i], ttl)
+  end
+end
+return {0}
+`;
+
+// KEYS per budget as above; ARGV: reservation id, actual cost. Returns each budget's spent after settling (-1: gone).
+const SETTLE = `
+local result = {}
+for i = 1, #KEYS / 3 do
+  redis.call('HDEL', KEYS[3 * i - 1], ARGV[1])
+  redis.call('ZREM', KEYS[3 * i], ARGV[1])
+  if redis.call('EXISTS', KEYS[3 * i - 2]) == 1 then
+    result[i] = redis.call('INCRBY', KEYS[3 * i - 2], ARGV[2])
+  else
+    result[i] = -1
+  end
+end
+return result
+`;
+
+export class RedisSpendLedger implements SpendLedger {
+  private readonly initialising = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    /** How long a reservation holds if its request never settles (a crashed instance). */
+    private readonly reservationTtlMs: number,
+  ) {}
+
+  async reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
+    const id = randomBase62(16);
+    const now = Date.now();
+    const args = [now, id, amountMicros, now + this.reservationTtlMs, ...checks.flatMap((check) => [check.limitMicros, check.ttlMs ?? 0])];
+    for (let attempt = 0; attempt <= checks.length; attempt++) {
+      const [status, spent, reserved] = (
+        (await this.redis.eval(RESERVE, checks.length * 3, ...this.keys(checks), ...args)) as number[]
+      ).map(Number);
+      if (status === 0) return { allowed: true, reservation: { id, checks, amountMicros } };
+      const check = checks[Math.abs(status ?? 1) - 1] as BudgetCheck;
+      if ((status ?? 0) > 0) {
+        return {
+          allowed: false,
+          refused: { key: check.key, limitMicros: check.limitMicros, spentMicros: spent ?? 0, reservedMicros: reserved ?? 0 },
+        };
+      }
+      await this.initialise(check);
+    }
+    throw new Error('spend counters could not be initialised');
+  }
+
+  /** Seeds a budget's counter from the database; concurrent requests for the same budget share one load. */
+  private initialise(check: BudgetCheck): Promise<unknown> {
+    let pending = this.initialising.get(check.key);
+    if (!pending) {
+      const spentKey = this.keys([check])[0] as string;
+      pending = check
+        .load()
+        .then((loaded) =>
+          check.ttlMs === null ? this.redis.set(spentKey, loaded, 'NX') : this.redis.set(spentKey, loaded, 'PX', check.ttlMs, 'NX'),
+        )
+        .finally(() => this.initialising.delete(check.key));
+      this.initialising.set(check.key, pending);
+    }
+    return pending;
+  }
+
+  async settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
+    const after = (
+      (await this.redis.eval(
+        SETTLE,
+        reservation.checks.length * 3,
+        ...this.keys(reservation.checks),
+        reservation.id,
+        Math.round(actualMicros),
+      )) as number[]
+    ).map(Number);
+    return reservation.checks.flatMap((check, i) => {
+      const afterMicros = after[i] ?? -1;
+      return afterMicros < 0 ? [] : [{ check, beforeMicros: afterMicros - actualMicros, afterMicros }];
+    });
+  }
+
+  private keys(checks: readonly BudgetCheck[]): string[] {
+    return checks.flatMap((check) => [
+      `${this.prefix}spend:${check.key}`,
+      `${this.prefix}holds:${check.key}`,
+      `${this.prefix}hold-expiries:${check.key}`,
+    ]);
+  }
+}

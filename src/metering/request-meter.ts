@@ -1,0 +1,78 @@
+// What one metered request accumulates on its way through the pipeline; becomes a usage event when it closes.
+import { NO_USAGE, type TokenUsage } from '../gateway/providers/provider.js';
+import type { UsageEvent } from '../store/repositories/usage-events.js';
+import type { Admission } from './limits/limit-gate.js';
+
+export interface MeterIdentity {
+  requestId: string;
+  tenantId: string;
+  keyId: string | null;
+  environment: string | null;
+}
+
+export class RequestMeter {
+  requestedModel: string | null = null;
+  provider: string | null = null;
+  servedModel: string | null = null;
+  customerId: string | null = null;
+  usage: TokenUsage = NO_USAGE;
+  costMicros = 0;
+  attempts = 0;
+  upstreamStartedAt: number | null = null;
+  upstreamMs: number | null = null;
+  ttftMs: number | null = null;
+  streamed = false;
+  errorCode: string | null = null;
+  /** The status of a failure that happened after a 200 was sent (a stream that broke off). */
+  failedStatus: number | null = null;
+  /** The admission of the latest call (its x-ratelimit-* headers go on the response). */
+  admission: Admission | null = null;
+  /** Every admission of this request; the gateway settles each with its call's cost, the lifecycle any left over. */
+  readonly admissions: Admission[] = [];
+  /** Set on flow runs: the usage event carries the flow and version. */
+  flowId: string | null = null;
+  flowVersion: number | null = null;
+
+  constructor(
+    readonly endpoint: string,
+    /** performance.now() when the request arrived. */
+    readonly startedAt: number,
+  ) {}
+
+  /** Adds one upstream call's usage and cost: a request may make several (a flow's structured-output retry). */
+  addCall(usage: TokenUsage, costMicros: number): void {
+    this.usage = {
+      promptTokens: this.usage.promptTokens + usage.promptTokens,
+      completionTokens: this.usage.completionTokens + usage.completionTokens,
+      cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
+    };
+    this.costMicros += costMicros;
+  }
+
+  toEvent(identity: MeterIdentity, status: number, endedAt: number): UsageEvent {
+    return {
+      id: identity.requestId,
+      tenantId: identity.tenantId,
+      keyId: identity.keyId,
+      customerId: this.customerId,
+      environment: identity.environment,
+      endpoint: this.endpoint,
+      requestedModel: this.requestedModel,
+      provider: this.provider,
+      servedModel: this.servedModel,
+      promptTokens: this.usage.promptTokens,
+      completionTokens: this.usage.completionTokens,
+      cachedTokens: this.usage.cachedTokens,
+      costMicros: this.costMicros,
+      latencyMs: Math.round(endedAt - this.startedAt),
+      upstreamMs: this.upstreamMs === null ? null : Math.round(this.upstreamMs),
+      ttftMs: this.ttftMs === null ? null : Math.round(this.ttftMs),
+      streamed: this.streamed,
+      status,
+      errorCode: this.errorCode,
+      createdAt: Date.now(),
+      flowId: this.flowId,
+      flowVersion: this.flowVersion,
+    };
+  }
+}

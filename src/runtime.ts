@@ -1,0 +1,210 @@
+// The composition root: the services one gateway process runs, built from its Config, and their orderly shutdown.
+import { dirname } from 'node:path';
+import type { DestinationStream, Logger } from 'pino';
+import { CredentialCipher } from './auth/credential-cipher.js';
+import { KeyAuthenticator } from './auth/key-authenticator.js';
+import { KeyManager } from './auth/key-manager.js';
+import { LastUsedTracker } from './auth/last-used-tracker.js';
+import { LoginService } from './auth/login.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { MemberManager } from './auth/member-manager.js';
+import { SessionTokens } from './auth/session-tokens.js';
+import { UserAuthenticator } from './auth/user-authenticator.js';
+import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
+import { connectRedis, type Redis } from './cache/redis.js';
+import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
+import type { Config } from './config/config.js';
+import { createLogger } from './config/logger.js';
+import { FlowRunner } from './flows/flow-runner.js';
+import { RunRetention } from './flows/run-retention.js';
+import { Gateway } from './gateway/gateway.js';
+import { globalConnections } from './gateway/providers/global-connections.js';
+import type { ProviderAdapter, ProviderConnection } from './gateway/providers/provider.js';
+import { createAdapters } from './gateway/providers/registry.js';
+import { Router } from './gateway/routing/router.js';
+import { TargetHealth } from './gateway/routing/target-health.js';
+import { TenantConfigCache } from './gateway/tenant-config.js';
+import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
+import { CustomerDirectory } from './metering/customer-directory.js';
+import { LimitAlerts } from './metering/limits/limit-alerts.js';
+import { LimitGate } from './metering/limits/limit-gate.js';
+import { MemoryRateLimiter, RedisRateLimiter } from './metering/limits/rate-limiter.js';
+import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-ledger.js';
+import { GatewayMetrics } from './metering/metrics.js';
+import { loadPriceFile } from './metering/price-overrides.js';
+import { PriceTable } from './metering/price-table.js';
+import { type BatchSink, BatchWriter } from './store/batch-writer.js';
+import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/database.js';
+import { sqlitePath } from './store/dialects/sqlite.js';
+import { randomBase62 } from './store/ids.js';
+import type { FlowRunRecord } from './store/repositories/flow-runs.js';
+import type { UsageEvent } from './store/repositories/usage-events.js';
+import { createRepositories, type Repositories } from './store/repositories.js';
+import { WriterWorker } from './store/worker-sink.js';
+
+export interface RuntimeOptions {
+  logDestination?: DestinationStream;
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  repos: Repositories;
+  /** Signs session tokens and derives the credential-encryption key. */
+  secret: string;
+  /** Present when REDIS_URL is set: shared counters. */
+  redis: Redis | undefined;
+  bus: InvalidationBus;
+  keys: KeyAuthenticator;
+  users: UserAuthenticator;
+  sessionTokens: SessionTokens;
+  login: LoginService;
+  keyManager: KeyManager;
+  memberManager: MemberManager;
+  /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
+  prices: PriceTable;
+  tenantConfigs: TenantConfigCache;
+  customers: CustomerDirectory;
+  router: Router;
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  globalConnections: readonly ProviderConnection[];
+  cipher: CredentialCipher;
+  gateway: Gateway;
+  usageWriter: BatchWriter<UsageEvent>;
+  flowRunWriter: BatchWriter<FlowRunRecord>;
+  flowRunner: FlowRunner;
+  metrics: GatewayMetrics;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const db = await openDatabase(config.databaseUrl);
+  await migrateToLatest(db, config.databaseUrl);
+  const repos = createRepositories(db);
+  const secret = config.secret ?? (await repos.settings.putIfAbsent('secret', randomBase62(64)));
+
+  // Records are written by a worker thread with its own connection, off the event loop that serves requests (an
+  // in-memory SQLite database cannot be shared with another thread, so it is written in place).
+  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
+  await writer?.whenReady();
+  const batchWriter = <T>(name: 'usage' | 'flow-runs', sink: BatchSink<T>) =>
+    new BatchWriter<T>(writer ? writer.sink<T>(name) : sink, {
+      name,
+      maxQueue: config.usage.queueMax,
+      batchSize: config.usage.batchSize,
+      flushIntervalMs: config.usage.flushIntervalMs,
+      spillDir: dataDirectory(config),
+      logger,
+    });
+  const usageWriter = batchWriter<UsageEvent>('usage', repos.usageEvents);
+  await usageWriter.replaySpilled();
+  usageWriter.start();
+
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
+  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
+  const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', repos.flowRuns);
+  await flowRunWriter.replaySpilled();
+  flowRunWriter.start();
+  const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);
+  runRetention.start();
+
+  const lastUsed = new LastUsedTracker(repos.apiKeys);
+  lastUsed.start();
+  const keys = new KeyAuthenticator(repos.apiKeys, lastUsed, bus, { ttlMs: config.keyCacheTtlMs });
+  const tokens = new SessionTokens(secret, config.sessionTtlSeconds);
+  const users = new UserAuthenticator(tokens, repos.users, repos.memberships, bus);
+  const failures = redis ? new RedisWindowCounter(redis, `${config.redisPrefix}login:`) : new MemoryWindowCounter();
+  const login = new LoginService(repos.users, repos.memberships, repos.auditLog, tokens, new LoginThrottle(failures, config.login));
+  const keyManager = new KeyManager(db, bus, lastUsed, config.maxSubKeys);
+  const memberManager = new MemberManager(db, bus);
+
+  const metrics = new GatewayMetrics(() => usageWriter.depth);
+  const deploymentPrices = loadPriceFile(config.pricesFile);
+  const prices = new PriceTable(deploymentPrices);
+  const cipher = new CredentialCipher(secret);
+  const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus);
+  const customerLastSeen = new LastUsedTracker({ touchLastUsed: (tenantId, id, at) => repos.customers.touchLastSeen(tenantId, id, at) });
+  customerLastSeen.start();
+  const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
+  const limitGate = new LimitGate(
+    db,
+    redis ? new RedisRateLimiter(redis, config.redisPrefix) : new MemoryRateLimiter(),
+    redis ? new RedisSpendLedger(redis, config.redisPrefix, config.upstream.timeoutMs + 60_000) : new MemorySpendLedger(),
+    new LimitAlerts(db, logger),
+    metrics,
+    logger,
+  );
+  const upstream = new UpstreamClient(createUpstreamAgent(config.upstream.connections));
+  const adapters = createAdapters({ client: upstream, mockLatencyMs: config.mockLatencyMs });
+  const health = new TargetHealth();
+  const globals = globalConnections(config);
+  const router = new Router(globals, adapters, prices, health);
+  const gateway = new Gateway(router, health, limitGate, metrics, {
+    timeoutMs: config.upstream.timeoutMs,
+    defaultMaxTokens: config.defaultMaxTokens,
+  });
+
+  const flowRunner = new FlowRunner(repos.flows, gateway);
+
+  return {
+    config,
+    logger,
+    db,
+    repos,
+    secret,
+    redis,
+    bus,
+    keys,
+    users,
+    sessionTokens: tokens,
+    login,
+    keyManager,
+    memberManager,
+    prices,
+    tenantConfigs,
+    customers,
+    router,
+    adapters,
+    globalConnections: globals,
+    cipher,
+    gateway,
+    usageWriter,
+    flowRunWriter,
+    flowRunner,
+    metrics,
+    async close() {
+      runRetention.stop();
+      await usageWriter.close(config.shutdownTimeoutMs);
+      await flowRunWriter.close(config.shutdownTimeoutMs);
+      await writer?.close();
+      await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
+      await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
+      await upstream.close();
+      await bus.close();
+      await redis?.quit().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}
+
+async function createInvalidationBus(redisUrl: string | undefined, prefix: string): Promise<InvalidationBus> {
+  if (redisUrl === undefined) return new LocalInvalidationBus();
+  const bus = new RedisInvalidationBus(redisUrl, prefix);
+  await bus.whenReady();
+  return bus;
+}
+
+function sqliteInMemory(config: Config): boolean {
+  return dialectOf(config.databaseUrl) === 'sqlite' && sqlitePath(config.databaseUrl) === ':memory:';
+}
+
+/** Where local state (spilled usage events) lives: beside the SQLite file, or ./data. */
+function dataDirectory(config: Config): string {
+  if (dialectOf(config.databaseUrl) === 'sqlite') {
+    const path = sqlitePath(config.databaseUrl);
+    if (path !== ':memory:') return dirname(path);
+  }
+  return './data';
+}

@@ -1,0 +1,162 @@
+// Writes records (usage events, flow runs) in batches, off the response path. Never drops one: a failed batch goes
+// back to the front of the queue and is retried with backoff; the queue's bound is enforced at admission (hasRoom)
+// rather than by discarding; whatever cannot reach the database at shutdown is spilled to a file and replayed at the
+// next start. Sinks must be idempotent by record id, so a batch retried after an ambiguous failure never doubles.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+
+export interface BatchSink<T> {
+  insertBatch(records: readonly T[]): Promise<void>;
+}
+
+export interface BatchWriterOptions {
+  /** Names the records in logs and spill files, e.g. `usage`. */
+  name: string;
+  maxQueue: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Where events that could not be written at shutdown are kept until the next start. */
+  spillDir: string | undefined;
+  logger: Logger;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export class BatchWriter<T> {
+  private queue: T[] = [];
+  private inFlight = 0;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private lastFullReport = 0;
+  /** Events written since start, and requests turned away because the queue was full. */
+  readonly stats = { written: 0, rejected: 0, failedBatches: 0 };
+
+  private readonly spillPrefix: string;
+
+  constructor(
+    private readonly sink: BatchSink<T>,
+    private readonly options: BatchWriterOptions,
+  ) {
+    this.spillPrefix = `${options.name}-spill-`;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  get depth(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Admission check before a request goes upstream: false when the queue is full, which is logged, not silent. */
+  hasRoom(): boolean {
+    if (this.depth < this.options.maxQueue) return true;
+    this.stats.rejected++;
+    const now = Date.now();
+    if (now - this.lastFullReport > 10_000) {
+      this.lastFullReport = now;
+      this.options.logger.error(
+        { depth: this.depth, maxQueue: this.options.maxQueue, rejected: this.stats.rejected },
+        `${this.options.name} queue is full: requests are refused with 503 until the database catches up`,
+      );
+    }
+    return false;
+  }
+
+  record(item: T): void {
+    this.queue.push(item);
+    if (this.queue.length >= this.options.batchSize) void this.flush();
+  }
+
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.queue.length === 0 || Date.now() < this.retryAt) return Promise.resolve();
+    this.flushing = this.writeQueued().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.batchSize);
+      this.inFlight = batch.length;
+      try {
+        await this.sink.insertBatch(batch);
+        this.stats.written += batch.length;
+        if (this.failures > 0) this.options.logger.info({ depth: this.depth }, `${this.options.name} writes recovered`);
+        this.failures = 0;
+        this.retryAt = 0;
+      } catch (error) {
+        this.queue = batch.concat(this.queue);
+        this.failures++;
+        this.stats.failedBatches++;
+        const initial = this.options.retryInitialMs ?? 100;
+        const delay = Math.min(initial * 2 ** (this.failures - 1), this.options.retryMaxMs ?? 5_000);
+        this.retryAt = Date.now() + delay;
+        this.options.logger.warn({ err: error, depth: this.depth, retryInMs: delay }, `${this.options.name} batch not written; will retry`);
+        return;
+      } finally {
+        this.inFlight = 0;
+      }
+    }
+  }
+
+  /** Flushes everything; waits through retries until the deadline, then spills what is left to disk. */
+  async close(timeoutMs: number): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const deadline = Date.now() + timeoutMs;
+    while (this.depth > 0 && Date.now() < deadline) {
+      const wait = Math.min(this.retryAt - Date.now(), deadline - Date.now());
+      if (wait > 0) await sleep(wait);
+      await this.flush();
+    }
+    if (this.queue.length > 0) this.spill();
+  }
+
+  private spill(): void {
+    const { spillDir, logger } = this.options;
+    const records = this.queue;
+    this.queue = [];
+    if (spillDir === undefined) {
+      logger.error({ count: records.length }, `${this.options.name} records could not be written and no spill directory is set`);
+      return;
+    }
+    mkdirSync(spillDir, { recursive: true });
+    const file = join(spillDir, `${this.spillPrefix}${Date.now()}-${process.pid}.jsonl`);
+    writeFileSync(file, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    logger.error({ count: records.length, file }, `database unreachable at shutdown: ${this.options.name} records spilled to disk`);
+  }
+
+  /** Writes records spilled by an earlier shutdown; a file is removed only once all of it is stored. */
+  async replaySpilled(): Promise<number> {
+    const { spillDir, logger } = this.options;
+    if (spillDir === undefined) return 0;
+    let files: string[];
+    try {
+      files = readdirSync(spillDir).filter((name) => name.startsWith(this.spillPrefix) && name.endsWith('.jsonl'));
+    } catch {
+      return 0;
+    }
+    let replayed = 0;
+    for (const name of files) {
+      const file = join(spillDir, name);
+      const records = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as T);
+      for (let i = 0; i < records.length; i += this.options.batchSize) {
+        await this.sink.insertBatch(records.slice(i, i + this.options.batchSize));
+      }
+      rmSync(file);
+      replayed += records.length;
+      logger.info({ count: records.length, file }, `replayed spilled ${this.options.name} records`);
+    }
+    return replayed;
+  }
+}

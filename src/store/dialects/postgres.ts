@@ -1,0 +1,56 @@
+// PostgreSQL through pg. `?schema=name` in the URL selects (and creates) a schema, which the tests use for isolation.
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+// Counts, sums and epoch-millisecond timestamps fit in a double; return them as numbers, as SQLite does.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export interface PostgresTarget {
+  connectionString: string;
+  schema: string | undefined;
+}
+
+export function parsePostgresUrl(url: string): PostgresTarget {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`DATABASE_URL: schema "${schema}" must be a lower-case SQL identifier`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+export async function createPostgresDialect(url: string, poolSize = 10): Promise<PostgresDialect> {
+  const { connectionString, schema } = parsePostgresUrl(url);
+  if (schema !== undefined) await ensureSchema(connectionString, schema);
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    types: typeParsers,
+    // A database that stops answering must fail queries (which callers retry), not hang them.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 30_000,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection that dies (database restart, network cut) is dropped from the pool; without a listener its
+  // 'error' event would crash the process.
+  pool.on('error', () => undefined);
+  return new PostgresDialect({ pool });
+}
+
+async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 1 }) }) });
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } finally {
+    await db.destroy();
+  }
+}

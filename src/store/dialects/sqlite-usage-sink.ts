@@ -1,0 +1,42 @@
+// SQLite's fast path for usage events: two statements prepared once — insert-or-ignore an event, add a rollup
+// row — run row by row inside one transaction. With SQLite that beats building and preparing a multi-row statement
+// for every batch by an order of magnitude. Same semantics as UsageEventRepository.insertBatch: an event already
+// stored is skipped and not rolled up again.
+import BetterSqlite3 from 'better-sqlite3';
+import type { BatchSink } from '../batch-writer.js';
+import { toRow, type UsageEvent } from '../repositories/usage-events.js';
+import { DIMENSIONS, type RollupRow, rollUp, SUMS } from '../repositories/usage-rollups.js';
+import { sqlitePath } from './sqlite.js';
+
+const EVENT_COLUMNS = Object.keys(toRow({} as UsageEvent));
+
+export class SqliteUsageSink implements BatchSink<UsageEvent> {
+  private readonly database: BetterSqlite3.Database;
+  private readonly write: (events: readonly UsageEvent[]) => void;
+
+  constructor(url: string) {
+    this.database = new BetterSqlite3(sqlitePath(url));
+    this.database.pragma('busy_timeout = 5000');
+    this.database.pragma('synchronous = NORMAL');
+    const insertEvent = this.database.prepare(
+      `INSERT INTO usage_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    );
+    const rollupColumns = [...DIMENSIONS, ...SUMS];
+    const addRollup = this.database.prepare(
+      `INSERT INTO usage_daily (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (${DIMENSIONS.join(', ')}) DO UPDATE SET ${SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+    );
+    this.write = this.database.transaction((events: readonly UsageEvent[]) => {
+      const inserted = events.filter((event) => insertEvent.run(toRow(event)).changes === 1);
+      for (const row of rollUp(inserted)) addRollup.run(row satisfies RollupRow);
+    });
+  }
+
+  async insertBatch(events: readonly UsageEvent[]): Promise<void> {
+    this.write(events);
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}

@@ -1,0 +1,19 @@
+// The ordered list of migrations, imported statically so that the compiled build and the tests run the same set.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './0001-initial.js';
+import * as auditLog from './0002-audit-log.js';
+import * as customersUsageLimits from './0003-customers-usage-limits.js';
+import * as environmentsRouting from './0004-environments-routing.js';
+import * as flows from './0005-flows.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-audit-log': auditLog,
+  '0003-customers-usage-limits': customersUsageLimits,
+  '0004-environments-routing': environmentsRouting,
+  '0005-flows': flows,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,87 @@
+// Hands batches to the writer worker and waits for each to be stored (or to fail, so the BatchWriter retries it).
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BatchSink } from './batch-writer.js';
+
+export type WriterKind = 'usage' | 'flow-runs';
+
+export interface WriterJob {
+  id: number;
+  kind: WriterKind;
+  records: readonly unknown[];
+}
+
+export interface WriterReply {
+  id: number;
+  error?: string;
+}
+
+// Compiled, the worker is a .js beside this file. Run from source (tests, tsx) it is .ts: the worker then starts from a
+// snippet that registers tsx's loader first (Node 20 does not pass --import loaders on to workers).
+const fromSource = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./writer-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+
+function startWorker(databaseUrl: string): Worker {
+  const workerData = { databaseUrl };
+  if (!fromSource) return new Worker(WORKER_URL, { workerData });
+  // Resolved from here, not from the working directory (the CLI may run anywhere).
+  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export class WriterWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly ready: Promise<void>;
+  private nextId = 0;
+
+  constructor(databaseUrl: string) {
+    this.worker = startWorker(databaseUrl);
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (reply: WriterReply | 'ready') => {
+      if (reply === 'ready') return;
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.error === undefined) waiter?.resolve();
+      else waiter?.reject(new Error(reply.error));
+    });
+    this.worker.on('error', (error) => {
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  sink<T>(kind: WriterKind): BatchSink<T> {
+    return { insertBatch: (records) => this.write(kind, records) };
+  }
+
+  async whenReady(): Promise<void> {
+    await this.ready;
+  }
+
+  private async write(kind: WriterKind, records: readonly unknown[]): Promise<void> {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, kind, records } satisfies WriterJob);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.postMessage('close');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5_000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,31 @@
+// A worker thread that writes batches of records with its own database connection, so that the inserts (synchronous
+// with SQLite) and the rollup upserts never run on the event loop that serves requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import { dialectOf, openDatabase } from './database.js';
+import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
+import { FlowRunRepository } from './repositories/flow-runs.js';
+import { UsageEventRepository } from './repositories/usage-events.js';
+import type { WriterJob, WriterReply } from './worker-sink.js';
+
+const { databaseUrl } = workerData as { databaseUrl: string };
+const db = await openDatabase(databaseUrl);
+const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
+const sinks = { usage: sqliteUsage ?? new UsageEventRepository(db), 'flow-runs': new FlowRunRepository(db) };
+
+parentPort?.on('message', async (job: WriterJob | 'close') => {
+  if (job === 'close') {
+    sqliteUsage?.close();
+    await db.destroy();
+    parentPort?.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    await sinks[job.kind].insertBatch(job.records as never);
+    reply = { id: job.id };
+  } catch (error) {
+    reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});
+parentPort?.postMessage('ready');

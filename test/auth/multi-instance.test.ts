@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../src/store/ids.js';
+import { call, chat, login } from '../helpers/api.js';
+import { REDIS_URL } from '../helpers/databases.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+
+async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > withinMs) throw new Error(`not true within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Date.now() - started;
+}
+
+describe('several instances on PostgreSQL and Redis', () => {
+  let a: TestGateway;
+  let b: TestGateway;
+
+  beforeAll(async () => {
+    // A long key cache, so that only the invalidation message can make instance B forget a key.
+    const env = {
+      REDIS_URL,
+      SHUTTLE_REDIS_PREFIX: `test-${randomBase62(8)}:`,
+      SHUTTLE_KEY_CACHE_TTL_MS: '600000',
+      SHUTTLE_LOGIN_MAX_FAILURES: '3',
+    };
+    a = await startGateway({ dialect: 'postgres', env });
+    b = await startGateway({ dialect: 'postgres', env, sharing: a });
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('a master key regenerated on one instance stops working on the other within a second', async () => {
+    expect((await chat(b, a.masterKey)).status).toBe(200);
+    const regenerated = await call(a, 'POST', '/keys/master/regenerate', { auth: await login(a) });
+    expect((await chat(a, a.masterKey)).status).toBe(401);
+    await eventually(async () => (await chat(b, a.masterKey)).status === 401, 1000);
+    expect((await chat(b, regenerated.body.key)).status).toBe(200);
+  });
+
+  it('a sub-key revoked on one instance stops working on the other within a second', async () => {
+    const token = await login(a);
+    const { body } = await call(a, 'POST', '/keys', { auth: token, body: { name: 'Shared' } });
+    expect((await chat(b, body.key)).status).toBe(200);
+    await call(a, 'DELETE', `/keys/${body.id}`, { auth: token });
+    await eventually(async () => (await chat(b, body.key)).status === 401, 1000);
+  });
+
+  it('log out everywhere ends the session on every instance', async () => {
+    const token = await login(a);
+    expect((await call(b, 'GET', '/keys', { auth: token })).status).toBe(200);
+    await call(a, 'POST', '/auth/logout-all', { auth: token });
+    await eventually(async () => (await call(b, 'GET', '/keys', { auth: token })).status === 401, 1000);
+  });
+
+  it('login failures are counted across instances', async () => {
+    const attempt = (gateway: TestGateway) =>
+      call(gateway, 'POST', '/auth/login', { body: { email: 'owner@acme.test', password: 'wrong' } });
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(401);
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(429);
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBareProxy } from '../../bench/bare-proxy.js';
+import { chatRequestBody } from '../../bench/chat-request.js';
+import { COMPLETION_BODY, type RunningServer, STREAM_EVENTS, startFakeUpstream } from '../../bench/fake-upstream.js';
+import { probeTtfb, summariseTtfb } from '../../bench/ttfb-probe.js';
+
+// A functional smoke test of the benchmark's own servers: what they answer, never how fast.
+describe('benchmark servers', () => {
+  let upstream: RunningServer;
+  let proxy: RunningServer;
+  const through = (server: RunningServer) => `http://127.0.0.1:${server.port}/v1/chat/completions`;
+  const post = (url: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream();
+    proxy = await startBareProxy({ upstream: `http://127.0.0.1:${upstream.port}` });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await upstream?.close();
+  });
+
+  it('the fake upstream answers a chat.completion with usage', async () => {
+    const response = await post(through(upstream), chatRequestBody('json'));
+    expect(response.status).toBe(200);
+    const completion = (await response.json()) as { object: string; usage: { prompt_tokens: number; completion_tokens: number } };
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(completion.usage.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('the bare proxy relays the JSON answer byte for byte', async () => {
+    const response = await post(through(proxy), chatRequestBody('json'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.text()).toBe(COMPLETION_BODY);
+  });
+
+  it('the bare proxy passes a stream through: chunks, then the usage chunk, then [DONE]', async () => {
+    const response = await post(through(proxy), chatRequestBody('stream'));
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const text = await response.text();
+    expect(text).toBe(STREAM_EVENTS.join(''));
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    expect(JSON.parse(events.at(-2)?.slice('data: '.length) ?? '{}')).toMatchObject({ choices: [], usage: { total_tokens: 52 } });
+  });
+
+  it('the fake upstream leaves out the usage chunk when the client did not ask for it', async () => {
+    const body = JSON.stringify({ ...JSON.parse(chatRequestBody('stream')), stream_options: undefined });
+    const text = await (await post(through(upstream), body)).text();
+    expect(text).not.toContain('"usage":{');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('the TTFB probe completes every streamed request it times', async () => {
+    const samples = await probeTtfb({
+      url: through(proxy),
+      headers: { 'content-type': 'application/json' },
+      body: chatRequestBody('stream'),
+      warmup: 2,
+      samples: 10,
+      maxSeconds: 10,
+    });
+    const result = summariseTtfb(samples);
+    expect(result).toMatchObject({ samples: 10, failures: 0 });
+    expect(result.p50Ms).toBeLessThanOrEqual(result.totalP50Ms);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMode } from '../../bench/chat-request.js';
+import { addedLatency, checks, ratios, type TargetResult } from '../../bench/checks.js';
+import type { TargetName } from '../../bench/target.js';
+import type { RoundResult } from '../../bench/target-session.js';
+
+// The arithmetic behind the report, on made-up figures: ratios, added latency, and which targets pass.
+function load(rps: number, p50Ms: number, p99Ms: number): RoundResult {
+  return {
+    tool: 'wrk',
+    connections: 1,
+    durationS: 10,
+    requests: rps * 10,
+    rps,
+    p50Ms,
+    p99Ms,
+    meanMs: p50Ms,
+    maxMs: p99Ms,
+    errors: 0,
+    non2xx: 0,
+    cpuUsPerRequest: null,
+    cpuWaitPct: null,
+  };
+}
+
+function result(name: TargetName, cells: [ChatMode, number, RoundResult][], extra: Partial<TargetResult> = {}): TargetResult {
+  return {
+    name,
+    label: name,
+    cells: cells.map(([mode, connections, figures]) => ({ mode, connections, load: figures, rounds: [figures] })),
+    ttfb: null,
+    peakRssKb: 100 * 1024,
+    rssSamples: [],
+    soak: null,
+    requestsCompleted: 0,
+    error: null,
+    notes: {},
+    ...extra,
+  };
+}
+
+const results = [
+  result('upstream', [
+    ['json', 1, load(10_000, 0.1, 0.5)],
+    ['json', 32, load(20_000, 1.5, 3)],
+  ]),
+  result('bare', [['json', 32, load(10_000, 3, 6)]]),
+  result('portkey', [['json', 32, load(500, 60, 120)]]),
+  result('shuttle-sqlite', [
+    ['json', 1, load(4_000, 0.35, 1.2)],
+    ['json', 32, load(7_000, 4.5, 9)],
+  ]),
+  result('shuttle-postgres', [['json', 32, load(5_000, 6, 12)]], { peakRssKb: 250 * 1024 }),
+];
+
+describe('benchmark checks', () => {
+  it('computes the req/s ratios at 32 connections', () => {
+    const values = Object.fromEntries(ratios(results, ['json']).map((ratio) => [ratio.name, ratio.value]));
+    expect(values['Shuttle / Portkey']).toBeCloseTo(14);
+    expect(values['Shuttle / bare proxy']).toBeCloseTo(0.7);
+    expect(values['PostgreSQL store / SQLite store']).toBeCloseTo(5 / 7);
+  });
+
+  it('measures added latency against the direct upstream in the same cell', () => {
+    const shuttle = results[3] as TargetResult;
+    const added = addedLatency(shuttle, results[0], 'json', 1);
+    expect(added?.p50Ms).toBeCloseTo(0.25);
+    expect(added?.p99Ms).toBeCloseTo(0.7);
+    expect(addedLatency(results[1] as TargetResult, results[0], 'json', 1)).toBeNull();
+  });
+
+  it('passes, fails, or says n/a for each target', () => {
+    const status = Object.fromEntries(checks(results, ['json'], 500_000).map((check) => [check.description, check.status]));
+    expect(status["Shuttle ≥ 10× Portkey's req/s at 32 connections (json)"]).toBe('pass');
+    expect(status["Shuttle ≥ 60% of the bare proxy's req/s at 32 connections (json)"]).toBe('pass');
+    expect(status['latency added at 1 connection, p50 ≤ 0.3 ms']).toBe('pass');
+    expect(status['peak RSS ≤ 200 MB (shuttle-postgres)']).toBe('fail');
+    expect(status["PostgreSQL store ≥ 80% of SQLite's req/s (json, 32 connections)"]).toBe('fail');
+    expect(status['streaming adds ≤ 0.5 ms to the first byte (p50)']).toBe('n/a');
+    expect(status['RSS flat (±10%) over 500,000 requests at 32 connections']).toBe('n/a');
+  });
+});

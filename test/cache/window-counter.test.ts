@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/cache/redis.js';
+import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from '../../src/cache/window-counter.js';
+import { randomBase62 } from '../../src/store/ids.js';
+import { REDIS_URL } from '../helpers/databases.js';
+
+const redis = connectRedis(REDIS_URL, 'test');
+afterAll(() => redis.quit());
+
+const backends: Array<[string, () => WindowCounter]> = [
+  ['memory', () => new MemoryWindowCounter()],
+  ['redis', () => new RedisWindowCounter(redis, `test:${randomBase62(8)}:`)],
+];
+
+describe.each(backends)('WindowCounter (%s)', (_name, create) => {
+  it('counts within a window that starts with the first event', async () => {
+    const counter = create();
+    expect(await counter.peek('a')).toEqual({ count: 0, resetInMs: 0 });
+    expect((await counter.increment('a', 60_000)).count).toBe(1);
+    const second = await counter.increment('a', 60_000);
+    expect(second.count).toBe(2);
+    expect(second.resetInMs).toBeGreaterThan(59_000);
+    expect((await counter.peek('a')).count).toBe(2);
+    expect((await counter.peek('b')).count).toBe(0);
+  });
+
+  it('starts again after the window ends', async () => {
+    const counter = create();
+    await counter.increment('k', 60);
+    await counter.increment('k', 60);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect((await counter.peek('k')).count).toBe(0);
+    expect((await counter.increment('k', 60)).count).toBe(1);
+  });
+
+  it('forgets a key on reset', async () => {
+    const counter = create();
+    await counter.increment('r', 60_000);
+    await counter.reset('r');
+    expect((await counter.peek('r')).count).toBe(0);
+  });
+});
+
+describe('RedisWindowCounter', () => {
+  it('is shared by every instance', async () => {
+    const prefix = `test:${randomBase62(8)}:`;
+    const other = connectRedis(REDIS_URL, 'test-other');
+    try {
+      await new RedisWindowCounter(redis, prefix).increment('shared', 60_000);
+      expect((await new RedisWindowCounter(other, prefix).increment('shared', 60_000)).count).toBe(2);
+    } finally {
+      await other.quit();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+// axe-core on every page in light mode: no serious or critical violation; and dialogs work by keyboard alone.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OWNER } from '../helpers/api.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { seriousViolations } from './support/axe.js';
+import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
+import { furnish, open, PAGES } from './support/tour.js';
+
+describe('accessibility', () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
+    await furnish(gateway);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it('finds nothing serious on the login page', async () => {
+    const page = await (await newContext(browser, gateway)).newPage();
+    await page.goto('/login');
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('finds nothing serious on any page, or in the create-key dialog', async () => {
+    const page = await (await newContext(browser, gateway)).newPage();
+    await logIn(page, OWNER.email, OWNER.password);
+    const found: Record<string, string[]> = {};
+    for (const { path, ready } of PAGES) {
+      await open(page, path, ready);
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) found[path] = violations;
+    }
+    await open(page, '/keys', 'Sub-keys');
+    await page.getByRole('button', { name: 'Create sub-key' }).click();
+    await dialog(page, 'Create sub-key').waitFor();
+    const inDialog = await seriousViolations(page);
+    if (inDialog.length > 0) found['/keys (Create sub-key dialog)'] = inDialog;
+    expect(found).toEqual({});
+  }, 120_000);
+
+  it('works the Create sub-key dialog by keyboard alone', async () => {
+    const page = await (await newContext(browser, gateway)).newPage();
+    await logIn(page, OWNER.email, OWNER.password);
+    await open(page, '/keys', 'Sub-keys');
+    await page.getByRole('button', { name: 'Create sub-key' }).focus();
+    await page.keyboard.press('Enter');
+    const create = dialog(page, 'Create sub-key');
+    await create.waitFor();
+    // Focus moves into the dialog, on its first field.
+    expect(await page.evaluate('document.activeElement.id')).toBe(await create.getByLabel('Name').getAttribute('id'));
+    await page.keyboard.type('Keyboard Only');
+    await page.keyboard.press('Enter');
+    const created = dialog(page, /created/);
+    await created.getByRole('button', { name: 'Copy' }).waitFor();
+    // The new key's Copy button has the focus: Enter copies.
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Copy');
+    await page.keyboard.press('Escape');
+    await created.waitFor({ state: 'detached' });
+    // Focus returns to the button that opened it.
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Create sub-key');
+    await page.getByRole('row', { name: /Keyboard Only/ }).waitFor();
+  });
+});

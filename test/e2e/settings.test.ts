@@ -1,0 +1,125 @@
+// Settings in the browser: limits, providers (a key never shown back), routing rules, environments and members,
+// each checked through the API.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, chat, login, OWNER } from '../helpers/api.js';
+import { type FakeUpstream, startFakeOpenAi } from '../helpers/fake-openai.js';
+import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
+
+describe('the settings pages', () => {
+  let upstream: FakeUpstream;
+  let gateway: TestGateway;
+  let browser: Browser;
+  let page: Page;
+  let session: string;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAi();
+    [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
+    session = await login(gateway);
+    page = await (await newContext(browser, gateway)).newPage();
+    await logIn(page, OWNER.email, OWNER.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  const sections = () => page.getByRole('navigation', { name: 'Settings sections' });
+
+  it('saves tenant limits', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Cost per day (USD)').fill('25');
+    await page.getByLabel('Requests per minute').fill('600');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText('Limits saved', { exact: true }).waitFor();
+    const tenant = await call(gateway, 'GET', '/tenant', { auth: session });
+    expect(tenant.body.limits).toEqual({ costUsd: { day: 25, month: null, total: null }, requestsPerMinute: 600, tokensPerMinute: null });
+  });
+
+  it('adds a provider whose key is never shown back, and tests the connection', async () => {
+    await sections().getByRole('link', { name: 'Providers' }).click();
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    const add = dialog(page, 'Add provider');
+    await add.getByLabel('Connection name').fill('backup-openai');
+    await add.getByLabel('Base URL').fill(upstream.baseUrl);
+    await add.getByLabel('API key').fill('sk-upstream-secret-123');
+    await add.getByRole('button', { name: 'Add provider' }).click();
+    const row = page.getByRole('row', { name: /backup-openai/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain('sk-upstream-secret-123');
+
+    await row.getByRole('button', { name: 'Test' }).click();
+    const test = dialog(page, 'Test backup-openai');
+    await test.getByRole('button', { name: 'Test connection' }).click();
+    await test.getByText(/Connected/).waitFor();
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-upstream-secret-123');
+    await page.keyboard.press('Escape');
+  });
+
+  it('creates a routing rule from the form that the gateway then routes by', async () => {
+    await sections().getByRole('link', { name: 'Routing rules' }).click();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const form = dialog(page, 'Add routing rule');
+    await form.getByLabel('Model name').fill('smart');
+    await form.getByLabel('Strategy').selectOption('fallback');
+    await form.getByLabel('Provider').selectOption('backup-openai');
+    await form.getByLabel('Model', { exact: true }).fill('gpt-4o-mini');
+    await form.getByRole('button', { name: 'Add target' }).click();
+    await form.getByLabel('Provider').nth(1).selectOption('mock');
+    await form.getByLabel('Model', { exact: true }).nth(1).fill('echo');
+    await form.getByLabel('Attempts per target').fill('2');
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('row', { name: /smart/ }).waitFor();
+
+    const rule = await call(gateway, 'GET', '/routing-rules/smart?environment=production', { auth: session });
+    expect(rule.body.targets.map((t: { provider: string; model: string }) => `${t.provider}/${t.model}`)).toEqual([
+      'backup-openai/gpt-4o-mini',
+      'mock/echo',
+    ]);
+    expect(rule.body.retry.attempts).toBe(2);
+    const routed = await postJson(gateway, '/chat/completions', { model: 'smart', messages: [{ role: 'user', content: 'hi' }] });
+    expect(routed.status).toBe(200);
+    expect(routed.headers.get('x-shuttle-provider')).toBe('backup-openai');
+  });
+
+  it('adds an environment', async () => {
+    await sections().getByRole('link', { name: 'Environments' }).click();
+    await page.getByLabel('New environment').fill('staging');
+    await page.getByRole('button', { name: 'Add environment' }).click();
+    await page.getByRole('row', { name: /staging/ }).waitFor();
+    const environments = await call(gateway, 'GET', '/environments', { auth: session });
+    expect(environments.body.data.map((env: { name: string }) => env.name)).toContain('staging');
+  });
+
+  it('invites a member, shows the one-time password once, and that person can log in', async () => {
+    await sections().getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const invite = dialog(page, 'Invite member');
+    await invite.getByLabel('Email').fill('dana@acme.test');
+    await invite.getByLabel('Role').selectOption('admin');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const added = dialog(page, 'dana@acme.test added');
+    const password = await added.locator('code').innerText();
+    await added.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('row', { name: /dana@acme\.test/ }).waitFor();
+    expect((await call(gateway, 'POST', '/auth/login', { body: { email: 'dana@acme.test', password } })).status).toBe(200);
+
+    await page.getByLabel('Role of dana@acme.test').selectOption('viewer');
+    await page.getByText('dana@acme.test is now viewer', { exact: true }).waitFor();
+    const members = await call(gateway, 'GET', '/members', { auth: session });
+    expect(members.body.data.find((m: { email: string }) => m.email === 'dana@acme.test').role).toBe('viewer');
+  });
+
+  it('shows the changes in the audit log', async () => {
+    await chat(gateway, gateway.masterKey);
+    await sections().getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('row', { name: /member\.role_changed/ }).waitFor();
+    await page.getByLabel('Action').selectOption('member.added');
+    await page.getByRole('row', { name: /member\.role_changed/ }).waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: /member\.added/ }).waitFor();
+  });
+});

@@ -1,0 +1,35 @@
+// Every page of the dashboard with the heading that says it has loaded, and a tenant with something on each.
+import type { Page } from 'playwright-core';
+import { call, chat, login } from '../../helpers/api.js';
+import { flushUsage, type TestGateway } from '../../helpers/gateway.js';
+
+export const PAGES: Array<{ path: string; ready: string }> = [
+  { path: '/', ready: 'Top customers' },
+  { path: '/keys', ready: 'Sub-keys' },
+  { path: '/customers', ready: 'Customers' },
+  { path: '/customers/acme-corp-42', ready: 'Details and metadata' },
+  { path: '/usage', ready: 'Breakdown' },
+  { path: '/settings/limits', ready: 'Tenant limits' },
+  { path: '/settings/environments', ready: 'Environments' },
+  { path: '/settings/providers', ready: 'Provider connections' },
+  { path: '/settings/routing', ready: 'Routing rules' },
+  { path: '/settings/members', ready: 'Members' },
+  { path: '/settings/audit-log', ready: 'Audit log' },
+];
+
+/** A sub-key, a second member and a request for a customer: no page shows only its empty state. */
+export async function furnish(gateway: TestGateway): Promise<void> {
+  const owner = await login(gateway);
+  await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
+  await call(gateway, 'POST', '/members', { auth: owner, body: { email: 'viewer@acme.test', role: 'viewer' } });
+  await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': 'acme-corp-42' });
+  await flushUsage(gateway);
+}
+
+/** Opens a page and waits until it has finished loading: its heading, its queries, its lazy charts. */
+export async function open(page: Page, path: string, ready: string): Promise<void> {
+  await page.goto(path);
+  await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.locator('[role="status"][aria-label^="Loading"]').waitFor({ state: 'detached' });
+}

@@ -1,0 +1,70 @@
+// Runs the real `shuttle` CLI (from source, through tsx) in a child process.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const entry = join(root, 'src/cli/bin.ts');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A clean environment: nothing from the developer's shell leaks in, and the working directory is empty. */
+export function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env };
+}
+
+export function spawnShuttle(
+  args: string[],
+  env: Record<string, string>,
+  cwd = mkdtempSync(join(tmpdir(), 'shuttle-cli-')),
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', tsxLoader, entry, ...args], { cwd, env: cliEnv(env) });
+}
+
+export function runShuttle(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
+  const child = spawnShuttle(args, env, cwd);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data) => {
+    stdout += data;
+  });
+  child.stderr.on('data', (data) => {
+    stderr += data;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Resolves with everything printed so far once `pattern` appears on stdout. */
+export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    let errors = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout: ${seen}; stderr: ${errors}`)), timeoutMs);
+    child.stderr.on('data', (data) => {
+      errors += data;
+    });
+    child.stdout.on('data', (data) => {
+      seen += data;
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ${pattern}; stdout: ${seen}; stderr: ${errors}`));
+    });
+  });
+}
+
+export function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}

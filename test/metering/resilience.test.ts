@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../helpers/api.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+
+const hello = { model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] };
+
+// Generous: after the outage the writer's backoff (up to 5 s) and the reconnection may take a while on a busy machine.
+async function until(check: () => Promise<boolean>, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('usage events survive a database outage', { timeout: 120_000 }, () => {
+  let proxy: TcpProxy;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy('127.0.0.1', 5432);
+    gateway = await startGateway({
+      dialect: 'postgres',
+      captureLogs: true,
+      connectVia: (url) => url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      env: { SHUTTLE_USAGE_QUEUE_MAX: '12', SHUTTLE_USAGE_FLUSH_MS: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    proxy.restore();
+    await gateway?.close();
+    await proxy?.close();
+  });
+
+  const rows = () => gateway.shuttle.runtime.repos.usageEvents.count(gateway.tenantId);
+
+  it('keeps serving from warm caches, queues events, refuses with 503 when the queue is full, and writes everything once the database is back', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello })).status).toBe(200);
+    await until(async () => (await rows()) === 3);
+
+    proxy.cut();
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++)
+      statuses.push((await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello })).status);
+    expect(statuses.slice(0, 12)).toEqual(Array(12).fill(200));
+    expect(statuses.slice(12)).toEqual([503, 503, 503]);
+    const full = await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello });
+    expect(full.body.error.code).toBe('usage_queue_full');
+    expect(full.headers.get('retry-after')).toBe('1');
+
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/shuttle_usage_queue_depth 1[2-9]/);
+    expect(gateway.logs().some((line) => String(line.msg).includes('usage queue is full'))).toBe(true);
+
+    proxy.restore();
+    // The 12 admitted while the database was away, plus the 4 refusals (metered too, once there was room).
+    await until(async () => gateway.shuttle.runtime.usageWriter.depth === 0);
+    const stored = await gateway.shuttle.runtime.repos.usageEvents.listRecent(gateway.tenantId, 100);
+    expect(stored.filter((event) => event.status === 200)).toHaveLength(15);
+    expect(stored.filter((event) => event.status === 503)).toHaveLength(4);
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+  });
+});

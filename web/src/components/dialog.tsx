@@ -1,0 +1,38 @@
+// A modal dialog (Radix): focus trapped inside, Escape closes, focus returns to what opened it.
+import { Dialog as RadixDialog } from 'radix-ui';
+import type { ReactNode } from 'react';
+import { useRestoreFocus } from './restore-focus';
+
+interface DialogProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  /** For forms with rows of fields. */
+  wide?: boolean;
+}
+
+export function Dialog({ open, onOpenChange, title, description, children, wide = false }: DialogProps) {
+  const restoreFocus = useRestoreFocus(open);
+  return (
+    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="dialog-overlay" />
+        <RadixDialog.Content
+          className={wide ? 'dialog wide' : 'dialog'}
+          onCloseAutoFocus={restoreFocus}
+          {...(description ? {} : { 'aria-describedby': undefined })}
+        >
+          <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
+          {description ? <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description> : null}
+          {children}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
+
+export function DialogClose({ children }: { children: ReactNode }) {
+  return <RadixDialog.Close asChild>{children}</RadixDialog.Close>;
+}

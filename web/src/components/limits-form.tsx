@@ -1,0 +1,86 @@
+// Cost limits (USD per day, month, all time) and rate limits (requests and tokens per minute); empty = no limit.
+import { type FormEvent, useEffect, useState } from 'react';
+import type { Limits } from '../api/types';
+import { ErrorMessage } from './error-message';
+
+interface LimitsFormProps {
+  limits: Limits;
+  onSave: (limits: Limits) => void;
+  pending: boolean;
+  error: unknown;
+  readOnly?: boolean;
+  idPrefix: string;
+}
+
+const FIELDS = [
+  { name: 'day', label: 'Cost per day (USD)', money: true },
+  { name: 'month', label: 'Cost per month (USD)', money: true },
+  { name: 'total', label: 'Total cost (USD)', money: true },
+  { name: 'requestsPerMinute', label: 'Requests per minute', money: false },
+  { name: 'tokensPerMinute', label: 'Tokens per minute', money: false },
+] as const;
+
+type FieldName = (typeof FIELDS)[number]['name'];
+type Values = Record<FieldName, string>;
+
+function toValues(limits: Limits): Values {
+  const text = (value: number | null) => (value === null ? '' : String(value));
+  return {
+    day: text(limits.costUsd.day),
+    month: text(limits.costUsd.month),
+    total: text(limits.costUsd.total),
+    requestsPerMinute: text(limits.requestsPerMinute),
+    tokensPerMinute: text(limits.tokensPerMinute),
+  };
+}
+
+function toLimits(values: Values): Limits {
+  const number = (value: string) => (value.trim() === '' ? null : Number(value));
+  return {
+    costUsd: { day: number(values.day), month: number(values.month), total: number(values.total) },
+    requestsPerMinute: number(values.requestsPerMinute),
+    tokensPerMinute: number(values.tokensPerMinute),
+  };
+}
+
+export function LimitsForm({ limits, onSave, pending, error, readOnly = false, idPrefix }: LimitsFormProps) {
+  const [values, setValues] = useState(() => toValues(limits));
+  useEffect(() => setValues(toValues(limits)), [limits]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSave(toLimits(values));
+  };
+  return (
+    <form onSubmit={submit}>
+      <div className="form-grid">
+        {FIELDS.map((field) => (
+          <div className="field" key={field.name}>
+            <label htmlFor={`${idPrefix}-${field.name}`}>{field.label}</label>
+            <input
+              id={`${idPrefix}-${field.name}`}
+              type="number"
+              inputMode={field.money ? 'decimal' : 'numeric'}
+              min={0}
+              step={field.money ? 0.01 : 1}
+              placeholder="No limit"
+              readOnly={readOnly}
+              value={values[field.name]}
+              onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+            />
+          </div>
+        ))}
+      </div>
+      <p className="hint" style={{ marginTop: '0.6rem' }}>
+        Leave a field empty for no limit. Cost limits answer 402 before a request could pass them; rate limits answer 429.
+      </p>
+      <ErrorMessage error={error} />
+      {readOnly ? null : (
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
+            Save limits
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,15 @@
+// The main navigation, in order. Add a page here and in routes.tsx.
+export interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/', label: 'Overview', end: true },
+  { to: '/keys', label: 'API keys' },
+  { to: '/customers', label: 'Customers' },
+  { to: '/usage', label: 'Usage' },
+  // Flows (issue 9) goes here: { to: '/flows', label: 'Flows' }.
+  { to: '/settings', label: 'Settings' },
+];

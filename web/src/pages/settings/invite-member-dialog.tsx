@@ -1,0 +1,89 @@
+// Invite a member by email and role; a new account's one-time password is shown once.
+import { type FormEvent, useState } from 'react';
+import { useAddMember } from '../../api/settings';
+import type { Role } from '../../api/types';
+import { Dialog, DialogClose } from '../../components/dialog';
+import { ErrorMessage } from '../../components/error-message';
+import { SecretOnce } from '../../components/secret-once';
+import { useToast } from '../../components/toaster';
+import { ROLES } from './roles';
+
+export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const add = useAddMember();
+  const notify = useToast();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const change = (next: boolean) => {
+    if (!next) {
+      add.reset();
+      setEmail('');
+      setName('');
+      setRole('member');
+    }
+    onOpenChange(next);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate(
+      { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      {
+        onSuccess: (member) => {
+          if (member.temporaryPassword) return;
+          notify(`${member.email} added`);
+          change(false);
+        },
+      },
+    );
+  };
+  const added = add.data;
+  return (
+    <Dialog open={open} onOpenChange={change} title={added ? `${added.email} added` : 'Invite member'}>
+      {added?.temporaryPassword ? (
+        <>
+          <p>They have no account yet. Send them this one-time password to log in with, then change.</p>
+          <SecretOnce secret={added.temporaryPassword} label="temporary password" />
+          <div className="dialog-actions">
+            <DialogClose>
+              <button type="button" className="button primary">
+                Done
+              </button>
+            </DialogClose>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submit} className="stack">
+          <div className="field">
+            <label htmlFor="invite-email">Email</label>
+            <input id="invite-email" type="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="invite-name">Name</label>
+            <input id="invite-name" maxLength={64} value={name} onChange={(event) => setName(event.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="invite-role">Role</label>
+            <select id="invite-role" value={role} onChange={(event) => setRole(event.target.value as Role)}>
+              {ROLES.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <ErrorMessage error={add.error} />
+          <div className="dialog-actions">
+            <DialogClose>
+              <button type="button" className="button">
+                Cancel
+              </button>
+            </DialogClose>
+            <button type="submit" className="button primary" disabled={add.isPending}>
+              Invite
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

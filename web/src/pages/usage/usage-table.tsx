@@ -1,0 +1,89 @@
+// The rows of a usage report, with the totals underneath.
+import { Link } from 'react-router';
+import type { UsageMetrics, UsageReport, UsageRow } from '../../api/types';
+import { EmptyState } from '../../components/empty-state';
+import { formatBucket, formatCompact, formatInteger, formatMs, formatUsd } from '../../format/format';
+import { groupLabel } from './usage-filters';
+
+function groupCell(row: UsageRow, groupBy: UsageReport['groupBy'], keyNames: Map<string, string>) {
+  switch (groupBy) {
+    case 'day':
+      return row.day ? formatBucket(row.day) : '—';
+    case 'hour':
+      return row.hour ? new Date(row.hour).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+    case 'customer':
+      return row.customer ? <Link to={`/customers/${encodeURIComponent(row.customer)}`}>{row.customer}</Link> : 'No customer';
+    case 'key':
+      return row.keyName ?? keyNames.get(row.keyId ?? '') ?? row.keyId ?? 'Session (dashboard)';
+    case 'model':
+      return row.model ?? '—';
+    case 'provider':
+      return row.provider ?? '—';
+    default:
+      return 'All';
+  }
+}
+
+function Metrics({ metrics }: { metrics: UsageMetrics }) {
+  return (
+    <>
+      <td className="number">{formatInteger(metrics.requests)}</td>
+      <td className="number">{formatInteger(metrics.errors)}</td>
+      <td className="number">{formatCompact(metrics.totalTokens)}</td>
+      <td className="number">{formatUsd(metrics.costUsd)}</td>
+      <td className="number">{formatMs(metrics.latencyP50Ms)}</td>
+      <td className="number">{formatMs(metrics.latencyP95Ms)}</td>
+    </>
+  );
+}
+
+export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames: Map<string, string> }) {
+  const rows = report.data.filter((row) => row.requests > 0);
+  if (rows.length === 0) {
+    return <EmptyState title="No requests match these filters">Widen the range or clear a filter.</EmptyState>;
+  }
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{groupLabel(report.groupBy)}</th>
+            <th scope="col" className="number">
+              Requests
+            </th>
+            <th scope="col" className="number">
+              Errors
+            </th>
+            <th scope="col" className="number">
+              Tokens
+            </th>
+            <th scope="col" className="number">
+              Spend
+            </th>
+            <th scope="col" className="number">
+              p50
+            </th>
+            <th scope="col" className="number">
+              p95
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows of a report have no id; the order is the report's
+            <tr key={index}>
+              <th scope="row">{groupCell(row, report.groupBy, keyNames)}</th>
+              <Metrics metrics={row} />
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <Metrics metrics={report.totals} />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+// The dashboard's pages. Each page is its own chunk, loaded when first visited.
+import type { ComponentType, ReactNode } from 'react';
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { SkeletonRows } from './components/skeleton';
+import { AppShell } from './layout/app-shell';
+import { LoginPage } from './pages/login/login-page';
+import { RequireSession } from './session/require-session';
+
+const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
+  lazy(() => load().then((module) => ({ default: module[name] as ComponentType })));
+
+const OverviewPage = named(() => import('./pages/overview/overview-page'), 'OverviewPage');
+const KeysPage = named(() => import('./pages/keys/keys-page'), 'KeysPage');
+const CustomersPage = named(() => import('./pages/customers/customers-page'), 'CustomersPage');
+const CustomerPage = named(() => import('./pages/customers/customer-page'), 'CustomerPage');
+const UsagePage = named(() => import('./pages/usage/usage-page'), 'UsagePage');
+const SettingsPage = named(() => import('./pages/settings/settings-page'), 'SettingsPage');
+const LimitsSection = named(() => import('./pages/settings/limits-section'), 'LimitsSection');
+const EnvironmentsSection = named(() => import('./pages/settings/environments-section'), 'EnvironmentsSection');
+const ProvidersSection = named(() => import('./pages/settings/providers-section'), 'ProvidersSection');
+const RoutingSection = named(() => import('./pages/settings/routing-section'), 'RoutingSection');
+const MembersSection = named(() => import('./pages/settings/members-section'), 'MembersSection');
+const AuditLogSection = named(() => import('./pages/settings/audit-log-section'), 'AuditLogSection');
+const NotFoundPage = named(() => import('./pages/not-found-page'), 'NotFoundPage');
+
+function page(element: ReactNode) {
+  return <Suspense fallback={<SkeletonRows rows={6} label="Loading the page" />}>{element}</Suspense>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppShell />
+          </RequireSession>
+        }
+      >
+        <Route index element={page(<OverviewPage />)} />
+        <Route path="keys" element={page(<KeysPage />)} />
+        <Route path="customers" element={page(<CustomersPage />)} />
+        <Route path="customers/:externalId" element={page(<CustomerPage />)} />
+        <Route path="usage" element={page(<UsagePage />)} />
+        {/* Flows (issue 9): <Route path="flows/*" element={page(<FlowsPage />)} /> and an entry in layout/nav-items.ts */}
+        <Route path="settings" element={page(<SettingsPage />)}>
+          <Route index element={<Navigate to="limits" replace />} />
+          <Route path="limits" element={page(<LimitsSection />)} />
+          <Route path="environments" element={page(<EnvironmentsSection />)} />
+          <Route path="providers" element={page(<ProvidersSection />)} />
+          <Route path="routing" element={page(<RoutingSection />)} />
+          <Route path="members" element={page(<MembersSection />)} />
+          <Route path="audit-log" element={page(<AuditLogSection />)} />
+        </Route>
+        <Route path="*" element={page(<NotFoundPage />)} />
+      </Route>
+    </Routes>
+  );
+}
