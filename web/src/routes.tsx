@@ -15,6 +15,7 @@ const KeysPage = named(() => import('./pages/keys/keys-page'), 'KeysPage');
 const CustomersPage = named(() => import('./pages/customers/customers-page'), 'CustomersPage');
 const CustomerPage = named(() => import('./pages/customers/customer-page'), 'CustomerPage');
 const UsagePage = named(() => import('./pages/usage/usage-page'), 'UsagePage');
+const FlowsRoutes = named(() => import('./pages/flows/flows-routes'), 'FlowsRoutes');
 const SettingsPage = named(() => import('./pages/settings/settings-page'), 'SettingsPage');
 const LimitsSection = named(() => import('./pages/settings/limits-section'), 'LimitsSection');
 const EnvironmentsSection = named(() => import('./pages/settings/environments-section'), 'EnvironmentsSection');
@@ -44,7 +45,7 @@ export function AppRoutes() {
         <Route path="customers" element={page(<CustomersPage />)} />
         <Route path="customers/:externalId" element={page(<CustomerPage />)} />
         <Route path="usage" element={page(<UsagePage />)} />
-        {/* Flows (issue 9): <Route path="flows/*" element={page(<FlowsPage />)} /> and an entry in layout/nav-items.ts */}
+        <Route path="flows/*" element={page(<FlowsRoutes />)} />
         <Route path="settings" element={page(<SettingsPage />)}>
           <Route index element={<Navigate to="limits" replace />} />
           <Route path="limits" element={page(<LimitsSection />)} />

@@ -179,3 +179,81 @@ export interface AuditEntry {
   ip: string | null;
   createdAt: string;
 }
+
+export interface Flow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string | null;
+  latestVersion: number | null;
+  /** The active version per environment. */
+  environments: Record<string, number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlowTemplate {
+  template: string;
+  userTemplate?: string;
+  llm: string;
+  temperature?: number;
+  maxTokens?: number;
+  fallbacks?: string[];
+  responseSchema?: Record<string, unknown>;
+}
+
+export interface FlowVersion {
+  flowId: string;
+  version: number;
+  description: string | null;
+  templates: Record<string, FlowTemplate>;
+  parameters: Array<{ name: string; templates: string[] }>;
+  createdAt: string;
+}
+
+export interface EnvironmentDifference {
+  flowId: string;
+  slug: string;
+  title: string;
+  from: number | null;
+  to: number | null;
+}
+
+export interface EnvironmentDiff {
+  from: string;
+  to: string;
+  data: EnvironmentDifference[];
+}
+
+export interface FlowRunResult {
+  id: string;
+  flowId: string;
+  version: number;
+  environment: string;
+  response: unknown;
+  usage: { promptTokens: number; completionTokens: number };
+  costUsd: number;
+  milliseconds: number;
+  model: string;
+  provider: string;
+}
+
+export interface FlowRunSummary {
+  id: string;
+  flowId: string;
+  version: number;
+  environment: string;
+  entrypoint: string;
+  customer: string | null;
+  requestId: string;
+  status: 'succeeded' | 'failed';
+  httpStatus: number;
+  error: { code: string | null; message: string | null } | null;
+  model: string | null;
+  provider: string | null;
+  usage: { promptTokens: number; completionTokens: number };
+  costUsd: number;
+  milliseconds: number;
+  tags: string[];
+  createdAt: string;
+}

@@ -10,6 +10,6 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/keys', label: 'API keys' },
   { to: '/customers', label: 'Customers' },
   { to: '/usage', label: 'Usage' },
-  // Flows (issue 9) goes here: { to: '/flows', label: 'Flows' }.
+  { to: '/flows', label: 'Flows' },
   { to: '/settings', label: 'Settings' },
 ];

@@ -11,6 +11,10 @@ export interface Permissions {
   manageMembers: boolean;
   /** Edit, block and delete customers. */
   manageCustomers: boolean;
+  /** Create flows and versions, activate versions, promote environments. */
+  manageFlows: boolean;
+  /** Run flows (members and up; viewers only read). */
+  runFlows: boolean;
 }
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
@@ -23,5 +27,7 @@ export function permissionsOf(role: Role | null): Permissions {
     manageTenant: atLeast('admin'),
     manageMembers: atLeast('owner'),
     manageCustomers: atLeast('admin'),
+    manageFlows: atLeast('admin'),
+    runFlows: atLeast('member'),
   };
 }
