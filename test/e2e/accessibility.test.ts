@@ -1,4 +1,5 @@
-// axe-core on every page in light mode: no serious or critical violation; and dialogs work by keyboard alone.
+// axe-core on every page in light mode, and in dialogs: no serious or critical violation; and dialogs work by
+// keyboard alone.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER } from '../helpers/api.js';
@@ -44,6 +45,30 @@ describe('accessibility', () => {
     if (inDialog.length > 0) found['/keys (Create sub-key dialog)'] = inDialog;
     expect(found).toEqual({});
   }, 120_000);
+
+  it('finds nothing serious in the flow dialogs: New flow, New version, Promote', async () => {
+    const page = await (await newContext(browser, gateway)).newPage();
+    await logIn(page, OWNER.email, OWNER.password);
+    const found: Record<string, string[]> = {};
+    const check = async (name: string) => {
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) found[name] = violations;
+      await page.keyboard.press('Escape');
+      await dialog(page, name).waitFor({ state: 'detached' });
+    };
+    await open(page, '/flows', 'All flows');
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await dialog(page, 'New flow').waitFor();
+    await check('New flow');
+    await open(page, '/flows/support-reply', 'Run log');
+    await page.getByRole('button', { name: 'New version' }).click();
+    await dialog(page, 'New version').getByRole('list', { name: 'Detected parameters' }).getByText('company').waitFor();
+    await check('New version');
+    await page.getByRole('region', { name: 'Compare environments' }).getByRole('button', { name: 'Promote' }).click();
+    await dialog(page, 'Promote development to production?').waitFor();
+    await check('Promote development to production?');
+    expect(found).toEqual({});
+  }, 60_000);
 
   it('works the Create sub-key dialog by keyboard alone', async () => {
     const page = await (await newContext(browser, gateway)).newPage();

@@ -77,7 +77,9 @@ describe('the Flows page', () => {
     const version = await api('GET', '/flows/support-reply/versions/1');
     expect(version.body).toMatchObject({
       description: 'First draft',
-      templates: { main: { template: 'You answer for [[company]].', userTemplate: '[[question]]', llm: 'mock/echo', temperature: 0.2, maxTokens: 100 } },
+      templates: {
+        main: { template: 'You answer for [[company]].', userTemplate: '[[question]]', llm: 'mock/echo', temperature: 0.2, maxTokens: 100 },
+      },
       parameters: [
         { name: 'company', templates: ['main'] },
         { name: 'question', templates: ['main'] },
@@ -125,7 +127,9 @@ describe('the Flows page', () => {
       const row = versions.getByRole('row', { name: new RegExp(`Version ${version}`) });
       await row.getByLabel('Environment', { exact: true }).selectOption(environment);
       await row.getByRole('button', { name: 'Activate' }).click();
-      await region('Environments').getByRole('row', { name: new RegExp(`${environment}.*Version ${version}`) }).waitFor();
+      await region('Environments')
+        .getByRole('row', { name: new RegExp(`${environment}.*Version ${version}`) })
+        .waitFor();
     };
     await activate(1, 'production');
     await activate(2, 'development');
@@ -151,10 +155,16 @@ describe('the Flows page', () => {
     await confirm.waitFor({ state: 'detached' });
 
     await compare.getByText('Every flow runs the same version in development and production.').waitFor();
-    await region('Environments').getByRole('row', { name: /production.*Version 2/ }).waitFor();
+    await region('Environments')
+      .getByRole('row', { name: /production.*Version 2/ })
+      .waitFor();
     expect((await api('GET', '/flows/support-reply')).body.environments).toEqual({ production: 2, development: 2 });
     const audit = await api('GET', '/audit-log?action=environments.promoted');
-    expect(audit.body.data[0].details).toMatchObject({ from: 'development', to: 'production', flows: [{ slug: 'support-reply', version: 2 }] });
+    expect(audit.body.data[0].details).toMatchObject({
+      from: 'development',
+      to: 'production',
+      flows: [{ slug: 'support-reply', version: 2 }],
+    });
   });
 
   it('runs the flow with a value per parameter through the mock provider: response, cost, latency, and the run log', async () => {
@@ -205,7 +215,10 @@ describe('the Flows page', () => {
       await other.getByRole('link', { name: 'Support reply' }).click();
       await other.getByRole('region', { name: 'Versions' }).getByRole('rowheader', { name: 'Version 2' }).waitFor();
       await other.getByRole('region', { name: 'Compare environments' }).getByRole('combobox', { name: 'From environment' }).waitFor();
-      await other.getByRole('region', { name: 'Run log' }).getByRole('row', { name: /cust_42/ }).waitFor();
+      await other
+        .getByRole('region', { name: 'Run log' })
+        .getByRole('row', { name: /cust_42/ })
+        .waitFor();
       for (const name of ['New version', 'Activate', 'Promote', 'Save version']) {
         expect(await other.getByRole('button', { name, exact: true }).count(), name).toBe(0);
       }

@@ -9,6 +9,8 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/customers', ready: 'Customers' },
   { path: '/customers/acme-corp-42', ready: 'Details and metadata' },
   { path: '/usage', ready: 'Breakdown' },
+  { path: '/flows', ready: 'All flows' },
+  { path: '/flows/support-reply', ready: 'Run log' },
   { path: '/settings/limits', ready: 'Tenant limits' },
   { path: '/settings/environments', ready: 'Environments' },
   { path: '/settings/providers', ready: 'Provider connections' },
@@ -17,13 +19,30 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/settings/audit-log', ready: 'Audit log' },
 ];
 
-/** A sub-key, a second member and a request for a customer: no page shows only its empty state. */
+/**
+ * A sub-key, a second member, a request for a customer, and a flow with two versions (active in different
+ * environments, so they differ) and a run: no page shows only its empty state.
+ */
 export async function furnish(gateway: TestGateway): Promise<void> {
   const owner = await login(gateway);
   await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
   await call(gateway, 'POST', '/members', { auth: owner, body: { email: 'viewer@acme.test', role: 'viewer' } });
   await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': 'acme-corp-42' });
+  await call(gateway, 'POST', '/flows', { auth: owner, body: { title: 'Support reply' } });
+  for (const [version, userTemplate, environment] of [
+    [1, '[[question]]', 'production'],
+    [2, 'Customer asks: [[question]]', 'development'],
+  ] as const) {
+    const main = { template: 'You answer for [[company]].', userTemplate, llm: 'mock/echo' };
+    await call(gateway, 'POST', '/flows/support-reply/versions', { auth: owner, body: { templates: { main } } });
+    await call(gateway, 'POST', `/flows/support-reply/versions/${version}/environments`, { auth: owner, body: { environment } });
+  }
+  await call(gateway, 'POST', '/flows/support-reply/runs', {
+    auth: gateway.masterKey,
+    body: { parameters: { company: 'Acme', question: 'Where is my order?' }, customerId: 'acme-corp-42' },
+  });
   await flushUsage(gateway);
+  await gateway.shuttle.runtime.flowRunWriter.flush();
 }
 
 /** Opens a page and waits until it has finished loading: its heading, its queries, its lazy charts. */

@@ -5,6 +5,7 @@ const integer = new Intl.NumberFormat(locale);
 const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeSeconds = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
 const dayShort = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const hourShort = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
@@ -37,6 +38,11 @@ export function formatPercent(ratio: number): string {
 
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+/** With seconds, for logs where several entries share a minute. */
+export function formatDateTimeSeconds(iso: string | null | undefined): string {
+  return iso ? dateTimeSeconds.format(new Date(iso)) : '—';
 }
 
 export function formatDate(iso: string | null | undefined): string {

@@ -150,7 +150,12 @@ function DifferenceTable({ rows, from, to, highlight }: { rows: EnvironmentDiffe
             <tr key={row.flowId}>
               <th scope="row">
                 <Link to={`/flows/${encodeURIComponent(row.slug)}`}>{row.title}</Link>
-                {row.slug === highlight ? <span className="badge">this flow</span> : null}
+                {row.slug === highlight ? (
+                  <>
+                    {' '}
+                    <span className="badge">this flow</span>
+                  </>
+                ) : null}
               </th>
               <td>{versionText(row.from)}</td>
               <td>{versionText(row.to)}</td>

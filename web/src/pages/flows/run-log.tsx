@@ -3,7 +3,7 @@ import { type AwaitedRun, useFlowRuns } from '../../api/flows';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { SkeletonRows } from '../../components/skeleton';
-import { formatDateTime, formatMs, formatUsd } from '../../format/format';
+import { formatDateTimeSeconds, formatMs, formatUsd } from '../../format/format';
 
 export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | null }) {
   const runs = useFlowRuns(flow, awaited);
@@ -40,7 +40,7 @@ export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | 
             <tbody>
               {rows.map((run) => (
                 <tr key={run.id}>
-                  <td>{formatDateTime(run.createdAt)}</td>
+                  <td>{formatDateTimeSeconds(run.createdAt)}</td>
                   <td>Version {run.version}</td>
                   <td>{run.environment}</td>
                   <td>{run.customer ?? <span className="muted">—</span>}</td>

@@ -57,14 +57,14 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
             <tbody>
               {[...versions].reverse().map((version) => (
                 <tr key={version.version}>
-                  <th scope="row" id={`version-${version.version}`}>
+                  <th scope="row" id={`version-${version.version}`} className="nowrap">
                     Version {version.version}
                   </th>
-                  <td className="wrap">{version.description ?? <span className="muted">—</span>}</td>
+                  <td className="wrap narrow">{version.description ?? <span className="muted">—</span>}</td>
                   <td>
                     <code>{version.templates.main?.llm}</code>
                   </td>
-                  <td className="wrap">
+                  <td className="wrap narrow">
                     {version.parameters.length === 0 ? (
                       <span className="muted">None</span>
                     ) : (
