@@ -1,5 +1,7 @@
 // `npm run screenshots`: starts the real gateway on a throw-away database, fills a tenant with a month of plausible
-// traffic, and photographs the dashboard's main pages with Debian's chromium into docs/screenshots/.
+// traffic and a few flows, and photographs the dashboard's main pages with Debian's chromium into docs/screenshots/.
+// `npm run screenshots -- flow.png` takes only the pictures named (after the same seeding), so that a change to one
+// page doesn't rewrite every other picture.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -10,6 +12,8 @@ import { startGateway, type TestGateway } from '../test/helpers/gateway.js';
 import { buildDashboardIfStale, root } from './build-if-stale.mjs';
 
 const OUT = join(root, 'docs', 'screenshots');
+const ONLY = process.argv.slice(2);
+const wanted = (file: string) => ONLY.length === 0 || ONLY.includes(file);
 const DAY = 86_400_000;
 const MODELS = [
   { model: 'openai/gpt-4o-mini', weight: 50, input: 0.15, output: 0.6 },
@@ -134,14 +138,61 @@ async function seed(gateway: TestGateway): Promise<void> {
   for (let i = 0; i < events.length; i += 500) await repos.usageEvents.insertBatch(events.slice(i, i + 500));
   // A few live requests, so "last seen" and "last used" are set the way traffic sets them.
   for (const [id] of CUSTOMERS) await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': id as string });
+  await seedFlows(gateway, session);
   await new Promise((resolve) => setTimeout(resolve, 11_000));
 }
 
-async function shoot(page: Page, path: string, ready: string, file: string): Promise<void> {
+/** Two flows; "Support reply" with three versions (2 in production, 3 in development) and a few runs. */
+async function seedFlows(gateway: TestGateway, session: string): Promise<void> {
+  const auth = { auth: session };
+  await call(gateway, 'POST', '/flows', { ...auth, body: { title: 'Support reply' } });
+  await call(gateway, 'POST', '/flows', { ...auth, body: { title: 'Classify ticket' } });
+  const main = { template: 'You answer support questions for [[company]].\nBe brief.', userTemplate: '[[question]]', llm: 'smart' };
+  const versions = [
+    { description: 'First draft', templates: { main } },
+    {
+      description: 'Friendlier tone',
+      templates: { main: { ...main, template: 'You answer support questions for [[company]], kindly.\nBe brief.', temperature: 0.3 } },
+    },
+    {
+      description: 'Sign replies',
+      templates: {
+        main: {
+          ...main,
+          template: 'You answer support questions for [[company]], kindly.\nBe brief.\nSign as [[agent_name]].',
+          userTemplate: 'Customer asks: [[question]]',
+          temperature: 0.3,
+          maxTokens: 400,
+        },
+      },
+    },
+  ];
+  for (const body of versions) await call(gateway, 'POST', '/flows/support-reply/versions', { ...auth, body });
+  await call(gateway, 'POST', '/flows/support-reply/versions/2/environments', { ...auth, body: { environment: 'production' } });
+  await call(gateway, 'POST', '/flows/support-reply/versions/3/environments', { ...auth, body: { environment: 'development' } });
+  await call(gateway, 'POST', '/flows/classify-ticket/versions', {
+    ...auth,
+    body: { templates: { main: { template: 'Classify the sentiment of: [[text]]', llm: 'mock/echo' } } },
+  });
+  for (const [customer, question] of [
+    ['acme-corp', 'Where is my order?'],
+    ['globex', 'Can I change my plan?'],
+    ['initech', 'How do I reset my password?'],
+  ] as const) {
+    await call(gateway, 'POST', '/flows/support-reply/runs', {
+      auth: gateway.masterKey,
+      body: { parameters: { company: 'Acme', question }, customerId: customer },
+    });
+  }
+}
+
+async function shoot(page: Page, path: string, ready: string, file: string, before?: () => Promise<void>): Promise<void> {
+  if (!wanted(file)) return;
   await page.goto(path);
   await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(800); // chart animations
+  await before?.();
   await page.screenshot({ path: join(OUT, file), fullPage: true });
   process.stdout.write(`docs/screenshots/${file}\n`);
 }
@@ -173,10 +224,26 @@ try {
     await shoot(page, '/customers', 'Customers', 'customers.png');
     await shoot(page, '/customers/acme-corp', 'Details and metadata', 'customer.png');
     await shoot(page, '/usage?range=30d&groupBy=model', 'Breakdown', 'usage.png');
+    await shoot(page, '/flows/support-reply', 'Run log', 'flow.png', async () => {
+      // A run from the dashboard, so the picture shows its answer, cost and latency.
+      const run = page.getByRole('region', { name: 'Run', exact: true });
+      await run.getByLabel('company', { exact: true }).fill('Acme');
+      await run.getByLabel('question', { exact: true }).fill('Where is my order?');
+      await run.getByLabel('Customer ID').fill('acme-corp');
+      await run.getByRole('button', { name: 'Run' }).click();
+      await run.getByRole('region', { name: 'Run result' }).waitFor();
+      // The run log's header row, the three seeded runs and this one.
+      await page.getByRole('region', { name: 'Run log' }).getByRole('row').nth(4).waitFor();
+      await page.evaluate('window.scrollTo(0, 0)'); // else the sticky header is drawn mid-page
+    });
     await shoot(page, '/settings/routing', 'Routing rules', 'settings-routing.png');
-    await page.getByRole('button', { name: 'Edit' }).click();
-    await page.getByRole('dialog', { name: 'Edit smart' }).waitFor();
-    await page.screenshot({ path: join(OUT, 'routing-rule-dialog.png') });
+    if (wanted('routing-rule-dialog.png')) {
+      await page.goto('/settings/routing');
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('dialog', { name: 'Edit smart' }).waitFor();
+      await page.screenshot({ path: join(OUT, 'routing-rule-dialog.png') });
+      process.stdout.write('docs/screenshots/routing-rule-dialog.png\n');
+    }
     await context.close();
   }
   const phone = await browser.newContext({ baseURL: gateway.url, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
