@@ -84,7 +84,7 @@ export function FlowsPage() {
   );
 }
 
-export function ActiveBadges({ environments }: { environments: Record<string, number> }) {
+function ActiveBadges({ environments }: { environments: Record<string, number> }) {
   const entries = Object.entries(environments).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return <span className="muted">Nowhere</span>;
   return (
