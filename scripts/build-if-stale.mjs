@@ -25,7 +25,8 @@ export function buildIfStale(name, sources, output, command, args) {
   const changed = Math.max(...sources.map((source) => newestMtime(join(root, source))));
   if (built >= changed) return false;
   process.stderr.write(`shuttle: building ${name}…\n`);
-  execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build: always build for production.
+  execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
   return true;
 }
 

@@ -1,6 +1,7 @@
 // PostgreSQL through pg. `?schema=name` in the URL selects (and creates) a schema, which the tests use for isolation.
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { SearchPathPostgresDialect } from './search-path-introspector.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -43,7 +44,7 @@ export async function createPostgresDialect(url: string, poolSize = 10): Promise
   // An idle connection that dies (database restart, network cut) is dropped from the pool; without a listener its
   // 'error' event would crash the process.
   pool.on('error', () => undefined);
-  return new PostgresDialect({ pool });
+  return new SearchPathPostgresDialect({ pool });
 }
 
 async function ensureSchema(connectionString: string, schema: string): Promise<void> {
