@@ -125,7 +125,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const prices = new PriceTable(deploymentPrices);
   const cipher = new CredentialCipher(secret);
   const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus);
-  const customerLastSeen = new LastUsedTracker({ touchLastUsed: (tenantId, id, at) => repos.customers.touchLastSeen(tenantId, id, at) });
+  const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) });
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
   const limitGate = new LimitGate(

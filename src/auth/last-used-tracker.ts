@@ -1,6 +1,13 @@
 // Remembers when each key was last used and writes it in the background, so authentication never writes.
+export interface LastUse {
+  tenantId: string;
+  id: string;
+  at: number;
+}
+
 export interface LastUsedStore {
-  touchLastUsed(tenantId: string, keyId: string, at: number): Promise<void>;
+  /** Writes a batch of uses in one transaction: one commit, however many keys or customers were used. */
+  touchLastUsed(uses: readonly LastUse[]): Promise<void>;
 }
 
 export class LastUsedTracker {
@@ -30,7 +37,7 @@ export class LastUsedTracker {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    for (const [keyId, { tenantId, at }] of batch) await this.store.touchLastUsed(tenantId, keyId, at);
+    await this.store.touchLastUsed(Array.from(batch, ([id, { tenantId, at }]) => ({ tenantId, id, at })));
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,24 @@ export interface PeriodBucket {
   ttlMs: number | null;
 }
 
+// Every admission asks for the buckets of "now": they are computed once per UTC day.
+let memoDay = Number.NaN;
+let memo: Record<CostPeriod, PeriodBucket> | undefined;
+
 export function periodBucket(period: CostPeriod, now: number): PeriodBucket {
+  const day = Math.floor(now / DAY_MS);
+  if (day !== memoDay || memo === undefined) {
+    memo = {
+      day: Object.freeze(computeBucket('day', now)),
+      month: Object.freeze(computeBucket('month', now)),
+      total: Object.freeze(computeBucket('total', now)),
+    };
+    memoDay = day;
+  }
+  return memo[period];
+}
+
+function computeBucket(period: CostPeriod, now: number): PeriodBucket {
   const date = new Date(now);
   if (period === 'day') {
     const day = Math.floor(now / DAY_MS);

@@ -166,7 +166,11 @@ export class ApiKeyRepository {
   }
 
   /** Records when keys were last used; called in batches, never per request. */
-  async touchLastUsed(tenantId: string, keyId: string, at: number): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('tenant_id', '=', tenantId).where('id', '=', keyId).execute();
+  async touchLastUsed(uses: ReadonlyArray<{ tenantId: string; id: string; at: number }>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { tenantId, id, at } of uses) {
+        await trx.updateTable('api_keys').set({ last_used_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      }
+    });
   }
 }

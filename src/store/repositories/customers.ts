@@ -139,13 +139,13 @@ export class CustomerRepository {
     return customer;
   }
 
-  async touchLastSeen(tenantId: string, customerId: string, at: number): Promise<void> {
-    await this.db
-      .updateTable('customers')
-      .set({ last_seen_at: at })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', customerId)
-      .execute();
+  /** Records when customers were last seen, in one transaction; called in batches, never per request. */
+  async touchLastSeen(uses: ReadonlyArray<{ tenantId: string; id: string; at: number }>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { tenantId, id, at } of uses) {
+        await trx.updateTable('customers').set({ last_seen_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+      }
+    });
   }
 
   /** Customers with their all-time requests and spend (from the daily rollups), searched, sorted and paged. */
