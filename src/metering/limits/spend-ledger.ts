@@ -49,12 +49,9 @@ interface Counter {
 export class MemorySpendLedger implements SpendLedger {
   private readonly counters = new Map<string, Counter>();
   private readonly loading = new Map<string, Promise<Counter>>();
-  private reservations = 0;
 
   async reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
-    // Warm counters are read synchronously; only a budget seen for the first time waits for the database.
-    let counters: Array<Counter | undefined> = checks.map((check) => this.live(check));
-    if (counters.includes(undefined)) counters = await Promise.all(checks.map((check) => this.counter(check)));
+    const counters = await Promise.all(checks.map((check) => this.counter(check)));
     // No await between the checks and the reservation: on one event loop this is atomic.
     for (let i = 0; i < checks.length; i++) {
       const check = checks[i] as BudgetCheck;
@@ -66,15 +63,14 @@ export class MemorySpendLedger implements SpendLedger {
         };
       }
     }
-    for (const counter of counters as Counter[]) counter.reserved += amountMicros;
-    // In memory a reservation is only its amount: the id names it for Redis and logs alone.
-    return { allowed: true, reservation: { id: String(++this.reservations), checks, amountMicros } };
+    for (const counter of counters) counter.reserved += amountMicros;
+    return { allowed: true, reservation: { id: randomBase62(16), checks, amountMicros } };
   }
 
   async settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
     const settlements: Settlement[] = [];
     for (const check of reservation.checks) {
-      const counter = this.live(check) ?? (await this.counter(check));
+      const counter = await this.counter(check);
       counter.reserved = Math.max(0, counter.reserved - reservation.amountMicros);
       const beforeMicros = counter.spent;
       counter.spent += actualMicros;
@@ -83,14 +79,9 @@ export class MemorySpendLedger implements SpendLedger {
     return settlements;
   }
 
-  private live(check: BudgetCheck): Counter | undefined {
-    const existing = this.counters.get(check.key);
-    return existing && existing.expiresAt > Date.now() ? existing : undefined;
-  }
-
   private async counter(check: BudgetCheck): Promise<Counter> {
-    const existing = this.live(check);
-    if (existing) return existing;
+    const existing = this.counters.get(check.key);
+    if (existing && existing.expiresAt > Date.now()) return existing;
     let pending = this.loading.get(check.key);
     if (!pending) {
       pending = check.load().then((spent) => {
