@@ -1,12 +1,19 @@
 // axe-core on every page in light mode, and in dialogs: no serious or critical violation; and dialogs work by
 // keyboard alone.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seriousViolations } from './support/axe.js';
 import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
 import { furnish, open, PAGES } from './support/tour.js';
+
+// Radix moves focus in a task after a dialog mounts or unmounts, so the element that has it is polled for.
+const FOCUS_WAIT = { timeout: 5_000, interval: 50 };
+
+function focused(page: Page, property: 'id' | 'textContent'): Promise<string | null> {
+  return page.evaluate(`document.activeElement?.${property} ?? null`);
+}
 
 describe('accessibility', () => {
   let gateway: TestGateway;
@@ -79,17 +86,18 @@ describe('accessibility', () => {
     const create = dialog(page, 'Create sub-key');
     await create.waitFor();
     // Focus moves into the dialog, on its first field.
-    expect(await page.evaluate('document.activeElement.id')).toBe(await create.getByLabel('Name').getAttribute('id'));
+    const nameId = await create.getByLabel('Name').getAttribute('id');
+    await expect.poll(() => focused(page, 'id'), FOCUS_WAIT).toBe(nameId);
     await page.keyboard.type('Keyboard Only');
     await page.keyboard.press('Enter');
     const created = dialog(page, /created/);
     await created.getByRole('button', { name: 'Copy' }).waitFor();
     // The new key's Copy button has the focus: Enter copies.
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Copy');
+    await expect.poll(() => focused(page, 'textContent'), FOCUS_WAIT).toBe('Copy');
     await page.keyboard.press('Escape');
     await created.waitFor({ state: 'detached' });
     // Focus returns to the button that opened it.
-    expect(await page.evaluate('document.activeElement.textContent')).toBe('Create sub-key');
+    await expect.poll(() => focused(page, 'textContent'), FOCUS_WAIT).toBe('Create sub-key');
     await page.getByRole('row', { name: /Keyboard Only/ }).waitFor();
   });
 });
