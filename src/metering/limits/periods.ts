@@ -14,20 +14,19 @@ export interface PeriodBucket {
 }
 
 // Every admission asks for the buckets of "now": they are computed once per UTC day.
-let memoDay = Number.NaN;
-let memo: Record<CostPeriod, PeriodBucket> | undefined;
+let memo: { day: number; buckets: Record<CostPeriod, PeriodBucket> } | undefined;
 
 export function periodBucket(period: CostPeriod, now: number): PeriodBucket {
   const day = Math.floor(now / DAY_MS);
-  if (day !== memoDay || memo === undefined) {
-    memo = {
+  if (memo?.day !== day) {
+    const buckets = {
       day: Object.freeze(computeBucket('day', now)),
       month: Object.freeze(computeBucket('month', now)),
       total: Object.freeze(computeBucket('total', now)),
     };
-    memoDay = day;
+    memo = { day, buckets };
   }
-  return memo[period];
+  return memo.buckets[period];
 }
 
 function computeBucket(period: CostPeriod, now: number): PeriodBucket {

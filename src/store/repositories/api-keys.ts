@@ -1,5 +1,6 @@
 // API keys: one live master key per tenant and named sub-keys. Only the SHA-256 hash of a secret is stored.
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { LastUse } from '../../auth/last-used-tracker.js';
 import { type Limits, parseLimits } from '../../metering/limits/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
@@ -166,7 +167,7 @@ export class ApiKeyRepository {
   }
 
   /** Records when keys were last used; called in batches, never per request. */
-  async touchLastUsed(uses: ReadonlyArray<{ tenantId: string; id: string; at: number }>): Promise<void> {
+  async touchLastUsed(uses: readonly LastUse[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { tenantId, id, at } of uses) {
         await trx.updateTable('api_keys').set({ last_used_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();

@@ -1,6 +1,7 @@
 // A tenant's end customers, named by the tenant's own external id. Created on first use, race-safe: the unique
 // (tenant, external id) key decides, and every caller reads back the one row that won.
 import { type Selectable, sql, type Updateable } from 'kysely';
+import type { LastUse } from '../../auth/last-used-tracker.js';
 import { ConflictError } from '../../errors/shuttle-error.js';
 import { type Limits, NO_LIMITS, parseLimits } from '../../metering/limits/limits.js';
 import type { Db } from '../database.js';
@@ -140,7 +141,7 @@ export class CustomerRepository {
   }
 
   /** Records when customers were last seen, in one transaction; called in batches, never per request. */
-  async touchLastSeen(uses: ReadonlyArray<{ tenantId: string; id: string; at: number }>): Promise<void> {
+  async touchLastSeen(uses: readonly LastUse[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { tenantId, id, at } of uses) {
         await trx.updateTable('customers').set({ last_seen_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
