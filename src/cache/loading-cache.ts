@@ -14,7 +14,9 @@ export class LoadingCache<V extends {}> {
   private readonly loading = new Map<string, Promise<V>>();
 
   constructor(private readonly options: LoadingCacheOptions<V>) {
-    this.cache = new LRUCache<string, V>({ max: options.max, ttl: options.ttlMs });
+    // Bounded by maxSize with every entry counting 1, not by max: given max, lru-cache allocates its arrays for every
+    // slot up front (about 4 MB per 100,000), resident whether the slots are used or not; this way they grow with use.
+    this.cache = new LRUCache<string, V>({ maxSize: options.max, sizeCalculation: () => 1, ttl: options.ttlMs });
   }
 
   /** The cached value, without loading: lets hot paths skip a promise on a hit. */

@@ -1,17 +1,19 @@
 // `shuttle serve`: migrate, provision on first run, listen, and stop gracefully on SIGTERM/SIGINT.
 import { loadConfig } from '../config/config.js';
+import { limitHeapGrowth } from '../config/heap-growth.js';
 import { createShuttle } from '../shuttle.js';
 import { firstRunBanner, provisionOnFirstRun } from './first-run.js';
 import { printLines } from './output.js';
 
 export async function serve(): Promise<void> {
   const config = loadConfig();
+  const heapGrowthPercent = limitHeapGrowth(config.heapGrowthPercent);
   const shuttle = await createShuttle(config);
   const firstRun = await provisionOnFirstRun(shuttle.runtime);
   const address = await shuttle.listen();
   const url = config.publicUrl ?? address.replace('127.0.0.1', 'localhost');
   if (firstRun) printLines(...firstRunBanner(url, firstRun));
-  shuttle.runtime.logger.info({ url, database: config.databaseUrl.split(':')[0] }, 'shuttle is listening');
+  shuttle.runtime.logger.info({ url, database: config.databaseUrl.split(':')[0], heapGrowthPercent }, 'shuttle is listening');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

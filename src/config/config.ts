@@ -52,6 +52,7 @@ const envSchema = z.object({
   SHUTTLE_MOCK_LATENCY_MS: nonNegativeInt.default(0),
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
+  SHUTTLE_HEAP_GROWTH_PERCENT: nonNegativeInt.max(1000).default(20),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -82,6 +83,8 @@ export interface Config {
   defaultMaxTokens: number;
   /** A JSON file of price overrides for this deployment: {"provider/model": {input, output, cachedInput?}}. */
   pricesFile: string | undefined;
+  /** How far the heap may grow past its live data between full collections (`shuttle serve`); 0 leaves it to V8. */
+  heapGrowthPercent: number;
   /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
   providers: ProviderSettings[];
 }
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     mockLatencyMs: e.SHUTTLE_MOCK_LATENCY_MS,
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
+    heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
     providers: providers.providers,
   };
 }

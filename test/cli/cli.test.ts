@@ -74,6 +74,16 @@ describe('shuttle serve', { timeout: 120_000 }, () => {
     expect(output).not.toContain('Master key');
   });
 
+  it('limits how far the heap grows between full collections, unless told otherwise', async () => {
+    database = await freshDatabase('sqlite');
+    const base = { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    expect(await listeningLine(base)).toMatchObject({ heapGrowthPercent: 20 });
+    expect(await listeningLine({ ...base, SHUTTLE_HEAP_GROWTH_PERCENT: '35' })).toMatchObject({ heapGrowthPercent: 35 });
+    expect(await listeningLine({ ...base, SHUTTLE_HEAP_GROWTH_PERCENT: '0' })).toMatchObject({ heapGrowthPercent: null });
+    // The operator's own Node flag wins.
+    expect(await listeningLine(base, ['--heap-growing-percent=50'])).toMatchObject({ heapGrowthPercent: null });
+  });
+
   it('names an invalid setting and exits', async () => {
     const result = await runShuttle(['serve'], { DATABASE_URL: 'mysql://nope', PORT: 'eighty' });
     expect(result.code).toBe(1);
@@ -81,6 +91,16 @@ describe('shuttle serve', { timeout: 120_000 }, () => {
     expect(result.stderr).toContain('DATABASE_URL');
   });
 });
+
+/** Starts `shuttle serve`, returns its "shuttle is listening" log line, and stops it. */
+async function listeningLine(env: Record<string, string>, nodeFlags: string[] = []): Promise<Record<string, unknown>> {
+  const child = spawnShuttle(['serve'], env, undefined, nodeFlags);
+  const output = await waitForOutput(child, /shuttle is listening.*\n/);
+  child.kill('SIGTERM');
+  await exited(child);
+  const line = output.split('\n').find((text) => text.includes('shuttle is listening')) as string;
+  return JSON.parse(line) as Record<string, unknown>;
+}
 
 async function waitForReady(child: ReturnType<typeof spawnShuttle>): Promise<void> {
   await new Promise<void>((resolve, reject) => {

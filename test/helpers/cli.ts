@@ -24,8 +24,9 @@ export function spawnShuttle(
   args: string[],
   env: Record<string, string>,
   cwd = mkdtempSync(join(tmpdir(), 'shuttle-cli-')),
+  nodeFlags: readonly string[] = [],
 ): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', tsxLoader, entry, ...args], { cwd, env: cliEnv(env) });
+  return spawn(process.execPath, [...nodeFlags, '--import', tsxLoader, entry, ...args], { cwd, env: cliEnv(env) });
 }
 
 export function runShuttle(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
