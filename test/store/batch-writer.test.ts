@@ -43,6 +43,22 @@ class SwitchableSink implements BatchSink<UsageEvent> {
   }
 }
 
+/** A sink whose writes finish only when the test lets them, recording the size of every batch. */
+class HeldSink implements BatchSink<UsageEvent> {
+  readonly batches: number[] = [];
+  private releases: (() => void)[] = [];
+  insertBatch(events: readonly UsageEvent[]): Promise<void> {
+    this.batches.push(events.length);
+    return new Promise((resolve) => this.releases.push(resolve));
+  }
+  async releaseAll(): Promise<void> {
+    while (this.releases.length > 0) {
+      for (const release of this.releases.splice(0)) release();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
 const options = (spillDir?: string) => ({
   name: 'usage',
   maxQueue: 10,
@@ -65,6 +81,31 @@ describe('BatchWriter', () => {
     sink.down = false;
     await writer.close(1000);
     expect(sink.stored.size).toBe(6);
+    expect(writer.depth).toBe(0);
+  });
+
+  it('keeps batches full under load: what arrives during a write waits for a full batch or the next tick', async () => {
+    const sink = new HeldSink();
+    const writer = new BatchWriter<UsageEvent>(sink, { ...options(), maxQueue: 100 });
+    for (let i = 0; i < 4; i++) writer.record(event(i)); // a full batch goes at once
+    for (let i = 4; i < 6; i++) writer.record(event(i)); // arrive while it is written
+    await sink.releaseAll();
+    expect(sink.batches).toEqual([4]);
+    expect(writer.depth).toBe(2);
+    for (let i = 6; i < 8; i++) writer.record(event(i)); // the queue is full again
+    await sink.releaseAll();
+    expect(sink.batches).toEqual([4, 4]);
+    expect(writer.depth).toBe(0);
+  });
+
+  it('flush writes everything queued, even when called during a write', async () => {
+    const sink = new HeldSink();
+    const writer = new BatchWriter<UsageEvent>(sink, { ...options(), maxQueue: 100 });
+    for (let i = 0; i < 7; i++) writer.record(event(i));
+    const flushed = writer.flush();
+    await sink.releaseAll();
+    await flushed;
+    expect(sink.batches).toEqual([4, 3]);
     expect(writer.depth).toBe(0);
   });
 
