@@ -2,15 +2,15 @@
 // with SQLite) and the rollup upserts never run on the event loop that serves requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { dialectOf, openDatabase } from './database.js';
+import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
-import { UsageEventRepository } from './repositories/usage-events.js';
 import type { WriterJob, WriterReply } from './worker-sink.js';
 
 const { databaseUrl } = workerData as { databaseUrl: string };
 const db = await openDatabase(databaseUrl);
 const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
-const sinks = { usage: sqliteUsage ?? new UsageEventRepository(db), 'flow-runs': new FlowRunRepository(db) };
+const sinks = { usage: sqliteUsage ?? new PostgresUsageSink(db), 'flow-runs': new FlowRunRepository(db) };
 
 parentPort?.on('message', async (job: WriterJob | 'close') => {
   if (job === 'close') {

@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { PostgresUsageSink } from '../../src/store/dialects/postgres-usage-sink.js';
+import { TenantRepository } from '../../src/store/repositories/tenants.js';
+import { type UsageEvent, UsageEventRepository } from '../../src/store/repositories/usage-events.js';
+import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+});
+
+async function prepared() {
+  const database = await freshDatabase('postgres');
+  databases.push(database);
+  const db = await openDatabase(database.url);
+  await migrateToLatest(db, database.url);
+  const tenant = await new TenantRepository(db).create({ name: 'T' });
+  return { database, db, tenantId: tenant.id };
+}
+
+// Values that PostgreSQL's array syntax must carry through: quotes, backslashes, commas, braces, NULL as text.
+const AWKWARD = ['plain', 'with "quotes"', 'back\\slash', 'a,b', '{braces}', 'NULL', ' spaced ', 'ünïcödé'];
+
+function events(tenantId: string): UsageEvent[] {
+  return Array.from({ length: 300 }, (_, i) => ({
+    id: `req_${i}`,
+    tenantId,
+    keyId: i % 2 === 0 ? 'key_a' : null,
+    customerId: i % 3 === 0 ? 'cus_a' : null,
+    environment: 'production',
+    endpoint: 'chat.completions',
+    requestedModel: AWKWARD[i % AWKWARD.length] as string,
+    provider: 'mock',
+    servedModel: i % 4 === 0 ? null : 'echo',
+    promptTokens: i,
+    completionTokens: 2 * i,
+    cachedTokens: i % 3,
+    costMicros: 10_000_000_000 + i, // above 32 bits: a bigint column
+    latencyMs: i * 7,
+    upstreamMs: i % 5 === 0 ? null : 1,
+    ttftMs: i % 2 === 0 ? null : 4,
+    streamed: i % 2 === 1,
+    status: i % 17 === 0 ? 502 : 200,
+    errorCode: i % 17 === 0 ? 'upstream_error' : null,
+    createdAt: 1_790_000_000_000 + i * 600_000,
+    flowId: i % 10 === 0 ? 'flow_a' : null,
+    flowVersion: i % 10 === 0 ? 3 : null,
+  }));
+}
+
+describe('the PostgreSQL usage sink', { timeout: 60_000 }, () => {
+  it('stores exactly what the portable repository stores, events and rollups, and skips a replayed batch', async () => {
+    const portable = await prepared();
+    const fast = await prepared();
+    await new UsageEventRepository(portable.db).insertBatch(events(portable.tenantId));
+    const sink = new PostgresUsageSink(fast.db);
+    const batch = events(fast.tenantId);
+    await sink.insertBatch(batch.slice(0, 120));
+    await sink.insertBatch(batch); // the first 120 again, as a retried batch would: skipped, not rolled up twice
+    await sink.insertBatch(batch.slice(0, 50));
+    await sink.insertBatch([]);
+
+    const rollups = async (p: Awaited<ReturnType<typeof prepared>>) =>
+      (await p.db.selectFrom('usage_daily').selectAll().orderBy(['day', 'customer_id', 'key_id', 'model', 'status']).execute()).map(
+        ({ tenant_id: _t, ...row }) => row,
+      );
+    expect(await rollups(fast)).toEqual(await rollups(portable));
+    expect(await new UsageEventRepository(fast.db).count(fast.tenantId)).toBe(300);
+    const stored = await new UsageEventRepository(fast.db).listRecent(fast.tenantId, 300);
+    const byId = new Map(stored.map((event) => [event.id, event]));
+    for (const event of batch) expect(byId.get(event.id)).toEqual(event);
+    await portable.db.destroy();
+    await fast.db.destroy();
+  });
+});
