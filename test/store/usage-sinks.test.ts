@@ -1,6 +1,9 @@
+// Each database's fast path for usage events against the portable repository (Kysely, one VALUES list).
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
+import type { BatchSink } from '../../src/store/batch-writer.js';
+import { type Db, migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { PostgresUsageSink } from '../../src/store/dialects/postgres-usage-sink.js';
+import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
 import { type UsageEvent, UsageEventRepository } from '../../src/store/repositories/usage-events.js';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -10,8 +13,18 @@ afterAll(async () => {
   for (const database of databases) await database.drop();
 });
 
-async function prepared() {
-  const database = await freshDatabase('postgres');
+type FastSink = (database: TestDatabase, db: Db) => { sink: BatchSink<UsageEvent>; close(): void };
+
+const FAST_SINKS: Record<'sqlite' | 'postgres', FastSink> = {
+  sqlite: (database) => {
+    const sink = new SqliteUsageSink(database.url);
+    return { sink, close: () => sink.close() };
+  },
+  postgres: (_database, db) => ({ sink: new PostgresUsageSink(db), close: () => undefined }),
+};
+
+async function prepared(dialect: 'sqlite' | 'postgres') {
+  const database = await freshDatabase(dialect);
   databases.push(database);
   const db = await openDatabase(database.url);
   await migrateToLatest(db, database.url);
@@ -19,7 +32,8 @@ async function prepared() {
   return { database, db, tenantId: tenant.id };
 }
 
-// Values that PostgreSQL's array syntax must carry through: quotes, backslashes, commas, braces, NULL as text.
+// Values that must come back as they went in: quotes, backslashes, commas, braces (PostgreSQL's array syntax), NULL as
+// text, non-ASCII.
 const AWKWARD = ['plain', 'with "quotes"', 'back\\slash', 'a,b', '{braces}', 'NULL', ' spaced ', 'ünïcödé'];
 
 function events(tenantId: string): UsageEvent[] {
@@ -49,17 +63,18 @@ function events(tenantId: string): UsageEvent[] {
   }));
 }
 
-describe('the PostgreSQL usage sink', { timeout: 60_000 }, () => {
-  it('stores exactly what the portable repository stores, events and rollups, and skips a replayed batch', async () => {
-    const portable = await prepared();
-    const fast = await prepared();
+describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 60_000 }, (dialect) => {
+  it('stores exactly what the portable repository stores, events and rollups, and skips replayed events', async () => {
+    const portable = await prepared(dialect);
+    const fast = await prepared(dialect);
     await new UsageEventRepository(portable.db).insertBatch(events(portable.tenantId));
-    const sink = new PostgresUsageSink(fast.db);
+    const { sink, close } = FAST_SINKS[dialect](fast.database, fast.db);
     const batch = events(fast.tenantId);
     await sink.insertBatch(batch.slice(0, 120));
     await sink.insertBatch(batch); // the first 120 again, as a retried batch would: skipped, not rolled up twice
     await sink.insertBatch(batch.slice(0, 50));
     await sink.insertBatch([]);
+    close();
 
     const rollups = async (p: Awaited<ReturnType<typeof prepared>>) =>
       (await p.db.selectFrom('usage_daily').selectAll().orderBy(['day', 'customer_id', 'key_id', 'model', 'status']).execute()).map(
@@ -67,9 +82,8 @@ describe('the PostgreSQL usage sink', { timeout: 60_000 }, () => {
       );
     expect(await rollups(fast)).toEqual(await rollups(portable));
     expect(await new UsageEventRepository(fast.db).count(fast.tenantId)).toBe(300);
-    const stored = await new UsageEventRepository(fast.db).listRecent(fast.tenantId, 300);
-    const byId = new Map(stored.map((event) => [event.id, event]));
-    for (const event of batch) expect(byId.get(event.id)).toEqual(event);
+    const stored = new Map((await new UsageEventRepository(fast.db).listRecent(fast.tenantId, 300)).map((event) => [event.id, event]));
+    for (const event of batch) expect(stored.get(event.id)).toEqual(event);
     await portable.db.destroy();
     await fast.db.destroy();
   });
