@@ -222,20 +222,31 @@ function backoff(baseMs: number, attempt: number): number {
   return Math.random() * Math.min(10_000, baseMs * 2 ** (attempt - 2));
 }
 
-/** Waits for a stream's first part; the stream handed on yields it first, then the rest. */
+/**
+ * Waits for a stream's first part; the stream handed on yields it first, then the rest. A plain iterator rather
+ * than an async generator: after the first part it hands each next() straight to the provider's stream, where a
+ * generator would add a promise and a hop per event.
+ */
 async function withFirstPart(result: ChatStreamResult): Promise<ChatStreamResult> {
   const iterator = result.parts[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  async function* rest(): AsyncGenerator<StreamPart> {
-    try {
-      if (first.done) return;
-      yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
+  let first: IteratorResult<StreamPart> | undefined = await iterator.next();
+  const parts: AsyncIterableIterator<StreamPart> = {
+    next() {
+      if (first === undefined) return iterator.next();
+      const part = first;
+      first = undefined;
+      return Promise.resolve(part);
+    },
+    async return(): Promise<IteratorResult<StreamPart>> {
+      first = undefined;
       await iterator.return?.();
-    }
-  }
-  return { ...result, parts: rest() };
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return parts;
+    },
+  };
+  return { ...result, parts };
 }
 
 function allowedLists(tenant: TenantConfig, principal: Principal) {
