@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 
 /** `sqlite://./data/shuttle.db`, `sqlite:///abs/path.db` or `sqlite::memory:` → a file path for better-sqlite3. */
 export function sqlitePath(url: string): string {
@@ -19,5 +19,27 @@ export function createSqliteDialect(url: string): SqliteDialect {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return new ImmediateTransactionsDialect({ database });
+}
+
+/**
+ * Transactions begin IMMEDIATE: they take the write lock first, waiting for it up to busy_timeout. A deferred BEGIN
+ * takes it at the first write instead, and fails at once (SQLITE_BUSY, no waiting can help) if another connection
+ * committed since the transaction's first read — which the usage writer's connection, on its own thread, does several
+ * times a second: a read-then-write transaction such as revoking a key would answer 500 now and then.
+ */
+class ImmediateTransactionsDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionsDriver(this.settings);
+  }
+}
+
+class ImmediateTransactionsDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
