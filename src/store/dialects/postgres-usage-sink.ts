@@ -6,11 +6,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { BatchSink } from '../batch-writer.js';
 import type { Db } from '../database.js';
-import { toRow, type UsageEvent } from '../repositories/usage-events.js';
-import { DIMENSIONS, rollUp, SUMS } from '../repositories/usage-rollups.js';
-
-const EVENT_COLUMNS = Object.keys(toRow({} as UsageEvent));
-const ROLLUP_COLUMNS: readonly string[] = [...DIMENSIONS, ...SUMS];
+import { toRow, USAGE_EVENT_COLUMNS, type UsageEvent } from '../repositories/usage-events.js';
+import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
 
 /** Column name → its array type (`text[]`, `bigint[]`…), read from the database once. */
 type ColumnTypes = ReadonlyMap<string, string>;
@@ -30,8 +27,8 @@ export class PostgresUsageSink implements BatchSink<UsageEvent> {
     const rows = events.map(toRow) as unknown as Record<string, unknown>[];
     await this.db.transaction().execute(async (trx) => {
       const inserted = await sql<{ id: string }>`
-        INSERT INTO usage_events (${columnList(EVENT_COLUMNS)})
-        SELECT * FROM unnest(${columnArrays(EVENT_COLUMNS, rows, types.events)})
+        INSERT INTO usage_events (${columnList(USAGE_EVENT_COLUMNS)})
+        SELECT * FROM unnest(${columnArrays(USAGE_EVENT_COLUMNS, rows, types.events)})
         ON CONFLICT (id) DO NOTHING
         RETURNING id`.execute(trx);
       const ids = new Set(inserted.rows.map((row) => row.id));

@@ -4,11 +4,9 @@
 // stored is skipped and not rolled up again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
-import { toRow, type UsageEvent } from '../repositories/usage-events.js';
-import { DIMENSIONS, type RollupRow, rollUp, SUMS } from '../repositories/usage-rollups.js';
+import { toRow, USAGE_EVENT_COLUMNS, type UsageEvent } from '../repositories/usage-events.js';
+import { DIMENSIONS, ROLLUP_COLUMNS, type RollupRow, rollUp, SUMS } from '../repositories/usage-rollups.js';
 import { sqlitePath } from './sqlite.js';
-
-const EVENT_COLUMNS = Object.keys(toRow({} as UsageEvent));
 
 export class SqliteUsageSink implements BatchSink<UsageEvent> {
   private readonly database: BetterSqlite3.Database;
@@ -19,11 +17,10 @@ export class SqliteUsageSink implements BatchSink<UsageEvent> {
     this.database.pragma('busy_timeout = 5000');
     this.database.pragma('synchronous = NORMAL');
     const insertEvent = this.database.prepare(
-      `INSERT INTO usage_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO usage_events (${USAGE_EVENT_COLUMNS.join(', ')}) VALUES (${USAGE_EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
     );
-    const rollupColumns = [...DIMENSIONS, ...SUMS];
     const addRollup = this.database.prepare(
-      `INSERT INTO usage_daily (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map((c) => `@${c}`).join(', ')})
+      `INSERT INTO usage_daily (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (${DIMENSIONS.join(', ')}) DO UPDATE SET ${SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     this.write = this.database.transaction((events: readonly UsageEvent[]) => {

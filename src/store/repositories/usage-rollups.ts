@@ -17,6 +17,8 @@ export const SUMS = [
   'latency_ms_sum',
   ...histogramColumns,
 ] as const;
+/** Every column of usage_daily: its dimensions, then its sums. */
+export const ROLLUP_COLUMNS: readonly string[] = [...DIMENSIONS, ...SUMS];
 // 35 columns a row: 500 rows stay under SQLite's 32,766 bind parameters.
 const ROWS_PER_STATEMENT = 500;
 
