@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { RateLimitError, ShuttleError } from '../../errors/shuttle-error.js';
 import type { Db } from '../../store/database.js';
 import { type SpendScope, spentMicros } from '../../store/repositories/usage-queries.js';
+import { DAY_MS } from '../../store/repositories/usage-rollups.js';
 import type { AlertSettings } from '../alert-settings.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { formatUsd } from '../price-table.js';
@@ -13,7 +14,7 @@ import type { ModelPrice } from '../prices.js';
 import type { LimitAlerts } from './limit-alerts.js';
 import { COST_PERIODS, type CostPeriod, type Limits } from './limits.js';
 import { periodBucket } from './periods.js';
-import { formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
+import { addRateLimitHeaders, formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { RateCheck, RateLimiter, RateState } from './rate-limiter.js';
 import type { BudgetCheck, SpendLedger } from './spend-ledger.js';
 
@@ -54,7 +55,21 @@ const UNLIMITED: Admission = Object.freeze({ headers: {}, settle: async () => un
 
 const PERIOD_WORDS: Record<CostPeriod, string> = { day: 'daily', month: 'monthly', total: 'total' };
 
+interface SubjectChecks {
+  tenantId: string;
+  scope: SpendScope;
+  id: string;
+  label: string;
+  /** The UTC day the budgets' period buckets were computed for. */
+  day: number;
+  requestsKey: string | null;
+  tokensKey: string | null;
+  budgets: readonly LimitBudget[];
+}
+
 export class LimitGate {
+  private readonly subjectChecks = new WeakMap<Limits, SubjectChecks>();
+
   constructor(
     private readonly db: Db,
     private readonly rates: RateLimiter,
@@ -67,28 +82,27 @@ export class LimitGate {
   async admit(request: AdmissionRequest): Promise<Admission> {
     if (request.subjects.length === 0) return UNLIMITED;
     const estimatedTokens = request.estimatedPromptTokens + request.maxCompletionTokens;
-    const requestChecks: RateCheck[] = [];
+    // Request counters first, then token counters: the headers and refusals tell them apart by position.
+    const rateChecks: RateCheck[] = [];
     const tokenChecks: RateCheck[] = [];
     const budgets: LimitBudget[] = [];
     const now = Date.now();
     for (const subject of request.subjects) {
-      const { limits } = subject;
-      if (limits.requestsPerMinute !== null)
-        requestChecks.push({ key: `${subject.scope}:${subject.id}:rpm`, limit: limits.requestsPerMinute, cost: 1 });
-      if (limits.tokensPerMinute !== null)
-        tokenChecks.push({ key: `${subject.scope}:${subject.id}:tpm`, limit: limits.tokensPerMinute, cost: estimatedTokens });
-      for (const period of COST_PERIODS) {
-        const limitUsd = limits.costUsd[period];
-        if (limitUsd !== null) budgets.push(this.budget(request.tenantId, subject, period, limitUsd, now));
-      }
+      const checks = this.checksOf(request.tenantId, subject, now);
+      if (checks.requestsKey !== null)
+        rateChecks.push({ key: checks.requestsKey, limit: subject.limits.requestsPerMinute as number, cost: 1 });
+      if (checks.tokensKey !== null)
+        tokenChecks.push({ key: checks.tokensKey, limit: subject.limits.tokensPerMinute as number, cost: estimatedTokens });
+      for (const budget of checks.budgets) budgets.push(budget);
     }
+    const requestCount = rateChecks.length;
+    for (const check of tokenChecks) rateChecks.push(check);
 
-    const rate = await this.rates.consume([...requestChecks, ...tokenChecks]);
-    if (!rate.allowed) throw this.rateRefusal(rate.refused, request.subjects, requestChecks, estimatedTokens);
-    const headers = {
-      ...rateLimitHeaders('requests', rate.states.slice(0, requestChecks.length)),
-      ...rateLimitHeaders('tokens', rate.states.slice(requestChecks.length)),
-    };
+    const rate = await this.rates.consume(rateChecks);
+    if (!rate.allowed) throw this.rateRefusal(rate.refused, request.subjects, requestCount, rateChecks, estimatedTokens);
+    const headers: Record<string, string> = {};
+    addRateLimitHeaders(headers, 'requests', rate.states, 0, requestCount);
+    addRateLimitHeaders(headers, 'tokens', rate.states, requestCount, rate.states.length);
 
     const estimateMicros = estimateCost(request);
     const decision = budgets.length === 0 ? undefined : await this.ledger.reserve(budgets, estimateMicros);
@@ -129,9 +143,45 @@ export class LimitGate {
     };
   }
 
+  /**
+   * A subject's counter keys and budgets, built once per subject and UTC day rather than per request. Keyed by the
+   * subject's `limits` object, which belongs to one cached tenant, key or customer and is replaced, never changed,
+   * when its limits are edited; the other fields are compared in case two subjects ever share one.
+   */
+  private checksOf(tenantId: string, subject: LimitSubject, now: number): SubjectChecks {
+    const day = Math.floor(now / DAY_MS);
+    const cached = this.subjectChecks.get(subject.limits);
+    if (
+      cached !== undefined &&
+      cached.day === day &&
+      cached.id === subject.id &&
+      cached.scope === subject.scope &&
+      cached.tenantId === tenantId &&
+      cached.label === subject.label
+    ) {
+      return cached;
+    }
+    const { limits } = subject;
+    const checks: SubjectChecks = {
+      tenantId,
+      scope: subject.scope,
+      id: subject.id,
+      label: subject.label,
+      day,
+      requestsKey: limits.requestsPerMinute === null ? null : `${subject.scope}:${subject.id}:rpm`,
+      tokensKey: limits.tokensPerMinute === null ? null : `${subject.scope}:${subject.id}:tpm`,
+      budgets: COST_PERIODS.flatMap((period) => {
+        const limitUsd = limits.costUsd[period];
+        return limitUsd === null ? [] : [this.budget(tenantId, subject, period, limitUsd, now)];
+      }),
+    };
+    this.subjectChecks.set(limits, checks);
+    return checks;
+  }
+
   private budget(tenantId: string, subject: LimitSubject, period: CostPeriod, limitUsd: number, now: number): LimitBudget {
     const bucket = periodBucket(period, now);
-    return {
+    return Object.freeze({
       key: `${tenantId}:${subject.scope}:${subject.id}:${period}:${bucket.bucket}`,
       limitMicros: Math.round(limitUsd * 1_000_000),
       ttlMs: bucket.ttlMs,
@@ -141,16 +191,17 @@ export class LimitGate {
       period,
       bucket: bucket.bucket,
       label: subject.label,
-    };
+    });
   }
 
   private rateRefusal(
     refused: RateState,
     subjects: readonly LimitSubject[],
-    requestChecks: readonly RateCheck[],
+    requestCount: number,
+    checks: readonly RateCheck[],
     estimatedTokens: number,
   ): RateLimitError {
-    const isRequests = requestChecks.some((check) => check.key === refused.key);
+    const isRequests = checks.slice(0, requestCount).some((check) => check.key === refused.key);
     const subject = subjects.find((s) => refused.key.startsWith(`${s.scope}:${s.id}:`));
     this.metrics.observeLimitRefusal(isRequests ? 'requests' : 'tokens', subject?.scope ?? 'tenant');
     const retryAfter = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));

@@ -5,18 +5,41 @@ import type { RateState } from './rate-limiter.js';
 /** `20ms`, `1s`, `6.5s`, `6m0s` — the way OpenAI writes durations. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${Number(seconds.toFixed(3))}s`;
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}m${Number((seconds - minutes * 60).toFixed(3))}s`;
+  // Whole milliseconds (every duration the limiter computes) divide exactly into the shortest decimal form;
+  // anything finer is rounded to the millisecond first.
+  const whole = Number.isInteger(ms) ? ms : Math.round(ms);
+  if (whole < 60_000) return `${whole / 1000}s`;
+  const minutes = Math.floor(whole / 60_000);
+  return `${minutes}m${(whole - minutes * 60_000) / 1000}s`;
+}
+
+const HEADER_NAMES = {
+  requests: ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
+  tokens: ['x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
+} as const;
+
+/** Adds the headers of `kind` for states[from, to) to `headers`; none when the range is empty. */
+export function addRateLimitHeaders(
+  headers: Record<string, string>,
+  kind: 'requests' | 'tokens',
+  states: readonly RateState[],
+  from = 0,
+  to = states.length,
+): void {
+  if (to <= from) return;
+  let tightest = states[from] as RateState;
+  for (let i = from + 1; i < to; i++) {
+    const state = states[i] as RateState;
+    if (state.remaining / state.limit < tightest.remaining / tightest.limit) tightest = state;
+  }
+  const [limit, remaining, reset] = HEADER_NAMES[kind];
+  headers[limit] = String(tightest.limit);
+  headers[remaining] = String(tightest.remaining);
+  headers[reset] = formatDuration(tightest.resetMs);
 }
 
 export function rateLimitHeaders(kind: 'requests' | 'tokens', states: readonly RateState[]): Record<string, string> {
-  if (states.length === 0) return {};
-  const tightest = states.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
-  return {
-    [`x-ratelimit-limit-${kind}`]: String(tightest.limit),
-    [`x-ratelimit-remaining-${kind}`]: String(tightest.remaining),
-    [`x-ratelimit-reset-${kind}`]: formatDuration(tightest.resetMs),
-  };
+  const headers: Record<string, string> = {};
+  addRateLimitHeaders(headers, kind, states);
+  return headers;
 }

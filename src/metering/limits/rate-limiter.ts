@@ -32,7 +32,7 @@ export interface RateLimiter {
 }
 
 /** The window arithmetic shared by both implementations (the Lua script mirrors it). */
-export function evaluate(check: RateCheck, previous: number, current: number, now: number): RateState & { fits: boolean } {
+export function evaluate(check: RateCheck, previous: number, current: number, now: number): { state: RateState; fits: boolean } {
   const elapsed = now % WINDOW_MS;
   const weight = 1 - elapsed / WINDOW_MS;
   const used = previous * weight + current;
@@ -47,8 +47,13 @@ export function evaluate(check: RateCheck, previous: number, current: number, no
     else retryAfterMs = WINDOW_MS - elapsed + Math.ceil(((current + check.cost - check.limit) / Math.max(current, 1)) * WINDOW_MS);
   }
   const resetMs = current > 0 || (fits && check.cost > 0) ? 2 * WINDOW_MS - elapsed : previous > 0 ? WINDOW_MS - elapsed : 0;
-  return { key: check.key, limit: check.limit, remaining: Math.max(0, Math.floor(check.limit - after)), resetMs, retryAfterMs, fits };
+  return {
+    state: { key: check.key, limit: check.limit, remaining: Math.max(0, Math.floor(check.limit - after)), resetMs, retryAfterMs },
+    fits,
+  };
 }
+
+const DONE = Promise.resolve();
 
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { window: number; previous: number; current: number }>();
@@ -57,7 +62,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const states: RateState[] = [];
     for (const check of checks) {
       const counter = this.counter(check.key, now);
-      const { fits, ...state } = evaluate(check, counter.previous, counter.current, now);
+      const { state, fits } = evaluate(check, counter.previous, counter.current, now);
       if (!fits) return { allowed: false, refused: state };
       states.push(state);
     }
@@ -65,9 +70,11 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: true, states };
   }
 
-  async adjust(key: string, delta: number, now = Date.now()): Promise<void> {
+  // Not async: settling adjusts a counter per subject, and an async function would cost a promise each.
+  adjust(key: string, delta: number, now = Date.now()): Promise<void> {
     const counter = this.counter(key, now);
     counter.current = Math.max(0, counter.current + delta);
+    return DONE;
   }
 
   private counter(key: string, now: number): { window: number; previous: number; current: number } {
@@ -130,10 +137,7 @@ export class RedisRateLimiter implements RateLimiter {
       (await this.redis.eval(CONSUME, keys.length, ...keys, now, ...checks.flatMap((c) => [c.limit, c.cost]))) as Array<number | string>
     ).map(Number);
     const refusedIndex = refused ?? 0;
-    const states = checks.map((check, i) => {
-      const { fits: _fits, ...state } = evaluate(check, counts[2 * i + 1] ?? 0, counts[2 * i] ?? 0, now);
-      return state;
-    });
+    const states = checks.map((check, i) => evaluate(check, counts[2 * i + 1] ?? 0, counts[2 * i] ?? 0, now).state);
     if (refusedIndex !== 0) return { allowed: false, refused: states[refusedIndex - 1] as RateState };
     return { allowed: true, states };
   }
