@@ -1,5 +1,6 @@
 // What every proxied endpoint (chat completions, embeddings, flow runs) does around the provider call: admission,
 // customer attribution, the call context, and the x-shuttle-* headers.
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext } from '../gateway/gateway.js';
@@ -17,6 +18,25 @@ export class ClientClosedError extends Error {
     super('the client closed the connection');
     this.name = 'ClientClosedError';
   }
+}
+
+const connectionSignals = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * An AbortSignal that fires when the client's connection closes, shared by every request on that connection: an
+ * HTTP/1.1 connection carries one exchange at a time, and a closed one can carry none, so a per-request controller
+ * would say nothing more — and creating an AbortSignal is among the dearer things Node does for a request.
+ */
+export function connectionSignal(socket: Socket): AbortSignal {
+  let signal = connectionSignals.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    if (socket.destroyed) controller.abort(new ClientClosedError());
+    else socket.once('close', () => controller.abort(new ClientClosedError()));
+    signal = controller.signal;
+    connectionSignals.set(socket, signal);
+  }
+  return signal;
 }
 
 /** Body fields that can name the end customer: `customerId` (flow runs) and OpenAI's `user`. */
@@ -64,7 +84,6 @@ export function environmentOf(request: FastifyRequest, requested?: string): stri
 export async function beginProxyRequest(
   runtime: Runtime,
   request: FastifyRequest,
-  reply: FastifyReply,
   body: CustomerFields,
   requestedEnvironment?: string,
 ): Promise<CallContext> {
@@ -80,13 +99,10 @@ export async function beginProxyRequest(
     if (customer.blocked)
       throw new PermissionDeniedError('customer_blocked', { message: `The customer "${customer.externalId}" is blocked.` });
   }
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new ClientClosedError());
-  });
+  const signal = connectionSignal(request.raw.socket);
   const requestBytes = Number(request.headers['content-length']) || JSON.stringify(request.body ?? '').length;
   const environment = environmentOf(request, requestedEnvironment);
-  return { tenant, principal, customer, meter, signal: controller.signal, requestBytes, environment };
+  return { tenant, principal, customer, meter, signal, requestBytes, environment };
 }
 
 /** The x-shuttle-* and x-ratelimit-* headers; the cost only when it is known before the body. */

@@ -22,7 +22,7 @@ export function chatCompletionsRoutes(runtime: Runtime) {
       },
       async (request, reply) => {
         const params = request.body as ChatCompletionCreateParams;
-        const ctx = await beginProxyRequest(runtime, request, reply, params);
+        const ctx = await beginProxyRequest(runtime, request, params);
         const { result, target } = await runtime.gateway.chat(params, ctx);
         setServedHeaders(request, reply, target, result.model, ctx.meter, !result.stream);
         if (result.stream) {

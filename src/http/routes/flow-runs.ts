@@ -42,7 +42,7 @@ export function flowRunsRoutes(runtime: Runtime) {
         const { tenantId } = principalOf(request);
         const body = request.body;
         const flow = await findFlow(runtime, tenantId, request.params.flow);
-        const ctx = await beginProxyRequest(runtime, request, reply, body, body.environment);
+        const ctx = await beginProxyRequest(runtime, request, body, body.environment);
         ctx.meter.flowId = flow.id;
         const run = await runtime.flowRunner.prepare(tenantId, ctx.environment, {
           flow,
@@ -163,7 +163,9 @@ async function streamRun(
       trailer: () => ({ object: 'flow.run', ...summary(run, ctx, text, ctx.meter.servedModel ?? stream.model) }),
     },
   );
-  record(runtime, request, run, ctx, body, { status: ctx.meter.failedStatus ?? (ctx.signal.aborted ? 499 : 200), text });
+  // The connection's signal: it also fires if the client hangs up after the whole answer was sent.
+  const cut = ctx.signal.aborted && !reply.raw.writableFinished;
+  record(runtime, request, run, ctx, body, { status: ctx.meter.failedStatus ?? (cut ? 499 : 200), text });
   return reply;
 }
 
