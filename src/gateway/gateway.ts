@@ -6,7 +6,7 @@ import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shu
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
 import { hasAnyLimit } from '../metering/limits/limits.js';
 import type { GatewayMetrics } from '../metering/metrics.js';
-import { costMicros } from '../metering/price-table.js';
+import { costMicros, type PriceTable } from '../metering/price-table.js';
 import type { ModelPrice } from '../metering/prices.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Customer } from '../store/repositories/customers.js';
@@ -274,7 +274,20 @@ function priceOf(tenant: TenantConfig, target: RouteTarget, model: string): Mode
   return tenant.prices.lookup(key.providerType, key.model);
 }
 
+// A direct plan is cached by the router, and its dearest price stays the same for as long as its tenant's prices do.
+const dearestOfDirectPlan = new WeakMap<RoutePlan, { prices: PriceTable; price: ModelPrice | undefined }>();
+
 function dearest(plans: readonly RoutePlan[], tenant: TenantConfig): ModelPrice | undefined {
+  const only = plans.length === 1 ? plans[0] : undefined;
+  if (only === undefined || only.routed) return dearestAmong(plans, tenant);
+  const cached = dearestOfDirectPlan.get(only);
+  if (cached?.prices === tenant.prices) return cached.price;
+  const price = dearestAmong(plans, tenant);
+  dearestOfDirectPlan.set(only, { prices: tenant.prices, price });
+  return price;
+}
+
+function dearestAmong(plans: readonly RoutePlan[], tenant: TenantConfig): ModelPrice | undefined {
   let max: ModelPrice | undefined;
   for (const target of plans.flatMap((plan) => plan.targets)) {
     const price = priceOf(tenant, target, target.model);

@@ -7,11 +7,18 @@ const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest)$/;
 
 export class PriceTable {
   private readonly prices: Map<string, ModelPrice>;
+  /** Bare model name → the provider types whose table has it (every request naming a bare model asks). */
+  private readonly providersByModel = new Map<string, readonly string[]>();
   /** When the shipped prices were checked. */
   readonly date = PRICE_TABLE_DATE;
 
   constructor(overrides: Readonly<Record<string, ModelPrice>> = {}) {
     this.prices = new Map(Object.entries({ ...SHIPPED_PRICES, ...overrides }));
+    for (const key of this.prices.keys()) {
+      const slash = key.indexOf('/');
+      const model = key.slice(slash + 1);
+      this.providersByModel.set(model, [...(this.providersByModel.get(model) ?? []), key.slice(0, slash)]);
+    }
   }
 
   /** The price of `model` on an adapter of type `providerType`, if known. */
@@ -39,9 +46,8 @@ export class PriceTable {
   }
 
   /** Provider types whose table has this bare model name. */
-  providersOfModel(model: string): string[] {
-    const suffix = `/${model}`;
-    return [...this.prices.keys()].filter((key) => key.endsWith(suffix)).map((key) => key.slice(0, -suffix.length));
+  providersOfModel(model: string): readonly string[] {
+    return this.providersByModel.get(model) ?? [];
   }
 }
 

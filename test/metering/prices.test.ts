@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PriceTable } from '../../src/metering/price-table.js';
 import { call, login } from '../helpers/api.js';
 import { completion, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -76,5 +77,15 @@ describe('prices', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shuttle-prices-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ 'openai/x': { input: 'cheap' } }));
     await expect(startGateway({ env: { SHUTTLE_PRICES_FILE: join(dir, 'bad.json') } })).rejects.toThrow(/SHUTTLE_PRICES_FILE/);
+  });
+});
+
+describe('the price table', () => {
+  it('names the providers of a bare model name, including names with a slash of their own', () => {
+    const table = new PriceTable({ 'acme/gpt-4o-mini': { input: 1, output: 2 } });
+    expect(table.providersOfModel('gpt-4o-mini')).toEqual(expect.arrayContaining(['openai', 'acme']));
+    expect(table.providersOfModel('gpt-4o-mini')).not.toContain('openrouter/openai');
+    expect(table.providersOfModel('meta-llama/llama-4-scout-17b-16e-instruct')).toEqual(['groq']);
+    expect(table.providersOfModel('no-such-model')).toEqual([]);
   });
 });

@@ -111,6 +111,27 @@ describe('environments, provider connections and routing rules', () => {
     expect(dev.body.baseUrl).toBe('https://api.openai.com/v1');
   });
 
+  it('routes a bare model name by the environment’s connections as they are now, not as they were', async () => {
+    expect((await api('POST', '/environments', { name: 'bare-names' })).status).toBe(201);
+    const { body: key } = await api('POST', '/keys', { name: 'Bare names', environment: 'bare-names' });
+    const ask = () =>
+      call(gateway, 'POST', '/chat/completions', { auth: key.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } });
+    // Only the global openai connection (nothing listens at its address) serves gpt-4o-mini here.
+    expect((await ask()).status).toBe(502);
+    const { body: own } = await api('POST', '/providers', {
+      name: 'openai',
+      type: 'openai',
+      baseUrl: upstream.baseUrl,
+      apiKey: 'sk-tenant-own-key',
+      environment: 'bare-names',
+    });
+    const shadowed = await ask();
+    expect(shadowed.status).toBe(200);
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-tenant-own-key');
+    expect((await api('DELETE', `/providers/${own.id}`)).status).toBe(204);
+    expect((await ask()).status).toBe(502);
+  });
+
   it('saves routing rules, validating them', async () => {
     const rule = {
       environment: 'production',

@@ -41,8 +41,16 @@ export interface RoutePlan {
 
 const NO_ROUTING: EnvironmentRouting = { name: 'production', connections: new Map(), rules: new Map() };
 
+// Client-chosen names: the cache of an environment starts over rather than grow without bound.
+const MAX_DIRECT_PLANS = 1_000;
+
 export class Router {
   private readonly globals: Map<string, ProviderConnection>;
+  /**
+   * A plan without a routing rule depends only on the name and on the environment's connections, and an environment
+   * is replaced, never changed, when its tenant's configuration changes: so it is worked out once per name.
+   */
+  private readonly directPlans = new WeakMap<EnvironmentRouting, Map<string, RoutePlan>>();
 
   constructor(
     globalConnections: readonly ProviderConnection[],
@@ -57,8 +65,22 @@ export class Router {
   plan(requested: string, env: EnvironmentRouting = NO_ROUTING): RoutePlan {
     const rule = env.rules.get(requested);
     if (rule) return this.routedPlan(requested, rule, env);
+    let plans = this.directPlans.get(env);
+    const cached = plans?.get(requested);
+    if (cached) return cached;
     const target = this.directTarget(requested, env);
-    return { requested, routed: false, ...DIRECT_RULE, targets: [target] };
+    const plan: RoutePlan = Object.freeze({
+      requested,
+      routed: false,
+      ...DIRECT_RULE,
+      targets: Object.freeze([Object.freeze(target)]) as RouteTarget[],
+    });
+    if (plans === undefined || plans.size >= MAX_DIRECT_PLANS) {
+      plans = new Map();
+      this.directPlans.set(env, plans);
+    }
+    plans.set(requested, plan);
+    return plan;
   }
 
   /** A connection by name as this environment sees it. */
