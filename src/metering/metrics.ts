@@ -15,8 +15,31 @@ export interface RequestObservation {
   costMicros: number;
 }
 
+/**
+ * A counter's increments for one label set, added up in a plain number and handed to prom-client when the registry is
+ * scraped: prom-client hashes and validates the labels on every inc(), even through a bound child, and a proxied
+ * request increments four counters.
+ */
+class PendingCount {
+  value = 0;
+
+  constructor(
+    private readonly counter: Counter<string>,
+    private readonly labels: Record<string, string>,
+    /** What one unit of `value` is in the counter's unit (micro-dollars → dollars). */
+    private readonly scale = 1,
+  ) {}
+
+  flush(): void {
+    if (this.value === 0) return;
+    this.counter.inc(this.labels, this.value * this.scale);
+    this.value = 0;
+  }
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
+  private readonly pending = new Map<Counter<string>, PendingCount[]>();
   private readonly requests: Counter<'route' | 'status'>;
   private readonly duration: Histogram<'route'>;
   private readonly overhead: Histogram<'route' | 'provider'>;
@@ -28,11 +51,17 @@ export class GatewayMetrics {
   constructor(usageQueueDepth: () => number) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'shuttle_process_' });
+    const flushPending = (counter: Counter<string>) => {
+      for (const count of this.pending.get(counter) ?? []) count.flush();
+    };
     this.requests = new Counter({
       name: 'shuttle_requests_total',
       help: 'Requests answered, by route and status',
       labelNames: ['route', 'status'],
       registers,
+      collect() {
+        flushPending(this);
+      },
     });
     this.duration = new Histogram({
       name: 'shuttle_request_duration_seconds',
@@ -53,8 +82,19 @@ export class GatewayMetrics {
       help: 'Tokens metered, by provider and kind',
       labelNames: ['provider', 'kind'],
       registers,
+      collect() {
+        flushPending(this);
+      },
     });
-    this.cost = new Counter({ name: 'shuttle_cost_usd_total', help: 'Cost metered, in US dollars', labelNames: ['provider'], registers });
+    this.cost = new Counter({
+      name: 'shuttle_cost_usd_total',
+      help: 'Cost metered, in US dollars',
+      labelNames: ['provider'],
+      registers,
+      collect() {
+        flushPending(this);
+      },
+    });
     this.upstreamErrors = new Counter({
       name: 'shuttle_upstream_errors_total',
       help: 'Failed upstream calls, by provider and error code',
@@ -77,26 +117,35 @@ export class GatewayMetrics {
     });
   }
 
-  /** Per request: label children are looked up once per label combination, not hashed on every observation. */
+  /** Per request: label children and pending counts are looked up once per label combination, then only added to. */
   observeRequest(o: RequestObservation): void {
     const route = this.children(`${o.route}\u0000${o.status}`, () => ({
-      requests: this.requests.labels(o.route, String(o.status)),
+      requests: this.pendingCount(this.requests, { route: o.route, status: String(o.status) }),
       duration: this.duration.labels(o.route),
     }));
-    route.requests.inc();
+    route.requests.value++;
     route.duration.observe(o.durationMs / 1000);
     if (o.provider === null) return;
     const provider = o.provider;
     const served = this.children(`${o.route}\u0000${provider}`, () => ({
       overhead: this.overhead.labels(o.route, provider),
-      prompt: this.tokens.labels(provider, 'prompt'),
-      completion: this.tokens.labels(provider, 'completion'),
-      cost: this.cost.labels(provider),
+      prompt: this.pendingCount(this.tokens, { provider, kind: 'prompt' }),
+      completion: this.pendingCount(this.tokens, { provider, kind: 'completion' }),
+      cost: this.pendingCount(this.cost, { provider }, 1 / 1_000_000),
     }));
     if (o.upstreamMs !== null) served.overhead.observe(Math.max(0, o.durationMs - o.upstreamMs) / 1000);
-    if (o.promptTokens > 0) served.prompt.inc(o.promptTokens);
-    if (o.completionTokens > 0) served.completion.inc(o.completionTokens);
-    if (o.costMicros > 0) served.cost.inc(o.costMicros / 1_000_000);
+    served.prompt.value += o.promptTokens;
+    served.completion.value += o.completionTokens;
+    // Summed in integer micro-dollars: exact, where adding dollar fractions per request would drift.
+    served.cost.value += o.costMicros;
+  }
+
+  private pendingCount(counter: Counter<string>, labels: Record<string, string>, scale = 1): PendingCount {
+    const count = new PendingCount(counter, labels, scale);
+    const counts = this.pending.get(counter) ?? [];
+    counts.push(count);
+    this.pending.set(counter, counts);
+    return count;
   }
 
   private readonly cachedChildren = new Map<string, unknown>();
