@@ -115,7 +115,10 @@ describe('environments, provider connections and routing rules', () => {
     expect((await api('POST', '/environments', { name: 'bare-names' })).status).toBe(201);
     const { body: key } = await api('POST', '/keys', { name: 'Bare names', environment: 'bare-names' });
     const ask = () =>
-      call(gateway, 'POST', '/chat/completions', { auth: key.key, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } });
+      call(gateway, 'POST', '/chat/completions', {
+        auth: key.key,
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+      });
     // Only the global openai connection (nothing listens at its address) serves gpt-4o-mini here.
     expect((await ask()).status).toBe(502);
     const { body: own } = await api('POST', '/providers', {
