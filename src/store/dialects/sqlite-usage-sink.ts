@@ -16,16 +16,20 @@ export class SqliteUsageSink implements BatchSink<UsageEvent> {
     this.database = new BetterSqlite3(sqlitePath(url));
     this.database.pragma('busy_timeout = 5000');
     this.database.pragma('synchronous = NORMAL');
+    // Positional parameters, bound from arrays: with named ones better-sqlite3 looks each of the 22 names up on the
+    // row object, about 1 µs of the 17 an event costs here.
+    const placeholders = (columns: readonly string[]) => columns.map(() => '?').join(', ');
     const insertEvent = this.database.prepare(
-      `INSERT INTO usage_events (${USAGE_EVENT_COLUMNS.join(', ')}) VALUES (${USAGE_EVENT_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO usage_events (${USAGE_EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(USAGE_EVENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING`,
     );
     const addRollup = this.database.prepare(
-      `INSERT INTO usage_daily (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map((c) => `@${c}`).join(', ')})
+      `INSERT INTO usage_daily (${ROLLUP_COLUMNS.join(', ')}) VALUES (${placeholders(ROLLUP_COLUMNS)})
        ON CONFLICT (${DIMENSIONS.join(', ')}) DO UPDATE SET ${SUMS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     this.write = this.database.transaction((events: readonly UsageEvent[]) => {
-      const inserted = events.filter((event) => insertEvent.run(toRow(event)).changes === 1);
-      for (const row of rollUp(inserted)) addRollup.run(row satisfies RollupRow);
+      // USAGE_EVENT_COLUMNS is toRow's key order, so a row's values are its parameters in order.
+      const inserted = events.filter((event) => insertEvent.run(Object.values(toRow(event))).changes === 1);
+      for (const row of rollUp(inserted)) addRollup.run(valuesOf(row satisfies RollupRow, ROLLUP_COLUMNS));
     });
   }
 
@@ -36,4 +40,11 @@ export class SqliteUsageSink implements BatchSink<UsageEvent> {
   close(): void {
     this.database.close();
   }
+}
+
+function valuesOf(row: object, columns: readonly string[]): unknown[] {
+  const record = row as Record<string, unknown>;
+  const values = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) values[i] = record[columns[i] as string];
+  return values;
 }
