@@ -39,7 +39,7 @@ class PendingCount {
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly pending = new Map<Counter<string>, PendingCount[]>();
+  private readonly pending: PendingCount[] = [];
   private readonly requests: Counter<'route' | 'status'>;
   private readonly duration: Histogram<'route'>;
   private readonly overhead: Histogram<'route' | 'provider'>;
@@ -51,17 +51,16 @@ export class GatewayMetrics {
   constructor(usageQueueDepth: () => number) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'shuttle_process_' });
-    const flushPending = (counter: Counter<string>) => {
-      for (const count of this.pending.get(counter) ?? []) count.flush();
+    // Whichever counter is collected first hands over every pending count; the others then find nothing left.
+    const collect = () => {
+      for (const count of this.pending) count.flush();
     };
     this.requests = new Counter({
       name: 'shuttle_requests_total',
       help: 'Requests answered, by route and status',
       labelNames: ['route', 'status'],
       registers,
-      collect() {
-        flushPending(this);
-      },
+      collect,
     });
     this.duration = new Histogram({
       name: 'shuttle_request_duration_seconds',
@@ -82,18 +81,14 @@ export class GatewayMetrics {
       help: 'Tokens metered, by provider and kind',
       labelNames: ['provider', 'kind'],
       registers,
-      collect() {
-        flushPending(this);
-      },
+      collect,
     });
     this.cost = new Counter({
       name: 'shuttle_cost_usd_total',
       help: 'Cost metered, in US dollars',
       labelNames: ['provider'],
       registers,
-      collect() {
-        flushPending(this);
-      },
+      collect,
     });
     this.upstreamErrors = new Counter({
       name: 'shuttle_upstream_errors_total',
@@ -142,9 +137,7 @@ export class GatewayMetrics {
 
   private pendingCount(counter: Counter<string>, labels: Record<string, string>, scale = 1): PendingCount {
     const count = new PendingCount(counter, labels, scale);
-    const counts = this.pending.get(counter) ?? [];
-    counts.push(count);
-    this.pending.set(counter, counts);
+    this.pending.push(count);
     return count;
   }
 

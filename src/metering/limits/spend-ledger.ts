@@ -51,20 +51,27 @@ export class MemorySpendLedger implements SpendLedger {
   private readonly loading = new Map<string, Promise<Counter>>();
   private reservations = 0;
 
-  // Not async: on a warm ledger every counter is in memory and the decision needs no promise but the one returned.
   reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
-    const counters = this.liveCounters(checks);
-    if (counters) return Promise.resolve(this.decide(checks, counters, amountMicros));
-    return Promise.all(checks.map((check) => this.counter(check))).then((loaded) => this.decide(checks, loaded, amountMicros));
+    return this.withCounters(checks, (counters) => this.decide(checks, counters, amountMicros));
   }
 
   settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
-    const counters = this.liveCounters(reservation.checks);
-    if (counters) return Promise.resolve(this.apply(reservation, counters, actualMicros));
-    // A counter expired since the reservation (a new day or month): the new period's is loaded first.
-    return Promise.all(reservation.checks.map((check) => this.counter(check))).then((loaded) =>
-      this.apply(reservation, loaded, actualMicros),
-    );
+    return this.withCounters(reservation.checks, (counters) => this.apply(reservation, counters, actualMicros));
+  }
+
+  /**
+   * Runs `use` on every check's counter: at once when all are in memory and current (no promise but the one
+   * returned), else once the missing ones — a new budget, or a new day or month since the reservation — are loaded.
+   */
+  private withCounters<T>(checks: readonly BudgetCheck[], use: (counters: readonly Counter[]) => T): Promise<T> {
+    const now = Date.now();
+    const live: Counter[] = [];
+    for (const check of checks) {
+      const counter = this.live(check.key, now);
+      if (counter === undefined) return Promise.all(checks.map((c) => this.counter(c))).then(use);
+      live.push(counter);
+    }
+    return Promise.resolve(use(live));
   }
 
   /** Checks every budget and, if all have room, reserves in all of them; synchronous, so atomic on one event loop. */
@@ -96,21 +103,14 @@ export class MemorySpendLedger implements SpendLedger {
     return settlements;
   }
 
-  /** Every check's counter if all are in memory and current, else undefined. */
-  private liveCounters(checks: readonly BudgetCheck[]): Counter[] | undefined {
-    const now = Date.now();
-    const counters: Counter[] = [];
-    for (const check of checks) {
-      const counter = this.counters.get(check.key);
-      if (counter === undefined || counter.expiresAt <= now) return undefined;
-      counters.push(counter);
-    }
-    return counters;
+  private live(key: string, now: number): Counter | undefined {
+    const counter = this.counters.get(key);
+    return counter !== undefined && counter.expiresAt > now ? counter : undefined;
   }
 
   private async counter(check: BudgetCheck): Promise<Counter> {
-    const existing = this.counters.get(check.key);
-    if (existing && existing.expiresAt > Date.now()) return existing;
+    const existing = this.live(check.key, Date.now());
+    if (existing) return existing;
     let pending = this.loading.get(check.key);
     if (!pending) {
       pending = check.load().then((spent) => {
