@@ -136,6 +136,7 @@ describe('a person in several tenants', () => {
     await page.getByRole('menuitemradio', { name: /Globex/ }).click();
     await page.getByRole('button', { name: /Tenant: Globex/ }).waitFor();
     await page.getByRole('link', { name: 'Settings' }).click();
-    expect(await page.getByLabel('Tenant name').inputValue()).toBe('Globex');
+    // The settings load after the page shows: wait for the field to be filled rather than read it once.
+    await expect.poll(() => page.getByLabel('Tenant name').inputValue()).toBe('Globex');
   });
 });
