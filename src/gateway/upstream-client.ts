@@ -1,6 +1,11 @@
 // HTTP to providers over a keep-alive undici agent (one pool per origin), with failures mapped to UpstreamError.
-import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
+import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
+import { toUpstreamError } from './upstream-failure.js';
+
+export type { UpstreamResponse } from './upstream-exchange.js';
+export { toUpstreamError } from './upstream-failure.js';
 
 export interface UpstreamRequest {
   provider: string;
@@ -12,12 +17,6 @@ export interface UpstreamRequest {
   timeoutMs: number;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
-}
-
 export function createUpstreamAgent(connectionsPerOrigin: number): Agent {
   return new Agent({
     connections: connectionsPerOrigin,
@@ -27,25 +26,52 @@ export function createUpstreamAgent(connectionsPerOrigin: number): Agent {
   });
 }
 
+interface Destination {
+  origin: string;
+  path: string;
+}
+
+/** Providers' URLs are few (a connection's base URL and an endpoint), so each is split into origin and path once. */
+const MAX_DESTINATIONS = 1_000;
+
 export class UpstreamClient {
+  private readonly destinations = new Map<string, Destination>();
+
   constructor(private readonly agent: Dispatcher) {}
 
   /** Sends the request; resolves once the status and headers arrive. Error statuses are returned, not thrown. */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     try {
-      const response = await request(req.url, {
-        method: req.method ?? 'POST',
-        headers: req.headers,
-        body: req.body ?? null,
-        dispatcher: this.agent,
-        signal: req.signal,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      });
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      if (req.signal.aborted) throw req.signal.reason;
+      const { origin, path } = this.destinationOf(req.url);
+      const exchange = new UpstreamExchange(req.provider, req.signal);
+      this.agent.dispatch(
+        {
+          origin,
+          path,
+          method: req.method ?? 'POST',
+          headers: req.headers,
+          body: req.body ?? null,
+          headersTimeout: req.timeoutMs,
+          bodyTimeout: req.timeoutMs,
+        },
+        exchange,
+      );
+      return await exchange.response;
     } catch (error) {
       throw toUpstreamError(req.provider, error, req.signal);
     }
+  }
+
+  private destinationOf(url: string): Destination {
+    let destination = this.destinations.get(url);
+    if (destination === undefined) {
+      const parsed = new URL(url);
+      destination = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.destinations.size >= MAX_DESTINATIONS) this.destinations.clear();
+      this.destinations.set(url, destination);
+    }
+    return destination;
   }
 
   async close(): Promise<void> {
@@ -108,31 +134,4 @@ export async function upstreamErrorFrom(provider: string, response: UpstreamResp
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-export function toUpstreamError(provider: string, error: unknown, signal?: AbortSignal): Error {
-  if (error instanceof UpstreamError) return error;
-  if (signal?.aborted) {
-    // Aborted by us: the client went away or the caller's deadline passed; keep the reason.
-    const reason: unknown = signal.reason;
-    if (reason instanceof Error && reason.name === 'TimeoutError') {
-      return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.` });
-    }
-    return reason instanceof Error ? reason : new Error('aborted');
-  }
-  const code = (error as { code?: string } | null)?.code;
-  if (
-    (code !== undefined && TIMEOUT_CODES.has(code)) ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError
-  ) {
-    return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.`, cause: error });
-  }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(provider, 'upstream_unreachable', {
-    message: `Could not reach ${provider}: ${code ?? detail}.`,
-    cause: error,
-  });
 }

@@ -1,7 +1,7 @@
 // Anthropic's Messages API: translates OpenAI chat requests to POST /v1/messages and the answers back.
 import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, ProviderAdapter } from '../provider.js';
-import { readJson, sendJsonRequest, upstreamBytes } from '../translate/upstream-json.js';
+import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { toMessagesRequest } from './request.js';
 import { toCompletion } from './response.js';
 import { anthropicStreamParts } from './stream.js';
@@ -30,7 +30,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (request.stream)
       return {
         stream: true,
-        parts: anthropicStreamParts(connection.name, upstreamBytes(connection.name, response.body, call.signal), call.model),
+        parts: anthropicStreamParts(connection.name, response.body, call.model),
         model: call.model,
       };
     const message = await readJson<Message>(connection.name, response);

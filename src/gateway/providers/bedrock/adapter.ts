@@ -3,7 +3,7 @@
 import { ShuttleError } from '../../../errors/shuttle-error.js';
 import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, PriceKey, ProviderAdapter, ProviderConnection } from '../provider.js';
-import { readJson, sendJsonRequest, upstreamBytes } from '../translate/upstream-json.js';
+import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { readBedrockError } from './errors.js';
 import { toConverseRequest } from './request.js';
 import { toCompletion } from './response.js';
@@ -48,7 +48,7 @@ export class BedrockAdapter implements ProviderAdapter {
     if (stream)
       return {
         stream: true,
-        parts: bedrockStreamParts(connection.name, upstreamBytes(connection.name, response.body, call.signal), call.model),
+        parts: bedrockStreamParts(connection.name, response.body, call.model),
         model: call.model,
       };
     const answer = await readJson<ConverseResponse>(connection.name, response);

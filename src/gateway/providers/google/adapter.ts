@@ -2,7 +2,7 @@
 // embeddings to :batchEmbedContents, authenticated with the x-goog-api-key header.
 import type { UpstreamClient, UpstreamResponse } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, ProviderAdapter, ProviderConnection } from '../provider.js';
-import { readJson, sendJsonRequest, upstreamBytes } from '../translate/upstream-json.js';
+import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { toBatchEmbedRequest, toEmbeddingList } from './embeddings.js';
 import { readGeminiError } from './errors.js';
 import { toGenerateContentRequest } from './request.js';
@@ -30,7 +30,7 @@ export class GeminiAdapter implements ProviderAdapter {
     if (stream)
       return {
         stream: true,
-        parts: geminiStreamParts(call.connection.name, upstreamBytes(call.connection.name, response.body, call.signal), call.model),
+        parts: geminiStreamParts(call.connection.name, response.body, call.model),
         model: call.model,
       };
     const answer = await readJson<GenerateContentResponse>(call.connection.name, response);

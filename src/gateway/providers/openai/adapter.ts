@@ -12,7 +12,7 @@ import {
   type ProviderAdapter,
   type TokenUsage,
 } from '../provider.js';
-import { parseJson, upstreamBytes } from '../translate/upstream-json.js';
+import { parseJson } from '../translate/upstream-json.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint, UsageCarrier } from './profile.js';
 import { authHeaders, chatBody, embeddingsBody, endpointUrl } from './request.js';
 import { openAiStreamParts } from './stream.js';
@@ -41,7 +41,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     if (stream)
       return {
         stream: true,
-        parts: openAiStreamParts(upstreamBytes(call.connection.name, response.body, call.signal), this.readUsage),
+        parts: openAiStreamParts(response.body, this.readUsage),
         model: call.model,
       };
     const text = await response.body.text();

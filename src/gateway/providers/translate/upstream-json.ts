@@ -1,6 +1,6 @@
 // JSON over HTTP to a provider: send a request, throw its error answer as an UpstreamError, parse its body.
 import { UpstreamError } from '../../../errors/shuttle-error.js';
-import { type ErrorReader, toUpstreamError, type UpstreamClient, type UpstreamResponse, upstreamErrorFrom } from '../../upstream-client.js';
+import { type ErrorReader, type UpstreamClient, type UpstreamResponse, upstreamErrorFrom } from '../../upstream-client.js';
 import type { ProviderConnection } from '../provider.js';
 
 export interface JsonRequest {
@@ -46,13 +46,4 @@ export function parseJson<T>(provider: string, text: string): T {
 
 export async function readJson<T>(provider: string, response: UpstreamResponse): Promise<T> {
   return parseJson<T>(provider, await response.body.text());
-}
-
-/** A streamed body's chunks; a failure while reading them (no chunk in time, a reset) becomes an UpstreamError. */
-export async function* upstreamBytes(provider: string, body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (error) {
-    throw toUpstreamError(provider, error, signal);
-  }
 }

@@ -1,0 +1,176 @@
+// One call to a provider over undici's dispatcher API: the status as a promise, the body as a small async-iterable
+// queue with backpressure. undici's request() wraps the same exchange in an AsyncResource, a Node Readable stream and
+// its async iterator, and parses every response header up front: more work per call than the gateway's own
+// admission and metering (docs/benchmarks.md, 2026-12-02).
+import type { Dispatcher } from 'undici';
+import { util } from 'undici';
+import { toUpstreamError } from './upstream-failure.js';
+
+type Abort = (reason?: Error) => void;
+
+/** Chunks held before the socket is paused; a consumer that falls behind stops the upstream, not memory. */
+const HIGH_WATER_CHUNKS = 16;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+export interface UpstreamResponse {
+  status: number;
+  /** Parsed when first read: only error answers are looked at. */
+  readonly headers: ResponseHeaders;
+  body: UpstreamBody;
+}
+
+class Response implements UpstreamResponse {
+  private parsed: ResponseHeaders | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Buffer[],
+    readonly body: UpstreamBody,
+  ) {}
+
+  get headers(): ResponseHeaders {
+    this.parsed ??= util.parseHeaders(this.rawHeaders) as ResponseHeaders;
+    return this.parsed;
+  }
+}
+
+/** A response body, read once: either whole with `text()` or chunk by chunk with `for await`. */
+export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
+  private readonly queue: Buffer[] = [];
+  private ended = false;
+  private failure: Error | undefined;
+  private paused = false;
+  private waiting: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: Error) => void } | undefined;
+
+  constructor(private readonly exchange: UpstreamExchange) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.queue.shift();
+    if (chunk !== undefined) {
+      if (this.paused && this.queue.length === 0) {
+        this.paused = false;
+        this.exchange.resume();
+      }
+      return Promise.resolve({ done: false, value: chunk });
+    }
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  /** The consumer stopped early (a client hung up, a parser failed): the call upstream is abandoned. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    this.queue.length = 0;
+    if (!this.ended && this.failure === undefined) {
+      this.failure = new Error('the response body was abandoned');
+      this.exchange.abandon();
+    }
+    return Promise.resolve(DONE);
+  }
+
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this) chunks.push(chunk as Buffer);
+    return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Returns false when the consumer has fallen behind: undici then stops reading the socket until `resume`. */
+  push(chunk: Buffer): boolean {
+    const waiting = this.waiting;
+    if (waiting !== undefined) {
+      this.waiting = undefined;
+      waiting.resolve({ done: false, value: chunk });
+      return true;
+    }
+    if (this.failure !== undefined) return true;
+    this.queue.push(chunk);
+    if (this.queue.length < HIGH_WATER_CHUNKS) return true;
+    this.paused = true;
+    return false;
+  }
+
+  end(): void {
+    this.ended = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.resolve(DONE);
+  }
+
+  fail(error: Error): void {
+    if (this.ended || this.failure !== undefined) return;
+    this.failure = error;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(error);
+  }
+}
+
+/**
+ * undici's dispatch handler for one exchange. It uses the handler methods undici's own request() uses (onConnect …
+ * onError): undici calls them without an adapter, where the newer onRequestStart family goes through one.
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  readonly response: Promise<UpstreamResponse>;
+  private settle!: { resolve: (response: UpstreamResponse) => void; reject: (error: Error) => void };
+  private abort: Abort | undefined;
+  private resumeReading: (() => void) | undefined;
+  private body: UpstreamBody | undefined;
+  private readonly onAbort = () => this.abort?.(this.signal.reason as Error);
+
+  constructor(
+    private readonly provider: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.response = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    signal.addEventListener('abort', this.onAbort);
+  }
+
+  onConnect(abort: Abort): void {
+    this.abort = abort;
+    if (this.signal.aborted) abort(this.signal.reason as Error);
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    this.resumeReading = resume;
+    this.body = new UpstreamBody(this);
+    this.settle.resolve(new Response(statusCode, rawHeaders, this.body));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return (this.body as UpstreamBody).push(chunk);
+  }
+
+  onComplete(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.body?.end();
+  }
+
+  /** A failure before the answer's status is thrown by `send`; one while reading the body, by the body's reader. */
+  onError(error: Error): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    if (this.body === undefined) this.settle.reject(error);
+    else this.body.fail(toUpstreamError(this.provider, error, this.signal));
+  }
+
+  resume(): void {
+    this.resumeReading?.();
+  }
+
+  abandon(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.abort?.(new Error('the response body was abandoned'));
+  }
+}

@@ -1,0 +1,30 @@
+// What a failed call to a provider (no connection, a timeout, a reset, our own cancellation) becomes.
+import { errors as undiciErrors } from 'undici';
+import { UpstreamError } from '../errors/shuttle-error.js';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function toUpstreamError(provider: string, error: unknown, signal?: AbortSignal): Error {
+  if (error instanceof UpstreamError) return error;
+  if (signal?.aborted) {
+    // Aborted by us: the client went away or the caller's deadline passed; keep the reason.
+    const reason: unknown = signal.reason;
+    if (reason instanceof Error && reason.name === 'TimeoutError') {
+      return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.` });
+    }
+    return reason instanceof Error ? reason : new Error('aborted');
+  }
+  const code = (error as { code?: string } | null)?.code;
+  if (
+    (code !== undefined && TIMEOUT_CODES.has(code)) ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.`, cause: error });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new UpstreamError(provider, 'upstream_unreachable', {
+    message: `Could not reach ${provider}: ${code ?? detail}.`,
+    cause: error,
+  });
+}
