@@ -77,7 +77,17 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     return Promise.resolve(DONE);
   }
 
-  async text(): Promise<string> {
+  text(): Promise<string> {
+    // A small answer has usually arrived whole by the time it is read.
+    if (this.ended && this.failure === undefined) {
+      const whole = this.queue.length === 1 ? (this.queue[0] as Buffer) : Buffer.concat(this.queue);
+      this.queue.length = 0;
+      return Promise.resolve(whole.toString('utf8'));
+    }
+    return this.collect();
+  }
+
+  private async collect(): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of this) chunks.push(chunk as Buffer);
     return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
@@ -115,6 +125,32 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
 }
 
 /**
+ * The exchanges in flight under each cancellation signal. A client connection's signal outlives many calls, so it gets
+ * one 'abort' listener for good rather than one added and removed per call (EventTarget's listener bookkeeping is
+ * among the dearer things a call did).
+ */
+const inFlight = new WeakMap<AbortSignal, Set<UpstreamExchange>>();
+
+function track(signal: AbortSignal, exchange: UpstreamExchange): Set<UpstreamExchange> {
+  let exchanges = inFlight.get(signal);
+  if (exchanges === undefined) {
+    const tracked = new Set<UpstreamExchange>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const each of tracked) each.cancel(signal.reason as Error);
+        tracked.clear();
+      },
+      { once: true },
+    );
+    inFlight.set(signal, tracked);
+    exchanges = tracked;
+  }
+  exchanges.add(exchange);
+  return exchanges;
+}
+
+/**
  * undici's dispatch handler for one exchange. It uses the handler methods undici's own request() uses (onConnect …
  * onError): undici calls them without an adapter, where the newer onRequestStart family goes through one.
  */
@@ -124,7 +160,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private abort: Abort | undefined;
   private resumeReading: (() => void) | undefined;
   private body: UpstreamBody | undefined;
-  private readonly onAbort = () => this.abort?.(this.signal.reason as Error);
+  private readonly tracked: Set<UpstreamExchange>;
 
   constructor(
     private readonly provider: string,
@@ -133,7 +169,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.response = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
     });
-    signal.addEventListener('abort', this.onAbort);
+    this.tracked = track(signal, this);
   }
 
   onConnect(abort: Abort): void {
@@ -154,15 +190,20 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.tracked.delete(this);
     this.body?.end();
   }
 
   /** A failure before the answer's status is thrown by `send`; one while reading the body, by the body's reader. */
   onError(error: Error): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.tracked.delete(this);
     if (this.body === undefined) this.settle.reject(error);
     else this.body.fail(toUpstreamError(this.provider, error, this.signal));
+  }
+
+  /** The signal fired: the client went away, or the caller's deadline passed. */
+  cancel(reason: Error): void {
+    this.abort?.(reason);
   }
 
   resume(): void {
@@ -170,7 +211,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   abandon(): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.tracked.delete(this);
     this.abort?.(new Error('the response body was abandoned'));
   }
 }
