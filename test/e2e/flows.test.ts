@@ -91,8 +91,8 @@ describe('the Flows page', () => {
     await page.getByRole('button', { name: 'New version' }).click();
     const editor = dialog(page, 'New version');
     // The editor starts from the latest version.
-    expect(await editor.getByLabel('System prompt').inputValue()).toBe('You answer for [[company]].');
-    expect(await editor.getByLabel('Model').inputValue()).toBe('mock/echo');
+    await expect.poll(() => editor.getByLabel('System prompt').inputValue()).toBe('You answer for [[company]].');
+    await expect.poll(() => editor.getByLabel('Model').inputValue()).toBe('mock/echo');
     await editor.getByLabel('User message').fill('Customer asks: [[question]]');
     await editor.getByLabel('Description').fill('Say who asks');
     await editor.getByRole('button', { name: 'Save version' }).click();
@@ -100,8 +100,8 @@ describe('the Flows page', () => {
     await region('Versions').getByRole('rowheader', { name: 'Version 2' }).waitFor();
 
     const compare = region('Compare versions');
-    expect(await compare.getByLabel('From version').inputValue()).toBe('1');
-    expect(await compare.getByLabel('To version').inputValue()).toBe('2');
+    await expect.poll(() => compare.getByLabel('From version').inputValue()).toBe('1');
+    await expect.poll(() => compare.getByLabel('To version').inputValue()).toBe('2');
     const diff = compare.getByRole('region', { name: 'Version diff' });
     await diff.getByRole('insertion').filter({ hasText: 'Customer asks: [[question]]' }).waitFor();
     expect(await diff.getByRole('deletion').allInnerTexts()).toEqual([
@@ -142,8 +142,8 @@ describe('the Flows page', () => {
 
   it('compares development with production and promotes after a confirmation; the API agrees', async () => {
     const compare = region('Compare environments');
-    expect(await compare.getByLabel('From environment').inputValue()).toBe('development');
-    expect(await compare.getByLabel('To environment').inputValue()).toBe('production');
+    await expect.poll(() => compare.getByLabel('From environment').inputValue()).toBe('development');
+    await expect.poll(() => compare.getByLabel('To environment').inputValue()).toBe('production');
     const row = compare.getByRole('row', { name: /Support reply/ });
     await row.waitFor();
     expect(await row.innerText()).toMatch(/Version 2\s+Version 1/);
