@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from '../../src/store/dialects/sqlite.js';
+import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { newRequestId } from '../../src/store/ids.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
 import type { UsageEvent } from '../../src/store/repositories/usage-events.js';
