@@ -72,7 +72,7 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     this.queue.length = 0;
     if (!this.ended && this.failure === undefined) {
       this.failure = new Error('the response body was abandoned');
-      this.exchange.abandon();
+      this.exchange.abandon(this.failure);
     }
     return Promise.resolve(DONE);
   }
@@ -80,9 +80,9 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   text(): Promise<string> {
     // A small answer has usually arrived whole by the time it is read.
     if (this.ended && this.failure === undefined) {
-      const whole = this.queue.length === 1 ? (this.queue[0] as Buffer) : Buffer.concat(this.queue);
+      const text = utf8(this.queue);
       this.queue.length = 0;
-      return Promise.resolve(whole.toString('utf8'));
+      return Promise.resolve(text);
     }
     return this.collect();
   }
@@ -90,7 +90,7 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   private async collect(): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of this) chunks.push(chunk as Buffer);
-    return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    return utf8(chunks);
   }
 
   /** Returns false when the consumer has fallen behind: undici then stops reading the socket until `resume`. */
@@ -122,6 +122,11 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     this.waiting = undefined;
     waiting?.reject(error);
   }
+}
+
+/** The chunks as one string, decoded whole, so that a character split between two chunks survives. */
+function utf8(chunks: readonly Buffer[]): string {
+  return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -210,8 +215,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.resumeReading?.();
   }
 
-  abandon(): void {
+  abandon(reason: Error): void {
     this.tracked.delete(this);
-    this.abort?.(new Error('the response body was abandoned'));
+    this.abort?.(reason);
   }
 }
