@@ -11,6 +11,13 @@ type Abort = (reason?: Error) => void;
 /** Chunks held before the socket is paused; a consumer that falls behind stops the upstream, not memory. */
 const HIGH_WATER_CHUNKS = 16;
 
+/**
+ * How long the rest of a body that its reader left is waited for before the call is abandoned. A provider's stream
+ * often ends in a later read than its last event; abandoning the call then would close the keep-alive connection,
+ * and the next call would pay for a new one (a TCP and TLS handshake with a real provider).
+ */
+const ABANDON_GRACE_MS = 1_000;
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -67,11 +74,19 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     });
   }
 
-  /** The consumer stopped early (a client hung up, a parser failed): the call upstream is abandoned. */
+  /**
+   * The consumer stopped before the end: a reader that found the stream's last event (OpenAI's `[DONE]`) or a parser
+   * that failed. What is left of the body is read and dropped for a moment (see ABANDON_GRACE_MS) before the call is
+   * abandoned. A client that hangs up is another matter: its signal abandons the call at once.
+   */
   return(): Promise<IteratorResult<Uint8Array>> {
     this.queue.length = 0;
     if (!this.ended && this.failure === undefined) {
       this.failure = new Error('the response body was abandoned');
+      if (this.paused) {
+        this.paused = false;
+        this.exchange.resume();
+      }
       this.exchange.abandon(this.failure);
     }
     return Promise.resolve(DONE);
@@ -166,6 +181,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private resumeReading: (() => void) | undefined;
   private body: UpstreamBody | undefined;
   private readonly tracked: Set<UpstreamExchange>;
+  private abandoning: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly provider: string,
@@ -195,13 +211,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.tracked.delete(this);
+    this.finished();
     this.body?.end();
   }
 
   /** A failure before the answer's status is thrown by `send`; one while reading the body, by the body's reader. */
   onError(error: Error): void {
-    this.tracked.delete(this);
+    this.finished();
     if (this.body === undefined) this.settle.reject(error);
     else this.body.fail(toUpstreamError(this.provider, error, this.signal));
   }
@@ -215,8 +231,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.resumeReading?.();
   }
 
+  /** Abandons the call unless its body ends within ABANDON_GRACE_MS; the signal can still cut that short. */
   abandon(reason: Error): void {
+    this.abandoning = setTimeout(() => this.abort?.(reason), ABANDON_GRACE_MS);
+    this.abandoning.unref();
+  }
+
+  private finished(): void {
     this.tracked.delete(this);
-    this.abort?.(reason);
+    if (this.abandoning !== undefined) clearTimeout(this.abandoning);
   }
 }

@@ -54,6 +54,13 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
         res.write(bytes.subarray(0, 40));
         await sleep(30);
         res.destroy();
+      } else if (prompt === 'late end') {
+        // The last event, then the end of the body in a later read.
+        startSse(res);
+        sendEvent(res, chunk('done soon'));
+        sendEvent(res, '[DONE]');
+        await sleep(50);
+        res.end();
       } else if (prompt === 'endless stream') {
         startSse(res);
         sendEvent(res, chunk('one'));
@@ -105,6 +112,19 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
     const next = await ask('Hi');
     expect(next.status).toBe(200);
     expect(await next.text()).toBe(completion('Hello'));
+  });
+
+  it("keeps the provider's connection when a stream's body ends after its last event", async () => {
+    const before = upstream.connections;
+    for (let i = 0; i < 3; i++) {
+      const response = await ask('late end', true);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toContain('"content":"done soon"');
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      await sleep(150); // the provider's body has ended: its connection is free again
+    }
+    expect(upstream.connections - before).toBeLessThanOrEqual(1);
   });
 
   it("stops the provider's stream when the client hangs up halfway through it", async () => {

@@ -17,6 +17,8 @@ export type FakeHandler = (request: RecordedRequest, res: ServerResponse) => voi
 export interface FakeUpstream {
   url: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far: a caller that keeps its connections alive opens few. */
+  readonly connections: number;
   /** Replaces the handler for the following requests. */
   handle(handler: FakeHandler): void;
   /** The last request received; fails the test when there is none. */
@@ -46,11 +48,18 @@ export async function startFakeUpstream(initial: FakeHandler): Promise<FakeUpstr
       else res.destroy();
     }
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    get connections() {
+      return connections;
+    },
     handle(next) {
       handler = next;
     },
