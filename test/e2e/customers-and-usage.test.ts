@@ -73,7 +73,8 @@ describe('customers and usage', () => {
     expect(refused.status).toBe(403);
 
     await page.getByRole('button', { name: 'Unblock' }).click();
-    await page.getByRole('button', { name: 'Block' }).waitFor();
+    // Exact: "Block" alone would also match the Unblock button that is still there until the change is saved.
+    await page.getByRole('button', { name: 'Block', exact: true }).waitFor();
     expect((await postJson(gateway, '/chat/completions', body, { 'x-shuttle-customer-id': 'acme-corp-42' })).status).toBe(200);
     await flushUsage(gateway);
   });
