@@ -29,7 +29,7 @@ export interface UpstreamResponse {
   body: UpstreamBody;
 }
 
-class Response implements UpstreamResponse {
+class ReceivedResponse implements UpstreamResponse {
   private parsed: ResponseHeaders | undefined;
 
   constructor(
@@ -61,10 +61,7 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   next(): Promise<IteratorResult<Uint8Array>> {
     const chunk = this.queue.shift();
     if (chunk !== undefined) {
-      if (this.paused && this.queue.length === 0) {
-        this.paused = false;
-        this.exchange.resume();
-      }
+      if (this.queue.length === 0) this.unpause();
       return Promise.resolve({ done: false, value: chunk });
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -83,10 +80,7 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     this.queue.length = 0;
     if (!this.ended && this.failure === undefined) {
       this.failure = new Error('the response body was abandoned');
-      if (this.paused) {
-        this.paused = false;
-        this.exchange.resume();
-      }
+      this.unpause();
       this.exchange.abandon(this.failure);
     }
     return Promise.resolve(DONE);
@@ -106,6 +100,13 @@ export class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     const chunks: Buffer[] = [];
     for await (const chunk of this) chunks.push(chunk as Buffer);
     return utf8(chunks);
+  }
+
+  /** Lets undici read the socket again if a full queue had stopped it. */
+  private unpause(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.exchange.resume();
   }
 
   /** Returns false when the consumer has fallen behind: undici then stops reading the socket until `resume`. */
@@ -202,7 +203,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.resumeReading = resume;
     this.body = new UpstreamBody(this);
-    this.settle.resolve(new Response(statusCode, rawHeaders, this.body));
+    this.settle.resolve(new ReceivedResponse(statusCode, rawHeaders, this.body));
     return true;
   }
 
