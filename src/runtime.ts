@@ -90,7 +90,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
   await writer?.whenReady();
   const batchWriter = <T>(name: 'usage' | 'flow-runs', sink: BatchSink<T>) =>
-    new BatchWriter<T>(writer ? writer.sink<T>(name) : sink, {
+    new BatchWriter<T>(sink, {
       name,
       maxQueue: config.usage.queueMax,
       batchSize: config.usage.batchSize,
@@ -98,13 +98,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       spillDir: dataDirectory(config),
       logger,
     });
-  const usageWriter = batchWriter<UsageEvent>('usage', repos.usageEvents);
+  const usageWriter = batchWriter<UsageEvent>('usage', writer?.usageSink() ?? repos.usageEvents);
   await usageWriter.replaySpilled();
   usageWriter.start();
 
   const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
   const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
-  const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', repos.flowRuns);
+  const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
   const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchSink } from './batch-writer.js';
+import type { FlowRunRecord } from './repositories/flow-runs.js';
+import { toValues, type UsageEvent } from './repositories/usage-events.js';
 
 export type WriterKind = 'usage' | 'flow-runs';
 
@@ -61,8 +63,13 @@ export class WriterWorker {
     });
   }
 
-  sink<T>(kind: WriterKind): BatchSink<T> {
-    return { insertBatch: (records) => this.write(kind, records) };
+  /** Usage events cross to the worker as their column values (UsageEventValues), the form its writers bind. */
+  usageSink(): BatchSink<UsageEvent> {
+    return { insertBatch: (events) => this.write('usage', events.map(toValues)) };
+  }
+
+  flowRunSink(): BatchSink<FlowRunRecord> {
+    return { insertBatch: (runs) => this.write('flow-runs', runs) };
   }
 
   async whenReady(): Promise<void> {

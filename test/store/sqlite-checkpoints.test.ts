@@ -7,7 +7,7 @@ import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from '../../src/store/diale
 import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { newRequestId } from '../../src/store/ids.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
-import type { UsageEvent } from '../../src/store/repositories/usage-events.js';
+import { toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
 
 let database: TestDatabase | undefined;
@@ -58,7 +58,7 @@ describe('SQLite checkpoints', { timeout: 60_000 }, () => {
 
     // Past SQLite's default threshold of 1,000 pages: nobody has copied the log into the database yet.
     const before = databaseBytes();
-    while (walPages() < 1_500) await sink.insertBatch(events(500, tenant.id));
+    while (walPages() < 1_500) await sink.insertBatch(events(500, tenant.id).map(toValues));
     expect(databaseBytes()).toBe(before);
 
     // A commit on the main connection with 1,500 pages in the log leaves them there.
@@ -67,7 +67,7 @@ describe('SQLite checkpoints', { timeout: 60_000 }, () => {
 
     // The usage writer checkpoints once the log reaches its own threshold.
     while (databaseBytes() === before && walPages() < USAGE_WRITER_CHECKPOINT_PAGES + 1_000) {
-      await sink.insertBatch(events(500, tenant.id));
+      await sink.insertBatch(events(500, tenant.id).map(toValues));
     }
     expect(databaseBytes()).toBeGreaterThan(before);
 

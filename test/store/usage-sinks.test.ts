@@ -5,7 +5,7 @@ import { type Db, migrateToLatest, openDatabase } from '../../src/store/database
 import { PostgresUsageSink } from '../../src/store/dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
-import { type UsageEvent, UsageEventRepository } from '../../src/store/repositories/usage-events.js';
+import { toValues, type UsageEvent, UsageEventRepository, type UsageEventValues } from '../../src/store/repositories/usage-events.js';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const databases: TestDatabase[] = [];
@@ -13,7 +13,7 @@ afterAll(async () => {
   for (const database of databases) await database.drop();
 });
 
-type FastSink = (database: TestDatabase, db: Db) => { sink: BatchSink<UsageEvent>; close(): void };
+type FastSink = (database: TestDatabase, db: Db) => { sink: BatchSink<UsageEventValues>; close(): void };
 
 const FAST_SINKS: Record<'sqlite' | 'postgres', FastSink> = {
   sqlite: (database) => {
@@ -70,9 +70,10 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     await new UsageEventRepository(portable.db).insertBatch(events(portable.tenantId));
     const { sink, close } = FAST_SINKS[dialect](fast.database, fast.db);
     const batch = events(fast.tenantId);
-    await sink.insertBatch(batch.slice(0, 120));
-    await sink.insertBatch(batch); // the first 120 again, as a retried batch would: skipped, not rolled up twice
-    await sink.insertBatch(batch.slice(0, 50));
+    const values = batch.map(toValues);
+    await sink.insertBatch(values.slice(0, 120));
+    await sink.insertBatch(values); // the first 120 again, as a retried batch would: skipped, not rolled up twice
+    await sink.insertBatch(values.slice(0, 50));
     await sink.insertBatch([]);
     close();
 
@@ -84,6 +85,54 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     expect(await new UsageEventRepository(fast.db).count(fast.tenantId)).toBe(300);
     const stored = new Map((await new UsageEventRepository(fast.db).listRecent(fast.tenantId, 300)).map((event) => [event.id, event]));
     for (const event of batch) expect(stored.get(event.id)).toEqual(event);
+    // Each value in its own column, named here rather than through the code under test (a swap made both ways in
+    // toValues and fromValues would read back unchanged).
+    const rows = await fast.db.selectFrom('usage_events').selectAll().where('id', 'in', ['req_7', 'req_30']).orderBy('id').execute();
+    const common = { tenant_id: fast.tenantId, environment: 'production', endpoint: 'chat.completions', provider: 'mock' };
+    expect(rows.map((row) => ({ ...row, cost_micros: Number(row.cost_micros), created_at: Number(row.created_at) }))).toEqual([
+      {
+        ...common,
+        id: 'req_30',
+        key_id: 'key_a',
+        customer_id: 'cus_a',
+        requested_model: ' spaced ',
+        served_model: 'echo',
+        prompt_tokens: 30,
+        completion_tokens: 60,
+        cached_tokens: 0,
+        cost_micros: 10_000_000_030,
+        latency_ms: 210,
+        upstream_ms: null,
+        ttft_ms: null,
+        streamed: 0,
+        status: 200,
+        error_code: null,
+        created_at: 1_790_018_000_000,
+        flow_id: 'flow_a',
+        flow_version: 3,
+      },
+      {
+        ...common,
+        id: 'req_7',
+        key_id: null,
+        customer_id: null,
+        requested_model: 'ünïcödé',
+        served_model: 'echo',
+        prompt_tokens: 7,
+        completion_tokens: 14,
+        cached_tokens: 1,
+        cost_micros: 10_000_000_007,
+        latency_ms: 49,
+        upstream_ms: 1,
+        ttft_ms: 4,
+        streamed: 1,
+        status: 200,
+        error_code: null,
+        created_at: 1_790_004_200_000,
+        flow_id: null,
+        flow_version: null,
+      },
+    ]);
     await portable.db.destroy();
     await fast.db.destroy();
   });

@@ -6,33 +6,32 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { BatchSink } from '../batch-writer.js';
 import type { Db } from '../database.js';
-import { toRow, USAGE_EVENT_COLUMNS, type UsageEvent } from '../repositories/usage-events.js';
-import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
+import { fromValues, USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
+import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, rollupValues, SUMS } from '../repositories/usage-rollups.js';
 
 /** Column name → its array type (`text[]`, `bigint[]`…), read from the database once. */
 type ColumnTypes = ReadonlyMap<string, string>;
 
-export class PostgresUsageSink implements BatchSink<UsageEvent> {
+export class PostgresUsageSink implements BatchSink<UsageEventValues> {
   private types: Promise<{ events: ColumnTypes; rollups: ColumnTypes }> | undefined;
 
   constructor(private readonly db: Db) {}
 
-  async insertBatch(events: readonly UsageEvent[]): Promise<void> {
+  async insertBatch(events: readonly UsageEventValues[]): Promise<void> {
     if (events.length === 0) return;
     this.types ??= this.readTypes().catch((error: unknown) => {
       this.types = undefined; // a batch that failed here is retried; so is this
       throw error;
     });
     const types = await this.types;
-    const rows = events.map(toRow) as unknown as Record<string, unknown>[];
     await this.db.transaction().execute(async (trx) => {
       const inserted = await sql<{ id: string }>`
         INSERT INTO usage_events (${columnList(USAGE_EVENT_COLUMNS)})
-        SELECT * FROM unnest(${columnArrays(USAGE_EVENT_COLUMNS, rows, types.events)})
+        SELECT * FROM unnest(${columnArrays(USAGE_EVENT_COLUMNS, events, types.events)})
         ON CONFLICT (id) DO NOTHING
         RETURNING id`.execute(trx);
       const ids = new Set(inserted.rows.map((row) => row.id));
-      const rollups = rollUp(events.filter((event) => ids.has(event.id))) as unknown as Record<string, unknown>[];
+      const rollups = rollUp(events.map(fromValues).filter((event) => ids.has(event.id))).map(rollupValues);
       if (rollups.length === 0) return;
       await sql`
         INSERT INTO usage_daily (${columnList(ROLLUP_COLUMNS)})
@@ -59,12 +58,12 @@ function columnList(columns: readonly string[]): RawBuilder<unknown> {
 }
 
 /** One array parameter per column, cast to the column's type so that unnest() yields rows of the table's shape. */
-function columnArrays(columns: readonly string[], rows: readonly Record<string, unknown>[], types: ColumnTypes): RawBuilder<unknown> {
+function columnArrays(columns: readonly string[], rows: readonly (readonly unknown[])[], types: ColumnTypes): RawBuilder<unknown> {
   return sql.join(
-    columns.map((column) => {
+    columns.map((column, index) => {
       const type = types.get(column);
       if (type === undefined) throw new Error(`column ${column} is missing from the database; run the migrations`);
-      return sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(type)}`;
+      return sql`${rows.map((row) => row[index] ?? null)}::${sql.raw(type)}`;
     }),
   );
 }

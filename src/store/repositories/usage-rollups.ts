@@ -47,6 +47,11 @@ export function rollUp(events: readonly UsageEvent[]): RollupRow[] {
   return [...rows.values()];
 }
 
+/** A rollup row's values in ROLLUP_COLUMNS' order, for the fast writers' positional parameters. */
+export function rollupValues(row: RollupRow): unknown[] {
+  return ROLLUP_COLUMNS.map((column) => row[column as keyof RollupRow]);
+}
+
 /** Adds the rows to the rollups (inside the caller's transaction). */
 export async function upsertRollups(db: Db, rows: readonly RollupRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
