@@ -119,5 +119,7 @@ export function setServedHeaders(
   reply.header('x-shuttle-model', model);
   reply.header('x-shuttle-attempts', String(meter.attempts));
   if (costKnown) reply.header('x-shuttle-cost-usd', microsToUsd(meter.costMicros).toFixed(6));
-  if (meter.admission) for (const [name, value] of Object.entries(meter.admission.headers)) reply.header(name, value);
+  const limits = meter.admission?.headers;
+  // for…in, not Object.entries(): no array per header on every proxied request.
+  for (const name in limits) reply.header(name, limits[name] as string);
 }
