@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBareProxy } from '../../bench/bare-proxy.js';
 import { chatRequestBody } from '../../bench/chat-request.js';
 import { COMPLETION_BODY, type RunningServer, STREAM_EVENTS, startFakeUpstream } from '../../bench/fake-upstream.js';
+import { sendFixedCount } from '../../bench/fixed-count.js';
 import { probeTtfb, summariseTtfb } from '../../bench/ttfb-probe.js';
 
 // A functional smoke test of the benchmark's own servers: what they answer, never how fast.
@@ -53,6 +56,35 @@ describe('benchmark servers', () => {
     const text = await (await post(through(upstream), body)).text();
     expect(text).not.toContain('"usage":{');
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('the fixed-count driver sends exactly its count, rotating the per-request headers, and counts refusals', async () => {
+    const variants: string[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const variant = String(request.headers['x-variant']);
+        variants.push(variant);
+        response.statusCode = variant === 'b' ? 429 : 200;
+        response.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const failed = await sendFixedCount({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`,
+        headers: { 'content-type': 'application/json' },
+        headerVariants: [{ 'x-variant': 'a' }, { 'x-variant': 'b' }, { 'x-variant': 'c' }],
+        body: chatRequestBody('json'),
+        count: 30,
+        connections: 4,
+      });
+      expect(variants).toHaveLength(30);
+      expect(['a', 'b', 'c'].map((name) => variants.filter((variant) => variant === name).length)).toEqual([10, 10, 10]);
+      expect(failed).toBe(10);
+    } finally {
+      server.close();
+    }
   });
 
   it('the TTFB probe completes every streamed request it times', async () => {
