@@ -2,17 +2,12 @@
 // of work whose instructions can be counted (bench/instructions.sh), where wrk's fixed time would not be comparable.
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
+import type { LoadSpec } from './load-driver.js';
 import { integerArgument, isProcessEntry, stringArgument } from './process-entry.js';
 
-export interface FixedCountSpec {
-  url: string;
-  headers: Record<string, string>;
-  /** Rotated request by request (e.g. one end customer per request); may be empty. */
-  headerVariants: Record<string, string>[];
-  body: string;
+export type FixedCountSpec = Pick<LoadSpec, 'url' | 'headers' | 'headerVariants' | 'body' | 'connections'> & {
   count: number;
-  connections: number;
-}
+};
 
 /** Answers the number of requests whose status was not 200 (the body of each is read to its end). */
 export async function sendFixedCount(spec: FixedCountSpec): Promise<number> {

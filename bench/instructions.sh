@@ -14,16 +14,8 @@ case "$MODE" in
 esac
 CONNECTIONS=${CONNECTIONS:-8}
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install -y valgrind" >&2; exit 1; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-wait_http() { for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return; sleep 0.5; done; echo "no answer from $1" >&2; exit 1; }
+source bench/script-helpers.sh
+TRIES=240 # node starts slowly under valgrind
 # valgrind names the pipes callgrind_control talks through after $HOST, which Shuttle's own configuration sets.
 export HOST=127.0.0.1
 
@@ -47,7 +39,7 @@ taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="
 shuttle_pid=$!
 pids+=("$shuttle_pid")
 wait_http "http://127.0.0.1:$shuttle_port/healthz"
-wait_http "http://127.0.0.1:$bare_port/"
+wait_listening "http://127.0.0.1:$bare_port/" # it relays GET / to the fake upstream: a 404
 
 # The benchmark's own set-up (a sub-key, 100 customers, cost and rate limits on tenant, key and customers), and the
 # requests each target gets.

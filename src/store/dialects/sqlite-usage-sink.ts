@@ -1,7 +1,7 @@
 // SQLite's fast path for usage events: two statements prepared once — insert-or-ignore an event, add a rollup
-// row — run row by row inside one transaction, each event bound from its values (UsageEventValues). With SQLite that beats building and preparing a multi-row statement
-// for every batch by an order of magnitude. Same semantics as UsageEventRepository.insertBatch: an event already
-// stored is skipped and not rolled up again.
+// row — run row by row inside one transaction, each event bound from its values (UsageEventValues). With SQLite that
+// beats building and preparing a multi-row statement for every batch by an order of magnitude. Same semantics as
+// UsageEventRepository.insertBatch: an event already stored is skipped and not rolled up again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
 import { fromValues, USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
