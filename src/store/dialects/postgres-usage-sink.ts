@@ -31,7 +31,7 @@ export class PostgresUsageSink implements BatchSink<UsageEventValues> {
         ON CONFLICT (id) DO NOTHING
         RETURNING id`.execute(trx);
       const ids = new Set(inserted.rows.map((row) => row.id));
-      const rollups = rollUp(events.map(fromValues).filter((event) => ids.has(event.id))).map(rollupValues);
+      const rollups = rollUp(events.filter(([id]) => ids.has(id)).map(fromValues)).map(rollupValues);
       if (rollups.length === 0) return;
       await sql`
         INSERT INTO usage_daily (${columnList(ROLLUP_COLUMNS)})
