@@ -110,7 +110,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);
   runRetention.start();
 
-  const lastUsed = new LastUsedTracker(repos.apiKeys);
+  const lastUsed = new LastUsedTracker(repos.apiKeys, config.lastUsedFlushMs);
   lastUsed.start();
   const keys = new KeyAuthenticator(repos.apiKeys, lastUsed, bus, { ttlMs: config.keyCacheTtlMs });
   const tokens = new SessionTokens(secret, config.sessionTtlSeconds);
@@ -125,7 +125,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const prices = new PriceTable(deploymentPrices);
   const cipher = new CredentialCipher(secret);
   const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus);
-  const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) });
+  const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
   const limitGate = new LimitGate(

@@ -38,6 +38,7 @@ const envSchema = z.object({
   SHUTTLE_USAGE_QUEUE_MAX: positiveInt.default(100_000),
   SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
+  SHUTTLE_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
   SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
   SHUTTLE_LOGIN_MAX_FAILURES: positiveInt.default(5),
@@ -71,6 +72,8 @@ export interface Config {
   bodyLimitBytes: number;
   upstream: { timeoutMs: number; connections: number };
   usage: { queueMax: number; batchSize: number; flushIntervalMs: number };
+  /** How often keys' last-used and customers' last-seen times are written. */
+  lastUsedFlushMs: number;
   keyCacheTtlMs: number;
   sessionTtlSeconds: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMs: number };
@@ -118,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: e.SHUTTLE_BODY_LIMIT_BYTES,
     upstream: { timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS, connections: e.SHUTTLE_UPSTREAM_CONNECTIONS },
     usage: { queueMax: e.SHUTTLE_USAGE_QUEUE_MAX, batchSize: e.SHUTTLE_USAGE_BATCH_SIZE, flushIntervalMs: e.SHUTTLE_USAGE_FLUSH_MS },
+    lastUsedFlushMs: e.SHUTTLE_LAST_USED_FLUSH_MS,
     keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,
     sessionTtlSeconds: e.SHUTTLE_SESSION_TTL_SECONDS,
     login: {

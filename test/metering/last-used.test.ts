@@ -41,4 +41,19 @@ describe.each(DIALECTS)('last-used and last-seen times on %s', (dialect) => {
       expect(Date.parse(seen.body.lastSeenAt)).toBeGreaterThanOrEqual(before - 1000);
     }
   });
+  it('are written as often as SHUTTLE_LAST_USED_FLUSH_MS says, while the instance keeps serving', async () => {
+    const server = await startGateway({ dialect, sharing: reader, env: { SHUTTLE_LAST_USED_FLUSH_MS: '100' } });
+    try {
+      expect((await chat(server, server.masterKey, { 'x-shuttle-customer-id': 'flushed-soon' })).status).toBe(200);
+      // Read through the other instance, which sees only what has reached the database (the default is every 10 s).
+      let lastSeenAt: string | null = null;
+      for (let tries = 0; tries < 40 && lastSeenAt === null; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        lastSeenAt = (await call(reader, 'GET', '/customers/flushed-soon', { auth: reader.masterKey })).body.lastSeenAt ?? null;
+      }
+      expect(lastSeenAt).not.toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../src/auth/api-key.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { ApiKeyRepository } from '../../src/store/repositories/api-keys.js';
+import { CustomerRepository } from '../../src/store/repositories/customers.js';
 import { MembershipRepository } from '../../src/store/repositories/memberships.js';
 import { ServerSettingsRepository } from '../../src/store/repositories/server-settings.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
@@ -86,6 +87,36 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect((await keys.findLiveByHash(first.hash))?.id).toBe(stored.id);
     const second = generateApiKey();
     await expect(keys.insert(tenant.id, { kind: 'master', name: 'Master key', hash: second.hash, last4: second.last4 })).rejects.toThrow();
+  });
+
+  it('writes last-seen and last-used times in bulk, each row its own time, only for the tenant that owns it', async () => {
+    const tenants = new TenantRepository(db);
+    const [owner, other] = [await tenants.create({ name: 'Seen' }), await tenants.create({ name: 'Other' })];
+    const customers = new CustomerRepository(db);
+    // More than two statements' worth (500 rows each), so the chunking is crossed twice.
+    const seen = [];
+    for (let i = 0; i < 1_001; i++) seen.push(await customers.ensure(owner.id, `seen-${i}`));
+    const unseen = await customers.ensure(owner.id, 'unseen');
+    const elsewhere = await customers.ensure(other.id, 'elsewhere');
+    const base = 1_790_000_000_000;
+    await customers.touchLastSeen([
+      ...seen.map((customer, i) => ({ tenantId: owner.id, id: customer.id, at: base + i })),
+      { tenantId: owner.id, id: elsewhere.id, at: base - 1 }, // named under the wrong tenant: not written
+    ]);
+    for (const [i, customer] of seen.entries()) {
+      expect((await customers.get(owner.id, customer.externalId))?.lastSeenAt).toBe(base + i);
+    }
+    expect((await customers.get(owner.id, unseen.externalId))?.lastSeenAt).toBeNull();
+    expect((await customers.get(other.id, elsewhere.externalId))?.lastSeenAt).toBeNull();
+
+    const keys = new ApiKeyRepository(db);
+    const [masterSecret, subSecret] = [generateApiKey(), generateApiKey()];
+    const master = await keys.insert(owner.id, { kind: 'master', name: 'Master key', hash: masterSecret.hash, last4: masterSecret.last4 });
+    const sub = await keys.insert(owner.id, { kind: 'sub', name: 'Sub', hash: subSecret.hash, last4: subSecret.last4 });
+    await keys.touchLastUsed([{ tenantId: owner.id, id: sub.id, at: base + 7 }]);
+    expect((await keys.get(owner.id, sub.id))?.lastUsedAt).toBe(base + 7);
+    expect((await keys.get(owner.id, master.id))?.lastUsedAt).toBeNull();
+    await keys.touchLastUsed([]);
   });
 
   it('stores usage events in batches, with micro-dollar amounts beyond 32 bits, and skips a replayed batch', async () => {

@@ -4,6 +4,7 @@ import type { LastUse } from '../../auth/last-used-tracker.js';
 import { type Limits, parseLimits } from '../../metering/limits/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
+import { writeLastUses } from '../last-use-writes.js';
 import type { ApiKeysTable, KeyKind } from '../schema.js';
 
 export interface ApiKey {
@@ -167,11 +168,7 @@ export class ApiKeyRepository {
   }
 
   /** Records when keys were last used; called in batches, never per request. */
-  async touchLastUsed(uses: readonly LastUse[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      for (const { tenantId, id, at } of uses) {
-        await trx.updateTable('api_keys').set({ last_used_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
-      }
-    });
+  touchLastUsed(uses: readonly LastUse[]): Promise<void> {
+    return writeLastUses(this.db, 'api_keys', 'last_used_at', uses);
   }
 }

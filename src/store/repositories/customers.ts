@@ -6,6 +6,7 @@ import { ConflictError } from '../../errors/shuttle-error.js';
 import { type Limits, NO_LIMITS, parseLimits } from '../../metering/limits/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
+import { writeLastUses } from '../last-use-writes.js';
 import type { CustomersTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
@@ -141,12 +142,8 @@ export class CustomerRepository {
   }
 
   /** Records when customers were last seen, in one transaction; called in batches, never per request. */
-  async touchLastSeen(uses: readonly LastUse[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      for (const { tenantId, id, at } of uses) {
-        await trx.updateTable('customers').set({ last_seen_at: at }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
-      }
-    });
+  touchLastSeen(uses: readonly LastUse[]): Promise<void> {
+    return writeLastUses(this.db, 'customers', 'last_seen_at', uses);
   }
 
   /** Customers with their all-time requests and spend (from the daily rollups), searched, sorted and paged. */
