@@ -112,13 +112,13 @@ export class FlowRunner {
   }
 
   async stream(run: PreparedRun, ctx: CallContext): Promise<{ target: RouteTarget; stream: ChatStreamResult }> {
-    const { result, target } = await this.gateway.chat(run.params, ctx, run.fallbacks);
+    const { result, target } = await this.gateway.chat(run.params, ctx, { fallbackModels: run.fallbacks });
     if (!result.stream) throw new Error('asked for a stream, got a whole answer');
     return { target, stream: result };
   }
 
   private async complete(params: ChatCompletionCreateParams, fallbacks: string[], ctx: CallContext): Promise<Omit<RunAnswer, 'response'>> {
-    const { result, target } = await this.gateway.chat(params, ctx, fallbacks);
+    const { result, target } = await this.gateway.chat(params, ctx, { fallbackModels: fallbacks });
     if (result.stream) throw new Error('asked for a whole answer, got a stream');
     const completion = JSON.parse(result.body) as ChatCompletion;
     return { target, model: result.model, text: completion.choices[0]?.message.content ?? null };

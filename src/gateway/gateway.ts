@@ -35,6 +35,13 @@ export interface CallContext {
   environment: string;
 }
 
+export interface ChatOptions {
+  /** Models planned after `params.model`, each with its own routing, tried in order once every target before failed. */
+  fallbackModels?: readonly string[];
+  /** `params` as the client's JSON text, when they are exactly that text parsed: forwarded when nothing changes. */
+  paramsJson?: string;
+}
+
 export interface GatewayOptions {
   timeoutMs: number;
   /** Completion tokens assumed when a request sets no max_tokens, for limits. */
@@ -53,11 +60,9 @@ export class Gateway {
     private readonly options: GatewayOptions,
   ) {}
 
-  /**
-   * A chat completion. `fallbackModels` (a flow template's `fallbacks`) are planned after `params.model`, each with
-   * its own routing, and tried in order once every target of the models before has failed.
-   */
-  async chat(params: ChatCompletionCreateParams, ctx: CallContext, fallbackModels: readonly string[] = []): Promise<Execution<ChatResult>> {
+  /** A chat completion; `options.fallbackModels` come from a flow template's `fallbacks`. */
+  async chat(params: ChatCompletionCreateParams, ctx: CallContext, options: ChatOptions = {}): Promise<Execution<ChatResult>> {
+    const { fallbackModels = [], paramsJson } = options;
     const maxCompletion = (params.max_completion_tokens ?? params.max_tokens ?? this.options.defaultMaxTokens) * (params.n ?? 1);
     const { result, target, admission } = await this.dispatch(
       [params.model, ...fallbackModels],
@@ -68,6 +73,7 @@ export class Gateway {
           connection: target.connection,
           model: target.model,
           params: target.overrides ? { ...params, ...target.overrides } : params,
+          paramsJson: target.overrides ? undefined : paramsJson,
           signal: ctx.signal,
           timeoutMs,
         });
@@ -84,12 +90,13 @@ export class Gateway {
     return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission) }, target };
   }
 
-  async embed(params: EmbeddingCreateParams, ctx: CallContext): Promise<Execution<EmbeddingsResult>> {
+  async embed(params: EmbeddingCreateParams, ctx: CallContext, paramsJson?: string): Promise<Execution<EmbeddingsResult>> {
     const { result, target, admission } = await this.dispatch([params.model], ctx, 0, (target, timeoutMs) => {
       if (!target.adapter.embeddings) {
         throw new InvalidRequestError(`The provider of "${params.model}" (${target.connection.type}) does not offer embeddings.`, 'model');
       }
-      return target.adapter.embeddings({ connection: target.connection, model: target.model, params, signal: ctx.signal, timeoutMs });
+      const { connection, model } = target;
+      return target.adapter.embeddings({ connection, model, params, paramsJson, signal: ctx.signal, timeoutMs });
     });
     ctx.meter.servedModel = result.model;
     this.finishCall(ctx, target, admission, result.usage);

@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime.js';
 import { newRequestId } from '../store/ids.js';
 import { authenticate } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerJsonBody } from './plugins/json-body.js';
 import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
 import './request-context.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -44,6 +45,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerRequestLifecycle(app, runtime);
+  registerJsonBody(app);
 
   await app.register(swagger, {
     openapi: {

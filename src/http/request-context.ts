@@ -22,6 +22,8 @@ declare module 'fastify' {
     startedAt: number;
     /** The error code the response carried, for logs and metering. */
     errorCode: string | null;
+    /** A JSON body's text as it arrived (plugins/json-body.ts); null for other requests. */
+    clientJson: string | null;
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;

@@ -32,6 +32,8 @@ export interface ChatCall {
   model: string;
   /** The client's request, as validated. Adapters must not mutate it. */
   params: ChatCompletionCreateParams;
+  /** `params` as the client's JSON text, when they are exactly that text parsed (see openai/request.ts). */
+  paramsJson?: string;
   signal: AbortSignal;
   timeoutMs: number;
 }
@@ -69,6 +71,7 @@ export interface EmbeddingsCall {
   connection: ProviderConnection;
   model: string;
   params: EmbeddingCreateParams;
+  paramsJson?: string;
   signal: AbortSignal;
   timeoutMs: number;
 }

@@ -23,7 +23,7 @@ export function chatCompletionsRoutes(runtime: Runtime) {
       async (request, reply) => {
         const params = request.body as ChatCompletionCreateParams;
         const ctx = await beginProxyRequest(runtime, request, params);
-        const { result, target } = await runtime.gateway.chat(params, ctx);
+        const { result, target } = await runtime.gateway.chat(params, ctx, { paramsJson: request.clientJson ?? undefined });
         setServedHeaders(request, reply, target, result.model, ctx.meter, !result.stream);
         if (result.stream) {
           await sendEventStream(request, reply, result, {

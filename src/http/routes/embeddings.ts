@@ -22,7 +22,7 @@ export function embeddingsRoutes(runtime: Runtime) {
       async (request, reply) => {
         const params = request.body as EmbeddingCreateParams;
         const ctx = await beginProxyRequest(runtime, request, params);
-        const { result, target } = await runtime.gateway.embed(params, ctx);
+        const { result, target } = await runtime.gateway.embed(params, ctx, request.clientJson ?? undefined);
         setServedHeaders(request, reply, target, result.model, ctx.meter, true);
         return reply.type('application/json').send(result.body as never);
       },

@@ -14,7 +14,7 @@ import {
 } from '../provider.js';
 import { parseJson } from '../translate/upstream-json.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint, UsageCarrier } from './profile.js';
-import { authHeaders, chatBody, embeddingsBody, endpointUrl } from './request.js';
+import { authHeaders, chatBodyText, embeddingsBodyText, endpointUrl } from './request.js';
 import { openAiStreamParts } from './stream.js';
 import { openAiUsageOf } from './usage.js';
 
@@ -37,7 +37,12 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const stream = call.params.stream === true;
-    const response = await this.post(call, 'chat/completions', chatBody(this.profile, call.params, call.model), stream);
+    const response = await this.post(
+      call,
+      'chat/completions',
+      chatBodyText(this.profile, call.params, call.model, call.paramsJson),
+      stream,
+    );
     if (stream)
       return {
         stream: true,
@@ -50,14 +55,14 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   private async embed(call: EmbeddingsCall): Promise<EmbeddingsResult> {
-    const response = await this.post(call, 'embeddings', embeddingsBody(this.profile, call.params, call.model), false);
+    const response = await this.post(call, 'embeddings', embeddingsBodyText(this.profile, call.params, call.model, call.paramsJson), false);
     const text = await response.body.text();
     const parsed = parseJson<CreateEmbeddingResponse>(call.connection.name, text);
     const promptTokens = parsed.usage?.prompt_tokens ?? 0;
     return { body: text, usage: { promptTokens, completionTokens: 0, cachedTokens: 0 }, model: parsed.model || call.model };
   }
 
-  private async post(call: ChatCall | EmbeddingsCall, endpoint: OpenAiEndpoint, body: unknown, stream: boolean): Promise<UpstreamResponse> {
+  private async post(call: ChatCall | EmbeddingsCall, endpoint: OpenAiEndpoint, body: string, stream: boolean): Promise<UpstreamResponse> {
     const { connection } = call;
     const response = await this.client.send({
       provider: connection.name,
@@ -68,7 +73,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
         ...authHeaders(this.profile, connection),
         ...connection.headers,
       },
-      body: JSON.stringify(body),
+      body,
       signal: call.signal,
       timeoutMs: call.timeoutMs,
     });

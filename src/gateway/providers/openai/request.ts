@@ -1,8 +1,31 @@
 // Builds the body and URL of a request to an OpenAI-compatible provider from the client's request and the
-// provider's profile: the model rewritten, usage asked for on streams, fields renamed or dropped as declared.
+// provider's profile: the model rewritten, usage asked for on streams, fields renamed or dropped as declared. When
+// none of that changes anything, the client's own JSON text is sent as it came.
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from '../../openai-wire.js';
 import type { ProviderConnection } from '../provider.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint } from './profile.js';
+
+/** The JSON text of a chat request: the client's (`paramsJson`) when it can go as it is, else `params` serialised. */
+export function chatBodyText(
+  profile: OpenAiCompatibleProfile,
+  params: ChatCompletionCreateParams,
+  model: string,
+  paramsJson: string | undefined,
+): string {
+  const asksForUsage = params.stream !== true || params.stream_options?.include_usage === true;
+  if (asksForUsage && paramsJson !== undefined && forwardable(profile, params.model, model, paramsJson)) return paramsJson;
+  return JSON.stringify(chatBody(profile, params, model));
+}
+
+export function embeddingsBodyText(
+  profile: OpenAiCompatibleProfile,
+  params: EmbeddingCreateParams,
+  model: string,
+  paramsJson: string | undefined,
+): string {
+  if (paramsJson !== undefined && forwardable(profile, params.model, model, paramsJson)) return paramsJson;
+  return JSON.stringify(adapt(profile, { ...params, model }));
+}
 
 export function chatBody(profile: OpenAiCompatibleProfile, params: ChatCompletionCreateParams, model: string): Record<string, unknown> {
   const body: Record<string, unknown> = { ...params, model };
@@ -11,8 +34,21 @@ export function chatBody(profile: OpenAiCompatibleProfile, params: ChatCompletio
   return adapt(profile, body);
 }
 
-export function embeddingsBody(profile: OpenAiCompatibleProfile, params: EmbeddingCreateParams, model: string): Record<string, unknown> {
-  return adapt(profile, { ...params, model });
+const MODEL_KEY = '"model"';
+
+/**
+ * Whether the client's text can go to the provider unchanged: it names the model the provider is to get, the profile
+ * changes no field, and the text names "model" once, literally. The last condition closes a gap between parsers: in
+ * `{"model":"a", …, "model":"b"}` (or the second key spelt `"mod\u0065l"`) we read b, which keys, limits and prices
+ * were checked against, while a provider that keeps the first of duplicate keys would serve a. Such texts — and any
+ * with a nested "model" key or a \u escape anywhere — are serialised from what we parsed instead.
+ */
+function forwardable(profile: OpenAiCompatibleProfile, requestedModel: string, model: string, text: string): boolean {
+  if (requestedModel !== model || profile.modelInBody === false) return false;
+  if (profile.renamedParams !== undefined || profile.droppedParams !== undefined) return false;
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\\u')) return false;
+  const at = text.indexOf(MODEL_KEY);
+  return at !== -1 && text.indexOf(MODEL_KEY, at + MODEL_KEY.length) === -1;
 }
 
 function adapt(profile: OpenAiCompatibleProfile, body: Record<string, unknown>): Record<string, unknown> {
