@@ -6,8 +6,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { BatchSink } from '../batch-writer.js';
 import type { Db } from '../database.js';
-import { fromValues, USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
-import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, rollupValues, SUMS } from '../repositories/usage-rollups.js';
+import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
+import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
 
 /** Column name → its array type (`text[]`, `bigint[]`…), read from the database once. */
 type ColumnTypes = ReadonlyMap<string, string>;
@@ -31,7 +31,7 @@ export class PostgresUsageSink implements BatchSink<UsageEventValues> {
         ON CONFLICT (id) DO NOTHING
         RETURNING id`.execute(trx);
       const ids = new Set(inserted.rows.map((row) => row.id));
-      const rollups = rollUp(events.filter(([id]) => ids.has(id)).map(fromValues)).map(rollupValues);
+      const rollups = rollUp(events.filter(([id]) => ids.has(id)));
       if (rollups.length === 0) return;
       await sql`
         INSERT INTO usage_daily (${columnList(ROLLUP_COLUMNS)})

@@ -4,8 +4,8 @@
 // UsageEventRepository.insertBatch: an event already stored is skipped and not rolled up again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
-import { fromValues, USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
-import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, rollupValues, SUMS } from '../repositories/usage-rollups.js';
+import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
+import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
 import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from './sqlite.js';
 
 export class SqliteUsageSink implements BatchSink<UsageEventValues> {
@@ -29,7 +29,7 @@ export class SqliteUsageSink implements BatchSink<UsageEventValues> {
     );
     this.write = this.database.transaction((events: readonly UsageEventValues[]) => {
       const inserted = events.filter((values) => insertEvent.run(...values).changes === 1);
-      for (const row of rollUp(inserted.map(fromValues))) addRollup.run(...rollupValues(row));
+      for (const row of rollUp(inserted)) addRollup.run(...row);
     });
   }
 

@@ -177,7 +177,7 @@ export class UsageEventRepository {
           .execute();
         for (const { id } of ids) inserted.add(id);
       }
-      await upsertRollups(trx, rollUp(events.filter((event) => inserted.has(event.id))));
+      await upsertRollups(trx, rollUp(events.filter((event) => inserted.has(event.id)).map(toValues)));
     });
   }
 
