@@ -21,7 +21,7 @@ parentPort?.on('message', async (job: WriterJob | 'close') => {
   }
   let reply: WriterReply;
   try {
-    await sinks[job.kind].insertBatch(job.records as never);
+    await sinks[job.kind].insertBatch(JSON.parse(job.batch));
     reply = { id: job.id };
   } catch (error) {
     reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };

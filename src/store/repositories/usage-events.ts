@@ -61,8 +61,8 @@ type ColumnValues<Columns extends readonly string[]> = {
 
 /**
  * An event as its column values, in USAGE_EVENT_COLUMNS' order: the form in which batches cross to the writer worker
- * and are bound to the fast writers' statements. V8 copies an array of values between threads for far less than an
- * object, which carries its 22 property names with every event and is rebuilt key by key on the other side.
+ * (as JSON text, see worker-sink.ts) and are bound to the fast writers' statements. An object would carry its 22
+ * property names with every event and be rebuilt key by key on the other side.
  */
 export type UsageEventValues = ColumnValues<typeof USAGE_EVENT_COLUMNS>;
 
