@@ -4,6 +4,8 @@
 # Unlike CPU time, a count does not move with the machine's other work: it tells a change of a few per cent apart.
 # Needs valgrind (apt-get install -y valgrind); each target runs about 50 times slower under it (2–3 minutes each).
 # WARMUP, COUNT and CONNECTIONS override the defaults (JSON 10,000 / 9,000, streaming 5,000 / 3,000; 8 connections).
+# KEEP=<dir> keeps the callgrind dumps there, with V8's maps naming its generated code (/tmp/perf-<pid>.map,
+# from --perf-basic-prof: functions and regular expressions; it changes the counts by under 1%), for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-json}
@@ -18,6 +20,8 @@ source bench/script-helpers.sh
 TRIES=240 # node starts slowly under valgrind
 # valgrind names the pipes callgrind_control talks through after $HOST, which Shuttle's own configuration sets.
 export HOST=127.0.0.1
+node_flags=()
+[[ -n ${KEEP:-} ]] && { mkdir -p "$KEEP"; node_flags=(--perf-basic-prof); }
 
 upstream_port=$(free_port)
 taskset -c 0 node bench/dist/fake-upstream.js --port "$upstream_port" >/dev/null 2>&1 &
@@ -25,17 +29,20 @@ pids+=($!)
 
 bare_port=$(free_port)
 taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/bare.%p" \
-  node bench/dist/bare-proxy.js --port "$bare_port" --upstream "http://127.0.0.1:$upstream_port" >/dev/null 2>&1 &
+  node "${node_flags[@]}" bench/dist/bare-proxy.js --port "$bare_port" --upstream "http://127.0.0.1:$upstream_port" >/dev/null 2>&1 &
 bare_pid=$!
 pids+=("$bare_pid")
 
 shuttle_port=$(free_port)
 export DATABASE_URL="sqlite://$work/shuttle.db" OPENAI_BASE_URL="http://127.0.0.1:$upstream_port/v1" OPENAI_API_KEY=sk-bench \
   PORT="$shuttle_port" LOG_LEVEL=warn SHUTTLE_SECRET="$(openssl rand -hex 32)" \
-  SHUTTLE_USAGE_FLUSH_MS=20000 # usage batches fill to 500 events, as at full speed, not ~25 per 250 ms tick
+  SHUTTLE_USAGE_FLUSH_MS=20000 SHUTTLE_LAST_USED_FLUSH_MS=500000
+# Under valgrind the server runs about 50 times slower, so timed work would weigh 50 times what it does at full speed:
+# usage batches fill to 500 events as they do then (not ~25 per 250 ms tick), and last-used times are written every
+# 500 s of this run's time, as every 10 s at full speed.
 password=$(openssl rand -hex 12)
 node bin/shuttle.js bootstrap --tenant Instructions --email instructions@example.com --password "$password" --json >/dev/null
-taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/shuttle.%p" node bin/shuttle.js serve >/dev/null 2>&1 &
+taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/shuttle.%p" node "${node_flags[@]}" bin/shuttle.js serve >/dev/null 2>&1 &
 shuttle_pid=$!
 pids+=("$shuttle_pid")
 wait_http "http://127.0.0.1:$shuttle_port/healthz"
@@ -62,6 +69,7 @@ measure() { # label pid
   sleep 2
   local dump total compiler
   dump=$(ls -S "$work/$1".[0-9]* | head -1)
+  [[ -n ${KEEP:-} ]] && cp "$dump" "$KEEP/$1-$MODE.callgrind" && cp "/tmp/perf-$2.map" "$KEEP/$1-$MODE.perf.map" 2>/dev/null
   total=$(callgrind_annotate "$dump" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   # TurboFan compiles on a helper thread while the window runs: reported apart, as it varies from run to run.
   compiler=$(callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | awk '/OptimizingCompileDispatcher::CompileTask::RunInternal/ && !found {gsub(",", "", $1); print $1; found = 1}')
