@@ -89,8 +89,18 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     expect([total('prompt_tokens'), total('completion_tokens'), total('cached_tokens')]).toEqual([44_850, 89_700, 300]);
     expect([total('cost_micros'), total('latency_ms_sum')]).toEqual([3_000_000_044_850, 313_950]);
     expect([total('h0'), total('h1'), total('h21')]).toEqual([1, 1, 0]); // 0 ms, 7 ms; nothing over 60 s
-    expect(total('requests', folded.filter((row) => row.status === 502))).toBe(18);
-    expect(total('requests', folded.filter((row) => row.customer_id === 'cus_a' && row.key_id === 'key_a'))).toBe(50);
+    expect(
+      total(
+        'requests',
+        folded.filter((row) => row.status === 502),
+      ),
+    ).toBe(18);
+    expect(
+      total(
+        'requests',
+        folded.filter((row) => row.customer_id === 'cus_a' && row.key_id === 'key_a'),
+      ),
+    ).toBe(50);
     expect(await new UsageEventRepository(fast.db).count(fast.tenantId)).toBe(300);
     const stored = new Map((await new UsageEventRepository(fast.db).listRecent(fast.tenantId, 300)).map((event) => [event.id, event]));
     for (const event of batch) expect(stored.get(event.id)).toEqual(event);
