@@ -21,7 +21,7 @@ TRIES=240 # node starts slowly under valgrind
 # valgrind names the pipes callgrind_control talks through after $HOST, which Shuttle's own configuration sets.
 export HOST=127.0.0.1
 node_flags=()
-[[ -n ${KEEP:-} ]] && { mkdir -p "$KEEP"; node_flags=(--perf-basic-prof --logfile=/dev/null --no-logfile-per-isolate); }
+[[ -n ${KEEP:-} ]] && { mkdir -p "$KEEP"; node_flags=(--perf-basic-prof "--logfile=$work/v8.log" --no-logfile-per-isolate); }
 
 upstream_port=$(free_port)
 taskset -c 0 node bench/dist/fake-upstream.js --port "$upstream_port" >/dev/null 2>&1 &
