@@ -80,11 +80,19 @@ describe('errors in the OpenAI shape', () => {
   });
 
   it('400 naming a missing or wrongly typed model or messages', async () => {
-    expect(await expectError(await post({ messages: hello.messages }), 400, 'invalid_request')).toMatchObject({ param: 'model' });
+    expect(await expectError(await post({ messages: hello.messages }), 400, 'invalid_request')).toMatchObject({
+      param: 'model',
+      message: "Missing required parameter: 'model'.",
+    });
     expect(await expectError(await post({ model: 'mock/echo' }), 400, 'invalid_request')).toMatchObject({ param: 'messages' });
     expect(await expectError(await post({ model: 42, messages: hello.messages }), 400, 'invalid_request')).toMatchObject({
       param: 'model',
+      message: "Invalid value for 'model': must be string.",
     });
+    expect(
+      await expectError(await post({ model: 'mock/echo', messages: [{ role: 'user', content: 42 }] }), 400, 'invalid_request'),
+    ).toMatchObject({ param: 'messages.0.content' });
+    expect(await expectError(await post({ ...hello, temperature: 3 }), 400, 'invalid_request')).toMatchObject({ param: 'temperature' });
     expect(await expectError(await post({ model: 'mock/echo', messages: 'hi' }), 400, 'invalid_request')).toMatchObject({
       param: 'messages',
     });

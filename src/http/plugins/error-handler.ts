@@ -8,7 +8,7 @@ interface ValidationIssue {
   instancePath: string;
   message?: string;
   keyword?: string;
-  params?: { input?: unknown; received?: unknown; expected?: unknown };
+  params?: { input?: unknown; received?: unknown; expected?: unknown; missingProperty?: string };
 }
 
 const FASTIFY_CODES: Record<string, () => ShuttleError> = {
@@ -60,6 +60,8 @@ function toShuttleError(error: FastifyError): ShuttleError {
 function validationError(issues: ValidationIssue[], context: string): ShuttleError {
   const first = issues[0];
   const path = (first?.instancePath ?? '').split('/').filter(Boolean);
+  // ajv names a missing property in its params and the object that lacks it in instancePath.
+  if (first?.keyword === 'required' && first.params?.missingProperty) path.push(first.params.missingProperty);
   const param = path.join('.');
   const where = context === 'body' ? '' : ` in the ${context === 'querystring' ? 'query string' : context}`;
   const raw = first?.message ?? 'is invalid';

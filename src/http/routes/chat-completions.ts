@@ -5,6 +5,7 @@ import type { ChatCompletionCreateParams } from '../../gateway/openai-wire.js';
 import type { Runtime } from '../../runtime.js';
 import { beginProxyRequest, setServedHeaders } from '../proxy-request.js';
 import { chatCompletionCreateBody, chatCompletionResponse } from '../schemas/chat-completions.js';
+import { generatedValidator } from '../schemas/generated-validator.js';
 import { sendEventStream } from '../sse-response.js';
 
 export function chatCompletionsRoutes(runtime: Runtime) {
@@ -18,6 +19,7 @@ export function chatCompletionsRoutes(runtime: Runtime) {
           body: chatCompletionCreateBody,
           response: { 200: chatCompletionResponse },
         },
+        validatorCompiler: generatedValidator,
         config: { metered: 'chat.completions', minRole: 'member' },
       },
       async (request, reply) => {

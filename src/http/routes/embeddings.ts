@@ -5,6 +5,7 @@ import type { EmbeddingCreateParams } from '../../gateway/openai-wire.js';
 import type { Runtime } from '../../runtime.js';
 import { beginProxyRequest, setServedHeaders } from '../proxy-request.js';
 import { embeddingCreateBody, embeddingResponse } from '../schemas/embeddings.js';
+import { generatedValidator } from '../schemas/generated-validator.js';
 
 export function embeddingsRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -17,6 +18,7 @@ export function embeddingsRoutes(runtime: Runtime) {
           body: embeddingCreateBody,
           response: { 200: embeddingResponse },
         },
+        validatorCompiler: generatedValidator,
         config: { metered: 'embeddings', minRole: 'member' },
       },
       async (request, reply) => {
