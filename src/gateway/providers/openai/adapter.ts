@@ -13,6 +13,7 @@ import {
   type TokenUsage,
 } from '../provider.js';
 import { parseJson } from '../translate/upstream-json.js';
+import { summariseCompletion } from './completion-summary.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint, UsageCarrier } from './profile.js';
 import { authHeaders, chatBodyText, embeddingsBodyText, endpointUrl } from './request.js';
 import { openAiStreamParts } from './stream.js';
@@ -50,8 +51,11 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
         model: call.model,
       };
     const text = await response.body.text();
-    const completion = parseJson<ChatCompletion & UsageCarrier>(call.connection.name, text);
-    return { stream: false, body: text, usage: this.readUsage(completion) ?? NO_USAGE, model: completion.model || call.model };
+    // Providers that report usage in fields of their own have their answers parsed whole.
+    const summary = this.readUsage === openAiUsageOf ? summariseCompletion(text) : undefined;
+    const completion = summary ?? parseJson<ChatCompletion & UsageCarrier>(call.connection.name, text);
+    const model = typeof completion.model === 'string' && completion.model !== '' ? completion.model : call.model;
+    return { stream: false, body: text, usage: this.readUsage(completion) ?? NO_USAGE, model };
   }
 
   private async embed(call: EmbeddingsCall): Promise<EmbeddingsResult> {
