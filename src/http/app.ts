@@ -9,6 +9,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerJsonBody } from './plugins/json-body.js';
 import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
 import './request-context.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
@@ -33,6 +34,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // One line per request is logged by the request lifecycle, once the response has closed.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     bodyLimit: runtime.config.bodyLimitBytes,

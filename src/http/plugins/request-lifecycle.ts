@@ -58,8 +58,10 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
     completionTokens: meter?.usage.completionTokens ?? 0,
     costMicros: meter?.costMicros ?? 0,
   });
-  request.log.info(
+  if (!runtime.logger.isLevelEnabled('info')) return;
+  runtime.logger.info(
     {
+      reqId: request.id,
       method: request.method,
       url: request.url,
       status,
