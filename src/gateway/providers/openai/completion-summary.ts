@@ -1,7 +1,7 @@
 // What Shuttle reads of a chat completion that it passes on verbatim: its top-level `usage` and `model`, without
 // parsing the rest. JSON.parse costs about 1,100 instructions per property name and copies every string in the answer
-// (choices, content, logprobs) only for them to be thrown away; here only the text from the last "usage" key to the
-// end and the text up to the first "model" value are parsed.
+// (choices, content, logprobs) only for them to be thrown away; here only the text from the "usage" key to the end
+// and the text up to the "model" value are parsed.
 import type { UsageCarrier } from './profile.js';
 
 export type CompletionSummary = UsageCarrier & { model?: unknown };
@@ -11,21 +11,25 @@ const MODEL_KEY = '"model"';
 
 /**
  * The answer's usage and model, or undefined when the text does not have the shape this reads, and must be parsed
- * whole. Each part parses only where its key belongs to the answer object itself: `{` + the text from a nested key to
- * the end, or the text up to a nested value + `}`, leaves brackets unbalanced. "model" must appear once (a second
- * key of that name would be the one JSON.parse keeps); of several top-level "usage" keys the last counts, as there.
+ * whole. It reads `{` + the text from the first "usage" key after the first "model" key to the end, and the text up to
+ * that model's value + `}`: each parses only where its key belongs to the answer object itself (from a nested key,
+ * brackets are left unbalanced). Keys after that usage are in the first part, so of duplicate keys the last counts,
+ * as with JSON.parse; a second "model" before it (nested or a duplicate) sends the answer to a whole parse.
  */
 export function summariseCompletion(text: string): CompletionSummary | undefined {
-  const usageAt = text.lastIndexOf(USAGE_KEY);
   const modelAt = text.indexOf(MODEL_KEY);
-  if (usageAt === -1 || modelAt === -1 || modelAt > usageAt) return undefined;
-  if (text.indexOf(MODEL_KEY, modelAt + MODEL_KEY.length) !== -1) return undefined;
-  const modelEnd = endOfPlainString(text, modelAt + MODEL_KEY.length);
+  if (modelAt === -1) return undefined;
+  const afterModel = modelAt + MODEL_KEY.length;
+  const usageAt = text.indexOf(USAGE_KEY, afterModel);
+  if (usageAt === -1) return undefined;
+  const nextModel = text.indexOf(MODEL_KEY, afterModel);
+  if (nextModel !== -1 && nextModel < usageAt) return undefined;
+  const modelEnd = endOfPlainString(text, afterModel);
   if (modelEnd === -1) return undefined;
   try {
-    const tail = JSON.parse(`{${text.slice(usageAt)}`) as UsageCarrier;
+    const tail = JSON.parse(`{${text.slice(usageAt)}`) as CompletionSummary;
     const head = JSON.parse(`${text.slice(0, modelEnd)}}`) as { model?: unknown };
-    return { usage: tail.usage, model: head.model };
+    return { usage: tail.usage, model: 'model' in tail ? tail.model : head.model };
   } catch {
     return undefined;
   }
