@@ -40,6 +40,6 @@ function endOfPlainString(text: string, from: number): number {
   const open = text.indexOf('"', from);
   if (open === -1 || text.slice(from, open).trim() !== ':') return -1;
   const close = text.indexOf('"', open + 1);
-  if (close === -1 || text.lastIndexOf('\\', close) > open) return -1;
+  if (close === -1 || text.slice(open + 1, close).includes('\\')) return -1;
   return close + 1;
 }
