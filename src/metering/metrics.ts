@@ -58,6 +58,12 @@ class HistogramSeries {
     this.sum += value;
     this.count++;
   }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
 }
 
 /** A sample as prom-client's registry formats it: `labels` first, then `sharedLabels` (the series'). */
@@ -129,8 +135,9 @@ class BufferedHistogram {
     return { ...metric, values };
   }
 
+  /** Zeroes every series: callers keep theirs (GatewayMetrics caches them), so they stay registered here. */
   reset(): void {
-    this.series.clear();
+    for (const series of this.series.values()) series.reset();
   }
 }
 

@@ -100,4 +100,14 @@ describe('GatewayMetrics', () => {
       referenceValues.map((value) => Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'exemplar'))), // no exemplars here
     );
   });
+
+  it('keeps counting into its histograms after the registry is reset', async () => {
+    const metrics = new GatewayMetrics(() => 0);
+    metrics.observeRequest(observation());
+    metrics.registry.resetMetrics();
+    metrics.observeRequest(observation());
+    const text = await metrics.registry.metrics();
+    expect(sample(text, `shuttle_request_duration_seconds_count{route="${CHAT}"}`)).toBe(1);
+    expect(sample(text, `shuttle_gateway_overhead_seconds_count{route="${CHAT}",provider="openai"}`)).toBe(1);
+  });
 });
