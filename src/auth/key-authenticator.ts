@@ -4,7 +4,7 @@ import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import { AuthenticationError } from '../errors/shuttle-error.js';
 import type { ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
-import { hashApiKey, isWellFormedApiKey } from './api-key.js';
+import { API_KEY_LENGTH, hashApiKey, isWellFormedApiKey } from './api-key.js';
 import type { LastUsedTracker } from './last-used-tracker.js';
 import type { KeyPrincipal } from './principal.js';
 
@@ -48,6 +48,20 @@ export class KeyAuthenticator {
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
       throw new AuthenticationError('invalid_api_key', { message: 'This API key has expired.' });
     }
+    this.lastUsed.record(entry.tenantId, entry.keyId, now);
+    return entry;
+  }
+
+  /**
+   * The live key a secret belongs to when the cache knows it, else undefined: then authenticate() says why not. A hit
+   * needs no check of the secret's shape or checksum, since only a real key's secret hashes to a cached key's hash.
+   */
+  cached(secret: string): AuthenticatedKey | undefined {
+    if (secret.length !== API_KEY_LENGTH) return undefined;
+    const entry = this.cache.peek(hashApiKey(secret));
+    if (entry === undefined || entry === UNKNOWN) return undefined;
+    const now = Date.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now) return undefined;
     this.lastUsed.record(entry.tenantId, entry.keyId, now);
     return entry;
   }

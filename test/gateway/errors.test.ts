@@ -74,6 +74,21 @@ describe('errors in the OpenAI shape', () => {
     await expectError(await post(hello, { authorization: 'Bearer sk-not-a-shuttle-key' }), 401, 'invalid_api_key');
   });
 
+  it('puts a key the gateway has cached through the same checks as one it has not', async () => {
+    const key = gateway.masterKey;
+    expect((await post(hello, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await post(hello, { authorization: `bearer ${key}` })).status).toBe(200);
+    await expectError(await post(hello, { authorization: `Bearer ${key} ${key}` }), 401, 'malformed_authorization');
+    const customer = await expectError(
+      await post(hello, { authorization: `Bearer ${key}`, 'x-shuttle-customer-id': 'c'.repeat(257) }),
+      400,
+      'invalid_customer_id',
+    );
+    expect(customer.param).toBe('X-Shuttle-Customer-Id');
+    const keys = await fetch(`${gateway.api}/keys`, { headers: { authorization: `Bearer ${key}` } });
+    await expectError(keys, 403, 'permission_denied');
+  });
+
   it('400 for a body that is not JSON', async () => {
     await expectError(await post('{"model": "mock/echo", '), 400, 'invalid_json');
     await expectError(await post(''), 400, 'invalid_json');

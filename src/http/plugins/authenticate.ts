@@ -1,6 +1,6 @@
 // authenticate(): every non-public /api/v1 route needs `Authorization: Bearer <ps_ key or session token>`. It runs
 // before the body is read, so unauthenticated requests cost almost nothing; API keys take the cached fast path.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { hasRole } from '../../auth/roles.js';
 import { looksLikeSessionToken } from '../../auth/session-tokens.js';
 import { AuthenticationError, PermissionDeniedError } from '../../errors/shuttle-error.js';
@@ -9,12 +9,45 @@ import { RequestMeter } from '../../metering/request-meter.js';
 import type { Runtime } from '../../runtime.js';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
+const BEARER_PREFIX = 'Bearer ';
 
+type RouteConfig = FastifyRequest['routeOptions']['config'];
+
+/**
+ * A callback hook, not an async one: a request with a cached API key (nearly every proxied request) is authenticated
+ * without a promise or a regular expression, and only the others take the full path below.
+ */
 export function authenticate(runtime: Runtime) {
-  return async function authenticateRequest(request: FastifyRequest): Promise<void> {
+  const authenticateFully = fullAuthentication(runtime);
+  return function authenticateRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const config = request.routeOptions.config;
     const mode = config.auth ?? 'any';
-    if (mode === 'public') return;
+    if (mode === 'public') {
+      done();
+      return;
+    }
+    const header = request.headers.authorization;
+    const principal =
+      mode === 'any' && header !== undefined && header.startsWith(BEARER_PREFIX)
+        ? runtime.keys.cached(header.slice(BEARER_PREFIX.length))
+        : undefined;
+    if (principal === undefined) {
+      authenticateFully(request, config, mode).then(() => done(), done);
+      return;
+    }
+    request.principal = principal;
+    try {
+      startMetering(request, config);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
+  };
+}
+
+function fullAuthentication(runtime: Runtime) {
+  return async function authenticateFully(request: FastifyRequest, config: RouteConfig, mode: string): Promise<void> {
     const header = request.headers.authorization;
     if (header === undefined || header === '') throw new AuthenticationError('missing_api_key');
     const credential = BEARER.exec(header)?.[1];
@@ -44,8 +77,13 @@ export function authenticate(runtime: Runtime) {
       }
       request.principal = principal;
     }
-    const customerHeader = request.headers['x-shuttle-customer-id'];
-    if (typeof customerHeader === 'string') validateCustomerId(customerHeader, 'X-Shuttle-Customer-Id');
-    if (config.metered !== undefined) request.meter = new RequestMeter(config.metered, request.startedAt);
+    startMetering(request, config);
   };
+}
+
+/** Refuses a malformed X-Shuttle-Customer-Id before the body is read, and starts the meter of a metered route. */
+function startMetering(request: FastifyRequest, config: RouteConfig): void {
+  const customerHeader = request.headers['x-shuttle-customer-id'];
+  if (typeof customerHeader === 'string') validateCustomerId(customerHeader, 'X-Shuttle-Customer-Id');
+  if (config.metered !== undefined) request.meter = new RequestMeter(config.metered, request.startedAt);
 }
