@@ -52,6 +52,11 @@ export class TenantConfigCache {
     return this.cache.get(tenantId, () => this.load(tenantId));
   }
 
+  /** The cached configuration, without loading: lets the proxy path go on without a promise when it is warm. */
+  peek(tenantId: string): TenantConfig | undefined {
+    return this.cache.peek(tenantId);
+  }
+
   private async load(tenantId: string): Promise<TenantConfig> {
     const [tenant, environments, connections, rules] = await Promise.all([
       this.repos.tenants.get(tenantId),

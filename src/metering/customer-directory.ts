@@ -34,4 +34,11 @@ export class CustomerDirectory {
     this.lastSeen.record(tenantId, customer.id, Date.now());
     return customer;
   }
+
+  /** The customer when cached (and seen now), else undefined: then resolve() loads or creates it. */
+  cached(tenantId: string, externalId: string): Customer | undefined {
+    const customer = this.cache.peek(customerCacheKey(tenantId, externalId));
+    if (customer !== undefined) this.lastSeen.record(tenantId, customer.id, Date.now());
+    return customer;
+  }
 }

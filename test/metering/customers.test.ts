@@ -70,6 +70,8 @@ describe.each(DIALECTS)('customers on %s', (dialect) => {
     const refused = await complete({ 'x-shuttle-customer-id': 'mallory' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('customer_blocked');
+    // Again, now that the blocked customer is cached on this instance; and on another instance.
+    expect((await complete({ 'x-shuttle-customer-id': 'mallory' })).body.error.code).toBe('customer_blocked');
     expect((await complete({ 'x-shuttle-customer-id': 'mallory' }, ask(), second)).status).toBe(403);
     await call(gateway, 'PATCH', '/customers/mallory', { auth: gateway.masterKey, body: { blocked: false } });
     expect((await complete({ 'x-shuttle-customer-id': 'mallory' })).status).toBe(200);
