@@ -141,6 +141,18 @@ class BufferedHistogram {
   }
 }
 
+interface RouteChildren {
+  requests: PendingCount;
+  duration: HistogramSeries;
+}
+
+interface ServedChildren {
+  overhead: HistogramSeries;
+  prompt: PendingCount;
+  completion: PendingCount;
+  cost: PendingCount;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly pending: PendingCount[] = [];
@@ -209,22 +221,20 @@ export class GatewayMetrics {
     });
   }
 
-  /** Per request: label children and pending counts are looked up once per label combination, then only added to. */
+  /**
+   * Per request: label children and pending counts are looked up once per label combination, then only added to.
+   * Looked up by route, then by status or provider, rather than by a key joined from them: the route and provider
+   * strings are the same objects request after request, so their hashes are already known, where a joined key is a
+   * new string to flatten and hash every time.
+   */
   observeRequest(o: RequestObservation): void {
-    const route = this.children(`${o.route}\u0000${o.status}`, () => ({
-      requests: this.pendingCount(this.requests, { route: o.route, status: String(o.status) }),
-      duration: this.duration.child({ route: o.route }),
-    }));
+    const byStatus = this.routeChildren.get(o.route) ?? this.newEntry(this.routeChildren, o.route, new Map());
+    const route = byStatus.get(o.status) ?? this.newEntry(byStatus, o.status, this.routeChildrenOf(o.route, o.status));
     route.requests.value++;
     route.duration.observe(o.durationMs / 1000);
     if (o.provider === null) return;
-    const provider = o.provider;
-    const served = this.children(`${o.route}\u0000${provider}`, () => ({
-      overhead: this.overhead.child({ route: o.route, provider }),
-      prompt: this.pendingCount(this.tokens, { provider, kind: 'prompt' }),
-      completion: this.pendingCount(this.tokens, { provider, kind: 'completion' }),
-      cost: this.pendingCount(this.cost, { provider }, 1 / 1_000_000),
-    }));
+    const byProvider = this.servedChildren.get(o.route) ?? this.newEntry(this.servedChildren, o.route, new Map());
+    const served = byProvider.get(o.provider) ?? this.newEntry(byProvider, o.provider, this.servedChildrenOf(o.route, o.provider));
     if (o.upstreamMs !== null) served.overhead.observe(Math.max(0, o.durationMs - o.upstreamMs) / 1000);
     served.prompt.value += o.promptTokens;
     served.completion.value += o.completionTokens;
@@ -232,21 +242,34 @@ export class GatewayMetrics {
     served.cost.value += o.costMicros;
   }
 
+  private readonly routeChildren = new Map<string, Map<number, RouteChildren>>();
+  private readonly servedChildren = new Map<string, Map<string, ServedChildren>>();
+
+  private newEntry<K, V>(map: Map<K, V>, key: K, value: V): V {
+    map.set(key, value);
+    return value;
+  }
+
+  private routeChildrenOf(route: string, status: number): RouteChildren {
+    return {
+      requests: this.pendingCount(this.requests, { route, status: String(status) }),
+      duration: this.duration.child({ route }),
+    };
+  }
+
+  private servedChildrenOf(route: string, provider: string): ServedChildren {
+    return {
+      overhead: this.overhead.child({ route, provider }),
+      prompt: this.pendingCount(this.tokens, { provider, kind: 'prompt' }),
+      completion: this.pendingCount(this.tokens, { provider, kind: 'completion' }),
+      cost: this.pendingCount(this.cost, { provider }, 1 / 1_000_000),
+    };
+  }
+
   private pendingCount(counter: Counter<string>, labels: Record<string, string>, scale = 1): PendingCount {
     const count = new PendingCount(counter, labels, scale);
     this.pending.push(count);
     return count;
-  }
-
-  private readonly cachedChildren = new Map<string, unknown>();
-
-  private children<T>(key: string, create: () => T): T {
-    let children = this.cachedChildren.get(key) as T | undefined;
-    if (children === undefined) {
-      children = create();
-      this.cachedChildren.set(key, children);
-    }
-    return children;
   }
 
   observeLimitRefusal(kind: 'cost' | 'requests' | 'tokens', scope: string): void {
