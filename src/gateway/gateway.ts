@@ -264,13 +264,12 @@ function allowedLists(tenant: TenantConfig, principal: Principal) {
 
 function limitSubjects(ctx: CallContext): LimitSubject[] {
   const subjects: LimitSubject[] = [];
-  if (hasAnyLimit(ctx.tenant.limits))
-    subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, label: 'this tenant', limits: ctx.tenant.limits });
+  if (hasAnyLimit(ctx.tenant.limits)) subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, name: null, limits: ctx.tenant.limits });
   if (ctx.principal.type === 'key' && hasAnyLimit(ctx.principal.limits)) {
-    subjects.push({ scope: 'key', id: ctx.principal.keyId, label: `key "${ctx.principal.name}"`, limits: ctx.principal.limits });
+    subjects.push({ scope: 'key', id: ctx.principal.keyId, name: ctx.principal.name, limits: ctx.principal.limits });
   }
   if (ctx.customer && hasAnyLimit(ctx.customer.limits)) {
-    subjects.push({ scope: 'customer', id: ctx.customer.id, label: `customer "${ctx.customer.externalId}"`, limits: ctx.customer.limits });
+    subjects.push({ scope: 'customer', id: ctx.customer.id, name: ctx.customer.externalId, limits: ctx.customer.limits });
   }
   return subjects;
 }

@@ -71,8 +71,8 @@ describe('LimitGate', () => {
     const shared = limits(5, 100, 1000);
     await limitGate.admit(
       admission([
-        { scope: 'tenant', id: 'ten_1', label: 'this tenant', limits: shared },
-        { scope: 'customer', id: 'cus_1', label: 'customer "acme"', limits: shared },
+        { scope: 'tenant', id: 'ten_1', name: null, limits: shared },
+        { scope: 'customer', id: 'cus_1', name: 'acme', limits: shared },
       ]),
     );
     expect(rates.consumed.at(-1)).toEqual([
@@ -89,7 +89,7 @@ describe('LimitGate', () => {
 
   it('applies edited limits at once: a subject’s new limits object brings its new values', async () => {
     const { limitGate, ledger, rates } = gate();
-    const subject = (l: Limits): LimitSubject => ({ scope: 'key', id: 'key_1', label: 'key "ci"', limits: l });
+    const subject = (l: Limits): LimitSubject => ({ scope: 'key', id: 'key_1', name: 'ci', limits: l });
     await limitGate.admit(admission([subject(limits(5, 100))]));
     await limitGate.admit(admission([subject(limits(7, null, 50))]));
     expect(rates.consumed).toEqual([['key:key_1:rpm ≤ 100'], ['key:key_1:tpm ≤ 50']]);
@@ -99,7 +99,7 @@ describe('LimitGate', () => {
   it('moves a daily budget to the new day’s bucket at midnight UTC, for a subject it has already seen', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { limitGate, ledger } = gate();
-    const subject: LimitSubject = { scope: 'tenant', id: 'ten_1', label: 'this tenant', limits: limits(5, null) };
+    const subject: LimitSubject = { scope: 'tenant', id: 'ten_1', name: null, limits: limits(5, null) };
     vi.setSystemTime(new Date('2026-12-01T23:59:59.900Z'));
     await limitGate.admit(admission([subject]));
     vi.setSystemTime(new Date('2026-12-02T00:00:00.100Z'));
@@ -111,8 +111,8 @@ describe('LimitGate', () => {
     const { limitGate } = gate();
     const result = await limitGate.admit(
       admission([
-        { scope: 'tenant', id: 'ten_1', label: 'this tenant', limits: limits(null, 1000, 100_000) },
-        { scope: 'key', id: 'key_1', label: 'key "ci"', limits: limits(null, 10, 1_000_000) },
+        { scope: 'tenant', id: 'ten_1', name: null, limits: limits(null, 1000, 100_000) },
+        { scope: 'key', id: 'key_1', name: 'ci', limits: limits(null, 10, 1_000_000) },
       ]),
     );
     expect(result.headers).toMatchObject({

@@ -21,9 +21,14 @@ import type { BudgetCheck, SpendLedger } from './spend-ledger.js';
 export interface LimitSubject {
   scope: SpendScope;
   id: string;
-  /** How messages name it: "this key", "customer acme-42". */
-  label: string;
+  /** The key's name or the customer's external id; null for the tenant. Messages name the subject by it. */
+  name: string | null;
   limits: Limits;
+}
+
+/** How messages name a subject: "this tenant", 'key "ci"', 'customer "acme-42"'. */
+export function subjectLabel(subject: Pick<LimitSubject, 'scope' | 'name'>): string {
+  return subject.scope === 'tenant' ? 'this tenant' : `${subject.scope} "${subject.name}"`;
 }
 
 export interface AdmissionRequest {
@@ -59,6 +64,7 @@ interface SubjectChecks {
   tenantId: string;
   scope: SpendScope;
   id: string;
+  name: string | null;
   label: string;
   /** The UTC day the budgets' period buckets were computed for. */
   day: number;
@@ -157,29 +163,31 @@ export class LimitGate {
       cached.id === subject.id &&
       cached.scope === subject.scope &&
       cached.tenantId === tenantId &&
-      cached.label === subject.label
+      cached.name === subject.name
     ) {
       return cached;
     }
     const { limits } = subject;
+    const label = subjectLabel(subject);
     const checks: SubjectChecks = {
       tenantId,
       scope: subject.scope,
       id: subject.id,
-      label: subject.label,
+      name: subject.name,
+      label,
       day,
       requestsKey: limits.requestsPerMinute === null ? null : `${subject.scope}:${subject.id}:rpm`,
       tokensKey: limits.tokensPerMinute === null ? null : `${subject.scope}:${subject.id}:tpm`,
       budgets: COST_PERIODS.flatMap((period) => {
         const limitUsd = limits.costUsd[period];
-        return limitUsd === null ? [] : [this.budget(tenantId, subject, period, limitUsd, now)];
+        return limitUsd === null ? [] : [this.budget(tenantId, subject, label, period, limitUsd, now)];
       }),
     };
     this.subjectChecks.set(limits, checks);
     return checks;
   }
 
-  private budget(tenantId: string, subject: LimitSubject, period: CostPeriod, limitUsd: number, now: number): LimitBudget {
+  private budget(tenantId: string, subject: LimitSubject, label: string, period: CostPeriod, limitUsd: number, now: number): LimitBudget {
     const bucket = periodBucket(period, now);
     return Object.freeze({
       key: `${tenantId}:${subject.scope}:${subject.id}:${period}:${bucket.bucket}`,
@@ -190,7 +198,7 @@ export class LimitGate {
       scopeId: subject.id,
       period,
       bucket: bucket.bucket,
-      label: subject.label,
+      label,
     });
   }
 
@@ -203,14 +211,15 @@ export class LimitGate {
   ): RateLimitError {
     const isRequests = checks.slice(0, requestCount).some((check) => check.key === refused.key);
     const subject = subjects.find((s) => refused.key.startsWith(`${s.scope}:${s.id}:`));
+    const label = subject ? subjectLabel(subject) : 'this tenant';
     this.metrics.observeLimitRefusal(isRequests ? 'requests' : 'tokens', subject?.scope ?? 'tenant');
     const retryAfter = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
     const what = isRequests ? 'requests per minute' : 'tokens per minute';
     const tooBig = !isRequests && estimatedTokens > refused.limit;
     return new RateLimitError('rate_limit_exceeded', {
       message: tooBig
-        ? `This request alone may use ${estimatedTokens} tokens, more than the limit of ${refused.limit} ${what} on ${subject?.label ?? 'this tenant'}; lower max_tokens.`
-        : `Rate limit reached for ${what} on ${subject?.label ?? 'this tenant'}: limit ${refused.limit}. Retry in ${formatDuration(refused.retryAfterMs)}.`,
+        ? `This request alone may use ${estimatedTokens} tokens, more than the limit of ${refused.limit} ${what} on ${label}; lower max_tokens.`
+        : `Rate limit reached for ${what} on ${label}: limit ${refused.limit}. Retry in ${formatDuration(refused.retryAfterMs)}.`,
       headers: { 'retry-after': String(retryAfter), ...rateLimitHeaders(isRequests ? 'requests' : 'tokens', [refused]) },
     });
   }
