@@ -216,11 +216,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.body?.end();
   }
 
-  /** A failure before the answer's status is thrown by `send`; one while reading the body, by the body's reader. */
+  /** A failure before the answer's status rejects `response`; one while reading the body, the body's reader. */
   onError(error: Error): void {
     this.finished();
-    if (this.body === undefined) this.settle.reject(error);
-    else this.body.fail(toUpstreamError(this.provider, error, this.signal));
+    const failure = toUpstreamError(this.provider, error, this.signal);
+    if (this.body === undefined) this.settle.reject(failure);
+    else this.body.fail(failure);
   }
 
   /** The signal fired: the client went away, or the caller's deadline passed. */

@@ -1,7 +1,7 @@
 // OpenAI and every OpenAI-compatible upstream: the request is already in our format, so the body is forwarded with
 // only what the provider's profile declares changed, and the answer is passed back without re-serialisation.
 import type { ChatCompletion, CreateEmbeddingResponse } from '../../openai-wire.js';
-import { type UpstreamClient, type UpstreamResponse, upstreamErrorFrom } from '../../upstream-client.js';
+import { type UpstreamClient, type UpstreamRequest, upstreamErrorFrom } from '../../upstream-client.js';
 import {
   type ChatCall,
   type ChatResult,
@@ -10,20 +10,28 @@ import {
   NO_USAGE,
   type PriceKey,
   type ProviderAdapter,
+  type ProviderConnection,
   type TokenUsage,
 } from '../provider.js';
 import { parseJson } from '../translate/upstream-json.js';
 import { summariseCompletion } from './completion-summary.js';
-import type { OpenAiCompatibleProfile, OpenAiEndpoint, UsageCarrier } from './profile.js';
+import { OPENAI_ENDPOINTS, type OpenAiCompatibleProfile, type OpenAiEndpoint, type UsageCarrier } from './profile.js';
 import { authHeaders, chatBodyText, embeddingsBodyText, endpointUrl } from './request.js';
 import { openAiStreamParts } from './stream.js';
 import { openAiUsageOf } from './usage.js';
+
+interface RequestParts {
+  urls: Partial<Record<OpenAiEndpoint, string>>;
+  jsonHeaders: Record<string, string>;
+  streamHeaders: Record<string, string>;
+}
 
 export class OpenAiCompatibleAdapter implements ProviderAdapter {
   readonly type: string;
   readonly embeddings?: (call: EmbeddingsCall) => Promise<EmbeddingsResult>;
   readonly pricedAs?: (model: string) => PriceKey;
   private readonly readUsage: (carrier: UsageCarrier) => TokenUsage | undefined;
+  private readonly requestParts = new WeakMap<ProviderConnection, RequestParts>();
 
   constructor(
     private readonly profile: OpenAiCompatibleProfile,
@@ -38,12 +46,9 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const stream = call.params.stream === true;
-    const response = await this.post(
-      call,
-      'chat/completions',
-      chatBodyText(this.profile, call.params, call.model, call.paramsJson),
-      stream,
-    );
+    const body = chatBodyText(this.profile, call.params, call.model, call.paramsJson);
+    const response = await this.client.send(this.request(call, 'chat/completions', body, stream));
+    if (response.status >= 400) throw await upstreamErrorFrom(call.connection.name, response);
     if (stream)
       return {
         stream: true,
@@ -59,29 +64,50 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   private async embed(call: EmbeddingsCall): Promise<EmbeddingsResult> {
-    const response = await this.post(call, 'embeddings', embeddingsBodyText(this.profile, call.params, call.model, call.paramsJson), false);
+    const body = embeddingsBodyText(this.profile, call.params, call.model, call.paramsJson);
+    const response = await this.client.send(this.request(call, 'embeddings', body, false));
+    if (response.status >= 400) throw await upstreamErrorFrom(call.connection.name, response);
     const text = await response.body.text();
     const parsed = parseJson<CreateEmbeddingResponse>(call.connection.name, text);
     const promptTokens = parsed.usage?.prompt_tokens ?? 0;
     return { body: text, usage: { promptTokens, completionTokens: 0, cachedTokens: 0 }, model: parsed.model || call.model };
   }
 
-  private async post(call: ChatCall | EmbeddingsCall, endpoint: OpenAiEndpoint, body: string, stream: boolean): Promise<UpstreamResponse> {
+  // The request is built here and sent by the caller, which awaits the client itself: one async function less per call.
+  private request(call: ChatCall | EmbeddingsCall, endpoint: OpenAiEndpoint, body: string, stream: boolean): UpstreamRequest {
     const { connection } = call;
-    const response = await this.client.send({
+    const parts = this.partsOf(connection);
+    return {
       provider: connection.name,
-      url: endpointUrl(this.profile, connection, endpoint, call.model),
-      headers: {
-        'content-type': 'application/json',
-        accept: stream ? 'text/event-stream' : 'application/json',
-        ...authHeaders(this.profile, connection),
-        ...connection.headers,
-      },
+      url: parts.urls[endpoint] ?? endpointUrl(this.profile, connection, endpoint, call.model),
+      headers: stream ? parts.streamHeaders : parts.jsonHeaders,
       body,
       signal: call.signal,
       timeoutMs: call.timeoutMs,
-    });
-    if (response.status >= 400) throw await upstreamErrorFrom(connection.name, response);
-    return response;
+    };
+  }
+
+  /**
+   * What every request to a connection shares, worked out on its first: the endpoints' URLs (unless the profile puts
+   * the model in them) and the headers. A connection is replaced, never changed, when its configuration is edited, and
+   * the same URL string each time lets the upstream client find its origin without hashing the text again.
+   */
+  private partsOf(connection: ProviderConnection): RequestParts {
+    let parts = this.requestParts.get(connection);
+    if (parts === undefined) {
+      const headers = (accept: string) => ({
+        'content-type': 'application/json',
+        accept,
+        ...authHeaders(this.profile, connection),
+        ...connection.headers,
+      });
+      const urls: RequestParts['urls'] = {};
+      if (this.profile.endpointUrl === undefined) {
+        for (const endpoint of OPENAI_ENDPOINTS) urls[endpoint] = endpointUrl(this.profile, connection, endpoint, '');
+      }
+      parts = { urls, jsonHeaders: headers('application/json'), streamHeaders: headers('text/event-stream') };
+      this.requestParts.set(connection, parts);
+    }
+    return parts;
   }
 }

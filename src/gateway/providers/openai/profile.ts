@@ -3,7 +3,8 @@
 import type { CompletionUsage } from '../../openai-wire.js';
 import type { ProviderConnection, TokenUsage } from '../provider.js';
 
-export type OpenAiEndpoint = 'chat/completions' | 'embeddings';
+export const OPENAI_ENDPOINTS = ['chat/completions', 'embeddings'] as const;
+export type OpenAiEndpoint = (typeof OPENAI_ENDPOINTS)[number];
 
 /** A completion or a stream chunk, as far as usage is concerned. */
 export interface UsageCarrier {
