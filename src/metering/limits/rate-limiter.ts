@@ -55,19 +55,28 @@ export function evaluate(check: RateCheck, previous: number, current: number, no
 
 const DONE = Promise.resolve();
 
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly windows = new Map<string, { window: number; previous: number; current: number }>();
+interface Counter {
+  window: number;
+  previous: number;
+  current: number;
+}
 
-  async consume(checks: readonly RateCheck[], now = Date.now()): Promise<RateDecision> {
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, Counter>();
+
+  // Not async, like adjust(): the decision is made at once, and the only promise is the one returned.
+  consume(checks: readonly RateCheck[], now = Date.now()): Promise<RateDecision> {
     const states: RateState[] = [];
+    const counters: Counter[] = [];
     for (const check of checks) {
       const counter = this.counter(check.key, now);
       const { state, fits } = evaluate(check, counter.previous, counter.current, now);
-      if (!fits) return { allowed: false, refused: state };
+      if (!fits) return Promise.resolve({ allowed: false, refused: state });
       states.push(state);
+      counters.push(counter);
     }
-    for (const check of checks) this.counter(check.key, now).current += check.cost;
-    return { allowed: true, states };
+    for (let i = 0; i < checks.length; i++) (counters[i] as Counter).current += (checks[i] as RateCheck).cost;
+    return Promise.resolve({ allowed: true, states });
   }
 
   // Not async: settling adjusts a counter per subject, and an async function would cost a promise each.
@@ -77,7 +86,7 @@ export class MemoryRateLimiter implements RateLimiter {
     return DONE;
   }
 
-  private counter(key: string, now: number): { window: number; previous: number; current: number } {
+  private counter(key: string, now: number): Counter {
     const window = Math.floor(now / WINDOW_MS);
     let counter = this.windows.get(key);
     if (!counter) {
