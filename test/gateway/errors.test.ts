@@ -89,6 +89,17 @@ describe('errors in the OpenAI shape', () => {
     await expectError(keys, 403, 'permission_denied');
   });
 
+  it('400 for a body with a __proto__ or constructor key, however it is spelt; such words elsewhere pass', async () => {
+    const messages = '[{"role":"user","content":"hi"}]';
+    for (const key of ['__proto__', '\\u005f_proto__', 'constructor', 'constructo\\u0072']) {
+      const text = `{"model":"mock/echo","messages":${messages},"${key}":{"prototype":{"polluted":true}}}`;
+      await expectError(await post(text), 400, 'invalid_json');
+    }
+    const words = { model: 'mock/echo', messages: [{ role: 'user', content: '__proto__ and constructor, \u0041' }] };
+    expect((await post(words)).status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('400 for a body that is not JSON', async () => {
     await expectError(await post('{"model": "mock/echo", '), 400, 'invalid_json');
     await expectError(await post(''), 400, 'invalid_json');
