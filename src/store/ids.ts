@@ -14,19 +14,14 @@ function nextByte(): number {
   return pool[offset++] as number;
 }
 
-const BASE62_CODES = Buffer.from(BASE62, 'latin1');
-const scratch = Buffer.alloc(64);
-
 /** `length` uniformly random base62 characters (rejection sampling keeps it unbiased). */
 export function randomBase62(length: number): string {
-  // Written as bytes and decoded once: appending a character at a time would make a string of `length` pieces, to be
-  // flattened again wherever it is used (a header, a hash key).
-  const out = length <= scratch.length ? scratch : Buffer.alloc(length);
-  for (let i = 0; i < length; ) {
+  let out = '';
+  while (out.length < length) {
     const byte = nextByte();
-    if (byte < 248) out[i++] = BASE62_CODES[byte % 62] as number;
+    if (byte < 248) out += BASE62[byte % 62];
   }
-  return out.toString('latin1', 0, length);
+  return out;
 }
 
 export type IdPrefix = 'ten' | 'usr' | 'key' | 'cus' | 'req' | 'aud' | 'env' | 'prv' | 'rul' | 'flw' | 'run';
