@@ -5,7 +5,31 @@ import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart, TokenUsage } from '../provider.js';
 import type { UsageCarrier } from './profile.js';
 
-const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const USAGE_KEY = '"usage"';
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * Whether an event's JSON has a "usage" key whose value is an object — the chunk worth parsing — rather than null, as
+ * OpenAI sends in every other chunk of a stream that asked for usage. A substring search and a look at what follows
+ * each hit: the regular expression this replaces (/"usage"\s*:\s*\{/) cost twice as much, on every event.
+ */
+export function carriesUsage(data: string): boolean {
+  for (let at = data.indexOf(USAGE_KEY); at !== -1; at = data.indexOf(USAGE_KEY, at + USAGE_KEY.length)) {
+    let i = at + USAGE_KEY.length;
+    while (isJsonSpace(data.charCodeAt(i))) i++;
+    if (data.charCodeAt(i) !== COLON) continue;
+    i++;
+    while (isJsonSpace(data.charCodeAt(i))) i++;
+    if (data.charCodeAt(i) === OPEN_BRACE) return true;
+  }
+  return false;
+}
 
 export async function* openAiStreamParts(
   body: AsyncIterable<Uint8Array>,
@@ -14,7 +38,7 @@ export async function* openAiStreamParts(
   for await (const events of readServerSentEvents(body)) {
     for (const event of events) {
       if (event.data === '[DONE]') return;
-      if (!USAGE_OBJECT.test(event.data)) {
+      if (!carriesUsage(event.data)) {
         yield { data: event.data };
         continue;
       }
