@@ -14,6 +14,7 @@ describe('carriesUsage (which streamed chunks are parsed for usage)', () => {
     expect(carriesUsage('{"usage":"{"}')).toBe(false);
     expect(carriesUsage('{"choices":[{"delta":{"content":"\\"usage\\":{"}}]}')).toBe(false);
     expect(carriesUsage('{"choices":[]}')).toBe(false);
+    expect(carriesUsage('{"usage":{"prompt_tokens":3},"choices":[],"usage":null}')).toBe(false);
     expect(carriesUsage('{"usage"')).toBe(false);
     expect(carriesUsage('{"usage":')).toBe(false);
   });
