@@ -2,12 +2,13 @@
 // parsing the rest. JSON.parse costs about 1,100 instructions per property name and copies every string in the answer
 // (choices, content, logprobs) only for them to be thrown away; here only the text from the "usage" key to the end
 // and the text up to the "model" value are parsed.
+import { indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 
 export type CompletionSummary = UsageCarrier & { model?: unknown };
 
-const USAGE_KEY = '"usage"';
-const MODEL_KEY = '"model"';
+const USAGE: QuotedName = 'usage"';
+const MODEL: QuotedName = 'model"';
 
 /**
  * The answer's usage and model, or undefined when the text does not have the shape this reads, and must be parsed
@@ -17,12 +18,12 @@ const MODEL_KEY = '"model"';
  * as with JSON.parse; a second "model" before it (nested or a duplicate) sends the answer to a whole parse.
  */
 export function summariseCompletion(text: string): CompletionSummary | undefined {
-  const modelAt = text.indexOf(MODEL_KEY);
+  const modelAt = indexOfQuoted(text, MODEL);
   if (modelAt === -1) return undefined;
-  const afterModel = modelAt + MODEL_KEY.length;
-  const usageAt = text.indexOf(USAGE_KEY, afterModel);
+  const afterModel = modelAt + 1 + MODEL.length; // past the opening quote, the name and the closing quote
+  const usageAt = indexOfQuoted(text, USAGE, afterModel);
   if (usageAt === -1) return undefined;
-  const nextModel = text.indexOf(MODEL_KEY, afterModel);
+  const nextModel = indexOfQuoted(text, MODEL, afterModel);
   if (nextModel !== -1 && nextModel < usageAt) return undefined;
   const modelEnd = endOfPlainString(text, afterModel);
   if (modelEnd === -1) return undefined;

@@ -3,6 +3,7 @@
 // none of that changes anything, the client's own JSON text is sent as it came.
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from '../../openai-wire.js';
 import type { ProviderConnection } from '../provider.js';
+import { indexOfQuoted, type QuotedName } from './key-search.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint } from './profile.js';
 
 /** The JSON text of a chat request: the client's (`paramsJson`) when it can go as it is, else `params` serialised. */
@@ -34,7 +35,7 @@ export function chatBody(profile: OpenAiCompatibleProfile, params: ChatCompletio
   return adapt(profile, body);
 }
 
-const MODEL_KEY = '"model"';
+const MODEL_NAME: QuotedName = 'model"';
 
 /**
  * Whether the client's text can go to the provider unchanged: it names the model the provider is to get, the profile
@@ -47,8 +48,8 @@ function forwardable(profile: OpenAiCompatibleProfile, requestedModel: string, m
   if (requestedModel !== model || profile.modelInBody === false) return false;
   if (profile.renamedParams !== undefined || profile.droppedParams !== undefined) return false;
   if (text.charCodeAt(0) === 0xfeff || text.includes('\\u')) return false;
-  const at = text.indexOf(MODEL_KEY);
-  return at !== -1 && text.indexOf(MODEL_KEY, at + MODEL_KEY.length) === -1;
+  const at = indexOfQuoted(text, MODEL_NAME);
+  return at !== -1 && indexOfQuoted(text, MODEL_NAME, at + MODEL_NAME.length + 1) === -1;
 }
 
 function adapt(profile: OpenAiCompatibleProfile, body: Record<string, unknown>): Record<string, unknown> {

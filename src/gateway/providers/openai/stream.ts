@@ -3,9 +3,10 @@
 import type { ChatCompletionChunk } from '../../openai-wire.js';
 import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart, TokenUsage } from '../provider.js';
+import { indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 
-const USAGE_KEY = '"usage"';
+const USAGE: QuotedName = 'usage"';
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
 
@@ -21,13 +22,12 @@ const NULL_USAGE_END = '"usage":null}';
  * Whether an event's JSON has a "usage" key whose value is an object — the chunk worth parsing — rather than null, as
  * OpenAI sends in every other chunk of a stream that asked for usage. A chunk that ends with a null usage is passed
  * at once (its usage is that last key's, as JSON.parse reads duplicates); any other is searched for the key and what
- * follows each hit. The regular expression this replaces (/"usage"\s*:\s*\{/) ran over every event, and so would a
- * substring search: JSON is full of the quote that "usage" starts with.
+ * follows each hit. The regular expression this replaces (/"usage"\s*:\s*\{/) ran over every event.
  */
 export function carriesUsage(data: string): boolean {
   if (data.endsWith(NULL_USAGE_END)) return false;
-  for (let at = data.indexOf(USAGE_KEY); at !== -1; at = data.indexOf(USAGE_KEY, at + USAGE_KEY.length)) {
-    let i = at + USAGE_KEY.length;
+  for (let at = indexOfQuoted(data, USAGE); at !== -1; at = indexOfQuoted(data, USAGE, at + 1)) {
+    let i = at + 1 + USAGE.length;
     while (isJsonSpace(data.charCodeAt(i))) i++;
     if (data.charCodeAt(i) !== COLON) continue;
     i++;
