@@ -107,6 +107,18 @@ describe('LimitGate', () => {
     expect(ledger.reserved).toEqual([['ten_1:tenant:ten_1:day:2026-12-01 ≤ 5000000'], ['ten_1:tenant:ten_1:day:2026-12-02 ≤ 5000000']]);
   });
 
+  it('names the subject in refusals as it is now: a renamed key under the same limits object gets its new name', async () => {
+    const { limitGate } = gate();
+    // A daily budget of 10 micro-dollars, which the request's estimate (at least 10 prompt tokens at 1 each) overdraws.
+    const shared = limits(0.00001, null);
+    const subject = (name: string): LimitSubject => ({ scope: 'key', id: 'key_1', name, limits: shared });
+    await expect(limitGate.admit(admission([subject('ci')]))).rejects.toThrow('daily cost limit of key "ci"');
+    await expect(limitGate.admit(admission([subject('deploy')]))).rejects.toThrow('daily cost limit of key "deploy"');
+    const tenant: LimitSubject = { scope: 'tenant', id: 'ten_1', name: null, limits: limits(null, 1) };
+    await limitGate.admit(admission([tenant]));
+    await expect(limitGate.admit(admission([tenant]))).rejects.toThrow('requests per minute on this tenant');
+  });
+
   it('answers the headers of the tightest request and token counters', async () => {
     const { limitGate } = gate();
     const result = await limitGate.admit(

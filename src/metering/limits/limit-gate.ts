@@ -65,7 +65,6 @@ interface SubjectChecks {
   scope: SpendScope;
   id: string;
   name: string | null;
-  label: string;
   /** The UTC day the budgets' period buckets were computed for. */
   day: number;
   requestsKey: string | null;
@@ -174,7 +173,6 @@ export class LimitGate {
       scope: subject.scope,
       id: subject.id,
       name: subject.name,
-      label,
       day,
       requestsKey: limits.requestsPerMinute === null ? null : `${subject.scope}:${subject.id}:rpm`,
       tokensKey: limits.tokensPerMinute === null ? null : `${subject.scope}:${subject.id}:tpm`,
