@@ -101,29 +101,32 @@ export function beginProxyRequest(
   const externalId = customerIdOf(request, body);
   const tenant = runtime.tenantConfigs.peek(principal.tenantId);
   const customer = externalId === undefined ? null : runtime.customers.cached(principal.tenantId, externalId);
-  if (tenant === undefined || customer === undefined) return loadThenBegin(runtime, request, externalId, requestedEnvironment);
-  return callContext(request, tenant, customer, requestedEnvironment);
+  if (tenant === undefined || customer === undefined) {
+    return loadThenBegin(runtime, request, meter, principal.tenantId, externalId, requestedEnvironment);
+  }
+  return callContext(request, meter, tenant, customer, requestedEnvironment);
 }
 
 async function loadThenBegin(
   runtime: Runtime,
   request: FastifyRequest,
+  meter: RequestMeter,
+  tenantId: string,
   externalId: string | undefined,
   requestedEnvironment: string | undefined,
 ): Promise<CallContext> {
-  const { tenantId } = principalOf(request);
   const tenant = await runtime.tenantConfigs.get(tenantId);
   const customer = externalId === undefined ? null : await runtime.customers.resolve(tenantId, externalId);
-  return callContext(request, tenant, customer, requestedEnvironment);
+  return callContext(request, meter, tenant, customer, requestedEnvironment);
 }
 
 function callContext(
   request: FastifyRequest,
+  meter: RequestMeter,
   tenant: TenantConfig,
   customer: Customer | null,
   requestedEnvironment: string | undefined,
 ): CallContext {
-  const meter = request.meter as RequestMeter;
   if (customer) {
     meter.customerId = customer.id;
     if (customer.blocked)
