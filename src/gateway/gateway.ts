@@ -193,29 +193,57 @@ export class Gateway {
     admission.settle(0, 0).catch(() => undefined);
   }
 
-  /** Passes the stream through, adding each wait for the provider to upstreamMs; usage counts when it ends. */
-  private async *meterStream(
+  /**
+   * Passes the stream through, adding each wait for the provider to upstreamMs; usage counts when it ends (or fails,
+   * or the consumer stops early). A plain iterator, not an async generator: a generator would add a promise, an await
+   * of each part and a resumption per event, for a loop that only looks at each part on its way.
+   */
+  private meterStream(
     parts: AsyncIterable<StreamPart>,
     target: RouteTarget,
     ctx: CallContext,
     admission: Admission,
-  ): AsyncGenerator<StreamPart> {
+  ): AsyncIterableIterator<StreamPart> {
     const { meter } = ctx;
+    const iterator = parts[Symbol.asyncIterator]();
     let usage: TokenUsage | undefined;
-    let waitStart = performance.now();
-    try {
-      for await (const part of parts) {
-        meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
-        if (part.model) meter.servedModel = part.model;
-        // Some providers repeat a running total: the last one counts.
-        if (part.usage) usage = part.usage;
-        yield part;
-        waitStart = performance.now();
-      }
-    } finally {
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
       if (usage) this.finishCall(ctx, target, admission, usage);
       else this.release(admission);
-    }
+    };
+    const metered: AsyncIterableIterator<StreamPart> = {
+      next: () => {
+        const waitStart = performance.now();
+        return iterator.next().then(
+          (result) => {
+            meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
+            if (result.done) {
+              finish();
+              return result;
+            }
+            const part = result.value;
+            if (part.model) meter.servedModel = part.model;
+            // Some providers repeat a running total: the last one counts.
+            if (part.usage) usage = part.usage;
+            return result;
+          },
+          (error: unknown) => {
+            finish();
+            throw error;
+          },
+        );
+      },
+      return: async (): Promise<IteratorResult<StreamPart>> => {
+        finish();
+        await iterator.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => metered,
+    };
+    return metered;
   }
 }
 
