@@ -5,7 +5,8 @@ import { type Db, migrateToLatest, openDatabase } from '../../src/store/database
 import { PostgresUsageSink } from '../../src/store/dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from '../../src/store/dialects/sqlite-usage-sink.js';
 import { TenantRepository } from '../../src/store/repositories/tenants.js';
-import { toValues, type UsageEvent, UsageEventRepository, type UsageEventValues } from '../../src/store/repositories/usage-events.js';
+import type { UsageEventValues } from '../../src/store/repositories/usage-event-columns.js';
+import { toValues, type UsageEvent, UsageEventRepository } from '../../src/store/repositories/usage-events.js';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const databases: TestDatabase[] = [];

@@ -6,7 +6,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { BatchSink } from '../batch-writer.js';
 import type { Db } from '../database.js';
-import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
+import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-event-columns.js';
 import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
 
 /** Column name → its array type (`text[]`, `bigint[]`…), read from the database once. */

@@ -4,7 +4,7 @@
 // UsageEventRepository.insertBatch: an event already stored is skipped and not rolled up again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
-import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-events.js';
+import { USAGE_EVENT_COLUMNS, type UsageEventValues } from '../repositories/usage-event-columns.js';
 import { DIMENSIONS, ROLLUP_COLUMNS, rollUp, SUMS } from '../repositories/usage-rollups.js';
 import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from './sqlite.js';
 
