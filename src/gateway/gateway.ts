@@ -135,7 +135,7 @@ export class Gateway {
     const first = (plans[0] as RoutePlan).targets[0] as RouteTarget;
     meter.provider = first.connection.name;
     meter.servedModel = first.model;
-    const admission = await this.limits.admit({
+    const admitted = this.limits.admit({
       tenantId: ctx.tenant.tenantId,
       alerts: ctx.tenant.alerts,
       subjects: limitSubjects(ctx),
@@ -143,6 +143,7 @@ export class Gateway {
       maxCompletionTokens,
       maxPrice: dearest(plans, ctx.tenant),
     });
+    const admission = admitted instanceof Promise ? await admitted : admitted;
     meter.admission = admission;
     meter.admissions.push(admission);
 
@@ -186,11 +187,11 @@ export class Gateway {
   private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
     const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
     ctx.meter.addCall(usage, cost);
-    admission.settle(cost, usage.promptTokens + usage.completionTokens).catch(() => undefined);
+    admission.settle(cost, usage.promptTokens + usage.completionTokens)?.catch(() => undefined);
   }
 
   private release(admission: Admission): void {
-    admission.settle(0, 0).catch(() => undefined);
+    admission.settle(0, 0)?.catch(() => undefined);
   }
 
   /**

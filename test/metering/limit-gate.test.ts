@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
 import { DEFAULT_THRESHOLDS } from '../../src/metering/alert-settings.js';
 import { LimitAlerts } from '../../src/metering/limits/limit-alerts.js';
-import { type AdmissionRequest, LimitGate, type LimitSubject } from '../../src/metering/limits/limit-gate.js';
+import { type Admission, type AdmissionRequest, LimitGate, type LimitSubject } from '../../src/metering/limits/limit-gate.js';
 import type { Limits } from '../../src/metering/limits/limits.js';
 import { addRateLimitHeaders, formatDuration } from '../../src/metering/limits/rate-limit-headers.js';
 import { MemoryRateLimiter, type RateCheck, type RateLimiter, type RateState } from '../../src/metering/limits/rate-limiter.js';
@@ -117,6 +117,25 @@ describe('LimitGate', () => {
     const tenant: LimitSubject = { scope: 'tenant', id: 'ten_1', name: null, limits: limits(null, 1) };
     await limitGate.admit(admission([tenant]));
     await expect(limitGate.admit(admission([tenant]))).rejects.toThrow('requests per minute on this tenant');
+  });
+
+  it('admits and settles at once when every counter is in memory, and refuses with a rejected promise', async () => {
+    const { limitGate } = gate();
+    const subject: LimitSubject = { scope: 'key', id: 'key_1', name: 'ci', limits: limits(0.0001, 2, 1000) };
+    // The budget's spend is loaded on its first use, which takes a promise; after that nothing does.
+    const loading = limitGate.admit(admission([subject]));
+    expect(loading).toBeInstanceOf(Promise);
+    expect((await loading).settle(25, 30)).toBeUndefined();
+    const second = limitGate.admit(admission([subject]));
+    expect(second).not.toBeInstanceOf(Promise);
+    expect((second as Admission).headers['x-ratelimit-remaining-requests']).toBe('0');
+    expect((second as Admission).settle(25, 30)).toBeUndefined();
+    expect((second as Admission).settle(25, 30)).toBeUndefined(); // only the first settles
+    let refusal: unknown;
+    expect(() => {
+      refusal = limitGate.admit(admission([subject]));
+    }).not.toThrow();
+    await expect(refusal).rejects.toThrow('requests per minute on key "ci"');
   });
 
   it('answers the headers of the tightest request and token counters', async () => {

@@ -31,7 +31,7 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
 
   // The gateway settles each call's admission as the call ends; any a failure skipped is released here.
   for (const admission of meter?.admissions ?? []) {
-    admission.settle(0, 0).catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
+    admission.settle(0, 0)?.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
   }
   if (meter && principal) {
     runtime.usageWriter.record(

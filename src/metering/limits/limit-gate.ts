@@ -15,8 +15,8 @@ import type { LimitAlerts } from './limit-alerts.js';
 import { COST_PERIODS, type CostPeriod, type Limits } from './limits.js';
 import { periodBucket } from './periods.js';
 import { addRateLimitHeaders, formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
-import type { RateCheck, RateLimiter, RateState } from './rate-limiter.js';
-import type { BudgetCheck, SpendLedger } from './spend-ledger.js';
+import type { RateCheck, RateDecision, RateLimiter, RateState } from './rate-limiter.js';
+import type { BudgetCheck, BudgetDecision, Refusal, Reservation, Settlement, SpendLedger } from './spend-ledger.js';
 
 export interface LimitSubject {
   scope: SpendScope;
@@ -52,11 +52,25 @@ export interface LimitBudget extends BudgetCheck {
 export interface Admission {
   /** x-ratelimit-* headers for the response. */
   headers: Record<string, string>;
-  /** Replaces the estimates with what the call really used. Only the first call counts. */
-  settle(actualCostMicros: number, actualTokens: number): Promise<void>;
+  /**
+   * Replaces the estimates with what the call really used. Only the first call counts. Undefined when done at once
+   * (in memory), else a promise of it.
+   */
+  settle(actualCostMicros: number, actualTokens: number): Promise<void> | undefined;
 }
 
-const UNLIMITED: Admission = Object.freeze({ headers: {}, settle: async () => undefined });
+const UNLIMITED: Admission = Object.freeze({ headers: {}, settle: () => undefined });
+
+/** The counters and budgets a request is admitted against. */
+interface AdmissionChecks {
+  /** The requests-per-minute counters, then the tokens-per-minute ones. */
+  rates: RateCheck[];
+  tokens: RateCheck[];
+  budgets: LimitBudget[];
+  /** How many of `rates` count requests. */
+  requestCount: number;
+  estimatedTokens: number;
+}
 
 const PERIOD_WORDS: Record<CostPeriod, string> = { day: 'daily', month: 'monthly', total: 'total' };
 
@@ -84,68 +98,134 @@ export class LimitGate {
     private readonly logger: Logger,
   ) {}
 
-  async admit(request: AdmissionRequest): Promise<Admission> {
+  /**
+   * Admits the request or refuses it (a rejected promise: 429 or 402). In memory, with every counter loaded, the
+   * admission is returned as it is, with no promise and no turn of the microtask queue; counters in Redis, or a budget
+   * whose spend must first be read from the database, make it a promise.
+   */
+  admit(request: AdmissionRequest): Admission | Promise<Admission> {
     if (request.subjects.length === 0) return UNLIMITED;
+    const checks = this.checksFor(request);
+    const rate = this.rates.consume(checks.rates);
+    return rate instanceof Promise
+      ? rate.then((decided) => this.afterRates(request, checks, decided))
+      : this.afterRates(request, checks, rate);
+  }
+
+  private checksFor(request: AdmissionRequest): AdmissionChecks {
     const estimatedTokens = request.estimatedPromptTokens + request.maxCompletionTokens;
     // Request counters first, then token counters: the headers and refusals tell them apart by position.
-    const rateChecks: RateCheck[] = [];
-    const tokenChecks: RateCheck[] = [];
+    const rates: RateCheck[] = [];
+    const tokens: RateCheck[] = [];
     const budgets: LimitBudget[] = [];
     const now = Date.now();
     for (const subject of request.subjects) {
       const checks = this.checksOf(request.tenantId, subject, now);
-      if (checks.requestsKey !== null)
-        rateChecks.push({ key: checks.requestsKey, limit: subject.limits.requestsPerMinute as number, cost: 1 });
+      if (checks.requestsKey !== null) rates.push({ key: checks.requestsKey, limit: subject.limits.requestsPerMinute as number, cost: 1 });
       if (checks.tokensKey !== null)
-        tokenChecks.push({ key: checks.tokensKey, limit: subject.limits.tokensPerMinute as number, cost: estimatedTokens });
+        tokens.push({ key: checks.tokensKey, limit: subject.limits.tokensPerMinute as number, cost: estimatedTokens });
       for (const budget of checks.budgets) budgets.push(budget);
     }
-    const requestCount = rateChecks.length;
-    for (const check of tokenChecks) rateChecks.push(check);
+    const requestCount = rates.length;
+    for (const check of tokens) rates.push(check);
+    return { rates, tokens, budgets, requestCount, estimatedTokens };
+  }
 
-    const rate = await this.rates.consume(rateChecks);
-    if (!rate.allowed) throw this.rateRefusal(rate.refused, request.subjects, requestCount, rateChecks, estimatedTokens);
+  private afterRates(request: AdmissionRequest, checks: AdmissionChecks, rate: RateDecision): Admission | Promise<Admission> {
+    if (!rate.allowed)
+      return Promise.reject(this.rateRefusal(rate.refused, request.subjects, checks.requestCount, checks.rates, checks.estimatedTokens));
     const headers: Record<string, string> = {};
-    addRateLimitHeaders(headers, 'requests', rate.states, 0, requestCount);
-    addRateLimitHeaders(headers, 'tokens', rate.states, requestCount, rate.states.length);
-
+    addRateLimitHeaders(headers, 'requests', rate.states, 0, checks.requestCount);
+    addRateLimitHeaders(headers, 'tokens', rate.states, checks.requestCount, rate.states.length);
+    if (checks.budgets.length === 0) return this.admitted(request, checks, headers, undefined);
     const estimateMicros = estimateCost(request);
-    const decision = budgets.length === 0 ? undefined : await this.ledger.reserve(budgets, estimateMicros);
-    if (decision && !decision.allowed) {
-      await Promise.all(tokenChecks.map((check) => this.rates.adjust(check.key, -check.cost)));
-      const budget = budgets.find((b) => b.key === decision.refused.key) as LimitBudget;
-      this.metrics.observeLimitRefusal('cost', budget.scope);
-      throw new ShuttleError('cost_limit_exceeded', {
-        message:
-          `The ${PERIOD_WORDS[budget.period]} cost limit of ${budget.label} (${formatUsd(budget.limitMicros)}) has been reached: ` +
-          `${formatUsd(decision.refused.spentMicros)} spent, ${formatUsd(decision.refused.reservedMicros)} held by requests in flight, ` +
-          `and this request could cost up to ${formatUsd(estimateMicros)}.`,
-        headers,
-      });
-    }
-    const reservation = decision?.reservation;
-    let settled = false;
+    const decision = this.ledger.reserve(checks.budgets, estimateMicros);
+    return decision instanceof Promise
+      ? decision.then((decided) => this.afterBudgets(request, checks, headers, estimateMicros, decided))
+      : this.afterBudgets(request, checks, headers, estimateMicros, decision);
+  }
 
+  private afterBudgets(
+    request: AdmissionRequest,
+    checks: AdmissionChecks,
+    headers: Record<string, string>,
+    estimateMicros: number,
+    decision: BudgetDecision,
+  ): Admission | Promise<Admission> {
+    if (decision.allowed) return this.admitted(request, checks, headers, decision.reservation);
+    return this.costRefusal(checks, headers, estimateMicros, decision.refused);
+  }
+
+  /** Gives back the tokens taken for the request, then refuses it. */
+  private async costRefusal(
+    checks: AdmissionChecks,
+    headers: Record<string, string>,
+    estimateMicros: number,
+    refused: Refusal,
+  ): Promise<never> {
+    await Promise.all(checks.tokens.map((check) => this.rates.adjust(check.key, -check.cost)));
+    const budget = checks.budgets.find((b) => b.key === refused.key) as LimitBudget;
+    this.metrics.observeLimitRefusal('cost', budget.scope);
+    throw new ShuttleError('cost_limit_exceeded', {
+      message:
+        `The ${PERIOD_WORDS[budget.period]} cost limit of ${budget.label} (${formatUsd(budget.limitMicros)}) has been reached: ` +
+        `${formatUsd(refused.spentMicros)} spent, ${formatUsd(refused.reservedMicros)} held by requests in flight, ` +
+        `and this request could cost up to ${formatUsd(estimateMicros)}.`,
+      headers,
+    });
+  }
+
+  private admitted(
+    request: AdmissionRequest,
+    checks: AdmissionChecks,
+    headers: Record<string, string>,
+    reservation: Reservation | undefined,
+  ): Admission {
+    let settled = false;
     return {
       headers,
-      settle: async (actualCostMicros, actualTokens) => {
-        if (settled) return;
+      settle: (actualCostMicros, actualTokens) => {
+        if (settled) return undefined;
         settled = true;
-        const corrections = tokenChecks.map((check) => this.rates.adjust(check.key, actualTokens - check.cost));
-        if (reservation) {
-          const settlements = await this.ledger.settle(reservation, actualCostMicros);
-          for (const { check, beforeMicros, afterMicros } of settlements) {
-            const budget = check as LimitBudget;
-            for (const threshold of this.alerts.crossings(request.alerts, budget, beforeMicros, afterMicros)) {
-              void this.alerts
-                .notify(request.alerts, { tenantId: request.tenantId, budget, threshold, spentMicros: afterMicros })
-                .catch((error: unknown) => this.logger.error({ err: error }, 'limit alert failed'));
-            }
-          }
+        try {
+          return this.settle(request, checks.tokens, reservation, actualCostMicros, actualTokens);
+        } catch (error) {
+          return Promise.reject(error);
         }
-        await Promise.all(corrections);
       },
     };
+  }
+
+  /** Corrects the token counters and replaces the reservation with the actual cost; a promise only if one was needed. */
+  private settle(
+    request: AdmissionRequest,
+    tokens: readonly RateCheck[],
+    reservation: Reservation | undefined,
+    actualCostMicros: number,
+    actualTokens: number,
+  ): Promise<void> | undefined {
+    const pending: Array<Promise<unknown>> = [];
+    for (const check of tokens) {
+      const corrected = this.rates.adjust(check.key, actualTokens - check.cost);
+      if (corrected !== undefined) pending.push(corrected);
+    }
+    if (reservation) {
+      const settlements = this.ledger.settle(reservation, actualCostMicros);
+      if (settlements instanceof Promise) pending.push(settlements.then((done) => this.alertCrossings(request, done)));
+      else this.alertCrossings(request, settlements);
+    }
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+  }
+
+  private alertCrossings(request: AdmissionRequest, settlements: readonly Settlement[]): void {
+    for (const { check, beforeMicros, afterMicros } of settlements) {
+      const budget = check as LimitBudget;
+      for (const threshold of this.alerts.crossings(request.alerts, budget, beforeMicros, afterMicros)) {
+        void this.alerts
+          .notify(request.alerts, { tenantId: request.tenantId, budget, threshold, spentMicros: afterMicros })
+          .catch((error: unknown) => this.logger.error({ err: error }, 'limit alert failed'));
+      }
+    }
   }
 
   /**

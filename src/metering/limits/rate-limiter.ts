@@ -24,11 +24,12 @@ export interface RateState {
 
 export type RateDecision = { allowed: true; states: RateState[] } | { allowed: false; refused: RateState };
 
+/** Counters in memory answer at once; those in Redis answer with a promise. */
 export interface RateLimiter {
   /** Takes `cost` from every counter if all of them have room, else takes nothing. */
-  consume(checks: readonly RateCheck[], now?: number): Promise<RateDecision>;
+  consume(checks: readonly RateCheck[], now?: number): RateDecision | Promise<RateDecision>;
   /** Corrects a counter after the fact (actual tokens minus the estimate; may be negative). */
-  adjust(key: string, delta: number, now?: number): Promise<void>;
+  adjust(key: string, delta: number, now?: number): Promise<void> | undefined;
 }
 
 /** The window arithmetic shared by both implementations (the Lua script mirrors it). */
@@ -53,8 +54,6 @@ export function evaluate(check: RateCheck, previous: number, current: number, no
   };
 }
 
-const DONE = Promise.resolve();
-
 interface Counter {
   window: number;
   previous: number;
@@ -64,26 +63,24 @@ interface Counter {
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Counter>();
 
-  // Not async, like adjust(): the decision is made at once, and the only promise is the one returned.
-  consume(checks: readonly RateCheck[], now = Date.now()): Promise<RateDecision> {
+  consume(checks: readonly RateCheck[], now = Date.now()): RateDecision {
     const states: RateState[] = [];
     const counters: Counter[] = [];
     for (const check of checks) {
       const counter = this.counter(check.key, now);
       const { state, fits } = evaluate(check, counter.previous, counter.current, now);
-      if (!fits) return Promise.resolve({ allowed: false, refused: state });
+      if (!fits) return { allowed: false, refused: state };
       states.push(state);
       counters.push(counter);
     }
     for (let i = 0; i < checks.length; i++) (counters[i] as Counter).current += (checks[i] as RateCheck).cost;
-    return Promise.resolve({ allowed: true, states });
+    return { allowed: true, states };
   }
 
-  // Not async: settling adjusts a counter per subject, and an async function would cost a promise each.
-  adjust(key: string, delta: number, now = Date.now()): Promise<void> {
+  adjust(key: string, delta: number, now = Date.now()): undefined {
     const counter = this.counter(key, now);
     counter.current = Math.max(0, counter.current + delta);
-    return DONE;
+    return undefined;
   }
 
   private counter(key: string, now: number): Counter {

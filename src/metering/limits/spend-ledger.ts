@@ -35,9 +35,10 @@ export interface Settlement {
   afterMicros: number;
 }
 
+/** In memory, a ledger whose counters are loaded answers at once; in Redis, with a promise. */
 export interface SpendLedger {
-  reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision>;
-  settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]>;
+  reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision>;
+  settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]>;
 }
 
 interface Counter {
@@ -51,19 +52,19 @@ export class MemorySpendLedger implements SpendLedger {
   private readonly loading = new Map<string, Promise<Counter>>();
   private reservations = 0;
 
-  reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
+  reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision> {
     return this.withCounters(checks, (counters) => this.decide(checks, counters, amountMicros));
   }
 
-  settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
+  settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]> {
     return this.withCounters(reservation.checks, (counters) => this.apply(reservation, counters, actualMicros));
   }
 
   /**
-   * Runs `use` on every check's counter: at once when all are in memory and current (no promise but the one
-   * returned), else once the missing ones — a new budget, or a new day or month since the reservation — are loaded.
+   * Runs `use` on every check's counter: at once when all are in memory and current, else once the missing ones — a
+   * new budget, or a new day or month since the reservation — are loaded.
    */
-  private withCounters<T>(checks: readonly BudgetCheck[], use: (counters: readonly Counter[]) => T): Promise<T> {
+  private withCounters<T>(checks: readonly BudgetCheck[], use: (counters: readonly Counter[]) => T): T | Promise<T> {
     const now = Date.now();
     const live: Counter[] = [];
     for (const check of checks) {
@@ -71,7 +72,7 @@ export class MemorySpendLedger implements SpendLedger {
       if (counter === undefined) return Promise.all(checks.map((c) => this.counter(c))).then(use);
       live.push(counter);
     }
-    return Promise.resolve(use(live));
+    return use(live);
   }
 
   /** Checks every budget and, if all have room, reserves in all of them; synchronous, so atomic on one event loop. */
