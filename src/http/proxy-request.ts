@@ -7,7 +7,7 @@ import type { CallContext } from '../gateway/gateway.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
 import type { TenantConfig } from '../gateway/tenant-config.js';
 import { validateCustomerId } from '../metering/customer-directory.js';
-import { microsToUsd } from '../metering/price-table.js';
+import { usdWithSixDecimals } from '../metering/price-table.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Runtime } from '../runtime.js';
 import type { Customer } from '../store/repositories/customers.js';
@@ -151,7 +151,7 @@ export function setServedHeaders(
   reply.header('x-shuttle-provider', target.connection.name);
   reply.header('x-shuttle-model', model);
   reply.header('x-shuttle-attempts', String(meter.attempts));
-  if (costKnown) reply.header('x-shuttle-cost-usd', microsToUsd(meter.costMicros).toFixed(6));
+  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
   const limits = meter.admission?.headers;
   // for…in, not Object.entries(): no array per header on every proxied request.
   for (const name in limits) reply.header(name, limits[name] as string);

@@ -171,6 +171,14 @@ describe('rate-limit headers', () => {
     ]);
   });
 
+  it('write every whole millisecond as the shortest decimal of its seconds', () => {
+    for (let ms = 1000; ms < 180_000; ms += 7) {
+      const minutes = Math.floor(ms / 60_000);
+      const seconds = `${(ms - minutes * 60_000) / 1000}s`;
+      expect(formatDuration(ms)).toBe(minutes === 0 ? seconds : `${minutes}m${seconds}`);
+    }
+  });
+
   it('name the first of equally tight counters, and nothing for an empty range', () => {
     const state = (key: string, remaining: number, limit: number): RateState => ({ key, limit, remaining, resetMs: 1500, retryAfterMs: 0 });
     const headers: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PriceTable } from '../../src/metering/price-table.js';
+import { microsToUsd, PriceTable, usdWithSixDecimals } from '../../src/metering/price-table.js';
 import { call, login } from '../helpers/api.js';
 import { completion, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -87,5 +87,15 @@ describe('the price table', () => {
     expect(table.providersOfModel('gpt-4o-mini')).not.toContain('openrouter/openai');
     expect(table.providersOfModel('meta-llama/llama-4-scout-17b-16e-instruct')).toEqual(['groq']);
     expect(table.providersOfModel('no-such-model')).toEqual([]);
+  });
+});
+
+describe('x-shuttle-cost-usd', () => {
+  it('writes micro-dollars as toFixed(6) does, from integers', () => {
+    const samples = [0, 1, 9, 10, 435, 99_999, 100_000, 999_999, 1_000_000, 1_000_001, 12_500_000, 987_654_321_012];
+    for (let i = 1; i <= 2000; i++) samples.push((i * 2_654_435_761) % 10 ** (i % 13)); // every magnitude up to $1M
+    for (const micros of samples) expect(usdWithSixDecimals(micros), String(micros)).toBe(microsToUsd(micros).toFixed(6));
+    // Not integers, or negative: as toFixed writes them.
+    for (const micros of [0.5, 1234.5678, -435]) expect(usdWithSixDecimals(micros)).toBe(microsToUsd(micros).toFixed(6));
   });
 });

@@ -2,15 +2,24 @@
 // constrained of the counters that applied.
 import type { RateState } from './rate-limiter.js';
 
-/** `20ms`, `1s`, `6.5s`, `6m0s` — the way OpenAI writes durations. */
+/** `.5`, `.25`, `.125`, `` for 500, 250, 125, 0 ms: a second's fraction as the shortest decimal, by millisecond. */
+const FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_, ms) =>
+  ms === 0 ? '' : `.${String(ms).padStart(3, '0').replace(/0+$/, '')}`,
+);
+
+/**
+ * `20ms`, `1s`, `6.5s`, `6m0s` — the way OpenAI writes durations. Anything finer than a millisecond is rounded to one
+ * first; whole seconds and milliseconds are written as integers (a fraction's digits come from a table), which spares
+ * every response the conversion of a fractional number to text.
+ */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
-  // Whole milliseconds (every duration the limiter computes) divide exactly into the shortest decimal form;
-  // anything finer is rounded to the millisecond first.
   const whole = Number.isInteger(ms) ? ms : Math.round(ms);
-  if (whole < 60_000) return `${whole / 1000}s`;
   const minutes = Math.floor(whole / 60_000);
-  return `${minutes}m${(whole - minutes * 60_000) / 1000}s`;
+  const rest = whole - minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const text = `${seconds}${FRACTIONS[rest - seconds * 1000]}s`;
+  return minutes === 0 ? text : `${minutes}m${text}`;
 }
 
 const HEADER_NAMES = {
