@@ -147,12 +147,36 @@ export function setServedHeaders(
   meter: RequestMeter,
   costKnown: boolean,
 ): void {
-  reply.header('x-shuttle-request-id', request.id);
-  reply.header('x-shuttle-provider', target.connection.name);
-  reply.header('x-shuttle-model', model);
-  reply.header('x-shuttle-attempts', String(meter.attempts));
-  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
+  const headers = headersOf(reply);
+  headers['x-shuttle-request-id'] = request.id;
+  headers['x-shuttle-provider'] = target.connection.name;
+  headers['x-shuttle-model'] = model;
+  headers['x-shuttle-attempts'] = String(meter.attempts);
+  if (costKnown) headers['x-shuttle-cost-usd'] = usdWithSixDecimals(meter.costMicros);
   const limits = meter.admission?.headers;
   // for…in, not Object.entries(): no array per header on every proxied request.
-  for (const name in limits) reply.header(name, limits[name] as string);
+  for (const name in limits) headers[name] = limits[name] as string;
+}
+
+const REPLY_HEADERS = 'fastify.reply.headers';
+let replyHeadersSymbol: symbol | null | undefined;
+
+/**
+ * The object in which Fastify keeps a reply's headers, for the served headers to be written into it as
+ * `reply.header()` stores them (names in lower case, values as given) without that method lower-casing each name
+ * again and looking up the object anew for every header of every response. Found on the first reply by its symbol's
+ * description; should a Fastify version keep headers otherwise, an object that passes each to `reply.header()`.
+ */
+function headersOf(reply: FastifyReply): Record<string, string> {
+  if (replyHeadersSymbol === undefined) {
+    replyHeadersSymbol = Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === REPLY_HEADERS) ?? null;
+  }
+  const headers = replyHeadersSymbol === null ? undefined : (reply as unknown as Record<symbol, unknown>)[replyHeadersSymbol];
+  if (typeof headers === 'object' && headers !== null) return headers as Record<string, string>;
+  return new Proxy({} as Record<string, string>, {
+    set: (_, name: string, value: string) => {
+      reply.header(name, value);
+      return true;
+    },
+  });
 }
