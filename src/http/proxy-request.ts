@@ -159,19 +159,17 @@ export function setServedHeaders(
 }
 
 const REPLY_HEADERS = 'fastify.reply.headers';
-let replyHeadersSymbol: symbol | null | undefined;
+let replyHeadersSymbol: symbol | undefined;
 
 /**
  * The object in which Fastify keeps a reply's headers, for the served headers to be written into it as
  * `reply.header()` stores them (names in lower case, values as given) without that method lower-casing each name
- * again and looking up the object anew for every header of every response. Found on the first reply by its symbol's
- * description; should a Fastify version keep headers otherwise, an object that passes each to `reply.header()`.
+ * again and looking up the object anew for every header of every response. Found by its symbol's description (once);
+ * should a Fastify version keep headers otherwise, an object that passes each to `reply.header()`.
  */
-function headersOf(reply: FastifyReply): Record<string, string> {
-  if (replyHeadersSymbol === undefined) {
-    replyHeadersSymbol = Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === REPLY_HEADERS) ?? null;
-  }
-  const headers = replyHeadersSymbol === null ? undefined : (reply as unknown as Record<symbol, unknown>)[replyHeadersSymbol];
+export function headersOf(reply: FastifyReply): Record<string, string> {
+  replyHeadersSymbol ??= Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === REPLY_HEADERS);
+  const headers = replyHeadersSymbol === undefined ? undefined : (reply as unknown as Record<symbol, unknown>)[replyHeadersSymbol];
   if (typeof headers === 'object' && headers !== null) return headers as Record<string, string>;
   return new Proxy({} as Record<string, string>, {
     set: (_, name: string, value: string) => {
