@@ -2,7 +2,7 @@
 // parsing the rest. JSON.parse costs about 1,100 instructions per property name and copies every string in the answer
 // (choices, content, logprobs) only for them to be thrown away; here only the text from the "usage" key to the end
 // and the text up to the "model" value are parsed.
-import { indexOfQuoted, type QuotedName } from './key-search.js';
+import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 
 export type CompletionSummary = UsageCarrier & { model?: unknown };
@@ -20,7 +20,7 @@ const MODEL: QuotedName = 'model"';
 export function summariseCompletion(text: string): CompletionSummary | undefined {
   const modelAt = indexOfQuoted(text, MODEL);
   if (modelAt === -1) return undefined;
-  const afterModel = modelAt + 1 + MODEL.length; // past the opening quote, the name and the closing quote
+  const afterModel = endOfQuoted(modelAt, MODEL);
   const usageAt = indexOfQuoted(text, USAGE, afterModel);
   if (usageAt === -1) return undefined;
   const nextModel = indexOfQuoted(text, MODEL, afterModel);

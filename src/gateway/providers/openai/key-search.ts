@@ -14,3 +14,8 @@ export function indexOfQuoted(text: string, nameAndQuote: QuotedName, from = 0):
   }
   return -1;
 }
+
+/** The index just past a `"name"` that indexOfQuoted() found at `at`: its opening quote, the name and its closing quote. */
+export function endOfQuoted(at: number, nameAndQuote: QuotedName): number {
+  return at + 1 + nameAndQuote.length;
+}

@@ -3,7 +3,7 @@
 // none of that changes anything, the client's own JSON text is sent as it came.
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from '../../openai-wire.js';
 import type { ProviderConnection } from '../provider.js';
-import { indexOfQuoted, type QuotedName } from './key-search.js';
+import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint } from './profile.js';
 
 /** The JSON text of a chat request: the client's (`paramsJson`) when it can go as it is, else `params` serialised. */
@@ -49,7 +49,7 @@ function forwardable(profile: OpenAiCompatibleProfile, requestedModel: string, m
   if (profile.renamedParams !== undefined || profile.droppedParams !== undefined) return false;
   if (text.charCodeAt(0) === 0xfeff || text.includes('\\u')) return false;
   const at = indexOfQuoted(text, MODEL_NAME);
-  return at !== -1 && indexOfQuoted(text, MODEL_NAME, at + MODEL_NAME.length + 1) === -1;
+  return at !== -1 && indexOfQuoted(text, MODEL_NAME, endOfQuoted(at, MODEL_NAME)) === -1;
 }
 
 function adapt(profile: OpenAiCompatibleProfile, body: Record<string, unknown>): Record<string, unknown> {

@@ -3,7 +3,7 @@
 import type { ChatCompletionChunk } from '../../openai-wire.js';
 import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart, TokenUsage } from '../provider.js';
-import { indexOfQuoted, type QuotedName } from './key-search.js';
+import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 
 const USAGE: QuotedName = 'usage"';
@@ -27,7 +27,7 @@ const NULL_USAGE_END = '"usage":null}';
 export function carriesUsage(data: string): boolean {
   if (data.endsWith(NULL_USAGE_END)) return false;
   for (let at = indexOfQuoted(data, USAGE); at !== -1; at = indexOfQuoted(data, USAGE, at + 1)) {
-    let i = at + 1 + USAGE.length;
+    let i = endOfQuoted(at, USAGE);
     while (isJsonSpace(data.charCodeAt(i))) i++;
     if (data.charCodeAt(i) !== COLON) continue;
     i++;
