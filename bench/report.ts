@@ -21,6 +21,8 @@ export interface RunEnvironment {
   rounds: number;
   durationS: number;
   warmupS: number;
+  ttfbWarmupS: number;
+  ttfbRoundWarmupS: number;
   upstreamLatencyMs: number;
   chunkIntervalMs: number;
   shuttleLogLevel: string;
@@ -123,7 +125,7 @@ export function renderReport(report: BenchReport, resultsFile: string): string {
     '',
     `Shuttle benchmark — ${env.mode} run${env.profile ? ' under --cpu-prof (figures perturbed by profiling)' : ''}, ${env.startedAt}`,
     `  command:    ${env.command}`,
-    `  load:       ${env.loadTool}; ${env.warmupS} s warm-up per mode, then ${env.rounds} round(s) of ${env.durationS} s per cell, targets taking turns (median shown); TTFB by a one-connection probe`,
+    `  load:       ${env.loadTool}; ${env.warmupS} s warm-up per mode, then ${env.rounds} round(s) of ${env.durationS} s per cell, targets taking turns (median shown); TTFB by a one-connection probe (untimed for ${env.ttfbWarmupS} s first and ${env.ttfbRoundWarmupS} s each round)`,
     `  upstream:   fake OpenAI, ${env.upstreamLatencyMs} ms latency, ${env.chunkIntervalMs} ms between stream chunks; Shuttle LOG_LEVEL=${env.shuttleLogLevel}`,
     `  layout:     ${env.layout}`,
     ...(env.portkeyVersion === null

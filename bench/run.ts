@@ -56,9 +56,10 @@ interface Stage {
 
 async function measureAll(sessions: TargetSession[], options: BenchOptions, driver: LoadDriver, stage: Stage): Promise<void> {
   const modes = CHAT_MODES.filter((mode) => options.cells.some((cell) => cell.mode === mode));
-  progress(`\nwarm-up: ${options.warmupS} s per mode at 32 connections`);
+  progress(`\nwarm-up: ${options.warmupS} s per mode at 32 connections, then ${options.ttfb.warmupS} s of the TTFB probe`);
   for (const session of sessions) {
     for (const mode of modes) if (!stage.stopping()) await session.warmUp(mode, options.warmupS);
+    if (!stage.stopping()) await session.warmUpProbe(options.ttfb.warmupS);
   }
   const live = () => sessions.filter((session) => !session.failed && !stage.stopping());
   for (let round = 0; round < options.rounds; round++) {
@@ -68,7 +69,12 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
       for (const session of turnOrder(live(), round)) await session.runCell(cell, options.durationS, name);
     }
     for (const session of turnOrder(live(), round)) {
-      await session.probeTtfb(Math.ceil(options.ttfb.samples / options.rounds), options.ttfb.maxSeconds / options.rounds, name);
+      await session.probeTtfb(
+        Math.ceil(options.ttfb.samples / options.rounds),
+        options.ttfb.maxSeconds / options.rounds,
+        options.ttfb.roundWarmupS,
+        name,
+      );
     }
   }
   const soaked =
@@ -197,6 +203,8 @@ async function main(argv: string[]): Promise<number> {
         rounds: options.rounds,
         durationS: options.durationS,
         warmupS: options.warmupS,
+        ttfbWarmupS: options.ttfb.warmupS,
+        ttfbRoundWarmupS: options.ttfb.roundWarmupS,
         upstreamLatencyMs: options.upstreamLatencyMs,
         chunkIntervalMs: options.chunkIntervalMs,
         shuttleLogLevel: options.shuttleLogLevel,

@@ -6,7 +6,7 @@ import { readCpuTimes } from './process-cpu.js';
 import { type RssSample, RssSampler } from './rss-sampler.js';
 import type { SoakResult } from './rss-soak.js';
 import type { Target } from './target.js';
-import { probeTtfb, summariseTtfb, type TtfbResult, type TtfbSamples } from './ttfb-probe.js';
+import { probeTtfb, summariseTtfb, type TtfbResult, type TtfbSamples, type TtfbSpec } from './ttfb-probe.js';
 
 /** One run of a cell: what the load generator saw, and the target's CPU time meanwhile. */
 export interface RoundResult extends LoadResult {
@@ -75,7 +75,6 @@ export class TargetSession {
   private readonly sampler: RssSampler;
   private readonly runs = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
   private readonly ttfb: TtfbSamples = { firstByteMs: [], totalMs: [], failures: 0 };
-  private probed = false;
   private requestsCompleted = 0;
   soak: SoakResult | null = null;
   error: string | null = null;
@@ -153,25 +152,36 @@ export class TargetSession {
     });
   }
 
-  probeTtfb(samples: number, maxSeconds: number, round: string): Promise<void> {
+  /** Streams one after another for a while, untimed: the probe's own code and the target's sequential path warm up. */
+  warmUpProbe(durationS: number): Promise<void> {
+    return this.attempt('TTFB warm-up', () => this.probeUntimed(durationS));
+  }
+
+  /** A round's probe, after warmUpS of it untimed (the harness's code cools down during the round's cells). */
+  probeTtfb(samples: number, maxSeconds: number, warmUpS: number, round: string): Promise<void> {
     return this.attempt('TTFB probe', async () => {
-      const warmup = this.probed ? 5 : 50;
-      this.probed = true;
-      const found = await probeTtfb({
-        url: this.target.url,
-        headers: { ...this.target.headers, ...this.target.headerVariants[0] },
-        body: chatRequestBody('stream'),
-        warmup,
-        samples,
-        maxSeconds,
-      });
+      await this.probeUntimed(warmUpS);
+      const found = await probeTtfb({ ...this.probeRequest(), warmup: 0, samples, maxSeconds });
       this.ttfb.firstByteMs.push(...found.firstByteMs);
       this.ttfb.totalMs.push(...found.totalMs);
       this.ttfb.failures += found.failures;
-      this.requestsCompleted += warmup + found.firstByteMs.length + found.failures;
+      this.requestsCompleted += found.firstByteMs.length + found.failures;
       const summary = summariseTtfb(found);
       this.progress(`${round} TTFB        ${this.label}: p50 ${fmt(summary.p50Ms, 3)} ms over ${summary.samples} streams`);
     });
+  }
+
+  private async probeUntimed(durationS: number): Promise<void> {
+    const found = await probeTtfb({ ...this.probeRequest(), warmup: 0, samples: Number.MAX_SAFE_INTEGER, maxSeconds: durationS });
+    this.requestsCompleted += found.firstByteMs.length + found.failures;
+  }
+
+  private probeRequest(): Pick<TtfbSpec, 'url' | 'headers' | 'body'> {
+    return {
+      url: this.target.url,
+      headers: { ...this.target.headers, ...this.target.headerVariants[0] },
+      body: chatRequestBody('stream'),
+    };
   }
 
   recordSoak(soak: SoakResult): void {

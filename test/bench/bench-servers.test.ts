@@ -100,4 +100,17 @@ describe('benchmark servers', () => {
     expect(result).toMatchObject({ samples: 10, failures: 0 });
     expect(result.p50Ms).toBeLessThanOrEqual(result.totalP50Ms);
   });
+
+  it('the TTFB probe, as a warm-up with no count, streams until its time is up', async () => {
+    const samples = await probeTtfb({
+      url: through(proxy),
+      headers: { 'content-type': 'application/json' },
+      body: chatRequestBody('stream'),
+      warmup: 0,
+      samples: Number.MAX_SAFE_INTEGER,
+      maxSeconds: 0.3,
+    });
+    expect(samples.failures).toBe(0);
+    expect(samples.firstByteMs.length).toBeGreaterThan(10);
+  });
 });
