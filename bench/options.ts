@@ -20,10 +20,10 @@ export interface BenchOptions {
   rounds: number;
   durationS: number;
   warmupS: number;
-  /** Streams timed per target over the whole run, and the time allowed for them (split across rounds). */
   /**
-   * warmupS: streams sent one after another to each target before the rounds, and roundWarmupS before each round's
-   * probe, untimed. The probe runs in the harness, whose own code (undici's client) takes a few thousand requests to
+   * Streams timed per target over the whole run, and the time allowed for them (split across rounds). warmupS:
+   * streams sent one after another to each target before the rounds, and roundWarmupS before each round's probe,
+   * untimed. The probe runs in the harness, whose own code (undici's client) takes a few thousand requests to
    * be compiled, and cools down during a round's cells: without them, the first targets probed in a round were timed
    * 0.3–1 ms slower than the same targets probed later.
    */

@@ -157,10 +157,10 @@ export class TargetSession {
     return this.attempt('TTFB warm-up', () => this.probeUntimed(durationS));
   }
 
-  /** A round's probe, after warmUpS of it untimed (the harness's code cools down during the round's cells). */
-  probeTtfb(samples: number, maxSeconds: number, warmUpS: number, round: string): Promise<void> {
+  /** A round's probe, after warmupS of it untimed (the harness's code cools down during the round's cells). */
+  probeTtfb(samples: number, maxSeconds: number, warmupS: number, round: string): Promise<void> {
     return this.attempt('TTFB probe', async () => {
-      await this.probeUntimed(warmUpS);
+      await this.probeUntimed(warmupS);
       const found = await probeTtfb({ ...this.probeRequest(), warmup: 0, samples, maxSeconds });
       this.ttfb.firstByteMs.push(...found.firstByteMs);
       this.ttfb.totalMs.push(...found.totalMs);
