@@ -161,7 +161,7 @@ export class TargetSession {
   probeTtfb(samples: number, maxSeconds: number, warmupS: number, round: string): Promise<void> {
     return this.attempt('TTFB probe', async () => {
       await this.probeUntimed(warmupS);
-      const found = await probeTtfb({ ...this.probeRequest(), warmup: 0, samples, maxSeconds });
+      const found = await probeTtfb({ ...this.probeRequest(), samples, maxSeconds });
       this.ttfb.firstByteMs.push(...found.firstByteMs);
       this.ttfb.totalMs.push(...found.totalMs);
       this.ttfb.failures += found.failures;
@@ -172,7 +172,7 @@ export class TargetSession {
   }
 
   private async probeUntimed(durationS: number): Promise<void> {
-    const found = await probeTtfb({ ...this.probeRequest(), warmup: 0, samples: Number.MAX_SAFE_INTEGER, maxSeconds: durationS });
+    const found = await probeTtfb({ ...this.probeRequest(), samples: Number.MAX_SAFE_INTEGER, maxSeconds: durationS });
     this.requestsCompleted += found.firstByteMs.length + found.failures;
   }
 

@@ -5,8 +5,6 @@ export interface TtfbSpec {
   url: string;
   headers: Record<string, string>;
   body: string;
-  /** Requests sent first and not timed. */
-  warmup: number;
   samples: number;
   /** Stop early after this long (a slow target still gets a bounded probe). */
   maxSeconds: number;
@@ -54,7 +52,6 @@ export async function probeTtfb(spec: TtfbSpec): Promise<TtfbSamples> {
   const client = new Client(url.origin, { pipelining: 1, keepAliveTimeout: 60_000 });
   const samples: TtfbSamples = { firstByteMs: [], totalMs: [], failures: 0 };
   try {
-    for (let i = 0; i < spec.warmup; i++) await timeOne(client, url.pathname, spec);
     const deadline = performance.now() + spec.maxSeconds * 1000;
     while (samples.firstByteMs.length + samples.failures < spec.samples && performance.now() < deadline) {
       const timing = await timeOne(client, url.pathname, spec);
