@@ -27,9 +27,13 @@ const toInvitationView = (i: Invitation) => ({
   expiresAt: toIso(i.expiresAt),
 });
 
-/** The dashboard page the invitee opens; the token is in the fragment, which browsers never send to a server. */
-function acceptUrl(request: FastifyRequest, token: string): string {
-  return `${request.protocol}://${request.host}/accept-invitation#${token}`;
+/**
+ * The dashboard page the invitee opens, at PUBLIC_URL or else where the owner reached this server; the token is in
+ * the fragment, which browsers never send to a server (nor in a Referer).
+ */
+function acceptUrl(publicUrl: string | undefined, request: FastifyRequest, token: string): string {
+  const origin = publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
+  return `${origin}/accept-invitation#${token}`;
 }
 
 export function invitationsRoutes(runtime: Runtime) {
@@ -67,7 +71,8 @@ export function invitationsRoutes(runtime: Runtime) {
       },
       async (request, reply) => {
         const { invitation, token } = await runtime.invitations.invite(principalOf(request).tenantId, actorOf(request), request.body);
-        return reply.code(201).send({ ...toInvitationView(invitation), token, acceptUrl: acceptUrl(request, token) });
+        const url = acceptUrl(runtime.config.publicUrl, request, token);
+        return reply.code(201).send({ ...toInvitationView(invitation), token, acceptUrl: url });
       },
     );
 
