@@ -134,6 +134,9 @@ export class InvitationService {
    * set through an invitation.
    */
   async acceptWithNewAccount(token: string, password: string, ip: string): Promise<NewAccountSession> {
+    // The link is checked before the (deliberately slow) hash, so a made-up token costs the server nothing; the
+    // transaction checks it again.
+    await this.lookup(token);
     const passwordHash = await hashPassword(password);
     const { user, membership } = await this.db.transaction().execute(async (trx) => {
       const invitation = usable(await new InvitationRepository(trx).findByTokenHash(hashToken(token)), Date.now());
