@@ -70,6 +70,7 @@ export class InvitationService {
         role: input.role,
         tokenHash: hashToken(token),
         invitedBy: actor.type === 'user' ? actor.id : null,
+        createdAt: now,
         expiresAt: now + this.ttlMs,
       });
       await new AuditLogRepository(trx).record(tenantId, actor, {

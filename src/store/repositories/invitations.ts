@@ -43,7 +43,15 @@ export class InvitationRepository {
 
   async create(
     tenantId: string,
-    input: { email: string; name: string | null; role: Role; tokenHash: string; invitedBy: string | null; expiresAt: number },
+    input: {
+      email: string;
+      name: string | null;
+      role: Role;
+      tokenHash: string;
+      invitedBy: string | null;
+      createdAt: number;
+      expiresAt: number;
+    },
   ): Promise<Invitation> {
     const invitation: Invitation = {
       id: newId('inv'),
@@ -52,7 +60,7 @@ export class InvitationRepository {
       name: input.name,
       role: input.role,
       invitedBy: input.invitedBy,
-      createdAt: Date.now(),
+      createdAt: input.createdAt,
       expiresAt: input.expiresAt,
       acceptedAt: null,
       revokedAt: null,
