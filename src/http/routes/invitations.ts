@@ -121,7 +121,7 @@ export function invitationsRoutes(runtime: Runtime) {
       },
       async (request) => {
         const membership = await runtime.invitations.acceptAsUser(request.body.token, sessionUserOf(request), request.ip);
-        return { tenant: toTenants([membership])[0] as z.infer<typeof tenantMembership> };
+        return { tenant: { id: membership.tenantId, name: membership.tenantName, role: membership.role } };
       },
     );
 
