@@ -6,7 +6,7 @@ import { provisionTenant } from '../../src/auth/provisioning.js';
 import { call, login, OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seriousViolations } from './support/axe.js';
-import { expectNoPageErrors, failOnPageErrors, launchBrowser, logIn, newContext } from './support/browser.js';
+import { dialog, expectNoPageErrors, failOnPageErrors, launchBrowser, logIn, newContext } from './support/browser.js';
 
 describe('invitations and passwords', () => {
   let gateway: TestGateway;
@@ -121,6 +121,23 @@ describe('invitations and passwords', () => {
     await page.getByLabel('Confirm new password').fill('mine and only mine');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('heading', { name: 'Sub-keys', exact: true }).waitFor();
+  });
+
+  it('finds nothing serious on the members page with pending invitations, nor in the dialog that shows the link', async () => {
+    await invite('pending@example.test');
+    const page = await freshPage();
+    await logIn(page, OWNER.email, OWNER.password, '/settings/members');
+    await page
+      .getByRole('region', { name: 'Pending invitations' })
+      .getByRole('row', { name: /pending@example\.test/ })
+      .waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const form = dialog(page, 'Invite member');
+    await form.getByLabel('Email').fill('axe-dialog@example.test');
+    await form.getByRole('button', { name: 'Invite' }).click();
+    await dialog(page, 'axe-dialog@example.test invited').getByRole('button', { name: 'Copy' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('finds nothing serious on the accept-invitation page', async () => {
