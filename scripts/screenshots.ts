@@ -66,8 +66,13 @@ async function seed(gateway: TestGateway): Promise<void> {
   ]) {
     keyIds.push((await call(gateway, 'POST', '/keys', { ...auth, body: { name, environment } })).body.id);
   }
-  await call(gateway, 'POST', '/members', { ...auth, body: { email: 'dana@acme.test', name: 'Dana Scully', role: 'admin' } });
-  await call(gateway, 'POST', '/members', { ...auth, body: { email: 'fox@acme.test', name: 'Fox Mulder', role: 'viewer' } });
+  for (const [email, name, role] of [
+    ['dana@acme.test', 'Dana Scully', 'admin'],
+    ['fox@acme.test', 'Fox Mulder', 'viewer'],
+  ]) {
+    const invited = await call(gateway, 'POST', '/invitations', { ...auth, body: { email, name, role } });
+    await call(gateway, 'POST', '/invitations/accept-with-password', { body: { token: invited.body.token, password: `${name} password` } });
+  }
   await call(gateway, 'PATCH', '/tenant', { ...auth, body: { limits: { costUsd: { day: 50, month: 1000 }, requestsPerMinute: 600 } } });
   await call(gateway, 'POST', '/providers', {
     ...auth,

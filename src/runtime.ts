@@ -2,12 +2,14 @@
 import { dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
 import { CredentialCipher } from './auth/credential-cipher.js';
+import { InvitationService } from './auth/invitations.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
 import { KeyManager } from './auth/key-manager.js';
 import { LastUsedTracker } from './auth/last-used-tracker.js';
 import { LoginService } from './auth/login.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { MemberManager } from './auth/member-manager.js';
+import { PasswordChange } from './auth/password-change.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { UserAuthenticator } from './auth/user-authenticator.js';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
@@ -62,6 +64,8 @@ export interface Runtime {
   login: LoginService;
   keyManager: KeyManager;
   memberManager: MemberManager;
+  invitations: InvitationService;
+  passwordChange: PasswordChange;
   /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
   prices: PriceTable;
   tenantConfigs: TenantConfigCache;
@@ -119,6 +123,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const login = new LoginService(repos.users, repos.memberships, repos.auditLog, tokens, new LoginThrottle(failures, config.login));
   const keyManager = new KeyManager(db, bus, lastUsed, config.maxSubKeys);
   const memberManager = new MemberManager(db, bus);
+  const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
+  const passwordChange = new PasswordChange(db, bus, tokens);
 
   const metrics = new GatewayMetrics(() => usageWriter.depth);
   const deploymentPrices = loadPriceFile(config.pricesFile);
@@ -162,6 +168,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     login,
     keyManager,
     memberManager,
+    invitations,
+    passwordChange,
     prices,
     tenantConfigs,
     customers,

@@ -9,7 +9,8 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import type { IssuedToken, SessionTokens } from './session-tokens.js';
 
 export interface LoginResult extends IssuedToken {
-  user: User;
+  /** mustChangePassword: the session may only change the password, read /auth/me and log out until it is changed. */
+  user: User & { mustChangePassword: boolean };
   tenants: Membership[];
 }
 

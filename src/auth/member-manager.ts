@@ -1,20 +1,12 @@
-// Owners add people to their tenant, change their roles and remove them. A tenant always keeps at least one owner.
-// Inviting an email that has no account creates one with a one-time password, returned once to the owner.
+// Owners change their members' roles and remove them (people join through invitations.ts). A tenant always keeps at
+// least one owner.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { ConflictError, NotFoundError } from '../errors/shuttle-error.js';
 import type { Db } from '../store/database.js';
 import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
 import { type Member, MembershipRepository } from '../store/repositories/memberships.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
-import { UserRepository } from '../store/repositories/users.js';
 import type { Role } from '../store/schema.js';
-import { generatePassword, hashPassword } from './passwords.js';
-
-export interface Invitation {
-  member: Member;
-  /** Set when the invitation created the account: the person logs in with it and changes it. Shown once. */
-  temporaryPassword: string | null;
-}
 
 export class MemberManager {
   constructor(
@@ -24,31 +16,6 @@ export class MemberManager {
 
   list(tenantId: string): Promise<Member[]> {
     return new MembershipRepository(this.db).listForTenant(tenantId);
-  }
-
-  async invite(tenantId: string, actor: Actor, input: { email: string; role: Role; name?: string | undefined }): Promise<Invitation> {
-    const temporaryPassword = generatePassword();
-    const passwordHash = await hashPassword(temporaryPassword);
-    const invitation = await this.db.transaction().execute(async (trx) => {
-      const users = new UserRepository(trx);
-      const memberships = new MembershipRepository(trx);
-      const existing = await users.findByEmail(input.email);
-      const user = existing ?? (await users.create({ email: input.email, passwordHash, name: input.name ?? null }));
-      if (existing && (await memberships.role(tenantId, existing.id))) {
-        throw new ConflictError('conflict', { message: `${existing.email} is already a member.` });
-      }
-      await memberships.add(tenantId, user.id, input.role);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'member.added',
-        targetType: 'user',
-        targetId: user.id,
-        details: { email: user.email, role: input.role },
-      });
-      const member: Member = { userId: user.id, email: user.email, name: user.name, role: input.role, createdAt: Date.now() };
-      return { member, temporaryPassword: existing ? null : temporaryPassword };
-    });
-    await this.bus.publish('user', invitation.member.userId);
-    return invitation;
   }
 
   async changeRole(tenantId: string, actor: Actor, userId: string, role: Role): Promise<Member> {

@@ -12,6 +12,8 @@ export interface ProvisionInput {
   tenantName: string;
   email: string;
   password: string;
+  /** The password was not chosen by its owner (generated and printed): it must be changed at the first login. */
+  mustChangePassword?: boolean;
 }
 
 export interface ProvisionedTenant {
@@ -27,7 +29,11 @@ export async function provisionTenant(db: Db, input: ProvisionInput): Promise<Pr
   return db.transaction().execute(async (trx) => {
     const tenant = await new TenantRepository(trx).create({ name: input.tenantName });
     for (const environment of BUILT_IN_ENVIRONMENTS) await new EnvironmentRepository(trx).create(tenant.id, environment);
-    const user = await new UserRepository(trx).create({ email: input.email, passwordHash });
+    const user = await new UserRepository(trx).create({
+      email: input.email,
+      passwordHash,
+      mustChangePassword: input.mustChangePassword ?? false,
+    });
     await new MembershipRepository(trx).add(tenant.id, user.id, 'owner');
     await new ApiKeyRepository(trx).insert(tenant.id, {
       kind: 'master',

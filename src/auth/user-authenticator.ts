@@ -2,7 +2,7 @@
 // user's token version and memberships cached briefly and forgotten at once when they change.
 import { LRUCache } from 'lru-cache';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
-import { AuthenticationError, NotFoundError } from '../errors/shuttle-error.js';
+import { AuthenticationError, NotFoundError, PermissionDeniedError } from '../errors/shuttle-error.js';
 import type { MembershipRepository } from '../store/repositories/memberships.js';
 import type { UserRepository } from '../store/repositories/users.js';
 import type { Role } from '../store/schema.js';
@@ -12,6 +12,8 @@ import type { SessionTokens } from './session-tokens.js';
 interface UserState {
   email: string;
   tokenVersion: number;
+  /** The password is one someone else set: nothing but changing it is allowed. */
+  mustChangePassword: boolean;
   /** tenant id → role, in the order the user joined. */
   memberships: Map<string, Role>;
 }
@@ -48,6 +50,7 @@ export class UserAuthenticator {
   /** The user acting in a tenant. A tenant they don't belong to is 404, so tenant ids don't leak. */
   async authenticate(token: string, requestedTenantId: string | undefined): Promise<UserPrincipal> {
     const { id, email, state } = await this.authenticateSession(token);
+    if (state.mustChangePassword) throw new PermissionDeniedError('password_change_required');
     const tenantId = requestedTenantId ?? state.memberships.keys().next().value;
     const role = tenantId === undefined ? undefined : state.memberships.get(tenantId);
     if (tenantId === undefined || role === undefined) {
@@ -65,6 +68,7 @@ export class UserAuthenticator {
     const state: UserState = {
       email: user.email,
       tokenVersion: user.tokenVersion,
+      mustChangePassword: user.mustChangePassword,
       memberships: new Map(memberships.map((m) => [m.tenantId, m.role])),
     };
     this.states.set(userId, state);

@@ -12,8 +12,10 @@ export async function provisionOnFirstRun(runtime: Runtime): Promise<FirstRun | 
   if ((await runtime.repos.tenants.count()) > 0) return undefined;
   const email = runtime.config.admin.email ?? 'admin@localhost';
   const password = runtime.config.admin.password ?? generatePassword();
-  const provisioned = await provisionTenant(runtime.db, { tenantName: 'Default', email, password });
-  return { ...provisioned, password, passwordGenerated: runtime.config.admin.password === undefined };
+  const passwordGenerated = runtime.config.admin.password === undefined;
+  // A generated password is printed to the console and so to whatever keeps the logs: it is changed at first login.
+  const provisioned = await provisionTenant(runtime.db, { tenantName: 'Default', email, password, mustChangePassword: passwordGenerated });
+  return { ...provisioned, password, passwordGenerated };
 }
 
 export function firstRunBanner(url: string, firstRun: FirstRun): string[] {
@@ -23,7 +25,7 @@ export function firstRunBanner(url: string, firstRun: FirstRun): string[] {
     '',
     `  Dashboard      ${url}`,
     `  Admin email    ${firstRun.user.email}`,
-    `  Admin password ${firstRun.passwordGenerated ? firstRun.password : '(the SHUTTLE_ADMIN_PASSWORD you set)'}`,
+    `  Admin password ${firstRun.passwordGenerated ? `${firstRun.password} (to be changed at the first login)` : '(the SHUTTLE_ADMIN_PASSWORD you set)'}`,
     `  Tenant         ${firstRun.tenant.name} (${firstRun.tenant.id})`,
     `  Master key     ${firstRun.masterKey}`,
     '',

@@ -41,6 +41,7 @@ const envSchema = z.object({
   SHUTTLE_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
   SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
+  SHUTTLE_INVITATION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
   SHUTTLE_LOGIN_MAX_FAILURES: positiveInt.default(5),
   SHUTTLE_LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
   SHUTTLE_LOGIN_WINDOW_SECONDS: positiveInt.default(15 * 60),
@@ -76,6 +77,8 @@ export interface Config {
   lastUsedFlushMs: number;
   keyCacheTtlMs: number;
   sessionTtlSeconds: number;
+  /** How long an invitation link stays valid. */
+  invitationTtlSeconds: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMs: number };
   maxSubKeys: number;
   /** Fastify's trustProxy: false, true, or a comma-separated list of trusted addresses/CIDRs. */
@@ -124,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     lastUsedFlushMs: e.SHUTTLE_LAST_USED_FLUSH_MS,
     keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,
     sessionTtlSeconds: e.SHUTTLE_SESSION_TTL_SECONDS,
+    invitationTtlSeconds: e.SHUTTLE_INVITATION_TTL_SECONDS,
     login: {
       maxFailuresPerAccount: e.SHUTTLE_LOGIN_MAX_FAILURES,
       maxFailuresPerAddress: e.SHUTTLE_LOGIN_MAX_FAILURES_PER_IP,

@@ -20,6 +20,11 @@ export interface CatalogueEntry {
 
 export const errorCatalogue = {
   invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
+  password_not_changed: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The new password must differ from the current one.',
+  },
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
   invalid_customer_id: {
     status: 400,
@@ -44,15 +49,37 @@ export const errorCatalogue = {
   invalid_api_key: { status: 401, type: 'authentication_error', message: 'Invalid API key.' },
   invalid_token: { status: 401, type: 'authentication_error', message: 'Invalid or expired session token.' },
   invalid_credentials: { status: 401, type: 'authentication_error', message: 'Invalid email or password.' },
+  login_required: {
+    status: 401,
+    type: 'authentication_error',
+    message: 'Log in to accept this invitation, then accept it again from the same link.',
+  },
   permission_denied: {
     status: 403,
     type: 'permission_error',
     message: 'You do not have permission to do this.',
   },
+  password_change_required: {
+    status: 403,
+    type: 'permission_error',
+    message: 'Your password was set by someone else: change it (POST /api/v1/auth/password) before doing anything else.',
+  },
+  invitation_for_another_user: {
+    status: 403,
+    type: 'permission_error',
+    message: 'This invitation is for another email; log in as the person invited to accept it.',
+  },
   customer_blocked: { status: 403, type: 'permission_error', message: 'This customer is blocked.' },
   model_not_allowed: { status: 403, type: 'permission_error', message: 'This key may not use that model.' },
   not_found: { status: 404, type: 'not_found_error', message: 'Not found.' },
   model_not_found: { status: 404, type: 'not_found_error', message: 'The model does not exist or is not available.' },
+  invitation_not_found: {
+    status: 404,
+    type: 'not_found_error',
+    message: 'This invitation link is not valid: it was revoked, replaced by a newer one, or mistyped.',
+  },
+  invitation_expired: { status: 410, type: 'invalid_request_error', message: 'This invitation has expired; ask for a new one.' },
+  invitation_used: { status: 410, type: 'invalid_request_error', message: 'This invitation has already been used.' },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
   conflict: { status: 409, type: 'conflict_error', message: 'The request conflicts with the current state.' },
   key_limit_reached: {

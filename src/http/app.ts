@@ -20,6 +20,7 @@ import { environmentsRoutes } from './routes/environments.js';
 import { flowEnvironmentsRoutes } from './routes/flow-environments.js';
 import { flowRunsRoutes } from './routes/flow-runs.js';
 import { flowsRoutes } from './routes/flows.js';
+import { invitationsRoutes } from './routes/invitations.js';
 import { keysRoutes } from './routes/keys.js';
 import { membersRoutes } from './routes/members.js';
 import { modelsRoutes } from './routes/models.js';
@@ -71,6 +72,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       await api.register(authRoutes(runtime));
       await api.register(keysRoutes(runtime));
       await api.register(membersRoutes(runtime));
+      await api.register(invitationsRoutes(runtime));
       await api.register(auditLogRoutes(runtime));
       await api.register(tenantRoutes(runtime));
       await api.register(customersRoutes(runtime));

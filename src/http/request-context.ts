@@ -27,6 +27,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** A `session` route a user whose password must be changed may still call (/auth/me, changing it, logging out). */
+    beforePasswordChange?: boolean;
     /** The least role a logged-in user needs (API keys are not subject to it). */
     minRole?: Role;
     /** The usage-event endpoint name; marks the route as metered. */

@@ -20,6 +20,8 @@ export interface UsersTable {
   name: string | null;
   password_hash: string;
   token_version: Generated<number>;
+  /** 1 while the password is one someone else set: every API call but changing it is refused. */
+  must_change_password: Generated<number>;
   created_at: number;
 }
 
@@ -28,6 +30,22 @@ export interface MembershipsTable {
   user_id: string;
   role: Role;
   created_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  /** sha256 of the token, hex; the token itself is shown once to the inviter. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
 }
 
 export interface ApiKeysTable {
@@ -223,6 +241,7 @@ export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
   memberships: MembershipsTable;
+  invitations: InvitationsTable;
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   usage_events: UsageEventsTable;

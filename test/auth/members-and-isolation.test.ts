@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
-import { call, chat, login, OWNER } from '../helpers/api.js';
+import { call, chat, addMember as join, login, OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('members and roles', () => {
@@ -16,14 +16,9 @@ describe('members and roles', () => {
     await gateway?.close();
   });
 
-  async function addMember(email: string, role: string): Promise<{ token: string; userId: string }> {
-    const added = await call(gateway, 'POST', '/members', { auth: owner, body: { email, role } });
-    expect(added.status).toBe(201);
-    expect(added.body.temporaryPassword).toMatch(/^[0-9A-Za-z]{20}$/);
-    return { token: await login(gateway, email, added.body.temporaryPassword), userId: added.body.userId };
-  }
+  const addMember = (email: string, role: string) => join(gateway, owner, email, role);
 
-  it('owners add people, who log in with a one-time password', async () => {
+  it('owners invite people, who join with a password of their own', async () => {
     const { token } = await addMember('ada@acme.test', 'admin');
     const me = await call(gateway, 'GET', '/auth/me', { auth: token });
     expect(me.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'admin' }]);
@@ -32,7 +27,9 @@ describe('members and roles', () => {
       [OWNER.email, 'owner'],
       ['ada@acme.test', 'admin'],
     ]);
-    expect((await call(gateway, 'POST', '/members', { auth: owner, body: { email: 'ada@acme.test', role: 'viewer' } })).status).toBe(409);
+    expect((await call(gateway, 'POST', '/invitations', { auth: owner, body: { email: 'ada@acme.test', role: 'viewer' } })).status).toBe(
+      409,
+    );
   });
 
   it('members and viewers see keys but cannot manage them; viewers cannot call the gateway', async () => {
@@ -53,9 +50,9 @@ describe('members and roles', () => {
 
   it('only owners manage members; admins manage keys', async () => {
     const admin = await addMember('root@acme.test', 'admin');
-    expect((await call(gateway, 'POST', '/members', { auth: admin.token, body: { email: 'x@acme.test', role: 'viewer' } })).status).toBe(
-      403,
-    );
+    expect(
+      (await call(gateway, 'POST', '/invitations', { auth: admin.token, body: { email: 'x@acme.test', role: 'viewer' } })).status,
+    ).toBe(403);
     expect((await call(gateway, 'POST', '/keys', { auth: admin.token, body: { name: 'Admin made' } })).status).toBe(201);
   });
 
@@ -83,7 +80,14 @@ describe('members and roles', () => {
     expect(page.body.nextCursor).toEqual(expect.any(String));
     const next = await call(gateway, 'GET', `/audit-log?limit=100&cursor=${encodeURIComponent(page.body.nextCursor)}`, { auth: owner });
     const actions = [...page.body.data, ...next.body.data].map((entry: { action: string }) => entry.action);
-    for (const action of ['member.added', 'member.role_changed', 'member.removed', 'key.created', 'auth.login_failed'])
+    for (const action of [
+      'invitation.created',
+      'invitation.accepted',
+      'member.role_changed',
+      'member.removed',
+      'key.created',
+      'auth.login_failed',
+    ])
       expect(actions).toContain(action);
     const times = [...page.body.data, ...next.body.data].map((entry: { createdAt: string }) => Date.parse(entry.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -119,7 +123,7 @@ describe('tenant isolation', () => {
 
   it('a tenant’s keys, members and audit log are invisible and unchangeable to another: 404, not 403', async () => {
     const keyB = (await call(gateway, 'POST', '/keys', { auth: ownerB, body: { name: 'Globex secret' } })).body;
-    const memberB = (await call(gateway, 'POST', '/members', { auth: ownerB, body: { email: 'staff@globex.test', role: 'member' } })).body;
+    const memberB = await join(gateway, ownerB, 'staff@globex.test', 'member');
 
     const keysA = await call(gateway, 'GET', '/keys', { auth: ownerA });
     expect(JSON.stringify(keysA.body)).not.toContain(keyB.id);
@@ -143,7 +147,8 @@ describe('tenant isolation', () => {
   });
 
   it('a user in several tenants picks one with X-Shuttle-Tenant-Id', async () => {
-    await call(gateway, 'POST', '/members', { auth: ownerB, body: { email: OWNER.email, role: 'viewer' } });
+    const invited = await call(gateway, 'POST', '/invitations', { auth: ownerB, body: { email: OWNER.email, role: 'viewer' } });
+    expect((await call(gateway, 'POST', '/invitations/accept', { auth: ownerA, body: { token: invited.body.token } })).status).toBe(200);
     const both = await login(gateway);
     const inA = await call(gateway, 'GET', '/tenant', { auth: both });
     const inB = await call(gateway, 'GET', '/tenant', { auth: both, headers: { 'x-shuttle-tenant-id': tenantB } });

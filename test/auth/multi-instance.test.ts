@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTenant } from '../../src/auth/provisioning.js';
 import { randomBase62 } from '../../src/store/ids.js';
-import { call, chat, login } from '../helpers/api.js';
+import { addMember, call, chat, login } from '../helpers/api.js';
 import { REDIS_URL } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -55,6 +56,31 @@ describe('several instances on PostgreSQL and Redis', () => {
     expect((await call(b, 'GET', '/keys', { auth: token })).status).toBe(200);
     await call(a, 'POST', '/auth/logout-all', { auth: token });
     await eventually(async () => (await call(b, 'GET', '/keys', { auth: token })).status === 401, 1000);
+  });
+
+  it('a password changed on one instance ends the old sessions on the other, where the new one works', async () => {
+    const person = await addMember(a, await login(a), 'changer@acme.test', 'member');
+    expect((await call(b, 'GET', '/keys', { auth: person.token })).status).toBe(200);
+    const changed = await call(a, 'POST', '/auth/password', {
+      auth: person.token,
+      body: { currentPassword: person.password, newPassword: 'a password of my own' },
+    });
+    expect(changed.status).toBe(200);
+    await eventually(async () => (await call(b, 'GET', '/keys', { auth: person.token })).status === 401, 1000);
+    await eventually(async () => (await call(b, 'GET', '/keys', { auth: changed.body.token })).status === 200, 1000);
+  });
+
+  it('an invitation accepted on one instance gives access on the other', async () => {
+    await provisionTenant(a.shuttle.runtime.db, { tenantName: 'Elsewhere', email: 'guest@elsewhere.test', password: 'guest password' });
+    const guest = await login(a, 'guest@elsewhere.test', 'guest password');
+    const inAcme = { auth: guest, headers: { 'x-shuttle-tenant-id': a.tenantId } };
+    expect((await call(b, 'GET', '/keys', inAcme)).status).toBe(404);
+    const invited = await call(a, 'POST', '/invitations', {
+      auth: await login(a),
+      body: { email: 'guest@elsewhere.test', role: 'viewer' },
+    });
+    expect((await call(a, 'POST', '/invitations/accept', { auth: guest, body: { token: invited.body.token } })).status).toBe(200);
+    await eventually(async () => (await call(b, 'GET', '/keys', inAcme)).status === 200, 1000);
   });
 
   it('login failures are counted across instances', async () => {

@@ -43,7 +43,7 @@ describe('shuttle serve', { timeout: 120_000 }, () => {
     await database?.drop();
   });
 
-  it('on an empty database creates the owner and tenant, prints them once, and the printed key works', async () => {
+  it('on an empty database creates the owner and tenant, prints them once, the printed key works and the password must be changed', async () => {
     database = await freshDatabase('sqlite');
     const env = { DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', SHUTTLE_ADMIN_EMAIL: 'me@example.com', LOG_LEVEL: 'info' };
     const child = spawnShuttle(['serve'], env);
@@ -60,6 +60,13 @@ describe('shuttle serve', { timeout: 120_000 }, () => {
       body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(response.status).toBe(200);
+    // The generated password was printed, so it is changed at the first login.
+    const loggedIn = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'me@example.com', password }),
+    });
+    expect(((await loggedIn.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword).toBe(true);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
 

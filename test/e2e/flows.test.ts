@@ -2,7 +2,7 @@
 // activate and promote across environments, run through the mock provider — each checked against the API itself.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, OWNER } from '../helpers/api.js';
+import { addMember, call, login, OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { dialog, expectNoPageErrors, failOnPageErrors, launchBrowser, logIn, newContext } from './support/browser.js';
 
@@ -203,11 +203,10 @@ describe('the Flows page', () => {
     ['member', true],
   ] as const)('a %s', (role, canRun) => {
     it(`sees the flow without the editing controls${canRun ? ', and may run it' : ' and cannot run it'}`, async () => {
-      const added = await api('POST', '/members', { email: `${role}@acme.test`, role });
-      expect(added.status).toBe(201);
+      const added = await addMember(gateway, token, `${role}@acme.test`, role);
       const context = await newContext(browser, gateway);
       const other = await context.newPage();
-      await logIn(other, `${role}@acme.test`, added.body.temporaryPassword);
+      await logIn(other, `${role}@acme.test`, added.password);
       await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).click();
       await other.getByRole('link', { name: 'Support reply' }).waitFor();
       expect(await other.getByRole('button', { name: 'New flow' }).count()).toBe(0);

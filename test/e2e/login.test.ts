@@ -1,7 +1,7 @@
 // Logging in and out in the browser: the form, wrong passwords, throttling, reloads and the token's expiry.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, OWNER } from '../helpers/api.js';
+import { call, login, OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { launchBrowser, logIn, newContext } from './support/browser.js';
 
@@ -123,12 +123,17 @@ describe('a person in several tenants', () => {
       password: 'globex password',
     });
     const session = await call(gateway, 'POST', '/auth/login', { body: { email: 'boss@globex.test', password: 'globex password' } });
-    const invited = await call(gateway, 'POST', '/members', {
+    const invited = await call(gateway, 'POST', '/invitations', {
       auth: session.body.token,
       headers: { 'x-shuttle-tenant-id': other.tenant.id },
       body: { email: OWNER.email, role: 'viewer' },
     });
     expect(invited.status).toBe(201);
+    const accepted = await call(gateway, 'POST', '/invitations/accept', {
+      auth: await login(gateway),
+      body: { token: invited.body.token },
+    });
+    expect(accepted.status).toBe(200);
 
     const page = await (await newContext(browser, gateway)).newPage();
     await logIn(page, OWNER.email, OWNER.password);

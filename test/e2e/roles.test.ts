@@ -1,7 +1,7 @@
 // Members and viewers see the dashboard read-only: none of the buttons the API would refuse them.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, chat, login } from '../helpers/api.js';
+import { addMember, call, chat, login } from '../helpers/api.js';
 import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { launchBrowser, logIn, newContext } from './support/browser.js';
 
@@ -13,13 +13,12 @@ describe.each(['viewer', 'member'] as const)('a %s', (role) => {
   beforeAll(async () => {
     [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
     const owner = await login(gateway);
-    const added = await call(gateway, 'POST', '/members', { auth: owner, body: { email: `${role}@acme.test`, role } });
-    expect(added.status).toBe(201);
+    const added = await addMember(gateway, owner, `${role}@acme.test`, role);
     await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
     await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': 'acme-corp-42' });
     await flushUsage(gateway);
     page = await (await newContext(browser, gateway)).newPage();
-    await logIn(page, `${role}@acme.test`, added.body.temporaryPassword);
+    await logIn(page, `${role}@acme.test`, added.password);
   });
 
   afterAll(async () => {

@@ -95,18 +95,46 @@ describe('the settings pages', () => {
     expect(environments.body.data.map((env: { name: string }) => env.name)).toContain('staging');
   });
 
-  it('invites a member, shows the one-time password once, and that person can log in', async () => {
+  it('invites a member with a link shown once, which they open to join with their own password', async () => {
     await sections().getByRole('link', { name: 'Members' }).click();
     await page.getByRole('button', { name: 'Invite member' }).click();
     const invite = dialog(page, 'Invite member');
     await invite.getByLabel('Email').fill('dana@acme.test');
     await invite.getByLabel('Role').selectOption('admin');
     await invite.getByRole('button', { name: 'Invite' }).click();
-    const added = dialog(page, 'dana@acme.test added');
-    const password = await added.locator('code').innerText();
-    await added.getByRole('button', { name: 'Done' }).click();
-    await page.getByRole('row', { name: /dana@acme\.test/ }).waitFor();
-    expect((await call(gateway, 'POST', '/auth/login', { body: { email: 'dana@acme.test', password } })).status).toBe(200);
+    const invited = dialog(page, 'dana@acme.test invited');
+    const link = await invited.locator('code').innerText();
+    expect(link).toMatch(new RegExp(`^${gateway.url}/accept-invitation#\\w+$`));
+    await invited.getByRole('button', { name: 'Done' }).click();
+    await page
+      .getByRole('region', { name: 'Pending invitations' })
+      .getByRole('row', { name: /dana@acme\.test/ })
+      .waitFor();
+
+    const context = await newContext(browser, gateway);
+    const dana = await context.newPage();
+    await dana.goto(link);
+    await dana.getByRole('heading', { name: 'Accept invitation' }).waitFor();
+    await dana.getByLabel('New password', { exact: true }).fill('dana’s own password');
+    await dana.getByLabel('Confirm new password').fill('dana’s own password');
+    await dana.getByRole('button', { name: 'Accept invitation' }).click();
+    await dana.getByRole('navigation', { name: 'Main' }).waitFor();
+    await context.close();
+    expect(
+      (await call(gateway, 'POST', '/auth/login', { body: { email: 'dana@acme.test', password: 'dana’s own password' } })).status,
+    ).toBe(200);
+
+    await page.reload();
+    await page
+      .getByRole('row', { name: /dana@acme\.test/ })
+      .first()
+      .waitFor();
+    expect(
+      await page
+        .getByRole('region', { name: 'Pending invitations' })
+        .getByRole('row', { name: /dana@acme\.test/ })
+        .count(),
+    ).toBe(0);
 
     await page.getByLabel('Role of dana@acme.test').selectOption('viewer');
     await page.getByText('dana@acme.test is now viewer', { exact: true }).waitFor();
@@ -118,8 +146,8 @@ describe('the settings pages', () => {
     await chat(gateway, gateway.masterKey);
     await sections().getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('row', { name: /member\.role_changed/ }).waitFor();
-    await page.getByLabel('Action').selectOption('member.added');
+    await page.getByLabel('Action').selectOption('invitation.accepted');
     await page.getByRole('row', { name: /member\.role_changed/ }).waitFor({ state: 'detached' });
-    await page.getByRole('row', { name: /member\.added/ }).waitFor();
+    await page.getByRole('row', { name: /invitation\.accepted/ }).waitFor();
   });
 });

@@ -49,3 +49,25 @@ export function chat(gateway: TestGateway, key: string, headers: Record<string, 
     body: { model: 'mock/echo', messages: [{ role: 'user', content: 'ping' }] },
   });
 }
+
+export interface JoinedMember {
+  /** A session token of the new member. */
+  token: string;
+  userId: string;
+  password: string;
+}
+
+/** An owner invites a new email and the invitee accepts with a password of their own, as the dashboard does. */
+export async function addMember(
+  gateway: TestGateway,
+  ownerToken: string,
+  email: string,
+  role: string,
+  password = `${email} password`,
+): Promise<JoinedMember> {
+  const invited = await call(gateway, 'POST', '/invitations', { auth: ownerToken, body: { email, role } });
+  if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await call(gateway, 'POST', '/invitations/accept-with-password', { body: { token: invited.body.token, password } });
+  if (accepted.status !== 200) throw new Error(`accepting failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { token: accepted.body.token as string, userId: (accepted.body.user as { id: string }).id, password };
+}

@@ -26,12 +26,14 @@ export interface GatewayOptions {
   captureLogs?: boolean;
   /** Another instance on the same database (and its tenant): the first instance's `database`. */
   sharing?: TestGateway;
+  /** A database prepared by the test (e.g. at an older migration); dropped on close. */
+  database?: TestDatabase;
   /** Rewrites the database URL the gateway connects with (e.g. through a TCP proxy). */
   connectVia?: (url: string) => string;
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
-  const database = options.sharing?.database ?? (await freshDatabase(options.dialect ?? 'sqlite'));
+  const database = options.sharing?.database ?? options.database ?? (await freshDatabase(options.dialect ?? 'sqlite'));
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {

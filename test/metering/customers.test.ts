@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
-import { call, login } from '../helpers/api.js';
+import { addMember, call, login } from '../helpers/api.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -163,11 +163,7 @@ describe.each(DIALECTS)('customers on %s', (dialect) => {
 
   it('lets members read customers, and only admins change them', async () => {
     const owner = await login(gateway);
-    const invited = await call(gateway, 'POST', '/members', {
-      auth: owner,
-      body: { email: `viewer-${dialect}@acme.test`, role: 'viewer' },
-    });
-    const viewer = await login(gateway, `viewer-${dialect}@acme.test`, invited.body.temporaryPassword);
+    const { token: viewer } = await addMember(gateway, owner, `viewer-${dialect}@acme.test`, 'viewer');
     expect((await call(gateway, 'GET', '/customers', { auth: viewer })).status).toBe(200);
     expect((await call(gateway, 'PATCH', '/customers/cust-alpha', { auth: viewer, body: { blocked: true } })).status).toBe(403);
   });

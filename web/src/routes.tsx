@@ -23,6 +23,8 @@ const ProvidersSection = named(() => import('./pages/settings/providers-section'
 const RoutingSection = named(() => import('./pages/settings/routing-section'), 'RoutingSection');
 const MembersSection = named(() => import('./pages/settings/members-section'), 'MembersSection');
 const AuditLogSection = named(() => import('./pages/settings/audit-log-section'), 'AuditLogSection');
+const AcceptInvitationPage = named(() => import('./pages/invitations/accept-invitation-page'), 'AcceptInvitationPage');
+const ChangePasswordPage = named(() => import('./pages/account/change-password-page'), 'ChangePasswordPage');
 const NotFoundPage = named(() => import('./pages/not-found-page'), 'NotFoundPage');
 
 function page(element: ReactNode) {
@@ -33,6 +35,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/accept-invitation" element={page(<AcceptInvitationPage />)} />
+      <Route path="/change-password" element={<RequireSession>{page(<ChangePasswordPage />)}</RequireSession>} />
       <Route
         element={
           <RequireSession>

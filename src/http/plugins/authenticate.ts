@@ -61,7 +61,8 @@ function fullAuthentication(runtime: Runtime) {
       }
       request.principal = await runtime.keys.authenticate(credential);
     } else if (mode === 'session') {
-      const { id, email } = await runtime.users.authenticateSession(credential);
+      const { id, email, state } = await runtime.users.authenticateSession(credential);
+      if (state.mustChangePassword && !config.beforePasswordChange) throw new PermissionDeniedError('password_change_required');
       request.sessionUser = { id, email };
       return;
     } else {

@@ -2,21 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { AuthenticationError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
-import type { Membership } from '../../store/repositories/memberships.js';
-import type { User } from '../../store/repositories/users.js';
 import { sessionUserOf } from '../request-context.js';
-import { isoDateTime, role, toIso } from '../schemas/common.js';
+import { newPassword } from '../schemas/common.js';
+import { session, tenantMembership, toTenants, toUserView, userView } from '../schemas/session.js';
 
-const password = z.string().min(8, 'must be at least 8 characters').max(256);
-const userView = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), createdAt: isoDateTime });
-const tenantMembership = z.object({ id: z.string(), name: z.string(), role });
-const session = z.object({ token: z.string(), expiresAt: isoDateTime });
-
-const toUserView = (user: User) => ({ id: user.id, email: user.email, name: user.name, createdAt: toIso(user.createdAt) });
-const toTenants = (memberships: Membership[]) => memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }));
+const allowedBeforePasswordChange = { auth: 'session', beforePasswordChange: true } as const;
 
 export function authRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -53,7 +45,7 @@ export function authRoutes(runtime: Runtime) {
           tags: ['auth'],
           response: { 200: z.object({ user: userView, tenants: z.array(tenantMembership) }) },
         },
-        config: { auth: 'session' },
+        config: allowedBeforePasswordChange,
       },
       async (request) => {
         const { id } = sessionUserOf(request);
@@ -67,29 +59,25 @@ export function authRoutes(runtime: Runtime) {
       '/auth/password',
       {
         schema: {
-          summary: 'Change your password; every other session ends, a new token is returned',
+          summary: 'Change your password; every session ends, this one included, and a new token is returned',
           tags: ['auth'],
-          body: z.object({ currentPassword: z.string().min(1), newPassword: password }),
+          body: z.object({ currentPassword: z.string().min(1), newPassword }),
           response: { 200: session },
         },
-        config: { auth: 'session' },
+        config: allowedBeforePasswordChange,
       },
       async (request) => {
-        const { id } = sessionUserOf(request);
-        const user = await runtime.repos.users.get(id);
-        if (!user || !(await verifyPassword(user.passwordHash, request.body.currentPassword))) {
-          throw new AuthenticationError('invalid_credentials', { message: 'The current password is not correct.' });
-        }
-        await runtime.repos.users.setPassword(id, await hashPassword(request.body.newPassword));
-        await runtime.bus.publish('user', id);
-        const issued = await runtime.sessionTokens.issue(id, user.tokenVersion + 1);
+        const issued = await runtime.passwordChange.change(sessionUserOf(request).id, request.body, request.ip);
         return { token: issued.token, expiresAt: issued.expiresAt.toISOString() };
       },
     );
 
     api.post(
       '/auth/logout-all',
-      { schema: { summary: 'End every session of the logged-in user, this one included', tags: ['auth'] }, config: { auth: 'session' } },
+      {
+        schema: { summary: 'End every session of the logged-in user, this one included', tags: ['auth'] },
+        config: allowedBeforePasswordChange,
+      },
       async (request, reply) => {
         const { id } = sessionUserOf(request);
         await runtime.repos.users.bumpTokenVersion(id);

@@ -1,11 +1,11 @@
-// People in the tenant: owners and admins see them; owners invite, change roles and remove.
+// People in the tenant: owners and admins see them; owners change roles and remove (and invite: routes/invitations.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
 import type { Member } from '../../store/repositories/memberships.js';
 import { actorOf, principalOf } from '../request-context.js';
-import { displayName, email, isoDateTime, listOf, role, toIso } from '../schemas/common.js';
+import { isoDateTime, listOf, role, toIso } from '../schemas/common.js';
 
 const memberView = z.object({ userId: z.string(), email: z.string(), name: z.string().nullable(), role, createdAt: isoDateTime });
 const userParams = z.object({ userId: z.string().min(1).max(64) });
@@ -23,27 +23,6 @@ export function membersRoutes(runtime: Runtime) {
         config: { auth: 'user', minRole: 'admin' },
       },
       async (request) => ({ data: (await runtime.memberManager.list(principalOf(request).tenantId)).map(toMemberView), nextCursor: null }),
-    );
-
-    api.post(
-      '/members',
-      {
-        schema: {
-          summary: 'Add a person; creates their account with a one-time password when the email is new',
-          tags: ['members'],
-          body: z.object({ email, role, name: displayName.optional() }),
-          response: { 201: memberView.extend({ temporaryPassword: z.string().nullable() }) },
-        },
-        config: owner,
-      },
-      async (request, reply) => {
-        const { member, temporaryPassword } = await runtime.memberManager.invite(
-          principalOf(request).tenantId,
-          actorOf(request),
-          request.body,
-        );
-        return reply.code(201).send({ ...toMemberView(member), temporaryPassword });
-      },
     );
 
     api.patch(

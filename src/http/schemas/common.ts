@@ -14,6 +14,9 @@ export const role = z.enum(ROLES);
 
 export const isoDateTime = z.string().describe('ISO 8601 date-time');
 
+/** A password a person chooses for themselves. */
+export const newPassword = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
+
 export const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 export function listOf<T extends z.ZodType>(item: T) {

@@ -17,6 +17,8 @@ export interface User {
 export interface UserWithSecret extends User {
   passwordHash: string;
   tokenVersion: number;
+  /** The password is one someone else set (or printed in a log): it must be changed before anything else. */
+  mustChangePassword: boolean;
 }
 
 function toUserWithSecret(row: Selectable<UsersTable>): UserWithSecret {
@@ -27,6 +29,7 @@ function toUserWithSecret(row: Selectable<UsersTable>): UserWithSecret {
     createdAt: row.created_at,
     passwordHash: row.password_hash,
     tokenVersion: row.token_version,
+    mustChangePassword: row.must_change_password === 1,
   };
 }
 
@@ -37,12 +40,19 @@ export function normalizeEmail(email: string): string {
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
-  async create(input: { email: string; passwordHash: string; name?: string | null }): Promise<User> {
+  async create(input: { email: string; passwordHash: string; name?: string | null; mustChangePassword?: boolean }): Promise<User> {
     const user: User = { id: newId('usr'), email: normalizeEmail(input.email), name: input.name ?? null, createdAt: Date.now() };
     try {
       await this.db
         .insertInto('users')
-        .values({ id: user.id, email: user.email, name: user.name, password_hash: input.passwordHash, created_at: user.createdAt })
+        .values({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          password_hash: input.passwordHash,
+          must_change_password: input.mustChangePassword ? 1 : 0,
+          created_at: user.createdAt,
+        })
         .execute();
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError('email_taken', { message: `A user with email ${user.email} already exists.` });
@@ -61,13 +71,15 @@ export class UserRepository {
     return row && toUserWithSecret(row);
   }
 
-  /** Sets a new password and invalidates every session token issued before. */
-  async setPassword(userId: string, passwordHash: string): Promise<void> {
-    await this.db
+  /** Sets the user's own new password and invalidates every session token issued before; returns the new version. */
+  async setPassword(userId: string, passwordHash: string): Promise<number> {
+    const row = await this.db
       .updateTable('users')
-      .set((eb) => ({ password_hash: passwordHash, token_version: eb('token_version', '+', 1) }))
+      .set((eb) => ({ password_hash: passwordHash, must_change_password: 0, token_version: eb('token_version', '+', 1) }))
       .where('id', '=', userId)
-      .execute();
+      .returning('token_version')
+      .executeTakeFirstOrThrow();
+    return row.token_version;
   }
 
   /** Invalidates every session token issued before ("log out everywhere"). */

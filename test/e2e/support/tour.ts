@@ -1,6 +1,6 @@
 // Every page of the dashboard with the heading that says it has loaded, and a tenant with something on each.
 import type { Page } from 'playwright-core';
-import { call, chat, login } from '../../helpers/api.js';
+import { addMember, call, chat, login } from '../../helpers/api.js';
 import { flushUsage, type TestGateway } from '../../helpers/gateway.js';
 
 export const PAGES: Array<{ path: string; ready: string }> = [
@@ -26,7 +26,8 @@ export const PAGES: Array<{ path: string; ready: string }> = [
 export async function furnish(gateway: TestGateway): Promise<void> {
   const owner = await login(gateway);
   await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
-  await call(gateway, 'POST', '/members', { auth: owner, body: { email: 'viewer@acme.test', role: 'viewer' } });
+  await addMember(gateway, owner, 'viewer@acme.test', 'viewer');
+  await call(gateway, 'POST', '/invitations', { auth: owner, body: { email: 'pending@acme.test', role: 'member' } });
   await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': 'acme-corp-42' });
   await call(gateway, 'POST', '/flows', { auth: owner, body: { title: 'Support reply' } });
   for (const [version, userTemplate, environment] of [

@@ -41,6 +41,7 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
   if (!response.ok) {
     const error = await toApiError(response);
     if (response.status === 401 && !options.anonymous) sessionStore.expire();
+    if (error.code === 'password_change_required') sessionStore.requirePasswordChange();
     throw error;
   }
   return response;

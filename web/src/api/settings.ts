@@ -1,7 +1,18 @@
 // Tenant settings resources: environments, provider connections, routing rules, members and the audit log.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { AddedMember, AuditEntry, ConnectionTest, Environment, List, Member, ProviderConnection, Role, RoutingRule } from './types';
+import type {
+  AuditEntry,
+  ConnectionTest,
+  CreatedInvitation,
+  Environment,
+  Invitation,
+  List,
+  Member,
+  ProviderConnection,
+  Role,
+  RoutingRule,
+} from './types';
 
 function useInvalidating<Input, Output>(queryKey: readonly unknown[], run: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
@@ -70,10 +81,18 @@ export function useMembers(enabled: boolean) {
   return useQuery({ queryKey: ['members'], queryFn: () => api<List<Member>>('/members'), enabled });
 }
 
-export function useAddMember() {
-  return useInvalidating(['members'], (body: { email: string; role: Role; name?: string }) =>
-    api<AddedMember>('/members', { method: 'POST', body }),
+export function useInvitations(enabled: boolean) {
+  return useQuery({ queryKey: ['invitations'], queryFn: () => api<List<Invitation>>('/invitations'), enabled });
+}
+
+export function useInvite() {
+  return useInvalidating(['invitations'], (body: { email: string; role: Role; name?: string }) =>
+    api<CreatedInvitation>('/invitations', { method: 'POST', body }),
   );
+}
+
+export function useRevokeInvitation() {
+  return useInvalidating(['invitations'], (id: string) => api<void>(`/invitations/${encodeURIComponent(id)}`, { method: 'DELETE' }));
 }
 
 export function useChangeRole() {

@@ -11,6 +11,8 @@ export interface User {
   email: string;
   name: string | null;
   createdAt: string;
+  /** The password was set by someone else: nothing works until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export interface TenantMembership {
@@ -166,8 +168,27 @@ export interface Member {
   createdAt: string;
 }
 
-export interface AddedMember extends Member {
-  temporaryPassword: string | null;
+export interface Invitation {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The answer to an invitation, the same whether or not the email has an account; the link is shown once. */
+export interface CreatedInvitation extends Invitation {
+  token: string;
+  acceptUrl: string;
+}
+
+/** What the invitee sees before accepting. */
+export interface InvitationSummary {
+  tenantName: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
 }
 
 export interface AuditEntry {

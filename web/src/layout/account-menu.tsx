@@ -1,6 +1,7 @@
-// The signed-in person: who they are, and "Log out".
+// The signed-in person: who they are, "Change password" and "Log out".
 import { useQueryClient } from '@tanstack/react-query';
 import { DropdownMenu } from 'radix-ui';
+import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { sessionStore } from '../session/session-store';
 import { useRequiredSession } from '../session/use-session';
@@ -8,6 +9,7 @@ import { useRequiredSession } from '../session/use-session';
 export function AccountMenu() {
   const session = useRequiredSession();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const logOut = () => {
     sessionStore.logOut();
     queryClient.clear();
@@ -31,6 +33,9 @@ export function AccountMenu() {
         <DropdownMenu.Content className="menu" align="end" sideOffset={6}>
           <DropdownMenu.Label className="menu-label">{session.user.email}</DropdownMenu.Label>
           <DropdownMenu.Separator className="menu-separator" />
+          <DropdownMenu.Item className="menu-item" onSelect={() => navigate('/change-password')}>
+            Change password
+          </DropdownMenu.Item>
           <DropdownMenu.Item className="menu-item" onSelect={logOut}>
             Log out
           </DropdownMenu.Item>

@@ -74,6 +74,14 @@ function createSessionStore() {
       const tenantId = tenants.some((tenant) => tenant.id === current?.tenantId) ? current.tenantId : (tenants[0]?.id ?? '');
       set({ ...current, tenants, tenantId });
     },
+    /** The password changed: every earlier token ended, this is the new one. */
+    passwordChanged(token: string, expiresAt: string) {
+      if (current) set({ ...current, token, expiresAt, user: { ...current.user, mustChangePassword: false } });
+    },
+    /** The API refused the session until its password is changed (it was set by someone else). */
+    requirePasswordChange() {
+      if (current && !current.user.mustChangePassword) set({ ...current, user: { ...current.user, mustChangePassword: true } });
+    },
     switchTenant(tenantId: string) {
       if (current) set({ ...current, tenantId });
     },

@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/client';
 import type { LoginAnswer } from '../../api/types';
 import { formatDuration } from '../../format/format';
+import { safeNext } from '../../session/safe-next';
 import { LAST_TENANT_KEY, sessionStore } from '../../session/session-store';
 import { useSession } from '../../session/use-session';
 
@@ -15,11 +16,6 @@ function loginError(error: unknown): string {
     return error.retryAfter === null ? error.message : `${error.message} Try again in ${formatDuration(error.retryAfter)}.`;
   }
   return errorMessage(error);
-}
-
-/** Only paths inside the dashboard: never an open redirect. */
-function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function LoginPage() {

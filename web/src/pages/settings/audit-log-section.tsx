@@ -12,11 +12,15 @@ const ACTIONS = [
   'key.renamed',
   'key.revoked',
   'key.master_regenerated',
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
   'member.added',
   'member.role_changed',
   'member.removed',
   'tenant.updated',
   'auth.login_failed',
+  'auth.password_changed',
 ];
 
 function describeDetails(entry: AuditEntry): string {

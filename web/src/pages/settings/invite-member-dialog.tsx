@@ -1,16 +1,15 @@
-// Invite a member by email and role; a new account's one-time password is shown once.
+// Invite a member by email and role; the invitation link is shown once, the same whether or not they have an account.
 import { type FormEvent, useState } from 'react';
-import { useAddMember } from '../../api/settings';
+import { useInvite } from '../../api/settings';
 import type { Role } from '../../api/types';
 import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { SecretOnce } from '../../components/secret-once';
-import { useToast } from '../../components/toaster';
+import { formatDateTime } from '../../format/format';
 import { ROLES } from './roles';
 
 export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
-  const add = useAddMember();
-  const notify = useToast();
+  const add = useInvite();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('member');
@@ -25,24 +24,18 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate(
-      { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
-      {
-        onSuccess: (member) => {
-          if (member.temporaryPassword) return;
-          notify(`${member.email} added`);
-          change(false);
-        },
-      },
-    );
+    add.mutate({ email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) });
   };
-  const added = add.data;
+  const invited = add.data;
   return (
-    <Dialog open={open} onOpenChange={change} title={added ? `${added.email} added` : 'Invite member'}>
-      {added?.temporaryPassword ? (
+    <Dialog open={open} onOpenChange={change} title={invited ? `${invited.email} invited` : 'Invite member'}>
+      {invited ? (
         <>
-          <p>They have no account yet. Send them this one-time password to log in with, then change.</p>
-          <SecretOnce secret={added.temporaryPassword} label="temporary password" />
+          <p>
+            Send this link to {invited.email}. It works once, until {formatDateTime(invited.expiresAt)}: they choose their own password, or
+            log in first if they already have a Shuttle account. They join as {invited.role} when they accept.
+          </p>
+          <SecretOnce secret={invited.acceptUrl} label="invitation link" />
           <div className="dialog-actions">
             <DialogClose>
               <button type="button" className="button primary">

@@ -1,4 +1,4 @@
-// Members: who may use this tenant and with what role; owners invite, re-role and remove.
+// Members: who may use this tenant and with what role; owners invite (and see pending invitations), re-role and remove.
 import { useState } from 'react';
 import { useChangeRole, useMembers, useRemoveMember } from '../../api/settings';
 import type { Member, Role } from '../../api/types';
@@ -9,6 +9,7 @@ import { useToast } from '../../components/toaster';
 import { formatDate } from '../../format/format';
 import { usePermissions, useRequiredSession } from '../../session/use-session';
 import { InviteMemberDialog } from './invite-member-dialog';
+import { PendingInvitations } from './pending-invitations';
 import { ROLES } from './roles';
 
 export function MembersSection() {
@@ -101,6 +102,7 @@ export function MembersSection() {
       )}
       {manageMembers ? (
         <>
+          <PendingInvitations />
           <InviteMemberDialog open={inviting} onOpenChange={setInviting} />
           <ConfirmDialog
             open={removing !== null}

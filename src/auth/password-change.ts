@@ -1,0 +1,42 @@
+// A logged-in person changes their own password: every session issued before ends (the token version moves on),
+// the must-change flag clears, each of their tenants' audit logs records it, and a fresh session is returned.
+import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import { AuthenticationError, InvalidRequestError, ShuttleError } from '../errors/shuttle-error.js';
+import type { Db } from '../store/database.js';
+import { AuditLogRepository } from '../store/repositories/audit-log.js';
+import { MembershipRepository } from '../store/repositories/memberships.js';
+import { UserRepository } from '../store/repositories/users.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { IssuedToken, SessionTokens } from './session-tokens.js';
+
+export class PasswordChange {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: InvalidationBus,
+    private readonly sessionTokens: SessionTokens,
+  ) {}
+
+  async change(userId: string, input: { currentPassword: string; newPassword: string }, ip: string): Promise<IssuedToken> {
+    const user = await new UserRepository(this.db).get(userId);
+    if (!user) throw new AuthenticationError('invalid_token');
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      throw new InvalidRequestError('The current password is not correct.', 'currentPassword');
+    }
+    if (input.newPassword === input.currentPassword) throw new ShuttleError('password_not_changed', { param: 'newPassword' });
+    const passwordHash = await hashPassword(input.newPassword);
+    const tokenVersion = await this.db.transaction().execute(async (trx) => {
+      const version = await new UserRepository(trx).setPassword(userId, passwordHash);
+      const audit = new AuditLogRepository(trx);
+      for (const membership of await new MembershipRepository(trx).listForUser(userId)) {
+        await audit.record(
+          membership.tenantId,
+          { type: 'user', id: userId, label: user.email, ip },
+          { action: 'auth.password_changed', targetType: 'user', targetId: userId },
+        );
+      }
+      return version;
+    });
+    await this.bus.publish('user', userId);
+    return this.sessionTokens.issue(userId, tokenVersion);
+  }
+}

@@ -1,0 +1,26 @@
+// The logged-in person as the API shows them: the user, their tenants, and a session token with its expiry.
+import { z } from 'zod';
+import type { Membership } from '../../store/repositories/memberships.js';
+import type { User } from '../../store/repositories/users.js';
+import { isoDateTime, role, toIso } from './common.js';
+
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  createdAt: isoDateTime,
+  mustChangePassword: z
+    .boolean()
+    .describe('The password was set by someone else: every call but changing it, /auth/me and logging out is refused until it is changed.'),
+});
+export const tenantMembership = z.object({ id: z.string(), name: z.string(), role });
+export const session = z.object({ token: z.string(), expiresAt: isoDateTime });
+
+export const toUserView = (user: User & { mustChangePassword: boolean }) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  createdAt: toIso(user.createdAt),
+  mustChangePassword: user.mustChangePassword,
+});
+export const toTenants = (memberships: Membership[]) => memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }));
