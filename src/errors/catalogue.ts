@@ -21,6 +21,12 @@ export interface CatalogueEntry {
 export const errorCatalogue = {
   invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+  invalid_characters: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Text may not contain NUL characters (\\u0000) or unpaired surrogates (\\ud800-\\udfff): they cannot be stored.',
+  },
+  json_too_deep: { status: 400, type: 'invalid_request_error', message: 'The JSON body is nested more than 64 levels deep.' },
   invalid_customer_id: {
     status: 400,
     type: 'invalid_request_error',

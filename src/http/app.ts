@@ -8,6 +8,7 @@ import { authenticate } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerJsonBody } from './plugins/json-body.js';
 import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
+import { registerUrlTextCheck } from './plugins/storable-text.js';
 import './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -47,6 +48,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerRequestLifecycle(app, runtime);
+  registerUrlTextCheck(app);
   registerJsonBody(app);
 
   await app.register(swagger, {
