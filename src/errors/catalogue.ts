@@ -92,6 +92,11 @@ export const errorCatalogue = {
     type: 'upstream_error',
     message: 'The upstream provider sent a response Shuttle could not read.',
   },
+  provider_not_configured: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The provider connection lacks a setting it needs (e.g. its credentials); an admin must complete it.',
+  },
   upstream_timeout: { status: 504, type: 'upstream_error', message: 'The upstream provider did not answer in time.' },
   invalid_structured_output: {
     status: 502,

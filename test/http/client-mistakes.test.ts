@@ -154,6 +154,42 @@ describe.each(DIALECTS)('client mistakes are 4xx (%s)', (dialect) => {
     for (const text of ['[]', '"x"', '1', 'null']) expect((await send('POST', '/customers', text)).status, text).toBe(400);
   });
 
+  it('refuses out-of-range numbers and wrongly typed overrides with 400 instead of storing them', async () => {
+    const huge = Number.MAX_SAFE_INTEGER;
+    expect((await call(gateway, 'GET', `/flows/support-reply/versions/${huge}`, { auth: owner })).status).toBe(400);
+    expect((await call(gateway, 'GET', `/flows/support-reply/runs?version=${huge}`, { auth: owner })).status).toBe(400);
+    const run = await call(gateway, 'POST', '/flows/support-reply/runs', {
+      auth: gateway.masterKey,
+      body: { parameters: {}, version: huge },
+    });
+    expect(run.status).toBe(400);
+    expect(run.body.error.param).toBe('version');
+    for (const overrides of [{ n: 'x' }, { max_tokens: 1e308 }, { temperature: 'hot' }, { top_p: 5 }]) {
+      const rule = await call(gateway, 'PUT', '/routing-rules/odd', {
+        auth: owner,
+        body: { targets: [{ provider: 'mock', model: 'echo', overrides }] },
+      });
+      expect(rule.status, JSON.stringify(overrides)).toBe(400);
+      expect(rule.body.error.param).toMatch(/^targets\.0\.overrides\./);
+    }
+    const fine = { targets: [{ provider: 'mock', model: 'echo', overrides: { temperature: 0.2, seed: 7 } }] };
+    expect((await call(gateway, 'PUT', '/routing-rules/odd', { auth: owner, body: fine })).status).toBe(201);
+  });
+
+  it('answers a call through a connection that lacks its credentials with 502, not 500', async () => {
+    const created = await call(gateway, 'POST', '/providers', {
+      auth: owner,
+      body: { name: 'aws', type: 'bedrock', options: { region: 'us-east-1' } },
+    });
+    expect(created.status).toBe(201);
+    const answer = await call(gateway, 'POST', '/chat/completions', {
+      auth: gateway.masterKey,
+      body: { model: 'aws/anthropic.claude-3-haiku', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect(answer.status).toBe(502);
+    expect(answer.body.error.code).toBe('provider_not_configured');
+  });
+
   it('answers a garbage bearer on a dashboard route with 401, and a real API key with 403', async () => {
     const garbage = await call(gateway, 'GET', '/keys', { auth: 'not-a-key-at-all' });
     expect(garbage.status).toBe(401);
