@@ -5,7 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Runtime } from '../runtime.js';
 import { newRequestId } from '../store/ids.js';
 import { authenticate } from './plugins/authenticate.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerErrorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { registerJsonBody } from './plugins/json-body.js';
 import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
 import { registerUrlTextCheck } from './plugins/storable-text.js';
@@ -43,6 +43,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     trustProxy: runtime.config.trustProxy,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: sendFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

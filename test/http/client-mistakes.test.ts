@@ -65,7 +65,7 @@ describe.each(DIALECTS)('client mistakes are 4xx (%s)', (dialect) => {
     expect(((await fine.json()) as { name: string }).name).toBe('\\u0000 🚀');
   });
 
-  it('refuses a NUL in a path or a query string with 400', async () => {
+  it('refuses a NUL in a path or a query string, or a path that is no UTF-8, with 400', async () => {
     await expectRefused(
       await fetch(`${gateway.api}/customers/%00`, { headers: { authorization: `Bearer ${owner}` } }),
       400,
@@ -81,6 +81,10 @@ describe.each(DIALECTS)('client mistakes are 4xx (%s)', (dialect) => {
       400,
       'invalid_characters',
     );
+    // A lone surrogate, percent-encoded, is no UTF-8: Fastify cannot decode the path, and says so in the same shape.
+    const surrogate = await fetch(`${gateway.api}/customers/%ED%A0%80`, { headers: { authorization: `Bearer ${owner}` } });
+    expect(surrogate.headers.get('x-content-type-options')).toBe('nosniff');
+    await expectRefused(surrogate, 400, 'invalid_request');
   });
 
   it('refuses JSON nested deeper than 64 levels with 400, wherever it is, and takes 64', async () => {

@@ -34,6 +34,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's own answers to a URL it cannot decode (`/customers/%ED%A0%80`, an encoded lone surrogate) come before any
+ * hook or handler: given to Fastify as `frameworkErrors`, so that they too are in the OpenAI shape.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  const message =
+    error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid: a percent-encoded part of it is not UTF-8 text.' : error.message;
+  void sendError(request, reply, new ShuttleError('invalid_request', { message, status: error.statusCode ?? 400 }));
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ShuttleError): FastifyReply {
   request.errorCode = error.code;
   if (request.meter) request.meter.errorCode = error.code;
