@@ -194,6 +194,18 @@ describe.each(DIALECTS)('client mistakes are 4xx (%s)', (dialect) => {
     expect(answer.body.error.code).toBe('provider_not_configured');
   });
 
+  it('answers headers too large with 431 in the OpenAI shape, and finds a customer by its longest id', async () => {
+    const tooLarge = await fetch(`${gateway.api}/models`, {
+      headers: { authorization: `Bearer ${gateway.masterKey}`, 'x-pad': 'x'.repeat(20_000) },
+    });
+    await expectRefused(tooLarge, 431, 'invalid_request');
+    const longest = 'é'.repeat(256);
+    expect((await call(gateway, 'POST', '/customers', { auth: owner, body: { externalId: longest } })).status).toBe(201);
+    const found = await call(gateway, 'GET', `/customers/${encodeURIComponent(longest)}`, { auth: owner });
+    expect(found.status).toBe(200);
+    expect(found.body.externalId).toBe(longest);
+  });
+
   it('answers a garbage bearer on a dashboard route with 401, and a real API key with 403', async () => {
     const garbage = await call(gateway, 'GET', '/keys', { auth: 'not-a-key-at-all' });
     expect(garbage.status).toBe(401);
