@@ -1,5 +1,5 @@
 // Refuses logins after repeated failures per account and per client address (429 + Retry-After), counted in a
-// window that works across instances when the counter lives in Redis.
+// window that works across instances when the counter lives in Redis. Every attempt counts until it succeeds.
 import type { WindowCounter } from '../cache/window-counter.js';
 import { RateLimitError } from '../errors/shuttle-error.js';
 
@@ -15,12 +15,21 @@ export class LoginThrottle {
     private readonly options: LoginThrottleOptions,
   ) {}
 
-  /** Throws login_throttled when either the account or the address has used up its failures. */
-  async check(email: string, address: string): Promise<void> {
-    const [account, client] = await Promise.all([this.counter.peek(accountKey(email)), this.counter.peek(addressKey(address))]);
+  /**
+   * Counts an attempt against the account and the client address before its password is verified, and throws
+   * login_throttled when either is past its limit. Counting first, in one atomic increment, is what makes the limit
+   * hold under concurrency: forty simultaneous guesses each get a different count, so at most the limit of them are
+   * ever verified — where checking, verifying and then counting would let every one of them through the check.
+   */
+  async admit(email: string, address: string): Promise<void> {
+    const { windowMs } = this.options;
+    const [account, client] = await Promise.all([
+      this.counter.increment(accountKey(email), windowMs),
+      this.counter.increment(addressKey(address), windowMs),
+    ]);
     const blocked = [
-      account.count >= this.options.maxFailuresPerAccount ? account.resetInMs : 0,
-      client.count >= this.options.maxFailuresPerAddress ? client.resetInMs : 0,
+      account.count > this.options.maxFailuresPerAccount ? account.resetInMs : 0,
+      client.count > this.options.maxFailuresPerAddress ? client.resetInMs : 0,
     ];
     const waitMs = Math.max(...blocked);
     if (waitMs > 0) {
@@ -32,16 +41,12 @@ export class LoginThrottle {
     }
   }
 
-  async recordFailure(email: string, address: string): Promise<void> {
-    await Promise.all([
-      this.counter.increment(accountKey(email), this.options.windowMs),
-      this.counter.increment(addressKey(address), this.options.windowMs),
-    ]);
-  }
-
-  /** A successful login clears the account's failures (not the address's: one good password must not unlock guessing). */
-  async recordSuccess(email: string): Promise<void> {
-    await this.counter.reset(accountKey(email));
+  /**
+   * A successful login clears the account's count, and gives the address back the attempt it took (but not its
+   * failures: one good password must not unlock guessing from that address).
+   */
+  async recordSuccess(email: string, address: string): Promise<void> {
+    await Promise.all([this.counter.reset(accountKey(email)), this.counter.decrement(addressKey(address))]);
   }
 }
 

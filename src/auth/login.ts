@@ -28,15 +28,14 @@ export class LoginService {
   }
 
   async login(email: string, password: string, address: string): Promise<LoginResult> {
-    await this.throttle.check(email, address);
+    await this.throttle.admit(email, address);
     const user = await this.users.findByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !valid) {
-      await this.throttle.recordFailure(email, address);
       if (user) await this.auditFailure(user.id, user.email, address);
       throw new AuthenticationError('invalid_credentials');
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, address);
     const issued = await this.tokens.issue(user.id, user.tokenVersion);
     const { passwordHash: _hash, tokenVersion: _version, ...publicUser } = user;
     return { ...issued, user: publicUser, tenants: await this.memberships.listForUser(user.id) };

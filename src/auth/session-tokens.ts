@@ -45,7 +45,13 @@ export class SessionTokens {
 
   async verify(token: string): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        // A token that never expires is refused, whoever signed it.
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
       if (typeof payload.sub !== 'string' || typeof payload.ver !== 'number') throw new AuthenticationError('invalid_token');
       return { userId: payload.sub, tokenVersion: payload.ver };
     } catch (error) {

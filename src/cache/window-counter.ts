@@ -9,7 +9,10 @@ export interface WindowCount {
 }
 
 export interface WindowCounter {
+  /** Adds one and returns the new count, in one atomic step: concurrent callers each see a different count. */
   increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** Takes one back (never below zero, never starting a window). */
+  decrement(key: string): Promise<void>;
   peek(key: string): Promise<WindowCount>;
   reset(key: string): Promise<void>;
 }
@@ -31,6 +34,11 @@ export class MemoryWindowCounter implements WindowCounter {
     return { count: window.count, resetInMs: window.endsAt - now };
   }
 
+  async decrement(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count--;
+  }
+
   async peek(key: string): Promise<WindowCount> {
     const now = Date.now();
     const window = this.windows.get(key);
@@ -49,6 +57,9 @@ export class MemoryWindowCounter implements WindowCounter {
   }
 }
 
+/** DECR alone would create an expired key again, at -1 and with no expiry. */
+const DECREMENT_IF_POSITIVE = `if (tonumber(redis.call('get', KEYS[1]) or '0') > 0) then redis.call('decr', KEYS[1]) end return 0`;
+
 export class RedisWindowCounter implements WindowCounter {
   constructor(
     private readonly redis: Redis,
@@ -63,6 +74,10 @@ export class RedisWindowCounter implements WindowCounter {
       [unknown, number],
     ];
     return { count, resetInMs: Math.max(ttl, 0) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.redis.eval(DECREMENT_IF_POSITIVE, 1, this.prefix + key);
   }
 
   async peek(key: string): Promise<WindowCount> {

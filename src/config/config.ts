@@ -55,6 +55,9 @@ const envSchema = z.object({
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
   SHUTTLE_HEAP_GROWTH_PERCENT: nonNegativeInt.max(1000).default(20),
+  SHUTTLE_METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -91,6 +94,8 @@ export interface Config {
   pricesFile: string | undefined;
   /** How far the heap may grow past its live data between full collections (`shuttle serve`); 0 leaves it to V8. */
   heapGrowthPercent: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <this>`; unset, /metrics is open (keep it off the internet). */
+  metricsToken: string | undefined;
   /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
   providers: ProviderSettings[];
 }
@@ -140,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
+    metricsToken: e.SHUTTLE_METRICS_TOKEN,
     providers: providers.providers,
   };
 }

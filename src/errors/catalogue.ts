@@ -26,6 +26,12 @@ export const errorCatalogue = {
     message: 'The new password must differ from the current one.',
   },
   invalid_json: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' },
+  invalid_characters: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Text may not contain NUL characters (\\u0000) or unpaired surrogates (\\ud800-\\udfff): they cannot be stored.',
+  },
+  json_too_deep: { status: 400, type: 'invalid_request_error', message: 'The JSON body is nested more than 64 levels deep.' },
   invalid_customer_id: {
     status: 400,
     type: 'invalid_request_error',
@@ -112,6 +118,11 @@ export const errorCatalogue = {
     status: 502,
     type: 'upstream_error',
     message: 'The upstream provider sent a response Shuttle could not read.',
+  },
+  provider_not_configured: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The provider connection lacks a setting it needs (e.g. its credentials); an admin must complete it.',
   },
   upstream_timeout: { status: 504, type: 'upstream_error', message: 'The upstream provider did not answer in time.' },
   invalid_structured_output: {

@@ -134,6 +134,7 @@ export class Gateway {
     const plans = models.map((model) => this.router.plan(model, env));
     const first = (plans[0] as RoutePlan).targets[0] as RouteTarget;
     meter.provider = first.connection.name;
+    meter.providerType = first.connection.type;
     meter.servedModel = first.model;
     const admitted = this.limits.admit({
       tenantId: ctx.tenant.tenantId,
@@ -156,6 +157,7 @@ export class Gateway {
             if (attempt > 1) await sleep(backoff(plan.retry.backoffMs, attempt), undefined, { signal: ctx.signal });
             meter.attempts++;
             meter.provider = target.connection.name;
+            meter.providerType = target.connection.type;
             meter.servedModel = target.model;
             const started = performance.now();
             meter.upstreamStartedAt ??= started;
@@ -168,7 +170,7 @@ export class Gateway {
             } catch (error) {
               meter.upstreamMs += performance.now() - started;
               if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;
-              this.metrics.observeUpstreamError(error.provider, error.code);
+              this.metrics.observeUpstreamError(target.connection.type, error.failure);
               if (!isRetryable(error, plan.retry.on)) throw error;
               this.health.failed(target.healthKey, plan.cooldown);
               lastError = error;

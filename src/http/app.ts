@@ -5,9 +5,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Runtime } from '../runtime.js';
 import { newRequestId } from '../store/ids.js';
 import { authenticate } from './plugins/authenticate.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerErrorHandler, sendClientError, sendFrameworkError } from './plugins/error-handler.js';
 import { registerJsonBody } from './plugins/json-body.js';
 import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
+import { registerUrlTextCheck } from './plugins/storable-text.js';
 import './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -42,12 +43,16 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     return503OnClosing: true,
     trustProxy: runtime.config.trustProxy,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter may be a customer id of 256 characters, each up to 4 bytes of UTF-8, percent-encoded.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 * 12 },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerRequestLifecycle(app, runtime);
+  registerUrlTextCheck(app);
   registerJsonBody(app);
 
   await app.register(swagger, {

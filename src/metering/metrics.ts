@@ -5,8 +5,13 @@ export const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface RequestObservation {
+  /** The route's pattern (`/api/v1/customers/:externalId`), never the path a client sent. */
   route: string;
   status: number;
+  /**
+   * A provider type (`openai`, `anthropic`, …), never a connection's name: labels hold no text a tenant chose, so a
+   * tenant can neither read another's names on /metrics nor grow the series without bound.
+   */
   provider: string | null;
   durationMs: number;
   upstreamMs: number | null;
@@ -201,7 +206,7 @@ export class GatewayMetrics {
     });
     this.upstreamErrors = new Counter({
       name: 'shuttle_upstream_errors_total',
-      help: 'Failed upstream calls, by provider and error code',
+      help: 'Failed upstream calls, by provider type and failure (upstream_error, upstream_unreachable, upstream_timeout, upstream_invalid_response)',
       labelNames: ['provider', 'code'],
       registers,
     });
@@ -276,6 +281,7 @@ export class GatewayMetrics {
     this.limitRefusals.inc({ kind, scope });
   }
 
+  /** By provider type and Shuttle's failure kind: never the provider's own error code, which any upstream can choose. */
   observeUpstreamError(provider: string, code: string): void {
     this.upstreamErrors.inc({ provider, code });
   }

@@ -12,7 +12,10 @@ export interface MeterIdentity {
 
 export class RequestMeter {
   requestedModel: string | null = null;
+  /** The connection that served the call: tenant data, for the tenant's own usage records. */
   provider: string | null = null;
+  /** That connection's provider type (`openai`, `anthropic`, …): a fixed set, fit for metric labels. */
+  providerType: string | null = null;
   servedModel: string | null = null;
   customerId: string | null = null;
   usage: TokenUsage = NO_USAGE;

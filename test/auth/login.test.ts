@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../src/store/ids.js';
 import { addMember, call, chat, login, OWNER } from '../helpers/api.js';
+import { REDIS_URL } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('login and sessions', () => {
@@ -142,5 +144,41 @@ describe('login throttling', () => {
     } finally {
       await owner.close();
     }
+  });
+});
+
+describe.each([
+  ['in memory', false],
+  ['in Redis, across two instances', true],
+] as const)('login throttling under concurrency (%s)', (_name, withRedis) => {
+  let a: TestGateway;
+  let b: TestGateway;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = withRedis ? { REDIS_URL, SHUTTLE_REDIS_PREFIX: `test-${randomBase62(8)}:` } : {};
+    a = await startGateway({ env });
+    b = withRedis ? await startGateway({ env, sharing: a }) : a;
+  });
+
+  afterAll(async () => {
+    if (b !== a) await b?.close();
+    await a?.close();
+  });
+
+  it('verifies at most 5 of 40 simultaneous wrong passwords for one account; the rest are 429 with Retry-After', async () => {
+    const owner = await login(a);
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(i % 2 === 0 ? a : b, 'POST', '/auth/login', { body: { email: OWNER.email, password: `wrong ${i}` } }),
+      ),
+    );
+    const statuses = attempts.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    const throttled = attempts.filter((response) => response.status === 429);
+    expect(throttled).toHaveLength(35);
+    for (const response of throttled) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Each password that was verified and failed left one audit entry.
+    const audit = await call(a, 'GET', '/audit-log?action=auth.login_failed&limit=200', { auth: owner });
+    expect(audit.body.data).toHaveLength(5);
   });
 });

@@ -33,6 +33,25 @@ describe.each(backends)('WindowCounter (%s)', (_name, create) => {
     expect((await counter.increment('k', 60)).count).toBe(1);
   });
 
+  it('gives back one on decrement, never below zero and never reopening an ended window', async () => {
+    const counter = create();
+    await counter.increment('d', 60_000);
+    await counter.increment('d', 60_000);
+    await counter.decrement('d');
+    expect((await counter.peek('d')).count).toBe(1);
+    await counter.decrement('d');
+    await counter.decrement('d');
+    expect((await counter.peek('d')).count).toBe(0);
+    await counter.decrement('never');
+    expect(await counter.peek('never')).toEqual({ count: 0, resetInMs: 0 });
+  });
+
+  it('gives each of many simultaneous increments its own count', async () => {
+    const counter = create();
+    const counts = await Promise.all(Array.from({ length: 40 }, () => counter.increment('c', 60_000)));
+    expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
   it('forgets a key on reset', async () => {
     const counter = create();
     await counter.increment('r', 60_000);

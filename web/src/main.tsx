@@ -1,4 +1,5 @@
 // Mounts the dashboard.
+import './csp-nonce';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';

@@ -10,7 +10,15 @@ export const routingTargetSchema = z.object({
   model: z.string().min(1).max(256),
   weight: z.number().min(0).max(1_000_000).default(1).describe('Share of traffic with the weighted strategy'),
   overrides: z
-    .record(z.string(), z.unknown())
+    // The fields Shuttle itself reads (for limits, and the mock provider) take the values the chat completions
+    // schema allows; any other field passes through to the provider, which judges it.
+    .looseObject({
+      max_tokens: z.int().positive().nullish(),
+      max_completion_tokens: z.int().positive().nullish(),
+      n: z.int().min(1).max(128).nullish(),
+      temperature: z.number().min(0).max(2).nullish(),
+      top_p: z.number().min(0).max(1).nullish(),
+    })
     .refine((o) => !('model' in o) && !('stream' in o) && !('messages' in o), 'may not override model, stream or messages')
     .optional()
     .describe('Request fields set for this target, e.g. {"temperature": 0.2}'),

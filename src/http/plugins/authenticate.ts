@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { hasRole } from '../../auth/roles.js';
 import { looksLikeSessionToken } from '../../auth/session-tokens.js';
-import { AuthenticationError, PermissionDeniedError } from '../../errors/shuttle-error.js';
+import { AuthenticationError, InvalidRequestError, PermissionDeniedError } from '../../errors/shuttle-error.js';
 import { validateCustomerId } from '../../metering/customer-directory.js';
 import { RequestMeter } from '../../metering/request-meter.js';
 import type { Runtime } from '../../runtime.js';
@@ -54,12 +54,14 @@ function fullAuthentication(runtime: Runtime) {
     if (credential === undefined) throw new AuthenticationError('malformed_authorization');
 
     if (!looksLikeSessionToken(credential)) {
+      // A credential that is no key at all is a 401, like anywhere else; only a real key is told it may not do this.
+      const key = await runtime.keys.authenticate(credential);
       if (mode !== 'any') {
         throw new PermissionDeniedError('permission_denied', {
           message: 'API keys cannot do this; it needs a logged-in user (a session token from POST /api/v1/auth/login).',
         });
       }
-      request.principal = await runtime.keys.authenticate(credential);
+      request.principal = key;
     } else if (mode === 'session') {
       const { id, email, state } = await runtime.users.authenticateSession(credential);
       if (state.mustChangePassword && !config.beforePasswordChange) throw new PermissionDeniedError('password_change_required');
@@ -67,6 +69,7 @@ function fullAuthentication(runtime: Runtime) {
       return;
     } else {
       const tenantHeader = request.headers['x-shuttle-tenant-id'];
+      if (typeof tenantHeader === 'string') refuseRepeatedHeader(request, tenantHeader, 'X-Shuttle-Tenant-Id');
       const principal = await runtime.users.authenticate(
         credential,
         typeof tenantHeader === 'string' && tenantHeader !== '' ? tenantHeader : undefined,
@@ -85,6 +88,23 @@ function fullAuthentication(runtime: Runtime) {
 /** Refuses a malformed X-Shuttle-Customer-Id before the body is read, and starts the meter of a metered route. */
 function startMetering(request: FastifyRequest, config: RouteConfig): void {
   const customerHeader = request.headers['x-shuttle-customer-id'];
-  if (typeof customerHeader === 'string') validateCustomerId(customerHeader, 'X-Shuttle-Customer-Id');
+  if (typeof customerHeader === 'string') {
+    refuseRepeatedHeader(request, customerHeader, 'X-Shuttle-Customer-Id');
+    validateCustomerId(customerHeader, 'X-Shuttle-Customer-Id');
+  }
   if (config.metered !== undefined) request.meter = new RequestMeter(config.metered, request.startedAt);
+}
+
+/**
+ * Node joins a header sent twice into one value, `a, b`: that would silently name a third customer (or tenant), so a
+ * header that says who is billed must come once. Only a value with ", " in it can be such a join, so only then are
+ * the raw headers counted.
+ */
+function refuseRepeatedHeader(request: FastifyRequest, value: string, name: string): void {
+  if (!value.includes(', ')) return;
+  const lower = name.toLowerCase();
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === lower) count++;
+  if (count > 1) throw new InvalidRequestError(`Send the ${name} header once; it was sent ${count} times.`, name);
 }

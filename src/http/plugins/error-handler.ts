@@ -1,4 +1,6 @@
 // The one place errors become HTTP answers, always in the OpenAI error shape, never with a stack trace.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
@@ -32,6 +34,39 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new ShuttleError('not_found', { message: `No route for ${request.method} ${request.url.split('?')[0]}.` })),
   );
+}
+
+/**
+ * Fastify's own answers to a URL it cannot decode (`/customers/%ED%A0%80`, an encoded lone surrogate) come before any
+ * hook or handler: given to Fastify as `frameworkErrors`, so that they too are in the OpenAI shape.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-content-type-options', 'nosniff');
+  const message =
+    error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid: a percent-encoded part of it is not UTF-8 text.' : error.message;
+  void sendError(request, reply, new ShuttleError('invalid_request', { message, status: error.statusCode ?? 400 }));
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request — headers too large (431), a request that never
+ * finished arriving (408), bytes that are no HTTP (400) — answered on the socket as Fastify would, in the OpenAI shape.
+ */
+export function sendClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request did not arrive in time.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers are too large.']
+        : [400, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(new ShuttleError('invalid_request', { message, status }).toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\n` +
+        `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ShuttleError): FastifyReply {

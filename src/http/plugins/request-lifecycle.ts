@@ -1,7 +1,8 @@
-// Per-request bookkeeping: the request id header, and — once the response has closed, off the response path —
+// Per-request bookkeeping: the request id and nosniff headers, and — once the response has closed, off the response path —
 // one log line, the metrics, and the usage event of a metered request.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import { headersOf } from '../proxy-request.js';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -15,7 +16,10 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
 
   app.addHook('onRequest', (request, reply, done) => {
     request.startedAt = performance.now();
-    reply.header('x-request-id', request.id);
+    const headers = headersOf(reply);
+    headers['x-request-id'] = request.id;
+    // No answer is ever to be read as another type than it says (a JSON error rendered as HTML, say).
+    headers['x-content-type-options'] = 'nosniff';
     reply.raw.once('close', () => finishRequest(runtime, request, reply));
     done();
   });
@@ -51,7 +55,7 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
   runtime.metrics.observeRequest({
     route: request.routeOptions.url ?? 'unmatched',
     status,
-    provider: meter?.provider ?? null,
+    provider: meter?.providerType ?? null,
     durationMs,
     upstreamMs: meter?.upstreamMs ?? null,
     promptTokens: meter?.usage.promptTokens ?? 0,

@@ -104,7 +104,11 @@ export function customersRoutes(runtime: Runtime) {
             sort: z.enum(['spend', 'requests', 'createdAt', 'lastSeenAt', 'externalId']).default('spend'),
             order: z.enum(['asc', 'desc']).default('desc'),
             limit: z.coerce.number().int().min(1).max(200).default(50),
-            cursor: z.string().regex(/^\d+$/, 'must be a nextCursor from an earlier page').optional(),
+            // An offset: up to 15 digits stays an exact number, and within every database's integers.
+            cursor: z
+              .string()
+              .regex(/^\d{1,15}$/, 'must be a nextCursor from an earlier page')
+              .optional(),
           }),
           response: { 200: listOf(listedCustomer) },
         },

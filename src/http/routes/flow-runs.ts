@@ -16,7 +16,7 @@ import type { StoredRun } from '../../store/repositories/flow-runs.js';
 import { beginProxyRequest, setServedHeaders } from '../proxy-request.js';
 import { principalOf } from '../request-context.js';
 import { listOf, toIso } from '../schemas/common.js';
-import { flowParams, runBody, runDetail, runResult, runSummary } from '../schemas/flows.js';
+import { flowParams, runBody, runDetail, runResult, runSummary, versionNumber } from '../schemas/flows.js';
 import { sendEventStream } from '../sse-response.js';
 import { findFlow } from './flows.js';
 
@@ -84,7 +84,7 @@ export function flowRunsRoutes(runtime: Runtime) {
           tags: ['flows'],
           params: flowParams,
           querystring: z.object({
-            version: z.coerce.number().int().positive().optional(),
+            version: z.coerce.number().pipe(versionNumber).optional(),
             environment: z.string().optional(),
             customer: z.string().optional().describe('A customer’s external id'),
             status: z.enum(['succeeded', 'failed']).optional(),

@@ -4,7 +4,9 @@ import { SLUG, templates } from '../../flows/template.js';
 import { isoDateTime } from './common.js';
 
 export const flowParams = z.object({ flow: z.string().min(1).max(128).describe('The flow’s id or slug') });
-export const versionParams = flowParams.extend({ n: z.coerce.number().int().positive() });
+/** A version number as a client may send it: within the database's 32-bit integers. */
+export const versionNumber = z.int().min(1).max(2_147_483_647);
+export const versionParams = flowParams.extend({ n: z.coerce.number().pipe(versionNumber) });
 
 export const flowView = z.object({
   id: z.string(),
@@ -36,7 +38,7 @@ export const runBody = z.object({
   parameters: z.record(z.string(), z.unknown()).default({}),
   customerId: z.string().optional(),
   environment: z.string().optional().describe('Defaults to the key’s environment; a key may not name another'),
-  version: z.int().positive().optional().describe('Run this version instead of the active one'),
+  version: versionNumber.optional().describe('Run this version instead of the active one'),
   entrypoint: z.string().optional().describe('Another template than main'),
   messages: z
     .array(z.looseObject({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: z.unknown() }))

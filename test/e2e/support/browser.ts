@@ -60,3 +60,16 @@ export function failOnPageErrors(page: Page): string[] {
 export async function expectNoPageErrors(errors: string[]): Promise<void> {
   expect(errors, 'errors thrown in the page').toEqual([]);
 }
+
+/**
+ * Collects what a page complains about: errors thrown in it, and errors it logs to the console — among them every
+ * Content-Security-Policy violation ("Refused to execute inline script…", "Refused to apply inline style…").
+ */
+export function collectConsoleErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`thrown: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}

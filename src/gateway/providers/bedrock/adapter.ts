@@ -62,7 +62,9 @@ function authorization(connection: ProviderConnection, url: string, body: string
   if (connection.apiKey) return { authorization: `Bearer ${connection.apiKey}` };
   const { accessKeyId, secretAccessKey, sessionToken, region } = connection.options ?? {};
   if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') {
-    throw new ShuttleError('internal_error', { message: `The ${connection.name} connection has no AWS credentials.` });
+    throw new ShuttleError('provider_not_configured', {
+      message: `The ${connection.name} connection has no AWS credentials (nor a Bedrock API key); an admin must add them.`,
+    });
   }
   const credentials: AwsCredentials = {
     accessKeyId,
