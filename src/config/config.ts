@@ -1,5 +1,6 @@
 // Environment variables → a typed, validated Config with defaults. Invalid settings fail start-up with their names.
 import { z } from 'zod';
+import { type PrivateNetworkAllowance, parsePrivateNetworkAllowance } from './private-networks.js';
 import { type ProviderSettings, readProviderSettings } from './provider-settings.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -54,6 +55,18 @@ const envSchema = z.object({
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
   SHUTTLE_HEAP_GROWTH_PERCENT: nonNegativeInt.max(1000).default(20),
+  SHUTTLE_ALLOW_PRIVATE_NETWORKS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const allowance = parsePrivateNetworkAllowance(value);
+      if (!('invalid' in allowance)) return allowance;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, or a comma-separated list of host names, IP addresses and CIDRs; not ${allowance.invalid.join(', ')}`,
+      });
+      return z.NEVER;
+    }),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -88,6 +101,11 @@ export interface Config {
   pricesFile: string | undefined;
   /** How far the heap may grow past its live data between full collections (`shuttle serve`); 0 leaves it to V8. */
   heapGrowthPercent: number;
+  /**
+   * Private, loopback and link-local addresses tenants' own URLs (provider connections, alert webhooks) may reach;
+   * none by default. The global connections below are the operator's and are never checked.
+   */
+  privateNetworks: PrivateNetworkAllowance;
   /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
   providers: ProviderSettings[];
 }
@@ -136,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
+    privateNetworks: e.SHUTTLE_ALLOW_PRIVATE_NETWORKS,
     providers: providers.providers,
   };
 }
