@@ -131,13 +131,16 @@ export class AddressPolicy {
       if (!this.allows(host, host)) throw new AddressRefusedError(host, param);
       return;
     }
-    const addresses = await new Promise<LookupAddress[]>((resolve) => {
+    // `localhost` names are loopback (RFC 6761) even where the resolver does not know them (`localhost.`).
+    const local = /(^|\.)localhost$/.test(normalHost(host)) ? [{ address: '127.0.0.1', family: 4 }] : [];
+    const resolved = await new Promise<LookupAddress[]>((resolve) => {
       const timer = setTimeout(() => resolve([]), 5_000);
       this.resolve(host, { all: true }, (error, found) => {
         clearTimeout(timer);
         resolve(error ? [] : found);
       });
     });
+    const addresses = [...local, ...resolved];
     if (METADATA_HOSTS.has(normalHost(host)) || addresses.some((entry) => !this.allows(host, entry.address))) {
       throw new AddressRefusedError(host, param);
     }

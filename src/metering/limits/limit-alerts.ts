@@ -89,11 +89,11 @@ export class LimitAlerts {
         });
         await response.body?.cancel();
         if (response.ok) return;
-        const redirected = response.status >= 300 && response.status < 400;
-        this.logger.warn(
-          { status: response.status, attempt },
-          redirected ? 'limit alert webhook redirected; redirects are not followed' : 'limit alert webhook refused',
-        );
+        if (response.status >= 300 && response.status < 400) {
+          this.logger.warn({ status: response.status }, 'limit alert webhook answered with a redirect, which is not followed');
+          return;
+        }
+        this.logger.warn({ status: response.status, attempt }, 'limit alert webhook refused');
       } catch (error) {
         if ((error as { cause?: unknown }).cause instanceof AddressRefusedError) {
           this.logger.error('limit alert webhook not sent: its host resolves to an address tenants may not reach');
