@@ -46,7 +46,8 @@ const createBody = z.object({
   options: strings.optional().describe('Settings that are not secret, e.g. Azure’s {"apiVersion"}, Bedrock’s {"region"}'),
 });
 
-const updateBody = createBody.omit({ type: true, environment: true }).partial();
+/** A connection's type and environment never change (delete it and add another); naming either is a 400. */
+const updateBody = createBody.omit({ type: true, environment: true }).partial().strict();
 
 export function providersRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -188,7 +189,7 @@ export function providersRoutes(runtime: Runtime) {
         if (!sameHost && Object.keys(stored).length > 0 && Object.keys(supplied).length === 0) {
           throw new ShuttleError('credentials_required', {
             param: 'apiKey',
-            message: `Stored credentials (${Object.keys(stored).join(', ')}) are never sent to another host: send them again to move the connection from ${from} to ${to}.`,
+            message: `Stored credentials (${Object.keys(stored).sort().join(', ')}) are never sent to another host: send them again to move the connection from ${from} to ${to}.`,
           });
         }
         // A new host gets only the secrets sent with it; the same host keeps the stored ones not replaced.
