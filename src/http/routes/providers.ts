@@ -4,15 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
-import {
-  ConflictError,
-  InvalidRequestError,
-  NotFoundError,
-  ShuttleError,
-  UpstreamError,
-  type UpstreamFailure,
-} from '../../errors/shuttle-error.js';
-import { defaultBaseUrl, PROVIDER_TYPES, toProviderConnection } from '../../gateway/provider-connections.js';
+import { ConflictError, InvalidRequestError, NotFoundError, UpstreamError, type UpstreamFailure } from '../../errors/shuttle-error.js';
+import { defaultBaseUrl, PROVIDER_TYPES, secretsAfterChange, toProviderConnection } from '../../gateway/provider-connections.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredConnection } from '../../store/repositories/provider-connections.js';
 import { actorOf, principalOf } from '../request-context.js';
@@ -169,6 +162,8 @@ export function providersRoutes(runtime: Runtime) {
       {
         schema: {
           summary: 'Change a provider connection (a new key replaces the old one)',
+          description:
+            'Moving baseUrl to another origin keeps only the secrets sent with it, and is refused (400 credentials_required) when none are sent while some are stored. Renaming a connection that routing rules use is refused (409).',
           tags: ['providers'],
           params: idParams,
           body: updateBody,
@@ -182,18 +177,12 @@ export function providersRoutes(runtime: Runtime) {
         const { name, baseUrl, apiKey, credentials, options } = request.body;
         if (name !== undefined && name !== current.name) await assertUnused(tenantId, current, 'renaming');
         if (baseUrl !== undefined) await reachable(baseUrl);
-        const supplied = { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) };
-        const stored = runtime.cipher.decrypt(current.encryptedCredentials);
-        const [from, to] = [new URL(current.baseUrl).origin, new URL(baseUrl ?? current.baseUrl).origin];
-        const sameHost = from === to;
-        if (!sameHost && Object.keys(stored).length > 0 && Object.keys(supplied).length === 0) {
-          throw new ShuttleError('credentials_required', {
-            param: 'apiKey',
-            message: `Stored credentials (${Object.keys(stored).sort().join(', ')}) are never sent to another host: send them again to move the connection from ${from} to ${to}.`,
-          });
-        }
-        // A new host gets only the secrets sent with it; the same host keeps the stored ones not replaced.
-        const secrets = sameHost ? { ...stored, ...supplied } : supplied;
+        const secrets = secretsAfterChange(
+          runtime.cipher.decrypt(current.encryptedCredentials),
+          { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) },
+          current.baseUrl,
+          baseUrl ?? current.baseUrl,
+        );
         const updated = await runtime.repos.connections.update(tenantId, current, {
           ...(name === undefined ? {} : { name }),
           ...(baseUrl === undefined ? {} : { baseUrl }),
