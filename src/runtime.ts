@@ -1,6 +1,7 @@
 // The composition root: the services one gateway process runs, built from its Config, and their orderly shutdown.
 import { dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
+import { Agent } from 'undici';
 import { CredentialCipher } from './auth/credential-cipher.js';
 import { InvitationService } from './auth/invitations.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
@@ -35,6 +36,8 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
+import { AddressPolicy, type HostResolver } from './network/address-policy.js';
+import { guardedConnector } from './network/guarded-connector.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
 import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/database.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
@@ -46,6 +49,8 @@ import { WriterWorker } from './store/worker-sink.js';
 
 export interface RuntimeOptions {
   logDestination?: DestinationStream;
+  /** Resolves the host names of tenants' URLs (default: the system's resolver); tests rebind names with it. */
+  resolveHost?: HostResolver;
 }
 
 export interface Runtime {
@@ -74,6 +79,8 @@ export interface Runtime {
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
   cipher: CredentialCipher;
+  /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
+  network: AddressPolicy;
   gateway: Gateway;
   usageWriter: BatchWriter<UsageEvent>;
   flowRunWriter: BatchWriter<FlowRunRecord>;
@@ -134,15 +141,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
+  const network = new AddressPolicy(config.privateNetworks, options.resolveHost);
+  const tenantConnector = guardedConnector(network);
+  const webhookAgent = new Agent({ connect: tenantConnector });
   const limitGate = new LimitGate(
     db,
     redis ? new RedisRateLimiter(redis, config.redisPrefix) : new MemoryRateLimiter(),
     redis ? new RedisSpendLedger(redis, config.redisPrefix, config.upstream.timeoutMs + 60_000) : new MemorySpendLedger(),
-    new LimitAlerts(db, logger),
+    new LimitAlerts(db, logger, webhookAgent),
     metrics,
     logger,
   );
-  const upstream = new UpstreamClient(createUpstreamAgent(config.upstream.connections));
+  const upstream = new UpstreamClient(
+    createUpstreamAgent(config.upstream.connections),
+    createUpstreamAgent(config.upstream.connections, tenantConnector),
+  );
   const adapters = createAdapters({ client: upstream, mockLatencyMs: config.mockLatencyMs });
   const health = new TargetHealth();
   const globals = globalConnections(config);
@@ -177,6 +190,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     adapters,
     globalConnections: globals,
     cipher,
+    network,
     gateway,
     usageWriter,
     flowRunWriter,
@@ -190,6 +204,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
+      await webhookAgent.close();
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await db.destroy();

@@ -1,5 +1,6 @@
 // Environment variables → a typed, validated Config with defaults. Invalid settings fail start-up with their names.
 import { z } from 'zod';
+import { type PrivateNetworkAllowance, parsePrivateNetworkAllowance } from './private-networks.js';
 import { type ProviderSettings, readProviderSettings } from './provider-settings.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -58,6 +59,18 @@ const envSchema = z.object({
   SHUTTLE_METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  SHUTTLE_ALLOW_PRIVATE_NETWORKS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const allowance = parsePrivateNetworkAllowance(value);
+      if (!('invalid' in allowance)) return allowance;
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, or a comma-separated list of host names, IP addresses and CIDRs; not ${allowance.invalid.join(', ')}`,
+      });
+      return z.NEVER;
+    }),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -96,6 +109,11 @@ export interface Config {
   heapGrowthPercent: number;
   /** When set, GET /metrics needs `Authorization: Bearer <this>`; unset, /metrics is open (keep it off the internet). */
   metricsToken: string | undefined;
+  /**
+   * Private, loopback and link-local addresses tenants' own URLs (provider connections, alert webhooks) may reach;
+   * none by default. The global connections below are the operator's and are never checked.
+   */
+  privateNetworks: PrivateNetworkAllowance;
   /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
   providers: ProviderSettings[];
 }
@@ -146,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     pricesFile: e.SHUTTLE_PRICES_FILE,
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
     metricsToken: e.SHUTTLE_METRICS_TOKEN,
+    privateNetworks: e.SHUTTLE_ALLOW_PRIVATE_NETWORKS,
     providers: providers.providers,
   };
 }

@@ -37,6 +37,17 @@ export const errorCatalogue = {
     type: 'invalid_request_error',
     message: 'The customer id must be 1-256 printable characters.',
   },
+  private_network_refused: {
+    status: 400,
+    type: 'invalid_request_error',
+    message:
+      'The URL is, or resolves to, a loopback, private, link-local, reserved or cloud-metadata address, which this deployment does not let tenants reach.',
+  },
+  credentials_required: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Stored credentials are never sent to another host: send them again with the new baseUrl.',
+  },
   unsupported_media_type: {
     status: 415,
     type: 'invalid_request_error',
@@ -123,6 +134,12 @@ export const errorCatalogue = {
     status: 502,
     type: 'upstream_error',
     message: 'The provider connection lacks a setting it needs (e.g. its credentials); an admin must complete it.',
+  },
+  upstream_address_refused: {
+    status: 502,
+    type: 'upstream_error',
+    message:
+      'Shuttle refused to connect: the connection’s host resolves to a loopback, private, link-local, reserved or cloud-metadata address, which this deployment does not let tenants reach.',
   },
   upstream_timeout: { status: 504, type: 'upstream_error', message: 'The upstream provider did not answer in time.' },
   invalid_structured_output: {

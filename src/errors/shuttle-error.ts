@@ -56,7 +56,12 @@ export class NotFoundError extends ShuttleError {
   }
 }
 
-export type UpstreamFailure = 'upstream_error' | 'upstream_unreachable' | 'upstream_timeout' | 'upstream_invalid_response';
+export type UpstreamFailure =
+  | 'upstream_error'
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'upstream_invalid_response'
+  | 'upstream_address_refused';
 
 /** An upstream provider failed: keeps the provider's status, message, type and code, tagged with the provider. */
 export class UpstreamError extends ShuttleError {

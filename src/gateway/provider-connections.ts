@@ -2,6 +2,7 @@
 // tenant's configuration is loaded), default endpoints filled in from the provider table.
 import type { CredentialCipher } from '../auth/credential-cipher.js';
 import { PROVIDER_SPECS } from '../config/providers.js';
+import { ShuttleError } from '../errors/shuttle-error.js';
 import type { StoredConnection } from '../store/repositories/provider-connections.js';
 import type { ProviderConnection } from './providers/provider.js';
 
@@ -15,6 +16,28 @@ export function toProviderConnection(stored: StoredConnection, cipher: Credentia
     apiKey,
     options: { ...stored.options, ...secrets },
   };
+}
+
+/**
+ * The secrets a changed connection keeps. A secret is never sent to a host other than the one it was given for: on
+ * the same origin the stored ones stay (those sent replace theirs); on a new origin only those sent with the move
+ * are kept, and a move that sends none while some are stored is refused.
+ */
+export function secretsAfterChange(
+  stored: Record<string, string>,
+  sent: Record<string, string>,
+  fromUrl: string,
+  toUrl: string,
+): Record<string, string> {
+  const [from, to] = [new URL(fromUrl).origin, new URL(toUrl).origin];
+  if (from === to) return { ...stored, ...sent };
+  if (Object.keys(stored).length > 0 && Object.keys(sent).length === 0) {
+    throw new ShuttleError('credentials_required', {
+      param: 'apiKey',
+      message: `Stored credentials (${Object.keys(stored).sort().join(', ')}) are never sent to another host: send them again to move the connection from ${from} to ${to}.`,
+    });
+  }
+  return sent;
 }
 
 /** The endpoint a provider type uses when a connection names none (`{region}` filled from the options). */

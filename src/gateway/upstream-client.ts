@@ -1,5 +1,6 @@
-// HTTP to providers over a keep-alive undici agent (one pool per origin), with failures mapped to UpstreamError.
-import { Agent, type Dispatcher } from 'undici';
+// HTTP to providers over keep-alive undici agents (one pool per origin), with failures mapped to UpstreamError:
+// the operator's connections through one agent, tenants' through another whose connections are address-checked.
+import { Agent, type buildConnector, type Dispatcher } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
 import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
 import { toUpstreamError } from './upstream-failure.js';
@@ -15,14 +16,17 @@ export interface UpstreamRequest {
   body?: string;
   signal: AbortSignal;
   timeoutMs: number;
+  /** The operator's connection (from the server's environment): sent without the tenants' address checks. */
+  trusted?: boolean;
 }
 
-export function createUpstreamAgent(connectionsPerOrigin: number): Agent {
+export function createUpstreamAgent(connectionsPerOrigin: number, connect?: buildConnector.connector): Agent {
   return new Agent({
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     pipelining: 1,
+    ...(connect === undefined ? {} : { connect }),
   });
 }
 
@@ -37,7 +41,11 @@ const MAX_DESTINATIONS = 1_000;
 export class UpstreamClient {
   private readonly destinations = new Map<string, Destination>();
 
-  constructor(private readonly agent: Dispatcher) {}
+  /** Two agents, so that a tenant's request never rides a connection the operator's opened to a private address. */
+  constructor(
+    private readonly operatorAgent: Dispatcher,
+    private readonly tenantAgent: Dispatcher,
+  ) {}
 
   /**
    * Sends the request; resolves once the status and headers arrive. Error statuses are returned, not thrown; failures
@@ -49,7 +57,7 @@ export class UpstreamClient {
       if (req.signal.aborted) throw req.signal.reason;
       const { origin, path } = this.destinationOf(req.url);
       const exchange = new UpstreamExchange(req.provider, req.signal);
-      this.agent.dispatch(
+      (req.trusted === true ? this.operatorAgent : this.tenantAgent).dispatch(
         {
           origin,
           path,
@@ -79,7 +87,7 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.operatorAgent.close(), this.tenantAgent.close()]);
   }
 }
 

@@ -1,6 +1,7 @@
 // What a failed call to a provider (no connection, a timeout, a reset, our own cancellation) becomes.
 import { errors as undiciErrors } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
+import { AddressRefusedError } from '../network/address-policy.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -13,6 +14,12 @@ export function toUpstreamError(provider: string, error: unknown, signal?: Abort
       return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.` });
     }
     return reason instanceof Error ? reason : new Error('aborted');
+  }
+  if (error instanceof AddressRefusedError) {
+    return new UpstreamError(provider, 'upstream_address_refused', {
+      message: `Shuttle refused to connect to ${provider}: its host is, or resolves to, an address this deployment does not let tenants reach (loopback, private, link-local, reserved or cloud metadata).`,
+      cause: error,
+    });
   }
   const code = (error as { code?: string } | null)?.code;
   if (

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { HostResolver } from '../../src/network/address-policy.js';
 import { createShuttle, type Shuttle } from '../../src/shuttle.js';
 import { freshDatabase, type TestDatabase, type TestDialect } from './databases.js';
 
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   database?: TestDatabase;
   /** Rewrites the database URL the gateway connects with (e.g. through a TCP proxy). */
   connectVia?: (url: string) => string;
+  /** Resolves the host names of tenants' URLs instead of the system's resolver. */
+  resolveHost?: HostResolver;
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
@@ -48,9 +51,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     LOG_LEVEL: options.captureLogs ? 'info' : 'silent',
     SHUTTLE_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     SHUTTLE_USAGE_FLUSH_MS: '20',
+    // Fake upstreams listen on 127.0.0.1; tests of the refusal itself set this narrower, or to ''.
+    SHUTTLE_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
     ...options.env,
   });
-  const shuttle = await createShuttle(config, { logDestination: destination });
+  const shuttle = await createShuttle(config, {
+    logDestination: destination,
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+  });
   const tenant = options.sharing
     ? { masterKey: options.sharing.masterKey, tenantId: options.sharing.tenantId, userId: options.sharing.userId }
     : await provisionTenant(shuttle.runtime.db, { tenantName: 'Acme', email: 'owner@acme.test', password: 'correct horse battery' }).then(

@@ -35,7 +35,13 @@ describe('global provider connections from the environment', () => {
     ['XAI_API_KEY', 'xai', 'https://api.x.ai/v1'],
     ['FIREWORKS_API_KEY', 'fireworks', 'https://api.fireworks.ai/inference/v1'],
   ])('%s enables the %s connection at %s', (variable, name, url) => {
-    expect(connectionsOf({ [variable]: 'secret-1' })).toContainEqual({ name, type: name, baseUrl: url, apiKey: 'secret-1' });
+    expect(connectionsOf({ [variable]: 'secret-1' })).toContainEqual({
+      name,
+      type: name,
+      baseUrl: url,
+      apiKey: 'secret-1',
+      trusted: true,
+    });
   });
 
   it('lets <NAME>_BASE_URL move a provider, and prefers GEMINI_API_KEY to GOOGLE_API_KEY', () => {
@@ -51,6 +57,7 @@ describe('global provider connections from the environment', () => {
       type: 'azure',
       baseUrl: 'https://acme.openai.azure.com',
       apiKey: 'k',
+      trusted: true,
       options: { apiVersion: '2024-10-21' },
     });
     const pinned = connectionOf(
@@ -70,6 +77,7 @@ describe('global provider connections from the environment', () => {
       type: 'bedrock',
       baseUrl: 'https://bedrock-runtime.eu-central-1.amazonaws.com',
       apiKey: undefined,
+      trusted: true,
       options: { region: 'eu-central-1', accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' },
     });
     expect(
@@ -90,6 +98,7 @@ describe('global provider connections from the environment', () => {
       type: 'ollama',
       baseUrl: 'http://localhost:11434',
       apiKey: undefined,
+      trusted: true,
     });
     expect(connectionOf({ VLLM_BASE_URL: 'http://gpu:8000/v1', VLLM_API_KEY: 'token' }, 'vllm')).toMatchObject({ apiKey: 'token' });
     expect(connectionOf({ OLLAMA_API_KEY: 'ignored' }, 'ollama')).toBeUndefined();

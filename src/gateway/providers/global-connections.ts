@@ -10,6 +10,7 @@ export function globalConnections(config: Config): ProviderConnection[] {
       type: provider.name,
       baseUrl: provider.baseUrl,
       apiKey: provider.apiKey,
+      trusted: true,
       ...(Object.keys(provider.options).length === 0 ? {} : { options: { ...provider.options } }),
     });
   }

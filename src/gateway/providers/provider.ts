@@ -24,6 +24,11 @@ export interface ProviderConnection {
   headers?: Record<string, string>;
   /** Adapter-specific settings (Azure API version, Bedrock region, …). */
   options?: Record<string, unknown>;
+  /**
+   * Set on the operator's connections (the server's environment), which may reach private networks. A tenant's
+   * connection never has it: every address it connects to is checked (SHUTTLE_ALLOW_PRIVATE_NETWORKS).
+   */
+  trusted?: boolean;
 }
 
 export interface ChatCall {

@@ -3,8 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConflictError, InvalidRequestError, NotFoundError, ShuttleError } from '../../errors/shuttle-error.js';
-import { defaultBaseUrl, PROVIDER_TYPES, toProviderConnection } from '../../gateway/provider-connections.js';
+import { errorCatalogue } from '../../errors/catalogue.js';
+import { ConflictError, InvalidRequestError, NotFoundError, UpstreamError, type UpstreamFailure } from '../../errors/shuttle-error.js';
+import { defaultBaseUrl, PROVIDER_TYPES, secretsAfterChange, toProviderConnection } from '../../gateway/provider-connections.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredConnection } from '../../store/repositories/provider-connections.js';
 import { actorOf, principalOf } from '../request-context.js';
@@ -38,7 +39,8 @@ const createBody = z.object({
   options: strings.optional().describe('Settings that are not secret, e.g. Azure’s {"apiVersion"}, Bedrock’s {"region"}'),
 });
 
-const updateBody = createBody.omit({ type: true, environment: true }).partial();
+/** A connection's type and environment never change (delete it and add another); naming either is a 400. */
+const updateBody = createBody.omit({ type: true, environment: true }).partial().strict();
 
 export function providersRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -65,6 +67,22 @@ export function providersRoutes(runtime: Runtime) {
       const stored = await runtime.repos.connections.get(tenantId, id);
       if (!stored) throw new NotFoundError(`No provider connection ${id}.`);
       return stored;
+    };
+    /** Refuses with 400 a URL tenants may not reach: a private address, or a name resolving to one (now). */
+    const reachable = async (url: string) => {
+      if (!URL.canParse(url)) throw new InvalidRequestError(`"${url}" is not a URL.`, 'baseUrl');
+      await runtime.network.assertAllowed(url, 'baseUrl');
+    };
+    /** Routing rules name connections: renaming or deleting one they name is refused (409) with their aliases. */
+    const assertUnused = async (tenantId: string, stored: StoredConnection, doing: 'renaming' | 'deleting') => {
+      const users = (await runtime.repos.routingRules.list(tenantId, stored.environment)).filter((r) =>
+        r.rule.targets.some((t) => t.provider === stored.name),
+      );
+      if (users.length > 0) {
+        throw new ConflictError('conflict', {
+          message: `Routing rules still use "${stored.name}": ${users.map((r) => r.alias).join(', ')}. Change them before ${doing} it.`,
+        });
+      }
     };
     const changed = async (tenantId: string, request: Parameters<typeof actorOf>[0], action: string, stored: StoredConnection) => {
       await runtime.repos.auditLog.record(tenantId, actorOf(request), {
@@ -124,6 +142,7 @@ export function providersRoutes(runtime: Runtime) {
           throw new InvalidRequestError(`No environment "${environment}".`, 'environment');
         const baseUrl = request.body.baseUrl ?? defaultBaseUrl(type, options);
         if (baseUrl === undefined) throw new InvalidRequestError(`A ${type} connection needs a baseUrl.`, 'baseUrl');
+        await reachable(baseUrl);
         const secrets = { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) };
         const stored = await runtime.repos.connections.create(tenantId, {
           name,
@@ -143,6 +162,8 @@ export function providersRoutes(runtime: Runtime) {
       {
         schema: {
           summary: 'Change a provider connection (a new key replaces the old one)',
+          description:
+            'Moving baseUrl to another origin keeps only the secrets sent with it, and is refused (400 credentials_required) when none are sent while some are stored. Renaming a connection that routing rules use is refused (409).',
           tags: ['providers'],
           params: idParams,
           body: updateBody,
@@ -154,19 +175,22 @@ export function providersRoutes(runtime: Runtime) {
         const { tenantId } = principalOf(request);
         const current = await find(tenantId, request.params.id);
         const { name, baseUrl, apiKey, credentials, options } = request.body;
-        const secrets = {
-          ...runtime.cipher.decrypt(current.encryptedCredentials),
-          ...credentials,
-          ...(apiKey === undefined ? {} : { apiKey }),
-        };
-        const stored = await runtime.repos.connections.update(tenantId, current, {
+        if (name !== undefined && name !== current.name) await assertUnused(tenantId, current, 'renaming');
+        if (baseUrl !== undefined) await reachable(baseUrl);
+        const secrets = secretsAfterChange(
+          runtime.cipher.decrypt(current.encryptedCredentials),
+          { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) },
+          current.baseUrl,
+          baseUrl ?? current.baseUrl,
+        );
+        const updated = await runtime.repos.connections.update(tenantId, current, {
           ...(name === undefined ? {} : { name }),
           ...(baseUrl === undefined ? {} : { baseUrl }),
           ...(options === undefined ? {} : { options }),
           encryptedCredentials: runtime.cipher.encrypt(secrets),
         });
-        await changed(tenantId, request, 'provider.updated', stored);
-        return view(stored);
+        await changed(tenantId, request, 'provider.updated', updated);
+        return view(updated);
       },
     );
 
@@ -176,14 +200,7 @@ export function providersRoutes(runtime: Runtime) {
       async (request, reply) => {
         const { tenantId } = principalOf(request);
         const stored = await find(tenantId, request.params.id);
-        const users = (await runtime.repos.routingRules.list(tenantId, stored.environment)).filter((r) =>
-          r.rule.targets.some((t) => t.provider === stored.name),
-        );
-        if (users.length > 0) {
-          throw new ConflictError('conflict', {
-            message: `Routing rules still use "${stored.name}": ${users.map((r) => r.alias).join(', ')}. Change them first.`,
-          });
-        }
+        await assertUnused(tenantId, stored, 'deleting');
         await runtime.repos.connections.delete(tenantId, stored.id);
         await changed(tenantId, request, 'provider.deleted', stored);
         return reply.code(204).send();
@@ -195,6 +212,8 @@ export function providersRoutes(runtime: Runtime) {
       {
         schema: {
           summary: 'Test a connection with a one-token completion (not metered)',
+          description:
+            'Answers whether the provider answered, and how fast; never anything from what it answered (body, error message or code), since the URL is the tenant’s.',
           tags: ['providers'],
           params: idParams,
           body: z.object({ model: z.string().min(1) }),
@@ -202,8 +221,14 @@ export function providersRoutes(runtime: Runtime) {
             200: z.object({
               ok: z.boolean(),
               latencyMs: z.int(),
-              model: z.string().nullable(),
-              error: z.object({ status: z.int(), message: z.string(), code: z.string() }).nullable(),
+              model: z.string().nullable().describe('The model tested, as asked'),
+              error: z
+                .object({
+                  status: z.int().describe('The provider’s HTTP status, or Shuttle’s when it got none'),
+                  message: z.string().describe('Shuttle’s own words, never the provider’s'),
+                  code: z.string(),
+                })
+                .nullable(),
             }),
           },
         },
@@ -214,26 +239,37 @@ export function providersRoutes(runtime: Runtime) {
         const connection = toProviderConnection(stored, runtime.cipher);
         const adapter = runtime.adapters.get(connection.type);
         if (!adapter) throw new InvalidRequestError(`No adapter for ${connection.type}.`, 'type');
+        const { model } = request.body;
         const started = performance.now();
+        let error: { status: number; message: string; code: string } | null = null;
         try {
-          const result = await adapter.chat({
+          await adapter.chat({
             connection,
-            model: request.body.model,
-            params: { model: request.body.model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },
+            model,
+            params: { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },
             signal: AbortSignal.timeout(30_000),
             timeoutMs: 30_000,
           });
-          return { ok: true, latencyMs: Math.round(performance.now() - started), model: result.model, error: null };
-        } catch (error) {
-          const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_unreachable', { message: String(error) });
-          return {
-            ok: false,
-            latencyMs: Math.round(performance.now() - started),
-            model: null,
-            error: { status: failure.status, message: failure.message, code: failure.code },
-          };
+        } catch (failure) {
+          error = testFailure(connection.name, failure);
         }
+        return { ok: error === null, latencyMs: Math.round(performance.now() - started), model, error };
       },
     );
   };
+}
+
+/** A failed test in Shuttle's words: the provider's status at most, never its body, message or error code. */
+function testFailure(name: string, failure: unknown): { status: number; message: string; code: string } {
+  if (!(failure instanceof UpstreamError)) {
+    return { status: 502, message: `Could not reach ${name}.`, code: 'upstream_unreachable' };
+  }
+  const messages: Record<UpstreamFailure, string> = {
+    upstream_error: `${name} answered with HTTP ${failure.status}.`,
+    upstream_unreachable: `Could not reach ${name}.`,
+    upstream_timeout: `${name} did not answer in time.`,
+    upstream_invalid_response: `${name} answered with something that is not a chat completion.`,
+    upstream_address_refused: errorCatalogue.upstream_address_refused.message,
+  };
+  return { status: failure.status, message: messages[failure.failure], code: failure.failure };
 }

@@ -102,6 +102,7 @@ export function tenantRoutes(runtime: Runtime) {
           settings.prices = merged;
         }
         if (alerts) {
+          if (alerts.webhookUrl) await runtime.network.assertAllowed(alerts.webhookUrl, 'alerts.webhookUrl');
           const current = parseAlertSettings(settings.alerts);
           settings.alerts = {
             webhookUrl: alerts.webhookUrl === undefined ? current.webhookUrl : alerts.webhookUrl,

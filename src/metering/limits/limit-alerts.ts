@@ -1,9 +1,14 @@
 // Soft thresholds: when spend crosses a fraction of a cost limit (80% and 100% by default), the tenant's webhook is
 // called once per budget period — across instances, since the database records which alerts were sent. Payloads are
-// signed like Stripe's: `x-shuttle-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+// signed like Stripe's: `x-shuttle-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. The URL is the
+// tenant's: it is sent through the tenants' address-checked dispatcher, and a redirect is not followed.
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { Agent, type Dispatcher, fetch } from 'undici';
+import { NO_PRIVATE_NETWORKS } from '../../config/private-networks.js';
+import { AddressPolicy, AddressRefusedError } from '../../network/address-policy.js';
+import { guardedConnector } from '../../network/guarded-connector.js';
 import type { Db } from '../../store/database.js';
 import type { AlertSettings } from '../alert-settings.js';
 import { microsToUsd } from '../price-table.js';
@@ -24,7 +29,7 @@ export class LimitAlerts {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    private readonly send: typeof fetch = fetch,
+    private readonly dispatcher: Dispatcher = new Agent({ connect: guardedConnector(new AddressPolicy(NO_PRIVATE_NETWORKS)) }),
   ) {}
 
   /** Thresholds crossed by a settlement that moved spend from `before` to `after`. */
@@ -70,7 +75,9 @@ export class LimitAlerts {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const timestamp = Math.floor(Date.now() / 1000);
-        const response = await this.send(url, {
+        const response = await fetch(url, {
+          dispatcher: this.dispatcher,
+          redirect: 'manual',
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -80,9 +87,18 @@ export class LimitAlerts {
           body,
           signal: AbortSignal.timeout(10_000),
         });
+        await response.body?.cancel();
         if (response.ok) return;
+        if (response.status >= 300 && response.status < 400) {
+          this.logger.warn({ status: response.status }, 'limit alert webhook answered with a redirect, which is not followed');
+          return;
+        }
         this.logger.warn({ status: response.status, attempt }, 'limit alert webhook refused');
       } catch (error) {
+        if ((error as { cause?: unknown }).cause instanceof AddressRefusedError) {
+          this.logger.error('limit alert webhook not sent: its host resolves to an address tenants may not reach');
+          return;
+        }
         this.logger.warn({ err: error, attempt }, 'limit alert webhook failed');
       }
       await sleep(500 * 4 ** (attempt - 1));

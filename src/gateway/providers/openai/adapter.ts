@@ -84,6 +84,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
       body,
       signal: call.signal,
       timeoutMs: call.timeoutMs,
+      trusted: connection.trusted === true,
     };
   }
 

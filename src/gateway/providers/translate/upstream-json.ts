@@ -28,6 +28,7 @@ export async function sendJsonRequest(client: UpstreamClient, request: JsonReque
     body: request.body,
     signal: request.signal,
     timeoutMs: request.timeoutMs,
+    trusted: connection.trusted === true,
   });
   if (response.status >= 400) throw await upstreamErrorFrom(connection.name, response, readError);
   return response;
