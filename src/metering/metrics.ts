@@ -1,5 +1,6 @@
 // Prometheus metrics, including the gateway's own overhead (request time minus time waiting on the provider).
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import type { DeadLetterKind } from '../store/repositories/dead-letters.js';
 
 export const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -164,7 +165,11 @@ export class GatewayMetrics {
   private readonly upstreamErrors: Counter<'provider' | 'code'>;
   private readonly limitRefusals: Counter<'kind' | 'scope'>;
 
-  constructor(usageQueueDepth: () => number) {
+  constructor(
+    usageQueueDepth: () => number,
+    /** Records set aside since start, by kind (DeadLetters.counts). */
+    deadLetters: () => Readonly<Record<DeadLetterKind, number>> = () => ({ usage_event: 0, flow_run: 0 }),
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'shuttle_process_' });
     // Whichever counter is collected first hands over every pending count; the others then find nothing left.
@@ -210,6 +215,19 @@ export class GatewayMetrics {
       help: 'Requests refused by a limit, by kind (cost, requests, tokens) and scope (tenant, key, customer)',
       labelNames: ['kind', 'scope'],
       registers,
+    });
+    const reported: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0 };
+    new Counter({
+      name: 'shuttle_dead_letters_total',
+      help: 'Records the database refused and the writers set aside (usage_event, flow_run), so that the others are written',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, count] of Object.entries(deadLetters()) as [DeadLetterKind, number][]) {
+          this.inc({ kind }, count - reported[kind]);
+          reported[kind] = count;
+        }
+      },
     });
     new Gauge({
       name: 'shuttle_usage_queue_depth',

@@ -1,4 +1,5 @@
-// Hands batches to the writer worker and waits for each to be stored (or to fail, so the BatchWriter retries it).
+// Hands batches to the writer worker and waits for each to be stored (or to fail, so the BatchWriter retries it or
+// looks for the record the database refused).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
+import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
 export type WriterKind = 'usage' | 'flow-runs';
 
@@ -21,7 +23,8 @@ export interface WriterJob {
 
 export interface WriterReply {
   id: number;
-  error?: string;
+  /** The failure's message and code, which tell a record the database refuses from a database out of reach. */
+  error?: WriteErrorDetails;
 }
 
 // Compiled, the worker is a .js beside this file. Run from source (tests, tsx) it is .ts: the worker then starts from a
@@ -59,7 +62,7 @@ export class WriterWorker {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.error === undefined) waiter?.resolve();
-      else waiter?.reject(new Error(reply.error));
+      else waiter?.reject(rebuildWriteError(reply.error));
     });
     this.worker.on('error', (error) => {
       for (const waiter of this.pending.values()) waiter.reject(error);

@@ -5,6 +5,7 @@ import * as auditLog from './0002-audit-log.js';
 import * as customersUsageLimits from './0003-customers-usage-limits.js';
 import * as environmentsRouting from './0004-environments-routing.js';
 import * as flows from './0005-flows.js';
+import * as deadLetters from './0007-dead-letters.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-customers-usage-limits': customersUsageLimits,
   '0004-environments-routing': environmentsRouting,
   '0005-flows': flows,
+  '0007-dead-letters': deadLetters,
 };
 
 export const migrationProvider: MigrationProvider = {

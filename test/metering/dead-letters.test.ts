@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTenant } from '../../src/auth/provisioning.js';
+import { call, login } from '../helpers/api.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { completion, defaultHandler, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
+import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
+
+// What a tenant's own provider connection (a host it controls) can answer: a model name with a NUL byte, which
+// PostgreSQL cannot store in text, and token counts that are not numbers, which leave the event without a cost.
+const NUL_MODEL = 'gpt-4o-mini\u0000evil';
+const upstreamAnswers = (content: string) =>
+  content.includes('nul model')
+    ? completion('ok', { model: NUL_MODEL })
+    : content.includes('bad usage')
+      ? completion('ok', { usage: { prompt_tokens: 'lots', completion_tokens: 1, total_tokens: 'lots' } })
+      : content.includes('nul answer')
+        ? completion('a\u0000b')
+        : undefined;
+
+const metric = async (gateway: TestGateway, kind: string): Promise<number> => {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`shuttle_dead_letters_total{kind="${kind}"}`));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+};
+
+describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) => {
+  let upstream: FakeUpstream;
+  let gateway: TestGateway;
+  let other: { tenantId: string; masterKey: string };
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAi((request, res) => {
+      const messages = request.body.messages as { content: string }[];
+      const answer = upstreamAnswers(messages.map((m) => m.content).join(' '));
+      if (answer === undefined) return defaultHandler(request, res);
+      sendJson(res, 200, answer);
+    });
+    gateway = await startGateway({
+      dialect,
+      captureLogs: true,
+      // Batches are written only when the test flushes, so that it knows which events share one.
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: upstream.baseUrl, SHUTTLE_USAGE_FLUSH_MS: '3600000' },
+    });
+    const provisioned = await provisionTenant(gateway.shuttle.runtime.db, {
+      tenantName: 'Mallory',
+      email: 'owner@mallory.test',
+      password: 'correct horse battery',
+    });
+    other = { tenantId: provisioned.tenant.id, masterKey: provisioned.masterKey };
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  const chat = (key: string, content: string) =>
+    call(gateway, 'POST', '/chat/completions', { auth: key, body: { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content }] } });
+  const requests = async (key: string) => (await call(gateway, 'GET', '/usage?groupBy=none', { auth: key })).body.totals.requests as number;
+
+  it('sets aside a usage event the database refuses, and writes every other event of its batch and the batches after it', async () => {
+    const statuses = [
+      (await chat(gateway.masterKey, 'hello')).status,
+      (await chat(other.masterKey, 'bad usage')).status,
+      (await chat(gateway.masterKey, 'hello again')).status,
+      (await chat(gateway.masterKey, 'and again')).status,
+    ];
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    // Answered 500 today (a NUL byte cannot go into the x-shuttle-model header), but metered all the same.
+    await chat(other.masterKey, 'nul model');
+    await flushUsage(gateway);
+    expect(gateway.shuttle.runtime.usageWriter.depth).toBe(0);
+    expect(await requests(gateway.masterKey)).toBe(3);
+
+    await chat(gateway.masterKey, 'later');
+    await chat(other.masterKey, 'a fine one');
+    await flushUsage(gateway);
+    expect(await requests(gateway.masterKey)).toBe(4);
+
+    // SQLite stores a NUL byte as it is; PostgreSQL refuses it. Neither stores an event without a cost.
+    const letters = await gateway.shuttle.runtime.repos.deadLetters.list({ kind: 'usage_event' });
+    expect(letters.every((letter) => letter.tenant_id === other.tenantId)).toBe(true);
+    expect(letters.map((letter) => JSON.parse(letter.payload).servedModel).sort()).toEqual(
+      dialect === 'postgres' ? [NUL_MODEL, 'gpt-4o-mini-2024-07-18'] : ['gpt-4o-mini-2024-07-18'],
+    );
+    expect(await requests(other.masterKey)).toBe(dialect === 'postgres' ? 1 : 2);
+    expect(await metric(gateway, 'usage_event')).toBe(letters.length);
+    const logged = gateway.logs().filter((line) => line.level === 40 && String(line.msg).includes('set aside as a dead letter'));
+    expect(logged).toHaveLength(letters.length);
+  });
+
+  it('sets aside a flow run the database refuses, and writes the runs of its batch and after it', async () => {
+    const flowIn = async (email: string): Promise<string> => {
+      const token = await login(gateway, email);
+      const admin = (path: string, body: unknown) => call(gateway, 'POST', path, { auth: token, body });
+      expect((await admin('/flows', { title: 'Echo', slug: 'echo' })).status).toBe(201);
+      const templates = { main: { template: 'Answer briefly.', userTemplate: 'Question: [[q]]', llm: 'openai/gpt-4o-mini' } };
+      expect((await admin('/flows/echo/versions', { templates })).status).toBe(201);
+      expect((await admin('/flows/echo/versions/1/environments', { environment: 'production' })).status).toBe(200);
+      return token;
+    };
+    const ownToken = await flowIn('owner@acme.test');
+    const otherToken = await flowIn('owner@mallory.test');
+    const run = (key: string, q: string) => call(gateway, 'POST', '/flows/echo/runs', { auth: key, body: { parameters: { q } } });
+    const runs = async (token: string) => (await call(gateway, 'GET', '/flows/echo/runs', { auth: token })).body.data.length as number;
+
+    expect((await run(gateway.masterKey, 'first')).status).toBe(200);
+    expect((await run(other.masterKey, 'nul answer')).status).toBe(200);
+    await run(other.masterKey, 'bad usage'); // answered 500 today (its cost is not a number), but recorded
+    expect((await run(gateway.masterKey, 'second')).status).toBe(200);
+    await gateway.shuttle.runtime.flowRunWriter.flush();
+    expect(gateway.shuttle.runtime.flowRunWriter.depth).toBe(0);
+    expect(await runs(ownToken)).toBe(2);
+    await run(gateway.masterKey, 'third');
+    await gateway.shuttle.runtime.flowRunWriter.flush();
+    expect(await runs(ownToken)).toBe(3);
+
+    const letters = await gateway.shuttle.runtime.repos.deadLetters.list({ kind: 'flow_run' });
+    expect(letters.map((letter) => JSON.parse(letter.payload).response).sort()).toEqual(
+      dialect === 'postgres' ? ['a\u0000b', 'ok'] : ['ok'],
+    );
+    expect(letters.every((letter) => letter.tenant_id === other.tenantId)).toBe(true);
+    expect(await runs(otherToken)).toBe(dialect === 'postgres' ? 0 : 1);
+    expect(await metric(gateway, 'flow_run')).toBe(letters.length);
+  });
+});
