@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { call, login } from '../helpers/api.js';
@@ -122,5 +125,61 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
     expect(letters.every((letter) => letter.tenant_id === other.tenantId)).toBe(true);
     expect(await runs(otherToken)).toBe(dialect === 'postgres' ? 0 : 1);
     expect(await metric(gateway, 'flow_run')).toBe(letters.length);
+  });
+});
+
+describe.each(DIALECTS)('spilled records replayed at start-up, on %s', (dialect) => {
+  it('a spill file with a corrupt line and a record the database refuses does not keep the server from starting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shuttle-data-'));
+    const first = await startGateway({ dialect, env: { SHUTTLE_DATA_DIR: dataDir } });
+    await first.shuttle.close();
+    const event = (id: string, overrides: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        id,
+        tenantId: first.tenantId,
+        keyId: null,
+        customerId: null,
+        environment: 'production',
+        endpoint: 'chat.completions',
+        requestedModel: 'mock/echo',
+        provider: 'mock',
+        servedModel: 'echo',
+        promptTokens: 7,
+        completionTokens: 3,
+        cachedTokens: 0,
+        costMicros: 0,
+        latencyMs: 5,
+        upstreamMs: 1,
+        ttftMs: null,
+        streamed: false,
+        status: 200,
+        errorCode: null,
+        createdAt: Date.now(),
+        ...overrides,
+      });
+    // As a crash while spilling or a damaged disk might leave them: a line cut short, a record without its cost.
+    const usageSpill = [event('req_spilled_1'), '{"id":"req_cut_o', event('req_no_cost', { costMicros: null }), event('req_spilled_2')];
+    writeFileSync(join(dataDir, 'usage-spill-1-1.jsonl'), `${usageSpill.join('\n')}\n`);
+    writeFileSync(join(dataDir, 'flow-runs-spill-1-1.jsonl'), '{"id":"run_cut_o\n');
+
+    const second = await startGateway({ dialect, sharing: first, env: { SHUTTLE_DATA_DIR: dataDir } });
+    try {
+      const usage = await call(second, 'GET', '/usage?groupBy=none', { auth: second.masterKey });
+      expect(usage.body.totals).toMatchObject({ requests: 2, promptTokens: 14 });
+      const letters = await second.shuttle.runtime.repos.deadLetters.list();
+      expect(letters.map((letter) => [letter.kind, letter.record_id]).sort()).toEqual([
+        ['flow_run', 'flow-runs-spill-1-1.jsonl:1'],
+        ['usage_event', 'req_no_cost'],
+        ['usage_event', 'usage-spill-1-1.jsonl:2'],
+      ]);
+      expect(letters.find((letter) => letter.record_id === 'usage-spill-1-1.jsonl:2')?.payload).toBe(JSON.stringify('{"id":"req_cut_o'));
+      expect(readdirSync(dataDir).filter((name) => name.includes('spill'))).toEqual([]);
+      expect(await metric(second, 'usage_event')).toBe(2);
+      expect(await metric(second, 'flow_run')).toBe(1);
+    } finally {
+      await second.shuttle.close();
+      await first.database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
