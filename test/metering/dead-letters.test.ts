@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { call, login } from '../helpers/api.js';
+import { runShuttle } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { completion, defaultHandler, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -176,6 +177,28 @@ describe.each(DIALECTS)('spilled records replayed at start-up, on %s', (dialect)
       expect(readdirSync(dataDir).filter((name) => name.includes('spill'))).toEqual([]);
       expect(await metric(second, 'usage_event')).toBe(2);
       expect(await metric(second, 'flow_run')).toBe(1);
+
+      // The operator's view: list them, and write again those whose cause was fixed.
+      const env = { DATABASE_URL: first.database.url };
+      const listed = await runShuttle(['dead-letters', 'list', '--kind', 'usage_event', '--json'], env);
+      expect(
+        JSON.parse(listed.stdout)
+          .data.map((letter: { record_id: string }) => letter.record_id)
+          .sort(),
+      ).toEqual(['req_no_cost', 'usage-spill-1-1.jsonl:2']);
+      await second.shuttle.runtime.repos.deadLetters.add({
+        kind: 'usage_event',
+        record_id: 'req_fixed',
+        tenant_id: first.tenantId,
+        payload: event('req_fixed'),
+        error: 'refused before the fix',
+        error_code: '23502',
+      });
+      const retried = await runShuttle(['dead-letters', 'retry', '--kind', 'usage_event', '--json'], env);
+      expect(retried.code).toBe(1);
+      expect(JSON.parse(retried.stdout)).toMatchObject({ written: [expect.any(String)], refused: [{}, {}] });
+      expect((await call(second, 'GET', '/usage?groupBy=none', { auth: second.masterKey })).body.totals.requests).toBe(3);
+      expect((await second.shuttle.runtime.repos.deadLetters.list()).map((letter) => letter.record_id)).not.toContain('req_fixed');
     } finally {
       await second.shuttle.close();
       await first.database.drop();

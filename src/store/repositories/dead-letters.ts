@@ -31,4 +31,8 @@ export class DeadLetterRepository {
       .limit(options.limit ?? 100)
       .execute();
   }
+
+  async remove(id: string): Promise<void> {
+    await this.db.deleteFrom('dead_letters').where('id', '=', id).execute();
+  }
 }
