@@ -43,6 +43,8 @@ export class BatchWriter<T> {
   readonly stats = { written: 0, rejected: 0, failedBatches: 0, setAside: 0 };
 
   private readonly spillPrefix: string;
+  /** Records set aside while a batch that holds them may still be retried (after a later, transient failure). */
+  private readonly setAsideRecords = new WeakSet<object>();
 
   constructor(
     private readonly sink: BatchSink<T>,
@@ -154,9 +156,10 @@ export class BatchWriter<T> {
    * Writes a batch. When the database refuses it for what a record holds, writes each half on its own, down to the
    * record it refuses, which is set aside: about two writes per halving (nine for a batch of 500) to find one bad
    * record. A transient failure is thrown for the caller to retry the batch, halves already written included (the
-   * sink is idempotent, and so is setting a record aside).
+   * sink is idempotent); records already set aside are left out of the retry.
    */
-  private async store(records: readonly T[]): Promise<void> {
+  private async store(batch: readonly T[]): Promise<void> {
+    const records = batch.filter((record) => !this.setAsideRecords.has(record as object));
     if (records.length === 0) return;
     try {
       await this.sink.insertBatch(records);
@@ -165,7 +168,9 @@ export class BatchWriter<T> {
       const setAside = this.options.setAside;
       if (setAside === undefined || !isRecordError(error)) throw error;
       if (records.length === 1) {
-        await setAside({ record: records[0], error });
+        const [record] = records;
+        await setAside({ record, error });
+        if (typeof record === 'object' && record !== null) this.setAsideRecords.add(record);
         this.stats.setAside++;
         return;
       }

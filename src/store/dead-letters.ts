@@ -2,6 +2,7 @@
 // or, when the database refuses that too, into a dead-letter file beside the spill files. Counted and logged.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { randomBase62 } from './ids.js';
 import { appendPrivateFile } from './private-files.js';
 import type { DeadLetterKind, DeadLetterRepository } from './repositories/dead-letters.js';
 import { describeWriteError } from './write-errors.js';
@@ -32,7 +33,8 @@ export class DeadLetters {
     const { message, code } = describeWriteError(error);
     const letter = {
       kind,
-      record_id: storable(recordId ?? stringField(record, 'id') ?? 'unknown'),
+      // A record without an id of its own gets a unique one, so that it is not taken for another one already kept.
+      record_id: storable(recordId ?? stringField(record, 'id') ?? `unknown-${randomBase62(16)}`),
       tenant_id: nullableStorable(stringField(record, 'tenantId')),
       payload: typeof record === 'string' ? JSON.stringify(record) : payloadOf(record),
       error: storable(message).slice(0, 2_000),

@@ -170,6 +170,31 @@ describe('BatchWriter', () => {
     expect(sink.attempts).toEqual([8, 4, 4, 2, 1, 1, 2]);
   });
 
+  it('sets a record aside once, even when its batch is retried after the connection drops during the search', async () => {
+    const sink = new PickySink();
+    const setAside: string[] = [];
+    const writer = new BatchWriter<UsageEvent>(sink, {
+      ...options(),
+      setAside: async ({ record }) => void setAside.push((record as UsageEvent).id),
+    });
+    const original = sink.insertBatch.bind(sink);
+    // The fifth write (the second half, once the bad record was set aside) loses its connection.
+    sink.insertBatch = async (events) => {
+      if (sink.attempts.length === 4) {
+        sink.attempts.push(events.length);
+        throw withCode('read ECONNRESET', 'ECONNRESET');
+      }
+      return original(events);
+    };
+    for (let i = 0; i < 4; i++) writer.record({ ...event(i), servedModel: i === 0 ? 'echo\u0000' : 'echo' });
+    await writer.flush();
+    expect(writer.depth).toBe(4);
+    await writer.close(1000);
+    expect(sink.attempts).toEqual([4, 2, 1, 1, 2, 3]);
+    expect(setAside).toEqual(['req_0']);
+    expect([...sink.stored.keys()].sort()).toEqual(['req_1', 'req_2', 'req_3']);
+  });
+
   it('sets nothing aside while the database is out of reach: connection errors, terminated backends, busy files', async () => {
     for (const error of [
       withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
