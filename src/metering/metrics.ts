@@ -154,6 +154,10 @@ interface ServedChildren {
   cost: PendingCount;
 }
 
+function countable(value: number): number {
+  return typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY ? value : 0;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly pending: PendingCount[] = [];
@@ -254,10 +258,13 @@ export class GatewayMetrics {
     const byProvider = this.servedChildren.get(o.route) ?? this.newEntry(this.servedChildren, o.route, new Map());
     const served = byProvider.get(o.provider) ?? this.newEntry(byProvider, o.provider, this.servedChildrenOf(o.route, o.provider));
     if (o.upstreamMs !== null) served.overhead.observe(Math.max(0, o.durationMs - o.upstreamMs) / 1000);
-    served.prompt.value += o.promptTokens;
-    served.completion.value += o.completionTokens;
+    // Counts come from the provider, which may be a host a tenant controls: one that is not a number (NaN, Infinity, a
+    // string) would turn the counter shared by every tenant of that provider into NaN for good, or make every scrape
+    // fail (prom-client refuses Infinity). Such a request is left out of the counters; its usage event keeps it.
+    served.prompt.value += countable(o.promptTokens);
+    served.completion.value += countable(o.completionTokens);
     // Summed in integer micro-dollars: exact, where adding dollar fractions per request would drift.
-    served.cost.value += o.costMicros;
+    served.cost.value += countable(o.costMicros);
   }
 
   private readonly routeChildren = new Map<string, Map<number, RouteChildren>>();

@@ -20,6 +20,8 @@ const upstreamAnswers = (content: string) =>
       : content.includes('nul answer')
         ? completion('a\u0000b')
         : undefined;
+// A count JSON.parse reads as Infinity (JSON.stringify cannot write it, so the body is written by hand).
+const INFINITE_USAGE = JSON.stringify(completion('ok')).replace('"prompt_tokens":1000', '"prompt_tokens":1e400');
 
 const metric = async (gateway: TestGateway, kind: string): Promise<number> => {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
@@ -35,7 +37,13 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
   beforeAll(async () => {
     upstream = await startFakeOpenAi((request, res) => {
       const messages = request.body.messages as { content: string }[];
-      const answer = upstreamAnswers(messages.map((m) => m.content).join(' '));
+      const asked = messages.map((m) => m.content).join(' ');
+      if (asked.includes('infinite usage')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(INFINITE_USAGE);
+        return;
+      }
+      const answer = upstreamAnswers(asked);
       if (answer === undefined) return defaultHandler(request, res);
       sendJson(res, 200, answer);
     });
@@ -66,10 +74,11 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
     const statuses = [
       (await chat(gateway.masterKey, 'hello')).status,
       (await chat(other.masterKey, 'bad usage')).status,
+      (await chat(other.masterKey, 'infinite usage')).status,
       (await chat(gateway.masterKey, 'hello again')).status,
       (await chat(gateway.masterKey, 'and again')).status,
     ];
-    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
     // Answered 500 today (a NUL byte cannot go into the x-shuttle-model header), but metered all the same.
     await chat(other.masterKey, 'nul model');
     await flushUsage(gateway);
@@ -83,16 +92,26 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
 
     // The answer that failed is metered when its response has closed, which may trail the client's read a little.
     const usageLetters = () => gateway.shuttle.runtime.repos.deadLetters.list({ kind: 'usage_event' });
-    for (let tries = 0; (await requests(other.masterKey)) + (await usageLetters()).length < 3 && tries < 100; tries++)
+    for (let tries = 0; (await requests(other.masterKey)) + (await usageLetters()).length < 4 && tries < 100; tries++)
       await flushUsage(gateway);
     // SQLite stores a NUL byte as it is; PostgreSQL refuses it. Neither stores an event without a cost.
     const letters = await usageLetters();
     expect(letters.every((letter) => letter.tenant_id === other.tenantId)).toBe(true);
-    expect(letters.map((letter) => JSON.parse(letter.payload).servedModel).sort()).toEqual(
-      dialect === 'postgres' ? [NUL_MODEL, 'gpt-4o-mini-2024-07-18'] : ['gpt-4o-mini-2024-07-18'],
-    );
+    const payloads = letters.map((letter) => JSON.parse(letter.payload));
+    expect(payloads.map((payload) => payload.servedModel).sort()).toEqual([
+      ...(dialect === 'postgres' ? [NUL_MODEL] : []),
+      'gpt-4o-mini-2024-07-18',
+      'gpt-4o-mini-2024-07-18',
+    ]);
+    // Kept as it was, where JSON would have written null.
+    expect(payloads.map((payload) => payload.promptTokens)).toContain('Infinity');
     expect(await requests(other.masterKey)).toBe(dialect === 'postgres' ? 1 : 2);
     expect(await metric(gateway, 'usage_event')).toBe(letters.length);
+    // Nor do such counts spoil the counters every tenant's requests add to.
+    const scraped = await fetch(`${gateway.url}/metrics`);
+    expect(scraped.status).toBe(200);
+    const tokens = (await scraped.text()).split('\n').filter((line) => line.startsWith('shuttle_tokens_total{provider="openai"'));
+    expect(tokens.map((line) => Number.isFinite(Number(line.split(' ')[1])))).toEqual([true, true]);
     const logged = gateway.logs().filter((line) => line.level === 40 && String(line.msg).includes('set aside as a dead letter'));
     expect(logged).toHaveLength(letters.length);
   });
