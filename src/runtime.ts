@@ -40,8 +40,10 @@ import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
 import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/database.js';
+import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
+import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
 import type { UsageEvent } from './store/repositories/usage-events.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
@@ -84,6 +86,8 @@ export interface Runtime {
   gateway: Gateway;
   usageWriter: BatchWriter<UsageEvent>;
   flowRunWriter: BatchWriter<FlowRunRecord>;
+  /** Records the database refused, set aside by the writers above. */
+  deadLetters: DeadLetters;
   flowRunner: FlowRunner;
   metrics: GatewayMetrics;
   close(): Promise<void>;
@@ -100,22 +104,25 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // in-memory SQLite database cannot be shared with another thread, so it is written in place).
   const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
   await writer?.whenReady();
-  const batchWriter = <T>(name: 'usage' | 'flow-runs', sink: BatchSink<T>) =>
+  const dataDir = dataDirectory(config);
+  const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
+  const batchWriter = <T>(name: 'usage' | 'flow-runs', kind: DeadLetterKind, sink: BatchSink<T>) =>
     new BatchWriter<T>(sink, {
       name,
       maxQueue: config.usage.queueMax,
       batchSize: config.usage.batchSize,
       flushIntervalMs: config.usage.flushIntervalMs,
-      spillDir: dataDirectory(config),
+      spillDir: dataDir,
       logger,
+      setAside: (refused) => deadLetters.setAside({ kind, ...refused }),
     });
-  const usageWriter = batchWriter<UsageEvent>('usage', writer?.usageSink() ?? repos.usageEvents);
+  const usageWriter = batchWriter<UsageEvent>('usage', 'usage_event', writer?.usageSink() ?? repos.usageEvents);
   await usageWriter.replaySpilled();
   usageWriter.start();
 
   const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
   const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
-  const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', writer?.flowRunSink() ?? repos.flowRuns);
+  const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
   const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);
@@ -133,7 +140,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
   const passwordChange = new PasswordChange(db, bus, tokens);
 
-  const metrics = new GatewayMetrics(() => usageWriter.depth);
+  const metrics = new GatewayMetrics(
+    () => usageWriter.depth,
+    () => deadLetters.counts,
+  );
   const deploymentPrices = loadPriceFile(config.pricesFile);
   const prices = new PriceTable(deploymentPrices);
   const cipher = new CredentialCipher(secret);
@@ -194,6 +204,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     gateway,
     usageWriter,
     flowRunWriter,
+    deadLetters,
     flowRunner,
     metrics,
     async close() {
@@ -223,8 +234,9 @@ function sqliteInMemory(config: Config): boolean {
   return dialectOf(config.databaseUrl) === 'sqlite' && sqlitePath(config.databaseUrl) === ':memory:';
 }
 
-/** Where local state (spilled usage events) lives: beside the SQLite file, or ./data. */
+/** Where local state (spilled and dead-lettered records) lives: SHUTTLE_DATA_DIR, beside the SQLite file, or ./data. */
 function dataDirectory(config: Config): string {
+  if (config.dataDir !== undefined) return config.dataDir;
   if (dialectOf(config.databaseUrl) === 'sqlite') {
     const path = sqlitePath(config.databaseUrl);
     if (path !== ':memory:') return dirname(path);

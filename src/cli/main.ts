@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { bootstrap } from './bootstrap.js';
+import { registerDeadLetterCommands } from './dead-letters.js';
 import { loadDotEnv } from './env-file.js';
 import { registerFlowsCommands } from './flows.js';
 import { registerKeysCommands } from './keys.js';
@@ -24,6 +25,7 @@ export function buildCli(): Command {
     .action(bootstrap);
   registerKeysCommands(program);
   registerFlowsCommands(program);
+  registerDeadLetterCommands(program);
   return program;
 }
 

@@ -55,6 +55,7 @@ const envSchema = z.object({
   SHUTTLE_MOCK_LATENCY_MS: nonNegativeInt.default(0),
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
+  SHUTTLE_DATA_DIR: optionalString,
   SHUTTLE_HEAP_GROWTH_PERCENT: nonNegativeInt.max(1000).default(20),
   SHUTTLE_METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, {
     message: 'must be at least 16 characters',
@@ -103,6 +104,8 @@ export interface Config {
   mockLatencyMs: number;
   /** Completion tokens assumed for limits when a request sets no max_tokens. */
   defaultMaxTokens: number;
+  /** Where spilled and dead-lettered records are written; unset: beside the SQLite file, or ./data. */
+  dataDir: string | undefined;
   /** A JSON file of price overrides for this deployment: {"provider/model": {input, output, cachedInput?}}. */
   pricesFile: string | undefined;
   /** How far the heap may grow past its live data between full collections (`shuttle serve`); 0 leaves it to V8. */
@@ -162,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     mockLatencyMs: e.SHUTTLE_MOCK_LATENCY_MS,
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
+    dataDir: e.SHUTTLE_DATA_DIR,
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
     metricsToken: e.SHUTTLE_METRICS_TOKEN,
     privateNetworks: e.SHUTTLE_ALLOW_PRIVATE_NETWORKS,

@@ -1,5 +1,6 @@
 // Prometheus metrics, including the gateway's own overhead (request time minus time waiting on the provider).
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import type { DeadLetterKind } from '../store/repositories/dead-letters.js';
 
 export const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -158,6 +159,10 @@ interface ServedChildren {
   cost: PendingCount;
 }
 
+function countable(value: number): number {
+  return typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY ? value : 0;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly pending: PendingCount[] = [];
@@ -169,7 +174,11 @@ export class GatewayMetrics {
   private readonly upstreamErrors: Counter<'provider' | 'code'>;
   private readonly limitRefusals: Counter<'kind' | 'scope'>;
 
-  constructor(usageQueueDepth: () => number) {
+  constructor(
+    usageQueueDepth: () => number,
+    /** Records set aside since start, by kind (DeadLetters.counts). */
+    deadLetters: () => Readonly<Record<DeadLetterKind, number>> = () => ({ usage_event: 0, flow_run: 0 }),
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'shuttle_process_' });
     // Whichever counter is collected first hands over every pending count; the others then find nothing left.
@@ -216,6 +225,19 @@ export class GatewayMetrics {
       labelNames: ['kind', 'scope'],
       registers,
     });
+    const reported: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0 };
+    new Counter({
+      name: 'shuttle_dead_letters_total',
+      help: 'Records the database refused and the writers set aside (usage_event, flow_run), so that the others are written',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, count] of Object.entries(deadLetters()) as [DeadLetterKind, number][]) {
+          this.inc({ kind }, count - reported[kind]);
+          reported[kind] = count;
+        }
+      },
+    });
     new Gauge({
       name: 'shuttle_usage_queue_depth',
       help: 'Usage events waiting to be written to the database',
@@ -241,10 +263,13 @@ export class GatewayMetrics {
     const byProvider = this.servedChildren.get(o.route) ?? this.newEntry(this.servedChildren, o.route, new Map());
     const served = byProvider.get(o.provider) ?? this.newEntry(byProvider, o.provider, this.servedChildrenOf(o.route, o.provider));
     if (o.upstreamMs !== null) served.overhead.observe(Math.max(0, o.durationMs - o.upstreamMs) / 1000);
-    served.prompt.value += o.promptTokens;
-    served.completion.value += o.completionTokens;
+    // Counts come from the provider, which may be a host a tenant controls: one that is not a number (NaN, Infinity, a
+    // string) would turn the counter shared by every tenant of that provider into NaN for good, or make every scrape
+    // fail (prom-client refuses Infinity). Such a request is left out of the counters; its usage event keeps it.
+    served.prompt.value += countable(o.promptTokens);
+    served.completion.value += countable(o.completionTokens);
     // Summed in integer micro-dollars: exact, where adding dollar fractions per request would drift.
-    served.cost.value += o.costMicros;
+    served.cost.value += countable(o.costMicros);
   }
 
   private readonly routeChildren = new Map<string, Map<number, RouteChildren>>();

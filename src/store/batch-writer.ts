@@ -2,10 +2,15 @@
 // back to the front of the queue and is retried with backoff; the queue's bound is enforced at admission (hasRoom)
 // rather than by discarding; whatever cannot reach the database at shutdown is spilled to a file and replayed at the
 // next start. Sinks must be idempotent by record id, so a batch retried after an ambiguous failure never doubles.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// A record the database refuses (its data, not the database's state: see write-errors.ts) is found by splitting its
+// batch in halves and set aside as a dead letter, so that it never holds up the records behind it.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { RefusedRecord } from './dead-letters.js';
+import { appendPrivateFile } from './private-files.js';
+import { isRecordError } from './write-errors.js';
 
 export interface BatchSink<T> {
   insertBatch(records: readonly T[]): Promise<void>;
@@ -22,6 +27,8 @@ export interface BatchWriterOptions {
   logger: Logger;
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /** Keeps a record the database refused; without it such a record is retried like any failed write. */
+  setAside?: (refused: Omit<RefusedRecord, 'kind'>) => Promise<void>;
 }
 
 export class BatchWriter<T> {
@@ -33,9 +40,11 @@ export class BatchWriter<T> {
   private retryAt = 0;
   private lastFullReport = 0;
   /** Events written since start, and requests turned away because the queue was full. */
-  readonly stats = { written: 0, rejected: 0, failedBatches: 0 };
+  readonly stats = { written: 0, rejected: 0, failedBatches: 0, setAside: 0 };
 
   private readonly spillPrefix: string;
+  /** Records set aside while a batch that holds them may still be retried (after a later, transient failure). */
+  private readonly setAsideRecords = new WeakSet<object>();
 
   constructor(
     private readonly sink: BatchSink<T>,
@@ -99,8 +108,7 @@ export class BatchWriter<T> {
       const batch = this.queue.splice(0, this.options.batchSize);
       this.inFlight = batch.length;
       try {
-        await this.sink.insertBatch(batch);
-        this.stats.written += batch.length;
+        await this.store(batch);
         if (this.failures > 0) this.options.logger.info({ depth: this.depth }, `${this.options.name} writes recovered`);
         this.failures = 0;
         this.retryAt = 0;
@@ -139,13 +147,45 @@ export class BatchWriter<T> {
       logger.error({ count: records.length }, `${this.options.name} records could not be written and no spill directory is set`);
       return;
     }
-    mkdirSync(spillDir, { recursive: true });
     const file = join(spillDir, `${this.spillPrefix}${Date.now()}-${process.pid}.jsonl`);
-    writeFileSync(file, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    appendPrivateFile(file, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
     logger.error({ count: records.length, file }, `database unreachable at shutdown: ${this.options.name} records spilled to disk`);
   }
 
-  /** Writes records spilled by an earlier shutdown; a file is removed only once all of it is stored. */
+  /**
+   * Writes a batch. When the database refuses it for what a record holds, writes each half on its own, down to the
+   * record it refuses, which is set aside: about two writes per halving (nine for a batch of 500) to find one bad
+   * record. A transient failure is thrown for the caller to retry the batch, halves already written included (the
+   * sink is idempotent); records already set aside are left out of the retry.
+   */
+  private async store(batch: readonly T[]): Promise<void> {
+    const records = batch.filter((record) => !this.setAsideRecords.has(record as object));
+    if (records.length === 0) return;
+    try {
+      await this.sink.insertBatch(records);
+      this.stats.written += records.length;
+    } catch (error) {
+      const setAside = this.options.setAside;
+      if (setAside === undefined || !isRecordError(error)) throw error;
+      if (records.length === 1) {
+        const [record] = records;
+        await setAside({ record, error });
+        if (typeof record === 'object' && record !== null) this.setAsideRecords.add(record);
+        this.stats.setAside++;
+        return;
+      }
+      const half = Math.ceil(records.length / 2);
+      await this.store(records.slice(0, half));
+      await this.store(records.slice(half));
+    }
+  }
+
+  /**
+   * Writes records spilled by an earlier shutdown; a file is removed once all of it is stored or set aside. Never
+   * throws, so that a bad spill file cannot keep the server from starting: a line that is not JSON and a record the
+   * database refuses are set aside; when the database cannot be reached, the file is kept for the next start and its
+   * records are queued, to be written as soon as it can (twice is harmless: the sink is idempotent).
+   */
   async replaySpilled(): Promise<number> {
     const { spillDir, logger } = this.options;
     if (spillDir === undefined) return 0;
@@ -158,17 +198,47 @@ export class BatchWriter<T> {
     let replayed = 0;
     for (const name of files) {
       const file = join(spillDir, name);
-      const records = readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as T);
-      for (let i = 0; i < records.length; i += this.options.batchSize) {
-        await this.sink.insertBatch(records.slice(i, i + this.options.batchSize));
+      let records: T[];
+      try {
+        records = await this.readSpilled(file, name);
+      } catch (error) {
+        logger.error({ err: error, file }, `spilled ${this.options.name} records could not be read; the file is kept`);
+        continue;
       }
-      rmSync(file);
-      replayed += records.length;
-      logger.info({ count: records.length, file }, `replayed spilled ${this.options.name} records`);
+      let written = 0;
+      try {
+        for (; written < records.length; written += this.options.batchSize) {
+          await this.store(records.slice(written, written + this.options.batchSize));
+        }
+        rmSync(file);
+        replayed += records.length;
+        logger.info({ count: records.length, file }, `replayed spilled ${this.options.name} records`);
+      } catch (error) {
+        const left = records.slice(written);
+        this.queue.push(...left);
+        logger.warn(
+          { err: error, file, queued: left.length },
+          `spilled ${this.options.name} records not written at start-up: queued for the writer, file kept for the next start`,
+        );
+      }
     }
     return replayed;
+  }
+
+  /** A spill file's records; a line that is not JSON is set aside (or, with nowhere to set it, left in the file). */
+  private async readSpilled(file: string, name: string): Promise<T[]> {
+    const records: T[] = [];
+    const lines = readFileSync(file, 'utf8').split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as T);
+      } catch (error) {
+        if (this.options.setAside === undefined) throw error;
+        await this.options.setAside({ record: line, error, recordId: `${name}:${index + 1}` });
+        this.stats.setAside++;
+      }
+    }
+    return records;
   }
 }

@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-log.js';
 import { CustomerRepository } from './repositories/customers.js';
+import { DeadLetterRepository } from './repositories/dead-letters.js';
 import { EnvironmentRepository } from './repositories/environments.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
 import { FlowRepository } from './repositories/flows.js';
@@ -30,6 +31,7 @@ export interface Repositories {
   routingRules: RoutingRuleRepository;
   flows: FlowRepository;
   flowRuns: FlowRunRepository;
+  deadLetters: DeadLetterRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -48,5 +50,6 @@ export function createRepositories(db: Db): Repositories {
     routingRules: new RoutingRuleRepository(db),
     flows: new FlowRepository(db),
     flowRuns: new FlowRunRepository(db),
+    deadLetters: new DeadLetterRepository(db),
   };
 }

@@ -232,6 +232,18 @@ export interface FlowRunsTable {
   created_at: number;
 }
 
+export interface DeadLettersTable {
+  id: string;
+  kind: 'usage_event' | 'flow_run';
+  record_id: string;
+  tenant_id: string | null;
+  /** The record as JSON text, every character PostgreSQL cannot store (NUL) escaped. */
+  payload: string;
+  error: string;
+  error_code: string | null;
+  created_at: number;
+}
+
 export interface ServerSettingsTable {
   key: string;
   value: string;
@@ -256,4 +268,5 @@ export interface Database {
   flow_versions: FlowVersionsTable;
   flow_deployments: FlowDeploymentsTable;
   flow_runs: FlowRunsTable;
+  dead_letters: DeadLettersTable;
 }

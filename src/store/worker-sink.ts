@@ -1,4 +1,5 @@
-// Hands batches to the writer worker and waits for each to be stored (or to fail, so the BatchWriter retries it).
+// Hands batches to the writer worker and waits for each to be stored (or to fail, so the BatchWriter retries it or
+// looks for the record the database refused).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
+import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
 export type WriterKind = 'usage' | 'flow-runs';
 
@@ -21,7 +23,8 @@ export interface WriterJob {
 
 export interface WriterReply {
   id: number;
-  error?: string;
+  /** The failure's message and code, which tell a record the database refuses from a database out of reach. */
+  error?: WriteErrorDetails;
 }
 
 // Compiled, the worker is a .js beside this file. Run from source (tests, tsx) it is .ts: the worker then starts from a
@@ -42,29 +45,52 @@ function startWorker(databaseUrl: string): Worker {
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits: RESOURCE_LIMITS });
 }
 
-export class WriterWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  private readonly ready: Promise<void>;
-  private nextId = 0;
+interface RunningWorker {
+  worker: Worker;
+  ready: Promise<void>;
+}
 
-  constructor(databaseUrl: string) {
-    this.worker = startWorker(databaseUrl);
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', () => resolve());
-      this.worker.once('error', reject);
+/**
+ * The writer thread, started again when it has stopped: a worker that died (an uncaught error in a driver, out of
+ * memory) would otherwise leave every later batch waiting for an answer that never comes, and metering stopped for
+ * good. The batches it had in hand fail, for the BatchWriter to retry; the next batch starts a new thread, so that
+ * restarts come no faster than the writer's retries.
+ */
+export class WriterWorker {
+  private current: RunningWorker | undefined;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private closing = false;
+
+  constructor(private readonly databaseUrl: string) {
+    this.current = this.start();
+  }
+
+  private start(): RunningWorker {
+    const worker = startWorker(this.databaseUrl);
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
     });
-    this.worker.on('message', (reply: WriterReply | 'ready') => {
+    ready.catch(() => undefined); // awaited by whenReady() and write(); here only so that it is never unhandled
+    worker.on('message', (reply: WriterReply | 'ready') => {
       if (reply === 'ready') return;
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.error === undefined) waiter?.resolve();
-      else waiter?.reject(new Error(reply.error));
+      else waiter?.reject(rebuildWriteError(reply.error));
     });
-    this.worker.on('error', (error) => {
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
+    worker.on('error', (error) => this.failPending(error));
+    worker.once('exit', (code) => {
+      if (this.current?.worker === worker) this.current = undefined;
+      this.failPending(new Error(`the writer thread stopped (exit code ${code})`));
     });
+    return { worker, ready };
+  }
+
+  private failPending(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
   }
 
   /** Usage events cross to the worker as their column values (UsageEventValues), the form its writers bind. */
@@ -77,23 +103,30 @@ export class WriterWorker {
   }
 
   async whenReady(): Promise<void> {
-    await this.ready;
+    await this.current?.ready;
   }
 
   private async write(kind: WriterKind, batch: string): Promise<void> {
-    await this.ready;
+    if (this.closing) throw new Error('the writer thread is closed');
+    this.current ??= this.start();
+    const { worker, ready } = this.current;
+    await ready;
+    if (this.current?.worker !== worker) throw new Error('the writer thread stopped');
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, kind, batch } satisfies WriterJob);
+      worker.postMessage({ id, kind, batch } satisfies WriterJob);
     });
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage('close');
+    this.closing = true;
+    const worker = this.current?.worker;
+    if (worker === undefined) return;
+    worker.postMessage('close');
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5_000);
-      this.worker.once('exit', () => {
+      const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 5_000);
+      worker.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });

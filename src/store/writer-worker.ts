@@ -6,6 +6,7 @@ import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
 import type { WriterJob, WriterReply } from './worker-sink.js';
+import { describeWriteError } from './write-errors.js';
 
 const { databaseUrl } = workerData as { databaseUrl: string };
 const db = await openDatabase(databaseUrl);
@@ -24,7 +25,7 @@ parentPort?.on('message', async (job: WriterJob | 'close') => {
     await sinks[job.kind].insertBatch(JSON.parse(job.batch));
     reply = { id: job.id };
   } catch (error) {
-    reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };
+    reply = { id: job.id, error: describeWriteError(error) };
   }
   parentPort?.postMessage(reply);
 });

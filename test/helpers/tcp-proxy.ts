@@ -6,18 +6,23 @@ export interface TcpProxy {
   /** Cuts every connection and refuses new ones. */
   cut(): void;
   restore(): void;
+  /** The local ports of the proxy's connections to the server: PostgreSQL's pg_stat_activity.client_port. */
+  upstreamPorts(): number[];
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   let down = false;
   const sockets = new Set<Socket>();
+  const upstreams = new Set<Socket>();
   const server = createServer((client) => {
     if (down) {
       client.destroy();
       return;
     }
     const upstream = createConnection(targetPort, targetHost);
+    upstreams.add(upstream);
+    upstream.on('close', () => upstreams.delete(upstream));
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -37,6 +42,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     restore() {
       down = false;
+    },
+    upstreamPorts() {
+      return [...upstreams].flatMap((socket) => (socket.localPort === undefined ? [] : [socket.localPort]));
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../helpers/api.js';
+import { call, login } from '../helpers/api.js';
+import { POSTGRES_URL } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -63,5 +65,55 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
     expect(stored.filter((event) => event.status === 200)).toHaveLength(15);
     expect(stored.filter((event) => event.status === 503)).toHaveLength(4);
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    // An outage is not a refusal: nothing was set aside.
+    expect(await gateway.shuttle.runtime.repos.deadLetters.list()).toEqual([]);
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toContain('shuttle_dead_letters_total{kind="usage_event"} 0');
+  });
+
+  /**
+   * Terminates, as an operator or a failover would, this gateway's PostgreSQL backends that are in the middle of a
+   * statement on `table`: the statement is held in a lock wait while `start()` runs. Only the gateway's own backends
+   * are touched: those connected through the proxy, found by their client port.
+   */
+  async function terminateMidStatement(table: string, start: () => Promise<unknown>): Promise<void> {
+    const schema = new URL(gateway.database.url).searchParams.get('schema') as string;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      await admin.query('begin');
+      await admin.query(`lock table "${schema}".${table} in access exclusive mode`);
+      const started = start();
+      const waiting = `select pid from pg_stat_activity where client_addr = '127.0.0.1' and client_port = any($1::int[]) and wait_event_type = 'Lock'`;
+      await until(async () => (await admin.query(waiting, [proxy.upstreamPorts()])).rows.length > 0);
+      await admin.query(`select pg_terminate_backend(pid) from (${waiting}) as w`, [proxy.upstreamPorts()]);
+      await started;
+    } finally {
+      await admin.query('rollback').catch(() => undefined);
+      await admin.end();
+    }
+  }
+
+  it('retries, and sets nothing aside, a batch whose connection the database terminates in the middle of the write', async () => {
+    const before = await rows();
+    const writer = gateway.shuttle.runtime.usageWriter;
+    const failedBefore = writer.stats.failedBatches;
+    await terminateMidStatement('usage_events', async () => {
+      for (let i = 0; i < 5; i++) await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello });
+    });
+    await until(async () => (await rows()) === before + 5);
+    expect(writer.stats.failedBatches).toBeGreaterThan(failedBefore);
+    expect(await gateway.shuttle.runtime.repos.deadLetters.list()).toEqual([]);
+  });
+
+  it('keeps running when the database terminates the connection of a request in the middle of its transaction', async () => {
+    const token = await login(gateway);
+    let answered: number | undefined;
+    // Creating a key writes the key and its audit entry in one transaction.
+    await terminateMidStatement('api_keys', async () => {
+      answered = (await call(gateway, 'POST', '/keys', { auth: token, body: { name: 'during' } })).status;
+    });
+    expect(answered).toBeGreaterThanOrEqual(500);
+    expect((await call(gateway, 'POST', '/keys', { auth: token, body: { name: 'after' } })).status).toBe(201);
+    expect((await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello })).status).toBe(200);
   });
 });

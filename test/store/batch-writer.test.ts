@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -58,6 +58,20 @@ class HeldSink implements BatchSink<UsageEvent> {
     }
   }
 }
+
+/** A database that refuses any event whose served model holds a NUL byte, as PostgreSQL does (SQLSTATE 22021). */
+class PickySink extends SwitchableSink {
+  readonly attempts: number[] = [];
+  override async insertBatch(events: readonly UsageEvent[]): Promise<void> {
+    this.attempts.push(events.length);
+    if (!this.down && events.some((e) => e.servedModel?.includes('\u0000'))) {
+      throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    }
+    await super.insertBatch(events);
+  }
+}
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 const options = (spillDir?: string) => ({
   name: 'usage',
@@ -133,5 +147,115 @@ describe('BatchWriter', () => {
     expect(await second.replaySpilled()).toBe(5);
     expect(sink.stored.size).toBe(5);
     expect(readdirSync(dir)).toHaveLength(0);
+  });
+
+  it('sets aside the one record the database refuses and writes the rest of its batch', async () => {
+    const sink = new PickySink();
+    const refused: unknown[] = [];
+    const writer = new BatchWriter<UsageEvent>(sink, {
+      ...options(),
+      batchSize: 8,
+      maxQueue: 100,
+      setAside: async ({ record }) => {
+        refused.push(record);
+      },
+    });
+    for (let i = 0; i < 8; i++) writer.record({ ...event(i), servedModel: i === 5 ? 'echo\u0000' : 'echo' });
+    await writer.flush();
+    expect(writer.depth).toBe(0);
+    expect([...sink.stored.keys()].sort()).toEqual(['req_0', 'req_1', 'req_2', 'req_3', 'req_4', 'req_6', 'req_7']);
+    expect(refused).toEqual([expect.objectContaining({ id: 'req_5' })]);
+    expect(writer.stats.setAside).toBe(1);
+    // Halved down to the record: 8; 4 (written) and 4; of those, 2 and, once the bad pair is split, 1, 1; then 2.
+    expect(sink.attempts).toEqual([8, 4, 4, 2, 1, 1, 2]);
+  });
+
+  it('sets a record aside once, even when its batch is retried after the connection drops during the search', async () => {
+    const sink = new PickySink();
+    const setAside: string[] = [];
+    const writer = new BatchWriter<UsageEvent>(sink, {
+      ...options(),
+      setAside: async ({ record }) => void setAside.push((record as UsageEvent).id),
+    });
+    const original = sink.insertBatch.bind(sink);
+    // The fifth write (the second half, once the bad record was set aside) loses its connection.
+    sink.insertBatch = async (events) => {
+      if (sink.attempts.length === 4) {
+        sink.attempts.push(events.length);
+        throw withCode('read ECONNRESET', 'ECONNRESET');
+      }
+      return original(events);
+    };
+    for (let i = 0; i < 4; i++) writer.record({ ...event(i), servedModel: i === 0 ? 'echo\u0000' : 'echo' });
+    await writer.flush();
+    expect(writer.depth).toBe(4);
+    await writer.close(1000);
+    expect(sink.attempts).toEqual([4, 2, 1, 1, 2, 3]);
+    expect(setAside).toEqual(['req_0']);
+    expect([...sink.stored.keys()].sort()).toEqual(['req_1', 'req_2', 'req_3']);
+  });
+
+  it('sets nothing aside while the database is out of reach: connection errors, terminated backends, busy files', async () => {
+    for (const error of [
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      withCode('terminating connection due to administrator command', '57P01'),
+      withCode('connection failure', '08006'),
+      withCode('database is locked', 'SQLITE_BUSY'),
+      withCode('disk I/O error', 'SQLITE_IOERR_WRITE'),
+      new Error('Connection terminated unexpectedly'),
+    ]) {
+      const stored: string[] = [];
+      let down = true;
+      const setAside: string[] = [];
+      const writer = new BatchWriter<UsageEvent>(
+        {
+          insertBatch: async (events) => {
+            if (down) throw error;
+            stored.push(...events.map((e) => e.id));
+          },
+        },
+        { ...options(), setAside: async ({ record }) => void setAside.push((record as UsageEvent).id) },
+      );
+      for (let i = 0; i < 3; i++) writer.record(event(i));
+      await writer.flush();
+      expect([error.message, writer.depth, setAside]).toEqual([error.message, 3, []]);
+      down = false;
+      await writer.close(1000);
+      expect(stored).toEqual(['req_0', 'req_1', 'req_2']);
+    }
+  });
+
+  it('writes spill files readable by its own user only, whatever the umask', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'shuttle-spill-')), 'data');
+    const sink = new SwitchableSink();
+    sink.down = true;
+    const writer = new BatchWriter<UsageEvent>(sink, options(dir));
+    writer.record(event(1));
+    const previous = process.umask(0);
+    try {
+      await writer.close(20);
+    } finally {
+      process.umask(previous);
+    }
+    const [file] = readdirSync(dir);
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    expect((statSync(join(dir, file as string)).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it('starts even when the database is out of reach during the replay: the file is kept and its records are queued', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    const spilled = `${JSON.stringify(event(1))}\nnot json\n${JSON.stringify(event(2))}\n`;
+    writeFileSync(join(dir, 'usage-spill-1-1.jsonl'), spilled);
+    const sink = new SwitchableSink();
+    sink.down = true;
+    const setAside: unknown[] = [];
+    const writer = new BatchWriter<UsageEvent>(sink, { ...options(dir), setAside: async (refused) => void setAside.push(refused) });
+    expect(await writer.replaySpilled()).toBe(0);
+    expect(readFileSync(join(dir, 'usage-spill-1-1.jsonl'), 'utf8')).toBe(spilled);
+    expect(setAside).toEqual([expect.objectContaining({ record: 'not json', recordId: 'usage-spill-1-1.jsonl:2' })]);
+    expect(writer.depth).toBe(2);
+    sink.down = false;
+    await writer.flush();
+    expect([...sink.stored.keys()]).toEqual(['req_1', 'req_2']);
   });
 });

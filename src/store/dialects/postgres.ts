@@ -44,6 +44,11 @@ export async function createPostgresDialect(url: string, poolSize = 10): Promise
   // An idle connection that dies (database restart, network cut) is dropped from the pool; without a listener its
   // 'error' event would crash the process.
   pool.on('error', () => undefined);
+  // So would one that dies while checked out, which pg reports to the query (that is how callers learn of it) and also
+  // emits on the client, where the pool listens only while the client is idle: a backend terminated in the middle of
+  // a usage batch (pg_terminate_backend, a failover) crashed the writer thread, and on the main thread would crash
+  // the server. The pool drops such a client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new SearchPathPostgresDialect({ pool });
 }
 

@@ -1,8 +1,8 @@
 // SQLite through better-sqlite3: one file, WAL journal, foreign keys on.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { createPrivateFile } from '../private-files.js';
 
 /**
  * WAL pages after which the usage writer's connection copies the WAL back into the database (SQLite's default is
@@ -21,7 +21,9 @@ export function sqlitePath(url: string): string {
 
 export function createSqliteDialect(url: string): SqliteDialect {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Created here, owner-only (its directory too), before SQLite would create it with 0644: SQLite gives the -wal and
+  // -shm files it creates beside it the database file's own mode.
+  if (path !== ':memory:') createPrivateFile(path);
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

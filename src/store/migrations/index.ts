@@ -6,6 +6,7 @@ import * as customersUsageLimits from './0003-customers-usage-limits.js';
 import * as environmentsRouting from './0004-environments-routing.js';
 import * as flows from './0005-flows.js';
 import * as invitations from './0006-invitations.js';
+import * as deadLetters from './0007-dead-letters.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-environments-routing': environmentsRouting,
   '0005-flows': flows,
   '0006-invitations': invitations,
+  '0007-dead-letters': deadLetters,
 };
 
 export const migrationProvider: MigrationProvider = {
