@@ -150,12 +150,24 @@ export function setServedHeaders(
   const headers = headersOf(reply);
   headers['x-shuttle-request-id'] = request.id;
   headers['x-shuttle-provider'] = target.connection.name;
-  headers['x-shuttle-model'] = model;
+  headers['x-shuttle-model'] = headerSafe(model);
   headers['x-shuttle-attempts'] = String(meter.attempts);
   if (costKnown) headers['x-shuttle-cost-usd'] = usdWithSixDecimals(meter.costMicros);
   const limits = meter.admission?.headers;
   // for…in, not Object.entries(): no array per header on every proxied request.
   for (const name in limits) headers[name] = limits[name] as string;
+}
+
+/**
+ * The served model is whatever the upstream named in its answer: a character a header cannot carry (a NUL, a
+ * non-ASCII letter) would make Node throw while the response is written, so such a name is sent percent-encoded.
+ */
+export function headerSafe(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return encodeURIComponent(value);
+  }
+  return value;
 }
 
 const REPLY_HEADERS = 'fastify.reply.headers';

@@ -79,8 +79,10 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
       (await chat(gateway.masterKey, 'and again')).status,
     ];
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
-    // Answered 500 today (a NUL byte cannot go into the x-shuttle-model header), but metered all the same.
-    await chat(other.masterKey, 'nul model');
+    // A NUL byte cannot go into the x-shuttle-model header: the name is sent percent-encoded there.
+    const nulModel = await chat(other.masterKey, 'nul model');
+    expect(nulModel.status).toBe(200);
+    expect(nulModel.headers.get('x-shuttle-model')).toBe(encodeURIComponent(NUL_MODEL));
     await flushUsage(gateway);
     expect(gateway.shuttle.runtime.usageWriter.depth).toBe(0);
     expect(await requests(gateway.masterKey)).toBe(3);
