@@ -29,6 +29,8 @@ export class RequestMeter {
   admission: Admission | null = null;
   /** Every admission of this request; the gateway settles each with its call's cost, the lifecycle any left over. */
   readonly admissions: Admission[] = [];
+  /** Ends the calls still open (a stream the client left): each counts what it used, before the event is written. */
+  readonly openCalls = new Set<() => void>();
   /** Set on flow runs: the usage event carries the flow and version. */
   flowId: string | null = null;
   flowVersion: number | null = null;
@@ -47,6 +49,12 @@ export class RequestMeter {
       cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
     };
     this.costMicros += costMicros;
+  }
+
+  /** Meters every call still open as it stands; called when the response closes, before settling and recording. */
+  closeOpenCalls(): void {
+    for (const close of this.openCalls) close();
+    this.openCalls.clear();
   }
 
   toEvent(identity: MeterIdentity, status: number, endedAt: number): UsageEvent {
