@@ -26,10 +26,12 @@ const FIXED_OVERHEAD_TOKENS = 1_024;
 const TOKENS_PER_MESSAGE = 4;
 const TOKENS_PER_TOOL = 16;
 const TOKENIZED_OVERHEAD = 16;
-// The tokenizer's cost grows with rare text (random letters: ~3 µs a byte, against ~0.08 for English), so it only
-// counts strings up to this size, up to this total and this time per request; the rest is counted by bytes.
-const TOKENIZER_MAX_STRING_BYTES = 8 * 1024;
-const TOKENIZER_MAX_TOTAL_BYTES = 32 * 1024;
+// The tokenizer's cost grows with rare text (random letters: ~3 µs a byte, against ~0.08 for English) and, within one
+// word, with the square of its length; so it counts pieces of text cut at spaces, up to a total size and time per
+// request, and the rest is counted by bytes. A cut may split what the tokenizer would have merged: one token of
+// margin each.
+const PIECE_CHARS = 2_048;
+const TOKENIZER_MAX_TOTAL_BYTES = 64 * 1024;
 const TOKENIZER_MAX_MS = 5;
 
 const O200K = /^(?:openai\/)?(?:gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt-|o\d|codex)/;
@@ -95,24 +97,8 @@ export function promptTokenBound(params: ChatCompletionCreateParams, family: Tok
 export function textTokens(texts: readonly string[], family: TokenFamily): number {
   const counter = counterOf(family);
   if (counter === null) return texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-  const count = new BudgetedCounter(counter);
-  // Cut at spaces into pieces the tokenizer may count (it splits words at spaces too), one token of margin a cut.
-  const text = texts.join('');
-  let tokens = 0;
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(text.length, start + STREAM_PIECE_CHARS);
-    if (end < text.length) {
-      const space = text.lastIndexOf(' ', end);
-      if (space > start) end = space;
-      tokens++;
-    }
-    tokens += count.text(text.slice(start, end));
-    start = end;
-  }
-  return tokens;
+  return new BudgetedCounter(counter).text(texts.join(''));
 }
-
-const STREAM_PIECE_CHARS = 2_048;
 
 function messageTokens(message: ChatCompletionMessageParam, family: TokenFamily, count: BudgetedCounter): number {
   let tokens = 0;
@@ -148,16 +134,29 @@ class BudgetedCounter {
   constructor(private readonly counter: TokenCounter) {}
 
   text(text: string): number {
-    // A UTF-16 unit is at most 3 bytes of UTF-8: strings that can't be over the budget skip the byte count.
-    const bytes = text.length * 3 <= TOKENIZER_MAX_STRING_BYTES ? text.length * 3 : Buffer.byteLength(text);
-    if (bytes > TOKENIZER_MAX_STRING_BYTES || bytes > this.bytesLeft || performance.now() > this.deadline) {
-      return Buffer.byteLength(text);
+    if (text.length <= PIECE_CHARS) return this.piece(text);
+    let tokens = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = start + PIECE_CHARS;
+      if (end < text.length) {
+        const space = text.lastIndexOf(' ', end);
+        if (space > start) end = space;
+        tokens++;
+      }
+      tokens += this.piece(text.slice(start, end));
+      start = end;
     }
+    return tokens;
+  }
+
+  private piece(text: string): number {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.bytesLeft || performance.now() > this.deadline) return bytes;
     this.bytesLeft -= bytes;
     try {
       return this.counter(text);
     } catch {
-      return Buffer.byteLength(text);
+      return bytes;
     }
   }
 
