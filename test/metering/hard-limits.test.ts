@@ -266,13 +266,18 @@ describe.each(SETUPS)('hard cost limits ($dialect, counters in $counters)', ({ d
   it('reserves an English prompt on its tokens, not its bytes, when its bytes would not fit', async () => {
     behaviour = { stream: 'finish' };
     // 20 KB of English: ~20,000 tokens by bytes (0.40 $ here), ~4,000 by gpt-4o-mini's tokenizer (0.08 $).
-    const { key } = await tenantLimitedOn('tenant', 0.2);
+    const { key, token } = await tenantLimitedOn('tenant', 0.2);
+    await call(gateway, 'PATCH', '/tenant', { auth: token, body: { limits: { requestsPerMinute: 3 } } });
     const content = 'The quick brown fox jumps over the lazy dog while the band plays on. '.repeat(300);
     const body = { model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user', content }] };
     expect((await post(key, '/chat/completions', body)).status).toBe(200);
     // A model without a known tokenizer is reserved on bytes, which do not fit.
     const refused = await post(key, '/chat/completions', { ...body, model: 'openai/mystery-7b' });
     expect(refused.status).toBe(402);
+    // The first request, admitted on its second count, counted once against the requests per minute.
+    const small = { ...body, messages: [{ role: 'user', content: 'hi' }] };
+    expect((await post(key, '/chat/completions', small)).status).toBe(200);
+    expect((await post(key, '/chat/completions', small)).status).toBe(429);
   }, 30_000);
 
   /** Starts a stream, reads a few events, and hangs up. */

@@ -75,6 +75,8 @@ class Refused {
     readonly error: ShuttleError,
     readonly kind: 'cost' | 'requests' | 'tokens',
     readonly scope: SpendScope,
+    /** The requests-per-minute counts a cost refusal took, given back when the request is tried again. */
+    readonly requestChecks: readonly RateCheck[] = [],
   ) {}
 }
 
@@ -130,6 +132,7 @@ export class LimitGate {
       if (tighterPromptTokens === undefined || refusal.kind === 'requests') throw this.final(refusal);
       const tighter = await tighterPromptTokens();
       if (tighter >= request.estimatedPromptTokens) throw this.final(refusal);
+      await Promise.all(refusal.requestChecks.map((check) => this.rates.adjust(check.key, -check.cost)));
       const { tighterPromptTokens: _, ...rest } = request;
       const second = this.attempt({ ...rest, estimatedPromptTokens: tighter });
       return Promise.resolve(second).catch((again: unknown) => {
@@ -211,7 +214,7 @@ export class LimitGate {
         `and this request could cost up to ${formatUsd(estimateMicros)}.`,
       headers,
     });
-    throw new Refused(error, 'cost', budget.scope);
+    throw new Refused(error, 'cost', budget.scope, checks.rates.slice(0, checks.requestCount));
   }
 
   private admitted(
