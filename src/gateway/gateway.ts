@@ -221,9 +221,10 @@ export class Gateway {
 
   /**
    * Passes the stream through, adding each wait for the provider to upstreamMs; usage counts when it ends (or fails,
-   * or the consumer stops early, or the client leaves). A stream that ends without the provider's final count is
-   * billed for what it used as far as it got (StreamTally). A plain iterator, not an async generator: a generator would add a promise, an await
-   * of each part and a resumption per event, for a loop that only looks at each part on its way.
+   * or the consumer stops early, or the client leaves: the meter closes it then). A stream that ends without the
+   * provider's final count is billed for what it used as far as it got (StreamTally). A plain iterator, not an async
+   * generator: a generator would add a promise, an await of each part and a resumption per event, for a loop that
+   * only looks at each part on its way.
    */
   private meterStream(
     parts: AsyncIterable<StreamPart>,
