@@ -224,12 +224,14 @@ export class LimitGate {
     reservation: Reservation | undefined,
   ): Admission {
     let settled = false;
+    const renewal = reservation ? this.keepHeld(reservation) : undefined;
     return {
       headers,
       costLimited: reservation !== undefined,
       settle: (actualCostMicros, actualTokens) => {
         if (settled) return undefined;
         settled = true;
+        if (renewal !== undefined) clearInterval(renewal);
         try {
           return this.settle(request, checks.tokens, reservation, actualCostMicros, actualTokens);
         } catch (error) {
@@ -237,6 +239,17 @@ export class LimitGate {
         }
       },
     };
+  }
+
+  /** Renews a reservation for as long as its call runs (a stream may outlast the time a lost reservation is held). */
+  private keepHeld(reservation: Reservation): NodeJS.Timeout | undefined {
+    const every = this.ledger.renewEveryMs;
+    if (every === null) return undefined;
+    const timer = setInterval(() => {
+      this.ledger.renew(reservation)?.catch((error: unknown) => this.logger.error({ err: error }, 'cost reservation not renewed'));
+    }, every);
+    timer.unref();
+    return timer;
   }
 
   /** Corrects the token counters and replaces the reservation with the actual cost; a promise only if one was needed. */
