@@ -54,6 +54,8 @@ interface PromptBounds {
   cheap(plans: readonly RoutePlan[]): number;
   /** The tokenizer's tighter bound, for every target. */
   tighter?(plans: readonly RoutePlan[]): Promise<number>;
+  /** The prompt tokens to bill when the client leaves while a target has the request (the best count at hand). */
+  abandoned?(target: RouteTarget): number;
 }
 
 export class Gateway {
@@ -76,6 +78,7 @@ export class Gateway {
         await loadTokenizers();
         return Math.max(...allTargets(plans).map((target) => promptTokenBound(paramsFor(params, target), familyOf(target))));
       },
+      abandoned: (target) => promptTokenBound(paramsFor(params, target), familyOf(target)),
     };
     const { result, target, admission } = await this.dispatch(
       [params.model, ...fallbackModels],
@@ -174,6 +177,13 @@ export class Gateway {
 
     let lastError: unknown;
     meter.upstreamMs ??= 0;
+    // A client that leaves while a provider has its request is billed for the prompt it sent (the provider bills it).
+    let inFlight: RouteTarget | undefined;
+    const abandon = (): void => {
+      const prompt = inFlight && bounds.abandoned?.(inFlight);
+      if (inFlight && prompt) this.finishCall(ctx, inFlight, admission, { promptTokens: prompt, completionTokens: 0, cachedTokens: 0 });
+    };
+    meter.openCall = abandon;
     try {
       for (const plan of plans) {
         for (const target of plan.targets) {
@@ -184,6 +194,7 @@ export class Gateway {
             meter.servedModel = target.model;
             const started = performance.now();
             meter.upstreamStartedAt ??= started;
+            inFlight = target;
             try {
               const result = await call(target, target.timeoutMs ?? this.options.timeoutMs, admission);
               const took = performance.now() - started;
@@ -191,6 +202,7 @@ export class Gateway {
               this.health.succeeded(target.healthKey, took);
               return { result, target, admission };
             } catch (error) {
+              inFlight = undefined;
               meter.upstreamMs += performance.now() - started;
               if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;
               this.metrics.observeUpstreamError(error.provider, error.code);
@@ -205,6 +217,8 @@ export class Gateway {
     } catch (error) {
       this.release(admission);
       throw error;
+    } finally {
+      if (meter.openCall === abandon) meter.openCall = null;
     }
   }
 
@@ -241,12 +255,12 @@ export class Gateway {
     const finish = (complete: boolean): void => {
       if (finished) return;
       finished = true;
-      meter.openCalls.delete(close);
+      if (meter.openCall === close) meter.openCall = null;
       const used = complete && usage ? usage : tally.usage(usage, params, familyOf(target, meter.servedModel ?? target.model));
       this.finishCall(ctx, target, admission, used);
     };
     const close = (): void => finish(false);
-    meter.openCalls.add(close);
+    meter.openCall = close;
     const metered: AsyncIterableIterator<StreamPart> = {
       next: () => {
         const waitStart = performance.now();

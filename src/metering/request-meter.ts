@@ -29,8 +29,11 @@ export class RequestMeter {
   admission: Admission | null = null;
   /** Every admission of this request; the gateway settles each with its call's cost, the lifecycle any left over. */
   readonly admissions: Admission[] = [];
-  /** Ends the calls still open (a stream the client left): each counts what it used, before the event is written. */
-  readonly openCalls = new Set<() => void>();
+  /**
+   * Ends the call still open when the client leaves (a stream, or a call awaiting its answer): it counts what it used,
+   * before the event is written. A request's calls run one after another, so there is at most one.
+   */
+  openCall: (() => void) | null = null;
   /** Set on flow runs: the usage event carries the flow and version. */
   flowId: string | null = null;
   flowVersion: number | null = null;
@@ -51,10 +54,11 @@ export class RequestMeter {
     this.costMicros += costMicros;
   }
 
-  /** Meters every call still open as it stands; called when the response closes, before settling and recording. */
-  closeOpenCalls(): void {
-    for (const close of this.openCalls) close();
-    this.openCalls.clear();
+  /** Meters the call still open as it stands; called when the response closes, before settling and recording. */
+  closeOpenCall(): void {
+    const close = this.openCall;
+    this.openCall = null;
+    close?.();
   }
 
   toEvent(identity: MeterIdentity, status: number, endedAt: number): UsageEvent {

@@ -57,8 +57,9 @@ function allowedCompletion(body: Record<string, unknown>): number {
 }
 
 /** Answers with every token it may; a stream sends `streamChunks` words, then ends, hangs, or breaks off. */
-function worstCaseProvider(behaviour: { stream: 'finish' | 'hang' | 'break'; overshoot?: number }) {
+function worstCaseProvider(behaviour: { stream: 'finish' | 'hang' | 'break'; overshoot?: number; silent?: boolean }) {
   return async (request: RecordedRequest, res: ServerResponse) => {
+    if (behaviour.silent) return; // never answers: only the client leaving ends the request
     // Slow enough that all 40 requests are in flight together.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const prompt = worstCasePromptTokens(request.body) * (behaviour.overshoot ?? 1);
@@ -320,6 +321,35 @@ describe.each(SETUPS)('hard cost limits ($dialect, counters in $counters)', ({ d
     expect(after.costMicros).toBeLessThanOrEqual(500_000);
     expect(after.costMicros).toBeGreaterThan(300_000);
   }, 60_000);
+
+  it.each([false, true])(
+    'bills a request the client abandons before any answer for its prompt (stream: %s)',
+    async (stream) => {
+      behaviour = { stream: 'finish', silent: true };
+      const { key } = await tenantLimitedOn('tenant');
+      const sent = upstream.requests.length;
+      const controller = new AbortController();
+      const content = randomOf(CJK, 500);
+      const request = fetch(`${gateway.api}/chat/completions`, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 100, stream, messages: [{ role: 'user', content }] }),
+      }).catch(() => undefined);
+      while (upstream.requests.length === sent) await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort();
+      await request;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const totals = await spent(key);
+      expect(totals.requests).toBe(1);
+      expect(totals.promptTokens).toBeGreaterThanOrEqual(
+        worstCasePromptTokens({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }) - 3,
+      );
+      expect(totals.completionTokens).toBe(0);
+      expect(totals.costMicros).toBeGreaterThan(0);
+    },
+    30_000,
+  );
 
   it('bills a stream the provider breaks off after sending content', async () => {
     behaviour = { stream: 'break' };
