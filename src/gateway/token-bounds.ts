@@ -50,15 +50,20 @@ export function tokenFamily(model: string): TokenFamily {
 const counters = new Map<Encoding, TokenCounter>();
 let loading: Promise<void> | undefined;
 
-/** Loads the tokenizers once; resolves when they can count. */
+// Each tokenizer caches the pieces it has merged; adversarial text would fill its default of 100,000 entries.
+const MERGE_CACHE_ENTRIES = 10_000;
+
+/** Loads the tokenizers once; resolves when they can count (or could not load: counts then stay on bytes). */
 export function loadTokenizers(): Promise<void> {
   loading ??= Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/encoding/cl100k_base')]).then(
     ([o200k, cl100k]) => {
       // Text that spells a special token (<|endoftext|>) is ordinary text to the provider, and must not throw here.
       const options = { disallowedSpecial: new Set<string>() };
+      for (const tokenizer of [o200k, cl100k]) tokenizer.setMergeCacheSize(MERGE_CACHE_ENTRIES);
       counters.set('o200k_base', (text) => o200k.countTokens(text, options));
       counters.set('cl100k_base', (text) => cl100k.countTokens(text, options));
     },
+    () => undefined,
   );
   return loading;
 }
@@ -67,7 +72,7 @@ export function loadTokenizers(): Promise<void> {
 function counterOf(family: TokenFamily): TokenCounter | null {
   if (family.encoding === null) return null;
   const counter = counters.get(family.encoding);
-  if (counter === undefined) void loadTokenizers().catch(() => undefined);
+  if (counter === undefined) void loadTokenizers();
   return counter ?? null;
 }
 
