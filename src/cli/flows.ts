@@ -191,7 +191,6 @@ async function runFlow(
       customer,
       meter,
       signal: new AbortController().signal,
-      requestBytes: JSON.stringify(parameters).length,
       environment: options.environment,
     };
     const requestId = newId('req');

@@ -15,7 +15,9 @@ import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart, TokenU
 import { assertModelAllowed } from './routing/allowed-models.js';
 import type { RoutePlan, Router, RouteTarget } from './routing/router.js';
 import type { TargetHealth } from './routing/target-health.js';
+import { StreamTally } from './stream-tally.js';
 import type { TenantConfig } from './tenant-config.js';
+import { loadTokenizers, promptByteBound, promptTokenBound, type TokenFamily, tokenFamily } from './token-bounds.js';
 
 export interface Execution<T> {
   result: T;
@@ -29,8 +31,6 @@ export interface CallContext {
   customer: Customer | null;
   meter: RequestMeter;
   signal: AbortSignal;
-  /** Size of the request body, the basis of the prompt-token estimate used for limits. */
-  requestBytes: number;
   /** The environment whose routing rules and connections apply (the key's; a user may pick one). */
   environment: string;
 }
@@ -48,8 +48,15 @@ export interface GatewayOptions {
   defaultMaxTokens: number;
 }
 
-// JSON with ASCII text averages about four bytes per token; three errs on the side of reserving too much.
-const BYTES_PER_TOKEN_ESTIMATE = 3;
+/** The prompt-token bounds of a call, computed only when a limit needs them. */
+interface PromptBounds {
+  /** The cheap upper bound (bytes), for every target the call may go to. */
+  cheap(plans: readonly RoutePlan[]): number;
+  /** The tokenizer's tighter bound, for every target. */
+  tighter?(plans: readonly RoutePlan[]): Promise<number>;
+  /** The prompt tokens to bill when the client leaves while a target has the request (the best count at hand). */
+  abandoned?(target: RouteTarget): number;
+}
 
 export class Gateway {
   constructor(
@@ -63,17 +70,31 @@ export class Gateway {
   /** A chat completion; `options.fallbackModels` come from a flow template's `fallbacks`. */
   async chat(params: ChatCompletionCreateParams, ctx: CallContext, options: ChatOptions = {}): Promise<Execution<ChatResult>> {
     const { fallbackModels = [], paramsJson } = options;
-    const maxCompletion = (params.max_completion_tokens ?? params.max_tokens ?? this.options.defaultMaxTokens) * (params.n ?? 1);
+    const clientMax = params.max_completion_tokens ?? params.max_tokens ?? undefined;
+    const maxCompletion = (clientMax ?? this.options.defaultMaxTokens) * (params.n ?? 1);
+    const bounds: PromptBounds = {
+      cheap: (plans) => chatByteBound(params, paramsJson, plans),
+      tighter: async (plans) => {
+        await loadTokenizers();
+        return Math.max(...allTargets(plans).map((target) => promptTokenBound(paramsFor(params, target), familyOf(target))));
+      },
+      abandoned: (target) => promptTokenBound(paramsFor(params, target), familyOf(target)),
+    };
     const { result, target, admission } = await this.dispatch(
       [params.model, ...fallbackModels],
       ctx,
       maxCompletion,
-      async (target, timeoutMs) => {
+      bounds,
+      async (target, timeoutMs, admission) => {
+        // Under a cost limit the answer may not outgrow its reservation: a request without a cap gets the default's.
+        const capped =
+          clientMax === undefined && admission.costLimited ? withMaxTokens(params, target, this.options.defaultMaxTokens) : params;
+        const sent = paramsFor(capped, target);
         const answer = await target.adapter.chat({
           connection: target.connection,
           model: target.model,
-          params: target.overrides ? { ...params, ...target.overrides } : params,
-          paramsJson: target.overrides ? undefined : paramsJson,
+          params: sent,
+          paramsJson: sent === params ? paramsJson : undefined,
           signal: ctx.signal,
           timeoutMs,
         });
@@ -87,11 +108,13 @@ export class Gateway {
       return { result, target };
     }
     ctx.meter.streamed = true;
-    return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission) }, target };
+    return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission, paramsFor(params, target)) }, target };
   }
 
   async embed(params: EmbeddingCreateParams, ctx: CallContext, paramsJson?: string): Promise<Execution<EmbeddingsResult>> {
-    const { result, target, admission } = await this.dispatch([params.model], ctx, 0, (target, timeoutMs) => {
+    // Every string of the input is in its JSON, and token ids take at least two bytes each ("1,").
+    const bounds: PromptBounds = { cheap: () => Buffer.byteLength(paramsJson ?? JSON.stringify(params.input ?? '')) };
+    const { result, target, admission } = await this.dispatch([params.model], ctx, 0, bounds, (target, timeoutMs) => {
       if (!target.adapter.embeddings) {
         throw new InvalidRequestError(`The provider of "${params.model}" (${target.connection.type}) does not offer embeddings.`, 'model');
       }
@@ -124,7 +147,8 @@ export class Gateway {
     models: readonly string[],
     ctx: CallContext,
     maxCompletionTokens: number,
-    call: (target: RouteTarget, timeoutMs: number) => Promise<T>,
+    bounds: PromptBounds,
+    call: (target: RouteTarget, timeoutMs: number, admission: Admission) => Promise<T>,
   ): Promise<Execution<T> & { admission: Admission }> {
     const { meter } = ctx;
     meter.requestedModel = models[0] as string;
@@ -136,11 +160,15 @@ export class Gateway {
     meter.provider = first.connection.name;
     meter.providerType = first.connection.type;
     meter.servedModel = first.model;
+    const subjects = limitSubjects(ctx);
+    const { tighter } = bounds;
     const admitted = this.limits.admit({
       tenantId: ctx.tenant.tenantId,
       alerts: ctx.tenant.alerts,
-      subjects: limitSubjects(ctx),
-      estimatedPromptTokens: Math.ceil(ctx.requestBytes / BYTES_PER_TOKEN_ESTIMATE),
+      subjects,
+      // Counted only when a limit applies: most requests never pay for it.
+      estimatedPromptTokens: subjects.length === 0 ? 0 : bounds.cheap(plans),
+      ...(tighter ? { tighterPromptTokens: () => tighter(plans) } : {}),
       maxCompletionTokens,
       maxPrice: dearest(plans, ctx.tenant),
     });
@@ -150,6 +178,13 @@ export class Gateway {
 
     let lastError: unknown;
     meter.upstreamMs ??= 0;
+    // A client that leaves while a provider has its request is billed for the prompt it sent (the provider bills it).
+    let inFlight: RouteTarget | undefined;
+    const abandon = (): void => {
+      const prompt = inFlight && bounds.abandoned?.(inFlight);
+      if (inFlight && prompt) this.finishCall(ctx, inFlight, admission, { promptTokens: prompt, completionTokens: 0, cachedTokens: 0 });
+    };
+    meter.openCall = abandon;
     try {
       for (const plan of plans) {
         for (const target of plan.targets) {
@@ -161,13 +196,15 @@ export class Gateway {
             meter.servedModel = target.model;
             const started = performance.now();
             meter.upstreamStartedAt ??= started;
+            inFlight = target;
             try {
-              const result = await call(target, target.timeoutMs ?? this.options.timeoutMs);
+              const result = await call(target, target.timeoutMs ?? this.options.timeoutMs, admission);
               const took = performance.now() - started;
               meter.upstreamMs += took;
               this.health.succeeded(target.healthKey, took);
               return { result, target, admission };
             } catch (error) {
+              inFlight = undefined;
               meter.upstreamMs += performance.now() - started;
               if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;
               this.metrics.observeUpstreamError(target.connection.type, error.failure);
@@ -182,6 +219,8 @@ export class Gateway {
     } catch (error) {
       this.release(admission);
       throw error;
+    } finally {
+      if (meter.openCall === abandon) meter.openCall = null;
     }
   }
 
@@ -198,25 +237,32 @@ export class Gateway {
 
   /**
    * Passes the stream through, adding each wait for the provider to upstreamMs; usage counts when it ends (or fails,
-   * or the consumer stops early). A plain iterator, not an async generator: a generator would add a promise, an await
-   * of each part and a resumption per event, for a loop that only looks at each part on its way.
+   * or the consumer stops early, or the client leaves: the meter closes it then). A stream that ends without the
+   * provider's final count is billed for what it used as far as it got (StreamTally). A plain iterator, not an async
+   * generator: a generator would add a promise, an await of each part and a resumption per event, for a loop that
+   * only looks at each part on its way.
    */
   private meterStream(
     parts: AsyncIterable<StreamPart>,
     target: RouteTarget,
     ctx: CallContext,
     admission: Admission,
+    params: ChatCompletionCreateParams,
   ): AsyncIterableIterator<StreamPart> {
     const { meter } = ctx;
     const iterator = parts[Symbol.asyncIterator]();
+    const tally = new StreamTally();
     let usage: TokenUsage | undefined;
     let finished = false;
-    const finish = (): void => {
+    const finish = (complete: boolean): void => {
       if (finished) return;
       finished = true;
-      if (usage) this.finishCall(ctx, target, admission, usage);
-      else this.release(admission);
+      if (meter.openCall === close) meter.openCall = null;
+      const used = complete && usage ? usage : tally.usage(usage, params, familyOf(target, meter.servedModel ?? target.model));
+      this.finishCall(ctx, target, admission, used);
     };
+    const close = (): void => finish(false);
+    meter.openCall = close;
     const metered: AsyncIterableIterator<StreamPart> = {
       next: () => {
         const waitStart = performance.now();
@@ -224,23 +270,24 @@ export class Gateway {
           (result) => {
             meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
             if (result.done) {
-              finish();
+              finish(true);
               return result;
             }
             const part = result.value;
+            tally.add(part.data);
             if (part.model) meter.servedModel = part.model;
             // Some providers repeat a running total: the last one counts.
             if (part.usage) usage = part.usage;
             return result;
           },
           (error: unknown) => {
-            finish();
+            finish(false);
             throw error;
           },
         );
       },
       return: async (): Promise<IteratorResult<StreamPart>> => {
-        finish();
+        finish(false);
         await iterator.return?.();
         return { done: true, value: undefined };
       },
@@ -324,11 +371,47 @@ function dearest(plans: readonly RoutePlan[], tenant: TenantConfig): ModelPrice 
   return price;
 }
 
+/** The dearest input and the dearest output price among the targets (from different targets, if so). */
 function dearestAmong(plans: readonly RoutePlan[], tenant: TenantConfig): ModelPrice | undefined {
   let max: ModelPrice | undefined;
-  for (const target of plans.flatMap((plan) => plan.targets)) {
+  for (const target of allTargets(plans)) {
     const price = priceOf(tenant, target, target.model);
-    if (price && (!max || price.input + price.output > max.input + max.output)) max = price;
+    if (price) max = { input: Math.max(max?.input ?? 0, price.input), output: Math.max(max?.output ?? 0, price.output) };
   }
   return max;
+}
+
+function allTargets(plans: readonly RoutePlan[]): RouteTarget[] {
+  return plans.flatMap((plan) => plan.targets);
+}
+
+/** The request as a target gets it: its routing rule's overrides applied. */
+function paramsFor(params: ChatCompletionCreateParams, target: RouteTarget): ChatCompletionCreateParams {
+  return target.overrides ? { ...params, ...target.overrides } : params;
+}
+
+/** The token family of a target's model; adapters that price as another model (Azure) count as that model too. */
+function familyOf(target: RouteTarget, model = target.model): TokenFamily {
+  return tokenFamily(target.adapter.pricedAs?.(model).model ?? model);
+}
+
+/** The byte bound over every target: the request's own text, or each target's with its overrides. */
+function chatByteBound(params: ChatCompletionCreateParams, paramsJson: string | undefined, plans: readonly RoutePlan[]): number {
+  let bound = 0;
+  let plainMedia = -1;
+  for (const target of allTargets(plans)) {
+    const { mediaTokens } = familyOf(target);
+    if (target.overrides) bound = Math.max(bound, promptByteBound(paramsFor(params, target), mediaTokens));
+    else plainMedia = Math.max(plainMedia, mediaTokens);
+  }
+  return plainMedia < 0 ? bound : Math.max(bound, promptByteBound(params, plainMedia, paramsJson));
+}
+
+// OpenAI takes max_completion_tokens (its reasoning models refuse max_tokens), as do the adapters that translate the
+// request (Anthropic, Google, Bedrock, the mock); other OpenAI-compatible providers know max_tokens.
+const TAKES_MAX_COMPLETION_TOKENS = new Set(['openai', 'azure', 'anthropic', 'google', 'bedrock', 'mock']);
+
+function withMaxTokens(params: ChatCompletionCreateParams, target: RouteTarget, maxTokens: number): ChatCompletionCreateParams {
+  const field = TAKES_MAX_COMPLETION_TOKENS.has(target.connection.type) ? 'max_completion_tokens' : 'max_tokens';
+  return { ...params, [field]: maxTokens };
 }

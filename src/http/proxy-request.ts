@@ -133,9 +133,8 @@ function callContext(
       throw new PermissionDeniedError('customer_blocked', { message: `The customer "${customer.externalId}" is blocked.` });
   }
   const signal = connectionSignal(request.raw.socket);
-  const requestBytes = Number(request.headers['content-length']) || JSON.stringify(request.body ?? '').length;
   const environment = environmentOf(request, requestedEnvironment);
-  return { tenant, principal: principalOf(request), customer, meter, signal, requestBytes, environment };
+  return { tenant, principal: principalOf(request), customer, meter, signal, environment };
 }
 
 /** The x-shuttle-* and x-ratelimit-* headers; the cost only when it is known before the body. */

@@ -32,6 +32,11 @@ export class RequestMeter {
   admission: Admission | null = null;
   /** Every admission of this request; the gateway settles each with its call's cost, the lifecycle any left over. */
   readonly admissions: Admission[] = [];
+  /**
+   * Ends the call still open when the client leaves (a stream, or a call awaiting its answer): it counts what it used,
+   * before the event is written. A request's calls run one after another, so there is at most one.
+   */
+  openCall: (() => void) | null = null;
   /** Set on flow runs: the usage event carries the flow and version. */
   flowId: string | null = null;
   flowVersion: number | null = null;
@@ -50,6 +55,13 @@ export class RequestMeter {
       cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
     };
     this.costMicros += costMicros;
+  }
+
+  /** Meters the call still open as it stands; called when the response closes, before settling and recording. */
+  closeOpenCall(): void {
+    const close = this.openCall;
+    this.openCall = null;
+    close?.();
   }
 
   toEvent(identity: MeterIdentity, status: number, endedAt: number): UsageEvent {

@@ -24,6 +24,12 @@ class RecordingLedger implements SpendLedger {
     );
   }
   settle: SpendLedger['settle'] = (reservation, actual) => this.inner.settle(reservation, actual);
+  renewEveryMs: number | null = null;
+  renewed = 0;
+  renew = () => {
+    this.renewed++;
+    return undefined;
+  };
 }
 
 class RecordingLimiter implements RateLimiter {
@@ -105,6 +111,18 @@ describe('LimitGate', () => {
     vi.setSystemTime(new Date('2026-12-02T00:00:00.100Z'));
     await limitGate.admit(admission([subject]));
     expect(ledger.reserved).toEqual([['ten_1:tenant:ten_1:day:2026-12-01 ≤ 5000000'], ['ten_1:tenant:ten_1:day:2026-12-02 ≤ 5000000']]);
+  });
+
+  it('renews a cost reservation while its call runs, and stops once it settles', async () => {
+    const { limitGate, ledger } = gate();
+    ledger.renewEveryMs = 5;
+    const admitted = await limitGate.admit(admission([{ scope: 'tenant', id: 'ten_1', name: null, limits: limits(5, null) }]));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(ledger.renewed).toBeGreaterThan(0);
+    await admitted.settle(1, 1);
+    const renewed = ledger.renewed;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(ledger.renewed).toBe(renewed);
   });
 
   it('names the subject in refusals as it is now: a renamed key under the same limits object gets its new name', async () => {

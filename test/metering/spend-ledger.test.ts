@@ -77,4 +77,20 @@ describe('RedisSpendLedger', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect((await b.reserve([check], 200)).allowed).toBe(true);
   });
+
+  it('keeps a reservation that is renewed while its call runs', async () => {
+    const shared = prefix();
+    const a = new RedisSpendLedger(redis, shared, 60);
+    const b = new RedisSpendLedger(redis, shared, 60);
+    const check = budget(`renewed-${randomBase62(6)}`, 1000);
+    const held = await a.reserve([check], 900);
+    if (!held.allowed) throw new Error('refused');
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, a.renewEveryMs));
+      await a.renew(held.reservation);
+    }
+    expect((await b.reserve([check], 200)).allowed).toBe(false);
+    await a.settle(held.reservation, 100);
+    expect((await b.reserve([check], 200)).allowed).toBe(true);
+  });
 });

@@ -108,4 +108,21 @@ describe('Anthropic streams', () => {
     expect(rest).toContain('" second"');
     expect(rest).toContain('data: [DONE]');
   });
+
+  it('bills a stream Anthropic breaks off for the prompt tokens of message_start and the text seen', async () => {
+    upstream.handle((_request, res) => {
+      startSse(res);
+      sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
+      sendEvent(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
+      for (const text of ['Once upon', ' a time'])
+        sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const stream = await postStream(gateway, { model: `anthropic/${MODEL}`, messages: [{ role: 'user', content: 'Tell me a story' }] });
+    expect(stream.text).toBe('Once upon a time');
+    const event = await usageEventOf(gateway, stream);
+    // 2,095 fresh + 100 written to + 1,000 read from the cache, as message_start said; the 16 bytes of text seen.
+    expect(event).toMatchObject({ promptTokens: 3195, cachedTokens: 1000, completionTokens: 16 });
+    expect(event?.costMicros).toBeGreaterThan(0);
+  });
 });

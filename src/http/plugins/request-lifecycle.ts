@@ -33,7 +33,8 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
   if (meter?.failedStatus) status = meter.failedStatus;
   if (!completed && meter && meter.errorCode === null) meter.errorCode = 'client_closed';
 
-  // The gateway settles each call's admission as the call ends; any a failure skipped is released here.
+  // A call the client left is metered for what it used so far; then each admission a failure skipped is released.
+  meter?.closeOpenCall();
   for (const admission of meter?.admissions ?? []) {
     admission.settle(0, 0)?.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
   }

@@ -35,7 +35,13 @@ export interface AdmissionRequest {
   tenantId: string;
   alerts: AlertSettings;
   subjects: readonly LimitSubject[];
+  /** An upper bound on the prompt's tokens, cheap to compute (docs/customers-and-limits.md). */
   estimatedPromptTokens: number;
+  /**
+   * A tighter upper bound (a tokenizer's count), asked for only when the cheap one would be refused: the request is
+   * then admitted or refused on it instead.
+   */
+  tighterPromptTokens?: () => Promise<number>;
   maxCompletionTokens: number;
   /** The dearest price among the targets the request may be sent to; undefined when unpriced. */
   maxPrice: ModelPrice | undefined;
@@ -52,6 +58,8 @@ export interface LimitBudget extends BudgetCheck {
 export interface Admission {
   /** x-ratelimit-* headers for the response. */
   headers: Record<string, string>;
+  /** Whether a cost limit applies: the request's maximum cost is reserved, so its completion must be capped. */
+  costLimited: boolean;
   /**
    * Replaces the estimates with what the call really used. Only the first call counts. Undefined when done at once
    * (in memory), else a promise of it.
@@ -59,7 +67,18 @@ export interface Admission {
   settle(actualCostMicros: number, actualTokens: number): Promise<void> | undefined;
 }
 
-const UNLIMITED: Admission = Object.freeze({ headers: {}, settle: () => undefined });
+const UNLIMITED: Admission = Object.freeze({ headers: {}, costLimited: false, settle: () => undefined });
+
+/** A refusal that a tighter prompt count may yet turn into an admission; its metric is counted only once final. */
+class Refused {
+  constructor(
+    readonly error: ShuttleError,
+    readonly kind: 'cost' | 'requests' | 'tokens',
+    readonly scope: SpendScope,
+    /** The requests-per-minute counts a cost refusal took, given back when the request is tried again. */
+    readonly requestChecks: readonly RateCheck[] = [],
+  ) {}
+}
 
 /** The counters and budgets a request is admitted against. */
 interface AdmissionChecks {
@@ -105,6 +124,29 @@ export class LimitGate {
    */
   admit(request: AdmissionRequest): Admission | Promise<Admission> {
     if (request.subjects.length === 0) return UNLIMITED;
+    const first = this.attempt(request);
+    if (!(first instanceof Promise)) return first;
+    return first.catch(async (refusal: unknown) => {
+      if (!(refusal instanceof Refused)) throw refusal;
+      const { tighterPromptTokens } = request;
+      if (tighterPromptTokens === undefined || refusal.kind === 'requests') throw this.final(refusal);
+      const tighter = await tighterPromptTokens();
+      if (tighter >= request.estimatedPromptTokens) throw this.final(refusal);
+      await Promise.all(refusal.requestChecks.map((check) => this.rates.adjust(check.key, -check.cost)));
+      const { tighterPromptTokens: _, ...rest } = request;
+      const second = this.attempt({ ...rest, estimatedPromptTokens: tighter });
+      return Promise.resolve(second).catch((again: unknown) => {
+        throw again instanceof Refused ? this.final(again) : again;
+      });
+    });
+  }
+
+  private final(refusal: Refused): ShuttleError {
+    this.metrics.observeLimitRefusal(refusal.kind, refusal.scope);
+    return refusal.error;
+  }
+
+  private attempt(request: AdmissionRequest): Admission | Promise<Admission> {
     const checks = this.checksFor(request);
     const rate = this.rates.consume(checks.rates);
     return rate instanceof Promise
@@ -165,14 +207,14 @@ export class LimitGate {
   ): Promise<never> {
     await Promise.all(checks.tokens.map((check) => this.rates.adjust(check.key, -check.cost)));
     const budget = checks.budgets.find((b) => b.key === refused.key) as LimitBudget;
-    this.metrics.observeLimitRefusal('cost', budget.scope);
-    throw new ShuttleError('cost_limit_exceeded', {
+    const error = new ShuttleError('cost_limit_exceeded', {
       message:
         `The ${PERIOD_WORDS[budget.period]} cost limit of ${budget.label} (${formatUsd(budget.limitMicros)}) has been reached: ` +
         `${formatUsd(refused.spentMicros)} spent, ${formatUsd(refused.reservedMicros)} held by requests in flight, ` +
         `and this request could cost up to ${formatUsd(estimateMicros)}.`,
       headers,
     });
+    throw new Refused(error, 'cost', budget.scope, checks.rates.slice(0, checks.requestCount));
   }
 
   private admitted(
@@ -182,11 +224,14 @@ export class LimitGate {
     reservation: Reservation | undefined,
   ): Admission {
     let settled = false;
+    const renewal = reservation ? this.keepHeld(reservation) : undefined;
     return {
       headers,
+      costLimited: reservation !== undefined,
       settle: (actualCostMicros, actualTokens) => {
         if (settled) return undefined;
         settled = true;
+        if (renewal !== undefined) clearInterval(renewal);
         try {
           return this.settle(request, checks.tokens, reservation, actualCostMicros, actualTokens);
         } catch (error) {
@@ -194,6 +239,17 @@ export class LimitGate {
         }
       },
     };
+  }
+
+  /** Renews a reservation for as long as its call runs (a stream may outlast the time a lost reservation is held). */
+  private keepHeld(reservation: Reservation): NodeJS.Timeout | undefined {
+    const every = this.ledger.renewEveryMs;
+    if (every === null) return undefined;
+    const timer = setInterval(() => {
+      this.ledger.renew(reservation)?.catch((error: unknown) => this.logger.error({ err: error }, 'cost reservation not renewed'));
+    }, every);
+    timer.unref();
+    return timer;
   }
 
   /** Corrects the token counters and replaces the reservation with the actual cost; a promise only if one was needed. */
@@ -286,20 +342,20 @@ export class LimitGate {
     requestCount: number,
     checks: readonly RateCheck[],
     estimatedTokens: number,
-  ): RateLimitError {
+  ): Refused {
     const isRequests = checks.slice(0, requestCount).some((check) => check.key === refused.key);
     const subject = subjects.find((s) => refused.key.startsWith(`${s.scope}:${s.id}:`));
     const label = subject ? subjectLabel(subject) : 'this tenant';
-    this.metrics.observeLimitRefusal(isRequests ? 'requests' : 'tokens', subject?.scope ?? 'tenant');
     const retryAfter = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
     const what = isRequests ? 'requests per minute' : 'tokens per minute';
     const tooBig = !isRequests && estimatedTokens > refused.limit;
-    return new RateLimitError('rate_limit_exceeded', {
+    const error = new RateLimitError('rate_limit_exceeded', {
       message: tooBig
         ? `This request alone may use ${estimatedTokens} tokens, more than the limit of ${refused.limit} ${what} on ${label}; lower max_tokens.`
         : `Rate limit reached for ${what} on ${label}: limit ${refused.limit}. Retry in ${formatDuration(refused.retryAfterMs)}.`,
       headers: { 'retry-after': String(retryAfter), ...rateLimitHeaders(isRequests ? 'requests' : 'tokens', [refused]) },
     });
+    return new Refused(error, isRequests ? 'requests' : 'tokens', subject?.scope ?? 'tenant');
   }
 }
 

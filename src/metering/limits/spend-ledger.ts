@@ -39,6 +39,12 @@ export interface Settlement {
 export interface SpendLedger {
   reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision>;
   settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]>;
+  /**
+   * How often a reservation held by a call still in flight must be renewed, so that it outlives the time after
+   * which an unsettled reservation is taken for one of a crashed instance; null when reservations never expire.
+   */
+  readonly renewEveryMs: number | null;
+  renew(reservation: Reservation): Promise<void> | undefined;
 }
 
 interface Counter {
@@ -48,12 +54,18 @@ interface Counter {
 }
 
 export class MemorySpendLedger implements SpendLedger {
+  // A reservation in memory lives as long as its process: nothing to renew.
+  readonly renewEveryMs = null;
   private readonly counters = new Map<string, Counter>();
   private readonly loading = new Map<string, Promise<Counter>>();
   private reservations = 0;
 
   reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision> {
     return this.withCounters(checks, (counters) => this.decide(checks, counters, amountMicros));
+  }
+
+  renew(): undefined {
+    return undefined;
   }
 
   settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]> {
@@ -176,15 +188,31 @@ end
 return result
 `;
 
+// KEYS per budget as above; ARGV: reservation id, new expiry. Moves a reservation's expiry on, if it is still held.
+const RENEW = `
+for i = 1, #KEYS / 3 do
+  if redis.call('HEXISTS', KEYS[3 * i - 1], ARGV[1]) == 1 then redis.call('ZADD', KEYS[3 * i], 'XX', ARGV[2], ARGV[1]) end
+end
+return 0
+`;
+
 export class RedisSpendLedger implements SpendLedger {
+  readonly renewEveryMs: number;
   private readonly initialising = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    /** How long a reservation holds if its request never settles (a crashed instance). */
+    /** How long a reservation holds if its request never settles (a crashed instance); renewed while it runs. */
     private readonly reservationTtlMs: number,
-  ) {}
+  ) {
+    this.renewEveryMs = Math.max(1, Math.floor(reservationTtlMs / 3));
+  }
+
+  async renew(reservation: Reservation): Promise<void> {
+    const expiry = Date.now() + this.reservationTtlMs;
+    await this.redis.eval(RENEW, reservation.checks.length * 3, ...this.keys(reservation.checks), reservation.id, expiry);
+  }
 
   async reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
     const id = randomBase62(16);

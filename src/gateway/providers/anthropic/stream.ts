@@ -41,7 +41,8 @@ class StreamTranslator {
         this.writer.id = event.message.id;
         this.writer.model = event.message.model;
         this.usage = { ...event.message.usage };
-        yield { ...this.writer.delta({ role: 'assistant', content: '' }), model: event.message.model };
+        // The prompt's tokens, known from the start: they are billed even if the stream never reaches its end.
+        yield { ...this.writer.delta({ role: 'assistant', content: '' }), model: event.message.model, usage: usageOf(this.usage) };
         return;
       case 'content_block_start':
         if (event.content_block.type === 'tool_use') {
