@@ -12,10 +12,11 @@ import type { RequestMeter } from '../metering/request-meter.js';
 import type { Customer } from '../store/repositories/customers.js';
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai-wire.js';
 import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart, TokenUsage } from './providers/provider.js';
+import { trustedUsage } from './reported-usage.js';
 import { assertModelAllowed } from './routing/allowed-models.js';
 import type { RoutePlan, Router, RouteTarget } from './routing/router.js';
 import type { TargetHealth } from './routing/target-health.js';
-import { StreamTally } from './stream-tally.js';
+import { answerTokens, StreamTally } from './stream-tally.js';
 import type { TenantConfig } from './tenant-config.js';
 import { loadTokenizers, promptByteBound, promptTokenBound, type TokenFamily, tokenFamily } from './token-bounds.js';
 
@@ -104,7 +105,12 @@ export class Gateway {
     );
     ctx.meter.servedModel = result.model;
     if (!result.stream) {
-      this.finishCall(ctx, target, admission, result.usage);
+      const counted = (): TokenUsage => ({
+        promptTokens: promptTokenBound(paramsFor(params, target), familyOf(target)),
+        completionTokens: answerTokens(result.body, familyOf(target, result.model)),
+        cachedTokens: 0,
+      });
+      this.finishCall(ctx, target, admission, trustedUsage(result.usage, counted));
       return { result, target };
     }
     ctx.meter.streamed = true;
@@ -122,7 +128,8 @@ export class Gateway {
       return target.adapter.embeddings({ connection, model, params, paramsJson, signal: ctx.signal, timeoutMs });
     });
     ctx.meter.servedModel = result.model;
-    this.finishCall(ctx, target, admission, result.usage);
+    const counted = (): TokenUsage => ({ promptTokens: bounds.cheap([]), completionTokens: 0, cachedTokens: 0 });
+    this.finishCall(ctx, target, admission, trustedUsage(result.usage, counted));
     return { result, target };
   }
 
@@ -258,8 +265,9 @@ export class Gateway {
       if (finished) return;
       finished = true;
       if (meter.openCall === close) meter.openCall = null;
-      const used = complete && usage ? usage : tally.usage(usage, params, familyOf(target, meter.servedModel ?? target.model));
-      this.finishCall(ctx, target, admission, used);
+      const family = familyOf(target, meter.servedModel ?? target.model);
+      const reported = usage && trustedUsage(usage, () => tally.usage(undefined, params, family));
+      this.finishCall(ctx, target, admission, complete && reported ? reported : tally.usage(reported, params, family));
     };
     const close = (): void => finish(false);
     meter.openCall = close;

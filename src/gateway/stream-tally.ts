@@ -1,5 +1,6 @@
-// What a stream used when its provider never said (the client hung up, the provider broke off, or it sends no usage):
-// the prompt by the same bound cost limits reserve on, the completion by the text of the deltas seen so far.
+// What a call used when its provider never said (the client hung up, the provider broke off, or it sends no usable
+// usage): the prompt by the same bound cost limits reserve on, the completion by the text of the answer, or of the
+// deltas seen so far.
 import type { ChatCompletionCreateParams } from './openai-wire.js';
 import type { TokenUsage } from './providers/provider.js';
 import { promptTokenBound, type TokenFamily, textTokens } from './token-bounds.js';
@@ -50,6 +51,19 @@ export class StreamTally {
   }
 }
 
+/** The tokens of a JSON answer's messages (a `chat.completion`), for an answer that came without a usable count. */
+export function answerTokens(body: string, family: TokenFamily): number {
+  const texts: string[] = [];
+  let completion: { choices?: Array<{ message?: ChunkDelta }> };
+  try {
+    completion = JSON.parse(body) as typeof completion;
+  } catch {
+    return textTokens([body], family);
+  }
+  for (const choice of completion.choices ?? []) if (choice.message) collectDelta(choice.message, texts);
+  return textTokens(texts, family);
+}
+
 function collectTexts(data: string, texts: string[]): void {
   let chunk: { choices?: Array<{ delta?: ChunkDelta }> };
   try {
@@ -59,15 +73,16 @@ function collectTexts(data: string, texts: string[]): void {
     texts.push(data);
     return;
   }
-  for (const choice of chunk.choices ?? []) {
-    const delta = choice.delta;
-    if (!delta) continue;
-    for (const text of [delta.content, delta.reasoning_content, delta.reasoning, delta.refusal]) {
-      if (typeof text === 'string') texts.push(text);
-    }
-    for (const call of delta.tool_calls ?? []) {
-      if (typeof call.function?.name === 'string') texts.push(call.function.name);
-      if (typeof call.function?.arguments === 'string') texts.push(call.function.arguments);
-    }
+  for (const choice of chunk.choices ?? []) if (choice.delta) collectDelta(choice.delta, texts);
+}
+
+/** The text of a message or a chunk's delta: content, reasoning, refusal and tool calls. */
+function collectDelta(delta: ChunkDelta, texts: string[]): void {
+  for (const text of [delta.content, delta.reasoning_content, delta.reasoning, delta.refusal]) {
+    if (typeof text === 'string') texts.push(text);
+  }
+  for (const call of delta.tool_calls ?? []) {
+    if (typeof call.function?.name === 'string') texts.push(call.function.name);
+    if (typeof call.function?.arguments === 'string') texts.push(call.function.arguments);
   }
 }
