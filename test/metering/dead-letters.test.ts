@@ -146,9 +146,7 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
       await gateway.shuttle.runtime.flowRunWriter.flush();
     }
     const letters = await runLetters();
-    expect(letters.map((letter) => JSON.parse(letter.payload).response).sort()).toEqual(
-      dialect === 'postgres' ? ['a\u0000b'] : [],
-    );
+    expect(letters.map((letter) => JSON.parse(letter.payload).response).sort()).toEqual(dialect === 'postgres' ? ['a\u0000b'] : []);
     expect(letters.every((letter) => letter.tenant_id === other.tenantId)).toBe(true);
     expect(await runs(otherToken)).toBe(dialect === 'postgres' ? 1 : 2);
     expect(await metric(gateway, 'flow_run')).toBe(letters.length);
