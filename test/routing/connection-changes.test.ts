@@ -131,4 +131,23 @@ describe.each(DIALECTS)('changing a provider connection, on %s', (dialect: TestD
       await redirecting.close();
     }
   });
+  it('refuses a Bedrock region that is no region name, since it names the host the credentials are sent to', async () => {
+    for (const region of ['@127.0.0.1:9/', 'x.elsewhere.example#', 'us-east-1.elsewhere.example/', 'EU-WEST-1']) {
+      const created = await api('POST', '/providers', {
+        name: 'steered',
+        type: 'bedrock',
+        options: { region },
+        credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+      });
+      expect(created.status, region).toBe(400);
+      expect(created.body.error).toMatchObject({ code: 'invalid_request', param: 'options.region' });
+    }
+    const fine = await api('POST', '/providers', {
+      name: 'frankfurt',
+      type: 'bedrock',
+      options: { region: 'eu-central-1' },
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+    });
+    expect(fine.body.baseUrl).toBe('https://bedrock-runtime.eu-central-1.amazonaws.com');
+  });
 });
