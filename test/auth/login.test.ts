@@ -131,6 +131,36 @@ describe('login throttling', () => {
     expect((await attempt('someone-else@example.com', 'wrong', '10.9.9.10')).status).toBe(401);
   });
 
+  it('counts an email in another case, or with spaces around it, as the same account', async () => {
+    const own = await startGateway({ env: { SHUTTLE_LOGIN_MAX_FAILURES: '3' } });
+    try {
+      for (const email of ['OWNER@acme.test', ' owner@ACME.test', 'owner@acme.test\u00a0']) {
+        expect((await call(own, 'POST', '/auth/login', { body: { email, password: 'wrong' } })).status).toBe(401);
+      }
+      for (const email of [OWNER.email, 'Owner@Acme.Test', '\u3000owner@acme.test']) {
+        expect((await call(own, 'POST', '/auth/login', { body: { email, password: OWNER.password } })).status).toBe(429);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('throttles guesses at the current password through a password change like logins, for the same account', async () => {
+    const own = await startGateway({ env: { SHUTTLE_LOGIN_MAX_FAILURES: '3' } });
+    try {
+      const session = await login(own);
+      const change = (currentPassword: string) =>
+        call(own, 'POST', '/auth/password', { auth: session, body: { currentPassword, newPassword: 'a brand new password' } });
+      for (let i = 0; i < 3; i++) expect((await change(`guess ${i}`)).status).toBe(400);
+      const throttled = await change(OWNER.password);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body.error.code).toBe('login_throttled');
+      expect((await call(own, 'POST', '/auth/login', { body: OWNER })).status).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a successful login clears the account’s failures', async () => {
     const user = { email: 'fresh@acme.test', password: 'a fresh password' };
     const owner = await startGateway();
