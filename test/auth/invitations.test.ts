@@ -144,6 +144,18 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect((await call(gateway, 'POST', '/invitations/lookup', { body: { token: 'not-a-token' } })).status).toBe(404);
   });
 
+  it('simultaneous invitations of one email leave one working link, which one account accepts once', async () => {
+    const person = await addMember(gateway, ownerA, `simultaneous-${dialect}@acme.test`, 'viewer');
+    const invited = await Promise.all(Array.from({ length: 8 }, () => invite(ownerB, `simultaneous-${dialect}@acme.test`, 'admin')));
+    expect(invited.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    const pending = (await call(gateway, 'GET', '/invitations', { auth: ownerB })).body.data;
+    expect(pending.filter((i: { email: string }) => i.email === `simultaneous-${dialect}@acme.test`)).toHaveLength(1);
+    const accepted = await Promise.all(
+      invited.map((answer) => call(gateway, 'POST', '/invitations/accept', { auth: person.token, body: { token: answer.body.token } })),
+    );
+    expect(accepted.map((answer) => answer.status).sort()).toEqual([200, 404, 404, 404, 404, 404, 404, 404]);
+  });
+
   it('owners list pending invitations without their links and revoke them', async () => {
     const invited = await invite(ownerA, 'revoked@example.test', 'viewer');
     const pending = await call(gateway, 'GET', '/invitations', { auth: ownerA });
