@@ -23,22 +23,12 @@ export class LoginThrottle {
    */
   async admit(email: string, address: string): Promise<void> {
     const { windowMs } = this.options;
-    const [account, client] = await Promise.all([
-      this.counter.increment(accountKey(email), windowMs),
-      this.counter.increment(addressKey(address), windowMs),
-    ]);
-    const blocked = [
-      account.count > this.options.maxFailuresPerAccount ? account.resetInMs : 0,
-      client.count > this.options.maxFailuresPerAddress ? client.resetInMs : 0,
-    ];
-    const waitMs = Math.max(...blocked);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new RateLimitError('login_throttled', {
-        message: `Too many failed login attempts. Try again in ${formatWait(seconds)}.`,
-        headers: { 'retry-after': String(seconds) },
-      });
-    }
+    // The address first: an attempt it refuses never reaches a password, so it is not held against the account —
+    // and a refused address cannot add a counter per email it makes up, which would grow without bound.
+    const client = await this.counter.increment(addressKey(address), windowMs);
+    if (client.count > this.options.maxFailuresPerAddress) throw throttled(client.resetInMs);
+    const account = await this.counter.increment(accountKey(email), windowMs);
+    if (account.count > this.options.maxFailuresPerAccount) throw throttled(account.resetInMs);
   }
 
   /**
@@ -52,6 +42,14 @@ export class LoginThrottle {
 
 const accountKey = (email: string): string => `account:${email.trim().toLowerCase()}`;
 const addressKey = (address: string): string => `address:${address}`;
+
+function throttled(waitMs: number): RateLimitError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new RateLimitError('login_throttled', {
+    message: `Too many failed login attempts. Try again in ${formatWait(seconds)}.`,
+    headers: { 'retry-after': String(seconds) },
+  });
+}
 
 function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -131,6 +131,28 @@ describe('login throttling', () => {
     expect((await attempt('someone-else@example.com', 'wrong', '10.9.9.10')).status).toBe(401);
   });
 
+  it('does not hold attempts refused for their address against the account they named', async () => {
+    const own = await startGateway({
+      env: { SHUTTLE_LOGIN_MAX_FAILURES: '3', SHUTTLE_LOGIN_MAX_FAILURES_PER_IP: '2', SHUTTLE_TRUST_PROXY: 'true' },
+    });
+    try {
+      const from = (ip: string, password: string) =>
+        call(own, 'POST', '/auth/login', { body: { email: OWNER.email, password }, headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < 2; i++) expect((await from('10.1.1.1', 'wrong')).status).toBe(401);
+      // Past its own limit, the address is refused without a password being looked at: no guess reaches the account.
+      for (let i = 0; i < 10; i++) expect((await from('10.1.1.1', 'wrong')).status).toBe(429);
+      expect((await from('10.1.1.2', OWNER.password)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses an email longer than any address before counting it', async () => {
+    const answer = await call(gateway, 'POST', '/auth/login', { body: { email: `${'a'.repeat(100_000)}@acme.test`, password: 'x' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_request', param: 'email' });
+  });
+
   it('counts an email in another case, or with spaces around it, as the same account', async () => {
     const own = await startGateway({ env: { SHUTTLE_LOGIN_MAX_FAILURES: '3' } });
     try {
