@@ -156,6 +156,33 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect(accepted.map((answer) => answer.status).sort()).toEqual([200, 404, 404, 404, 404, 404, 404, 404]);
   });
 
+  it('an owner who is removed, or no longer an owner, leaves no working invitation behind', async () => {
+    const removed = await addMember(gateway, ownerA, `leaving-owner-${dialect}@acme.test`, 'owner');
+    const demoted = await addMember(gateway, ownerA, `demoted-owner-${dialect}@acme.test`, 'owner');
+    const backdoor = await invite(removed.token, `backdoor-${dialect}@example.test`, 'owner');
+    const sideDoor = await invite(demoted.token, `side-door-${dialect}@example.test`, 'owner');
+    const kept = await invite(ownerA, `kept-${dialect}@example.test`, 'viewer');
+    expect([backdoor.status, sideDoor.status, kept.status]).toEqual([201, 201, 201]);
+
+    expect((await call(gateway, 'DELETE', `/members/${removed.userId}`, { auth: ownerA })).status).toBe(204);
+    const demotion = await call(gateway, 'PATCH', `/members/${demoted.userId}`, { auth: ownerA, body: { role: 'admin' } });
+    expect(demotion.status).toBe(200);
+
+    for (const gone of [backdoor, sideDoor]) {
+      const answer = await acceptWithPassword(gone.body.token, 'walking back in');
+      expect(answer.status).toBe(404);
+      expect(answer.body.error.code).toBe('invitation_not_found');
+    }
+    const pending = (await call(gateway, 'GET', '/invitations', { auth: ownerA })).body.data.map((i: { email: string }) => i.email);
+    expect(pending).toContain(`kept-${dialect}@example.test`);
+    expect(pending).not.toContain(`backdoor-${dialect}@example.test`);
+    const audit = await call(gateway, 'GET', '/audit-log?action=invitation.revoked&limit=200', { auth: ownerA });
+    expect(audit.body.data).toContainEqual(
+      expect.objectContaining({ details: expect.objectContaining({ email: `backdoor-${dialect}@example.test`, reason: 'inviter_removed' }) }),
+    );
+    expect((await acceptWithPassword(kept.body.token, 'still welcome')).status).toBe(200);
+  });
+
   it('owners list pending invitations without their links and revoke them', async () => {
     const invited = await invite(ownerA, 'revoked@example.test', 'viewer');
     const pending = await call(gateway, 'GET', '/invitations', { auth: ownerA });
