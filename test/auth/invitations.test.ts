@@ -178,7 +178,9 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect(pending).not.toContain(`backdoor-${dialect}@example.test`);
     const audit = await call(gateway, 'GET', '/audit-log?action=invitation.revoked&limit=200', { auth: ownerA });
     expect(audit.body.data).toContainEqual(
-      expect.objectContaining({ details: expect.objectContaining({ email: `backdoor-${dialect}@example.test`, reason: 'inviter_removed' }) }),
+      expect.objectContaining({
+        details: expect.objectContaining({ email: `backdoor-${dialect}@example.test`, reason: 'inviter_removed' }),
+      }),
     );
     expect((await acceptWithPassword(kept.body.token, 'still welcome')).status).toBe(200);
   });
