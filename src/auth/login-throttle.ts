@@ -1,5 +1,6 @@
 // Refuses logins after repeated failures per account and per client address (429 + Retry-After), counted in a
 // window that works across instances when the counter lives in Redis. Every attempt counts until it succeeds.
+import { isIPv6 } from 'node:net';
 import type { WindowCounter } from '../cache/window-counter.js';
 import { RateLimitError } from '../errors/shuttle-error.js';
 
@@ -41,7 +42,23 @@ export class LoginThrottle {
 }
 
 const accountKey = (email: string): string => `account:${email.trim().toLowerCase()}`;
-const addressKey = (address: string): string => `address:${address}`;
+const addressKey = (address: string): string => `address:${clientNetwork(address)}`;
+
+/**
+ * The client an address stands for: an IPv4 address itself, an IPv6 address's /64 — one network's hosts pick any
+ * address in it (privacy addresses), so counting each alone would give a single client billions of fresh counts.
+ */
+function clientNetwork(address: string): string {
+  if (!isIPv6(address) || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) return address;
+  const [head = '', tail] = address.toLowerCase().replace(/%.*$/, '').split('::');
+  const first = head === '' ? [] : head.split(':');
+  const last = tail === undefined || tail === '' ? [] : tail.split(':');
+  const words = [...first, ...new Array<string>(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last];
+  return `${words
+    .slice(0, 4)
+    .map((word) => Number.parseInt(word, 16).toString(16))
+    .join(':')}::/64`;
+}
 
 function throttled(waitMs: number): RateLimitError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));

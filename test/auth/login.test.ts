@@ -147,6 +147,12 @@ describe('login throttling', () => {
     }
   });
 
+  it('counts the IPv6 addresses of one /64 network as one client address', async () => {
+    for (let i = 1; i <= 5; i++) await attempt(`v6-someone${i}@example.com`, 'wrong', `2001:db8:aa:bb::${i}`);
+    expect((await attempt('v6-someone-else@example.com', 'wrong', '2001:db8:aa:bb:ffff:1:2:3')).status).toBe(429);
+    expect((await attempt('v6-someone-else@example.com', 'wrong', '2001:db8:aa:bc::1')).status).toBe(401);
+  });
+
   it('refuses an email longer than any address before counting it', async () => {
     const answer = await call(gateway, 'POST', '/auth/login', { body: { email: `${'a'.repeat(100_000)}@acme.test`, password: 'x' } });
     expect(answer.status).toBe(400);
