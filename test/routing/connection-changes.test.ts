@@ -150,4 +150,19 @@ describe.each(DIALECTS)('changing a provider connection, on %s', (dialect: TestD
     });
     expect(fine.body.baseUrl).toBe('https://bedrock-runtime.eu-central-1.amazonaws.com');
   });
+  it('refuses a key or credential that an HTTP header cannot carry, instead of failing every call later', async () => {
+    const tries = [
+      { apiKey: 'sk-a\r\nx-injected: 1' },
+      { apiKey: 'sk-\u2603' },
+      { apiKey: 'sk-a b' },
+      { credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret', sessionToken: 'token\nx: y' } },
+    ];
+    for (const secrets of tries) {
+      const created = await api('POST', '/providers', { name: 'unsendable', type: 'bedrock', baseUrl: home.baseUrl, ...secrets });
+      expect(created.status, JSON.stringify(secrets)).toBe(400);
+      expect(created.body.error.param).toMatch(/^(apiKey|credentials\.sessionToken)$/);
+    }
+    const { body: saved } = await api('POST', '/providers', { name: 'sendable', type: 'openai', baseUrl: home.baseUrl, apiKey: 'sk-fine' });
+    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: 'sk-\r\n' })).status).toBe(400);
+  });
 });
