@@ -163,6 +163,11 @@ describe.each(DIALECTS)('changing a provider connection, on %s', (dialect: TestD
       expect(created.body.error.param).toMatch(/^(apiKey|credentials\.sessionToken)$/);
     }
     const { body: saved } = await api('POST', '/providers', { name: 'sendable', type: 'openai', baseUrl: home.baseUrl, apiKey: 'sk-fine' });
-    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: 'sk-\r\n' })).status).toBe(400);
+    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: 'sk-new\r\nx: y' })).status).toBe(400);
+    // A key pasted with a line break after it is kept without the line break.
+    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: ' sk-pasted\n' })).status).toBe(200);
+    const answer = await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: ask('sendable/gpt-4o-mini') });
+    expect(answer.status).toBe(200);
+    expect(home.last().headers.authorization).toBe('Bearer sk-pasted');
   });
 });

@@ -15,9 +15,13 @@ const connectionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lo
 const httpUrl = z.url({ protocol: /^https?$/ });
 const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/);
 const strings = z.record(fieldName, z.string().max(4096));
-/** A secret goes into an HTTP header (or a signature): visible ASCII only, or every call would fail to be sent. */
+/**
+ * A secret goes into an HTTP header (or a signature): visible ASCII only, or every call would fail to be sent. Spaces
+ * and line breaks around it (a pasted key) are dropped.
+ */
 const secret = z
   .string()
+  .trim()
   .min(1)
   .max(4096)
   .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters (no spaces, line breaks or other characters): it is sent in an HTTP header');
