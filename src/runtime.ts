@@ -134,11 +134,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const tokens = new SessionTokens(secret, config.sessionTtlSeconds);
   const users = new UserAuthenticator(tokens, repos.users, repos.memberships, bus);
   const failures = redis ? new RedisWindowCounter(redis, `${config.redisPrefix}login:`) : new MemoryWindowCounter();
-  const login = new LoginService(repos.users, repos.memberships, repos.auditLog, tokens, new LoginThrottle(failures, config.login));
+  const loginThrottle = new LoginThrottle(failures, config.login);
+  const login = new LoginService(repos.users, repos.memberships, repos.auditLog, tokens, loginThrottle);
   const keyManager = new KeyManager(db, bus, lastUsed, config.maxSubKeys);
   const memberManager = new MemberManager(db, bus);
   const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
-  const passwordChange = new PasswordChange(db, bus, tokens);
+  const passwordChange = new PasswordChange(db, bus, tokens, loginThrottle);
 
   const metrics = new GatewayMetrics(
     () => usageWriter.depth,

@@ -10,6 +10,7 @@ import { randomBase62 } from '../store/ids.js';
 import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
 import { type Invitation, InvitationRepository, type InvitationWithTenant } from '../store/repositories/invitations.js';
 import { type Membership, MembershipRepository } from '../store/repositories/memberships.js';
+import { TenantRepository } from '../store/repositories/tenants.js';
 import { type User, UserRepository } from '../store/repositories/users.js';
 import type { Role } from '../store/schema.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
@@ -57,6 +58,9 @@ export class InvitationService {
   ): Promise<CreatedInvitation> {
     const token = randomBase62(43);
     return this.db.transaction().execute(async (trx) => {
+      // Serialised per tenant: two simultaneous invitations of one email would otherwise both see no earlier one, and
+      // leave two working links where the newer must replace the older.
+      await new TenantRepository(trx).lock(tenantId);
       const invitations = new InvitationRepository(trx);
       const members = await new MembershipRepository(trx).listForTenant(tenantId);
       const member = members.find((m) => m.email === input.email.trim().toLowerCase());

@@ -1,5 +1,6 @@
 // Refuses logins after repeated failures per account and per client address (429 + Retry-After), counted in a
 // window that works across instances when the counter lives in Redis. Every attempt counts until it succeeds.
+import { isIPv6 } from 'node:net';
 import type { WindowCounter } from '../cache/window-counter.js';
 import { RateLimitError } from '../errors/shuttle-error.js';
 
@@ -23,22 +24,12 @@ export class LoginThrottle {
    */
   async admit(email: string, address: string): Promise<void> {
     const { windowMs } = this.options;
-    const [account, client] = await Promise.all([
-      this.counter.increment(accountKey(email), windowMs),
-      this.counter.increment(addressKey(address), windowMs),
-    ]);
-    const blocked = [
-      account.count > this.options.maxFailuresPerAccount ? account.resetInMs : 0,
-      client.count > this.options.maxFailuresPerAddress ? client.resetInMs : 0,
-    ];
-    const waitMs = Math.max(...blocked);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new RateLimitError('login_throttled', {
-        message: `Too many failed login attempts. Try again in ${formatWait(seconds)}.`,
-        headers: { 'retry-after': String(seconds) },
-      });
-    }
+    // The address first: an attempt it refuses never reaches a password, so it is not held against the account —
+    // and a refused address cannot add a counter per email it makes up, which would grow without bound.
+    const client = await this.counter.increment(addressKey(address), windowMs);
+    if (client.count > this.options.maxFailuresPerAddress) throw throttled(client.resetInMs);
+    const account = await this.counter.increment(accountKey(email), windowMs);
+    if (account.count > this.options.maxFailuresPerAccount) throw throttled(account.resetInMs);
   }
 
   /**
@@ -51,7 +42,31 @@ export class LoginThrottle {
 }
 
 const accountKey = (email: string): string => `account:${email.trim().toLowerCase()}`;
-const addressKey = (address: string): string => `address:${address}`;
+const addressKey = (address: string): string => `address:${clientNetwork(address)}`;
+
+/**
+ * The client an address stands for: an IPv4 address itself, an IPv6 address's /64 — one network's hosts pick any
+ * address in it (privacy addresses), so counting each alone would give a single client billions of fresh counts.
+ */
+function clientNetwork(address: string): string {
+  if (!isIPv6(address) || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) return address;
+  const [head = '', tail] = address.toLowerCase().replace(/%.*$/, '').split('::');
+  const first = head === '' ? [] : head.split(':');
+  const last = tail === undefined || tail === '' ? [] : tail.split(':');
+  const words = [...first, ...new Array<string>(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last];
+  return `${words
+    .slice(0, 4)
+    .map((word) => Number.parseInt(word, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+function throttled(waitMs: number): RateLimitError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new RateLimitError('login_throttled', {
+    message: `Too many failed login attempts. Try again in ${formatWait(seconds)}.`,
+    headers: { 'retry-after': String(seconds) },
+  });
+}
 
 function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -1,9 +1,10 @@
 // Owners change their members' roles and remove them (people join through invitations.ts). A tenant always keeps at
-// least one owner.
+// least one owner, and an owner who leaves, or stops being one, leaves no pending invitation of theirs behind.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { ConflictError, NotFoundError } from '../errors/shuttle-error.js';
 import type { Db } from '../store/database.js';
 import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
+import { InvitationRepository } from '../store/repositories/invitations.js';
 import { type Member, MembershipRepository } from '../store/repositories/memberships.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
 import type { Role } from '../store/schema.js';
@@ -32,6 +33,7 @@ export class MemberManager {
         targetId: userId,
         details: { email: current.email, from: current.role, to: role },
       });
+      if (current.role === 'owner' && role !== 'owner') await this.revokeInvitationsOf(trx, tenantId, actor, userId);
       return { ...current, role };
     });
     await this.bus.publish('user', userId);
@@ -52,8 +54,25 @@ export class MemberManager {
         targetId: userId,
         details: { email: current.email, role: current.role },
       });
+      await this.revokeInvitationsOf(trx, tenantId, actor, userId);
     });
     await this.bus.publish('user', userId);
+  }
+
+  /**
+   * Only owners invite, and an invitation outlives the session that made it: left pending, it would let someone who
+   * was removed (or demoted) walk back in — as an owner, if that was the role they invited themselves with.
+   */
+  private async revokeInvitationsOf(trx: Db, tenantId: string, actor: Actor, userId: string): Promise<void> {
+    const audit = new AuditLogRepository(trx);
+    for (const invitation of await new InvitationRepository(trx).revokeMadeBy(tenantId, userId, Date.now())) {
+      await audit.record(tenantId, actor, {
+        action: 'invitation.revoked',
+        targetType: 'invitation',
+        targetId: invitation.id,
+        details: { email: invitation.email, role: invitation.role, reason: 'inviter_removed' },
+      });
+    }
   }
 
   private async keepAnOwner(memberships: MembershipRepository, tenantId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { AuditLogRepository } from '../store/repositories/audit-log.js';
 import { MembershipRepository } from '../store/repositories/memberships.js';
 import { UserRepository } from '../store/repositories/users.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { IssuedToken, SessionTokens } from './session-tokens.js';
 
@@ -14,14 +15,19 @@ export class PasswordChange {
     private readonly db: Db,
     private readonly bus: InvalidationBus,
     private readonly sessionTokens: SessionTokens,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async change(userId: string, input: { currentPassword: string; newPassword: string }, ip: string): Promise<IssuedToken> {
     const user = await new UserRepository(this.db).get(userId);
     if (!user) throw new AuthenticationError('invalid_token');
+    // A guess at the current password is a login attempt: counted with the account's logins, or a session (a
+    // borrowed laptop, a leaked token) could guess the password without limit and then change it.
+    await this.throttle.admit(user.email, ip);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw new InvalidRequestError('The current password is not correct.', 'currentPassword');
     }
+    await this.throttle.recordSuccess(user.email, ip);
     if (input.newPassword === input.currentPassword) throw new ShuttleError('password_not_changed', { param: 'newPassword' });
     const passwordHash = await hashPassword(input.newPassword);
     const tokenVersion = await this.db.transaction().execute(async (trx) => {

@@ -2,7 +2,7 @@
 // tenant's configuration is loaded), default endpoints filled in from the provider table.
 import type { CredentialCipher } from '../auth/credential-cipher.js';
 import { PROVIDER_SPECS } from '../config/providers.js';
-import { ShuttleError } from '../errors/shuttle-error.js';
+import { InvalidRequestError, ShuttleError } from '../errors/shuttle-error.js';
 import type { StoredConnection } from '../store/repositories/provider-connections.js';
 import type { ProviderConnection } from './providers/provider.js';
 
@@ -40,12 +40,24 @@ export function secretsAfterChange(
   return sent;
 }
 
-/** The endpoint a provider type uses when a connection names none (`{region}` filled from the options). */
+/** What an option filled into a default endpoint's host may be: a name like `eu-central-1`, never a URL's syntax. */
+const HOST_LABELS = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * The endpoint a provider type uses when a connection names none (`{region}` filled from the options). A filled-in
+ * option is checked, since it names the host: `@host/` or `host#` as a "region" would send the credentials elsewhere.
+ */
 export function defaultBaseUrl(type: string, options: Record<string, string>): string | undefined {
   const spec = PROVIDER_SPECS.find((s) => s.name === type);
   const template = spec?.settings.baseUrl.default;
   if (template === undefined) return undefined;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => options[name] ?? spec?.settings[name]?.default ?? '');
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = options[name] ?? spec?.settings[name]?.default ?? '';
+    if (!HOST_LABELS.test(value)) {
+      throw new InvalidRequestError(`"${value}" is not a ${name} name (lower-case letters, digits and dashes).`, `options.${name}`);
+    }
+    return value;
+  });
 }
 
 export const PROVIDER_TYPES = PROVIDER_SPECS.map((spec) => spec.name);

@@ -71,13 +71,17 @@ function blockList(subnets: Array<[string, number]>): BlockList {
   return list;
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d, which a SIIT translator
+ * carries to IPv4), NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address.
+ */
 function embeddedIpv4(address: string): string | undefined {
   const words = ipv6Words(address);
   const zero = (from: number, to: number) => words.slice(from, to).every((word) => word === 0);
   const dotted = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
-  const [w0, w1 = 0, w2 = 0, , , w5, w6 = 0, w7 = 0] = words;
+  const [w0, w1 = 0, w2 = 0, , w4, w5, w6 = 0, w7 = 0] = words;
   if (zero(0, 5) && w5 === 0xffff) return dotted(w6, w7);
+  if (zero(0, 4) && w4 === 0xffff && w5 === 0) return dotted(w6, w7);
   if (w0 === 0x64 && w1 === 0xff9b && zero(2, 6)) return dotted(w6, w7);
   if (w0 === 0x2002) return dotted(w1, w2);
   return undefined;

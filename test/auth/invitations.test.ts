@@ -144,6 +144,47 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect((await call(gateway, 'POST', '/invitations/lookup', { body: { token: 'not-a-token' } })).status).toBe(404);
   });
 
+  it('simultaneous invitations of one email leave one working link, which one account accepts once', async () => {
+    const person = await addMember(gateway, ownerA, `simultaneous-${dialect}@acme.test`, 'viewer');
+    const invited = await Promise.all(Array.from({ length: 8 }, () => invite(ownerB, `simultaneous-${dialect}@acme.test`, 'admin')));
+    expect(invited.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    const pending = (await call(gateway, 'GET', '/invitations', { auth: ownerB })).body.data;
+    expect(pending.filter((i: { email: string }) => i.email === `simultaneous-${dialect}@acme.test`)).toHaveLength(1);
+    const accepted = await Promise.all(
+      invited.map((answer) => call(gateway, 'POST', '/invitations/accept', { auth: person.token, body: { token: answer.body.token } })),
+    );
+    expect(accepted.map((answer) => answer.status).sort()).toEqual([200, 404, 404, 404, 404, 404, 404, 404]);
+  });
+
+  it('an owner who is removed, or no longer an owner, leaves no working invitation behind', async () => {
+    const removed = await addMember(gateway, ownerA, `leaving-owner-${dialect}@acme.test`, 'owner');
+    const demoted = await addMember(gateway, ownerA, `demoted-owner-${dialect}@acme.test`, 'owner');
+    const backdoor = await invite(removed.token, `backdoor-${dialect}@example.test`, 'owner');
+    const sideDoor = await invite(demoted.token, `side-door-${dialect}@example.test`, 'owner');
+    const kept = await invite(ownerA, `kept-${dialect}@example.test`, 'viewer');
+    expect([backdoor.status, sideDoor.status, kept.status]).toEqual([201, 201, 201]);
+
+    expect((await call(gateway, 'DELETE', `/members/${removed.userId}`, { auth: ownerA })).status).toBe(204);
+    const demotion = await call(gateway, 'PATCH', `/members/${demoted.userId}`, { auth: ownerA, body: { role: 'admin' } });
+    expect(demotion.status).toBe(200);
+
+    for (const gone of [backdoor, sideDoor]) {
+      const answer = await acceptWithPassword(gone.body.token, 'walking back in');
+      expect(answer.status).toBe(404);
+      expect(answer.body.error.code).toBe('invitation_not_found');
+    }
+    const pending = (await call(gateway, 'GET', '/invitations', { auth: ownerA })).body.data.map((i: { email: string }) => i.email);
+    expect(pending).toContain(`kept-${dialect}@example.test`);
+    expect(pending).not.toContain(`backdoor-${dialect}@example.test`);
+    const audit = await call(gateway, 'GET', '/audit-log?action=invitation.revoked&limit=200', { auth: ownerA });
+    expect(audit.body.data).toContainEqual(
+      expect.objectContaining({
+        details: expect.objectContaining({ email: `backdoor-${dialect}@example.test`, reason: 'inviter_removed' }),
+      }),
+    );
+    expect((await acceptWithPassword(kept.body.token, 'still welcome')).status).toBe(200);
+  });
+
   it('owners list pending invitations without their links and revoke them', async () => {
     const invited = await invite(ownerA, 'revoked@example.test', 'viewer');
     const pending = await call(gateway, 'GET', '/invitations', { auth: ownerA });
@@ -339,6 +380,85 @@ describe.each(DIALECTS)('upgrading a database from before invitations (%s)', (di
       expect(await flagged('founder@old.test', 'old password')).toBe(false);
       expect(await flagged('boss@old.test', 'old password')).toBe(false);
       expect(await flagged(OWNER.email, OWNER.password)).toBe(false);
+    } finally {
+      await gateway.close();
+    }
+  });
+  it('keeps a one-time-password account only in the tenant that made it: the owners of the others invite it again', async () => {
+    const database = await freshDatabase(dialect);
+    const db = await openDatabase(database.url);
+    const schema = dialect === 'postgres' ? parsePostgresUrl(database.url).schema : undefined;
+    await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateTo('0005-flows');
+    // Before invitations: Acme's owner invited shared@ and saw its one-time password; Globex later added the same
+    // account, which Acme's owner could then use to act in Globex.
+    const made = Date.now() - 60_000;
+    const hash = await hashPassword('one-time password');
+    await db
+      .insertInto('tenants')
+      .values([
+        { id: 'ten_acme', name: 'Acme', plan: 'free', settings: '{}', created_at: made },
+        { id: 'ten_globex', name: 'Globex', plan: 'free', settings: '{}', created_at: made },
+        { id: 'ten_initech', name: 'Initech', plan: 'free', settings: '{}', created_at: made },
+      ])
+      .execute();
+    await db
+      .insertInto('users')
+      .values(
+        ['founder', 'boss', 'shared'].map((name) => ({
+          id: `usr_${name}`,
+          email: `${name}@old.test`,
+          name: null,
+          password_hash: hash,
+          created_at: made,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto('memberships')
+      .values([
+        { tenant_id: 'ten_acme', user_id: 'usr_founder', role: 'owner', created_at: made },
+        { tenant_id: 'ten_globex', user_id: 'usr_boss', role: 'owner', created_at: made },
+        { tenant_id: 'ten_acme', user_id: 'usr_shared', role: 'member', created_at: made + 1_000 },
+        { tenant_id: 'ten_globex', user_id: 'usr_shared', role: 'admin', created_at: made + 2_000 },
+        // Initech's only owner stays: without one, nobody could invite anyone there again.
+        { tenant_id: 'ten_initech', user_id: 'usr_shared', role: 'owner', created_at: made + 3_000 },
+      ])
+      .execute();
+    const audit = new AuditLogRepository(db);
+    const by = (id: string) => ({ type: 'user' as const, id: `usr_${id}`, label: `${id}@old.test`, ip: null });
+    await audit.record('ten_acme', by('founder'), { action: 'member.added', targetType: 'user', targetId: 'usr_shared' });
+    await audit.record('ten_globex', by('boss'), { action: 'member.added', targetType: 'user', targetId: 'usr_shared' });
+    await audit.record('ten_initech', by('boss'), { action: 'member.added', targetType: 'user', targetId: 'usr_shared' });
+    await db.destroy();
+
+    const gateway = await startGateway({ dialect, database });
+    try {
+      // Whoever logs in with the one-time password first — its real owner, or Acme's owner — gets Acme only.
+      const asShared = await call(gateway, 'POST', '/auth/login', { body: { email: 'shared@old.test', password: 'one-time password' } });
+      expect(asShared.body.tenants.map((t: { id: string }) => t.id)).toEqual(['ten_acme', 'ten_initech']);
+      const changed = await call(gateway, 'POST', '/auth/password', {
+        auth: asShared.body.token,
+        body: { currentPassword: 'one-time password', newPassword: 'chosen after the upgrade' },
+      });
+      const intoGlobex = await call(gateway, 'GET', '/tenant', {
+        auth: changed.body.token,
+        headers: { 'x-shuttle-tenant-id': 'ten_globex' },
+      });
+      expect(intoGlobex.status).toBe(404);
+
+      const boss = await login(gateway, 'boss@old.test', 'one-time password');
+      const members = await call(gateway, 'GET', '/members', { auth: boss });
+      expect(members.body.data.map((m: { email: string }) => m.email)).toEqual(['boss@old.test']);
+      const log = await call(gateway, 'GET', '/audit-log?action=member.removed', { auth: boss });
+      expect(log.body.data).toEqual([
+        expect.objectContaining({
+          actor: expect.objectContaining({ type: 'system' }),
+          target: { type: 'user', id: 'usr_shared' },
+          details: expect.objectContaining({ email: 'shared@old.test', role: 'admin', reason: 'password_known_to_another_tenant' }),
+        }),
+      ]);
+      const again = await call(gateway, 'POST', '/invitations', { auth: boss, body: { email: 'shared@old.test', role: 'admin' } });
+      expect(again.status).toBe(201);
     } finally {
       await gateway.close();
     }

@@ -131,6 +131,64 @@ describe('login throttling', () => {
     expect((await attempt('someone-else@example.com', 'wrong', '10.9.9.10')).status).toBe(401);
   });
 
+  it('does not hold attempts refused for their address against the account they named', async () => {
+    const own = await startGateway({
+      env: { SHUTTLE_LOGIN_MAX_FAILURES: '3', SHUTTLE_LOGIN_MAX_FAILURES_PER_IP: '2', SHUTTLE_TRUST_PROXY: 'true' },
+    });
+    try {
+      const from = (ip: string, password: string) =>
+        call(own, 'POST', '/auth/login', { body: { email: OWNER.email, password }, headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < 2; i++) expect((await from('10.1.1.1', 'wrong')).status).toBe(401);
+      // Past its own limit, the address is refused without a password being looked at: no guess reaches the account.
+      for (let i = 0; i < 10; i++) expect((await from('10.1.1.1', 'wrong')).status).toBe(429);
+      expect((await from('10.1.1.2', OWNER.password)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('counts the IPv6 addresses of one /64 network as one client address', async () => {
+    for (let i = 1; i <= 5; i++) await attempt(`v6-someone${i}@example.com`, 'wrong', `2001:db8:aa:bb::${i}`);
+    expect((await attempt('v6-someone-else@example.com', 'wrong', '2001:db8:aa:bb:ffff:1:2:3')).status).toBe(429);
+    expect((await attempt('v6-someone-else@example.com', 'wrong', '2001:db8:aa:bc::1')).status).toBe(401);
+  });
+
+  it('refuses an email longer than any address before counting it', async () => {
+    const answer = await call(gateway, 'POST', '/auth/login', { body: { email: `${'a'.repeat(100_000)}@acme.test`, password: 'x' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_request', param: 'email' });
+  });
+
+  it('counts an email in another case, or with spaces around it, as the same account', async () => {
+    const own = await startGateway({ env: { SHUTTLE_LOGIN_MAX_FAILURES: '3' } });
+    try {
+      for (const email of ['OWNER@acme.test', ' owner@ACME.test', 'owner@acme.test\u00a0']) {
+        expect((await call(own, 'POST', '/auth/login', { body: { email, password: 'wrong' } })).status).toBe(401);
+      }
+      for (const email of [OWNER.email, 'Owner@Acme.Test', '\u3000owner@acme.test']) {
+        expect((await call(own, 'POST', '/auth/login', { body: { email, password: OWNER.password } })).status).toBe(429);
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('throttles guesses at the current password through a password change like logins, for the same account', async () => {
+    const own = await startGateway({ env: { SHUTTLE_LOGIN_MAX_FAILURES: '3' } });
+    try {
+      const session = await login(own);
+      const change = (currentPassword: string) =>
+        call(own, 'POST', '/auth/password', { auth: session, body: { currentPassword, newPassword: 'a brand new password' } });
+      for (let i = 0; i < 3; i++) expect((await change(`guess ${i}`)).status).toBe(400);
+      const throttled = await change(OWNER.password);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body.error.code).toBe('login_throttled');
+      expect((await call(own, 'POST', '/auth/login', { body: OWNER })).status).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a successful login clears the account’s failures', async () => {
     const user = { email: 'fresh@acme.test', password: 'a fresh password' };
     const owner = await startGateway();

@@ -89,6 +89,8 @@ describe.each(DIALECTS)('private networks, on %s', (dialect: TestDialect) => {
       'http://[0:0:0:0:0:ffff:169.254.169.254]/latest',
       'http://[64:ff9b::a00:1]/v1',
       'http://[2002:c0a8:101::1]/v1',
+      `http://[::ffff:0:127.0.0.1]:${port}/v1`,
+      'http://[::ffff:0:a9fe:a9fe]/latest',
     ];
     for (const baseUrl of refused) {
       const answer = await api('POST', '/providers', { name: 'sneaky', type: 'openai', baseUrl, apiKey: 'sk-x' });

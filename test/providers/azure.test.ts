@@ -163,4 +163,16 @@ describe('Azure OpenAI', () => {
     expect(upstream.last().body).toEqual({ input: ['a', 'b'] });
     expect(await usageEventOf(gateway, response)).toMatchObject({ servedModel: 'text-embedding-3-small', costMicros: 200 });
   });
+  it('refuses a deployment named . or .., which would leave the deployments path with the connection’s key', async () => {
+    for (const deployment of ['..', '.']) {
+      const before = upstream.requests.length;
+      const response = await postJson(gateway, '/chat/completions', {
+        model: `azure/${deployment}`,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(response.status, deployment).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toBe('model');
+      expect(upstream.requests.length).toBe(before);
+    }
+  });
 });

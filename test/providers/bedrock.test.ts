@@ -184,6 +184,16 @@ describe('Amazon Bedrock (Converse)', () => {
       type: 'rate_limit_error',
     });
   });
+
+  it('refuses a model id of . or .., which would leave the model path with the connection’s credentials', async () => {
+    for (const model of ['..', '.']) {
+      const before = upstream.requests.length;
+      const response = await ask({ messages: [{ role: 'user', content: 'Hi' }] }, model);
+      expect(response.status, model).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toBe('model');
+      expect(upstream.requests.length).toBe(before);
+    }
+  });
 });
 
 describe('Amazon Bedrock with an API key', () => {

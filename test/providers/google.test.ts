@@ -258,4 +258,15 @@ describe('Google Gemini', () => {
       ],
     });
   });
+  it('refuses a model name that would reach another Gemini endpoint with the connection’s key', async () => {
+    for (const model of ['../../v1beta/files?', 'cachedContents?', 'models/%2e%2e/%2e%2e/files', 'models/a:b', 'a#b', 'models/a/b']) {
+      const before = upstream.requests.length;
+      const response = await ask({ model: `google/${model}`, messages: [{ role: 'user', content: 'Hi' }] });
+      expect(response.status, model).toBe(400);
+      expect(((await response.json()) as { error: { param: string } }).error.param).toBe('model');
+      expect(upstream.requests.length, model).toBe(before);
+    }
+    await ask({ model: 'google/tunedModels/my-model-7x', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(upstream.last().url).toBe('/v1beta/tunedModels/my-model-7x:generateContent');
+  });
 });

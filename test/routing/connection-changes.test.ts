@@ -131,4 +131,43 @@ describe.each(DIALECTS)('changing a provider connection, on %s', (dialect: TestD
       await redirecting.close();
     }
   });
+  it('refuses a Bedrock region that is no region name, since it names the host the credentials are sent to', async () => {
+    for (const region of ['@127.0.0.1:9/', 'x.elsewhere.example#', 'us-east-1.elsewhere.example/', 'EU-WEST-1']) {
+      const created = await api('POST', '/providers', {
+        name: 'steered',
+        type: 'bedrock',
+        options: { region },
+        credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+      });
+      expect(created.status, region).toBe(400);
+      expect(created.body.error).toMatchObject({ code: 'invalid_request', param: 'options.region' });
+    }
+    const fine = await api('POST', '/providers', {
+      name: 'frankfurt',
+      type: 'bedrock',
+      options: { region: 'eu-central-1' },
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+    });
+    expect(fine.body.baseUrl).toBe('https://bedrock-runtime.eu-central-1.amazonaws.com');
+  });
+  it('refuses a key or credential that an HTTP header cannot carry, instead of failing every call later', async () => {
+    const tries = [
+      { apiKey: 'sk-a\r\nx-injected: 1' },
+      { apiKey: 'sk-\u2603' },
+      { apiKey: 'sk-a b' },
+      { credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret', sessionToken: 'token\nx: y' } },
+    ];
+    for (const secrets of tries) {
+      const created = await api('POST', '/providers', { name: 'unsendable', type: 'bedrock', baseUrl: home.baseUrl, ...secrets });
+      expect(created.status, JSON.stringify(secrets)).toBe(400);
+      expect(created.body.error.param).toMatch(/^(apiKey|credentials\.sessionToken)$/);
+    }
+    const { body: saved } = await api('POST', '/providers', { name: 'sendable', type: 'openai', baseUrl: home.baseUrl, apiKey: 'sk-fine' });
+    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: 'sk-new\r\nx: y' })).status).toBe(400);
+    // A key pasted with a line break after it is kept without the line break.
+    expect((await api('PATCH', `/providers/${saved.id}`, { apiKey: ' sk-pasted\n' })).status).toBe(200);
+    const answer = await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: ask('sendable/gpt-4o-mini') });
+    expect(answer.status).toBe(200);
+    expect(home.last().headers.authorization).toBe('Bearer sk-pasted');
+  });
 });

@@ -171,6 +171,9 @@ describe('environments, provider connections and routing rules', () => {
     expect(zero.body.error.message).toContain('weights');
     expect((await api('PUT', '/routing-rules/bad', { ...rule, environment: 'nope' })).status).toBe(400);
     expect((await api('PUT', '/routing-rules/bad', { ...rule, strategy: 'random' })).status).toBe(400);
+    const manyStatuses = await api('PUT', '/routing-rules/bad', { ...rule, retry: { ...rule.retry, on: Array(50_000).fill(503) } });
+    expect(manyStatuses.status).toBe(400);
+    expect(manyStatuses.body.error.param).toBe('retry.on');
 
     const answer = await call(gateway, 'POST', '/chat/completions', {
       auth: gateway.masterKey,

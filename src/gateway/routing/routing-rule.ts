@@ -29,6 +29,7 @@ export const retryPolicySchema = z.object({
   backoffMs: z.int().min(0).max(60_000).default(100).describe('Base of the exponential backoff between tries, with full jitter'),
   on: z
     .array(z.int().min(400).max(599))
+    .max(200)
     .default([429, 500, 502, 503, 504])
     .describe('Upstream statuses that are retried and fall back; timeouts and unreachable providers always are'),
 });

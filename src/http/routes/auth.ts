@@ -21,7 +21,7 @@ export function authRoutes(runtime: Runtime) {
           summary: 'Log in; returns a session token for the dashboard API',
           tags: ['auth'],
           security: [],
-          body: z.object({ email: z.string().min(1), password: z.string().min(1) }),
+          body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(4096) }),
           response: { 200: session.extend({ user: userView, tenants: z.array(tenantMembership) }) },
         },
         config: { auth: 'public' },
@@ -61,7 +61,7 @@ export function authRoutes(runtime: Runtime) {
         schema: {
           summary: 'Change your password; every session ends, this one included, and a new token is returned',
           tags: ['auth'],
-          body: z.object({ currentPassword: z.string().min(1), newPassword }),
+          body: z.object({ currentPassword: z.string().min(1).max(4096), newPassword }),
           response: { 200: session },
         },
         config: allowedBeforePasswordChange,

@@ -13,7 +13,18 @@ import { idParams, isoDateTime, listOf, toIso } from '../schemas/common.js';
 
 const connectionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes, e.g. backup-openai');
 const httpUrl = z.url({ protocol: /^https?$/ });
-const strings = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/), z.string().max(4096));
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/);
+const strings = z.record(fieldName, z.string().max(4096));
+/**
+ * A secret goes into an HTTP header (or a signature): visible ASCII only, or every call would fail to be sent. Spaces
+ * and line breaks around it (a pasted key) are dropped.
+ */
+const secret = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters (no spaces, line breaks or other characters): it is sent in an HTTP header');
 
 const connectionView = z.object({
   id: z.string().nullable().describe('null for global connections, which come from the server’s environment'),
@@ -34,8 +45,8 @@ const createBody = z.object({
   type: z.enum(PROVIDER_TYPES as [string, ...string[]]),
   environment: z.string().default('production'),
   baseUrl: httpUrl.optional(),
-  apiKey: z.string().min(1).max(4096).optional(),
-  credentials: strings.optional().describe('Other secrets, e.g. Bedrock’s {"accessKeyId", "secretAccessKey"}'),
+  apiKey: secret.optional(),
+  credentials: z.record(fieldName, secret).optional().describe('Other secrets, e.g. Bedrock’s {"accessKeyId", "secretAccessKey"}'),
   options: strings.optional().describe('Settings that are not secret, e.g. Azure’s {"apiVersion"}, Bedrock’s {"region"}'),
 });
 

@@ -135,6 +135,13 @@ export class InvitationRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Revokes every pending invitation one person made; returns those it revoked. */
+  async revokeMadeBy(tenantId: string, userId: string, now: number): Promise<Invitation[]> {
+    const pending = (await this.listPending(tenantId, now)).filter((invitation) => invitation.invitedBy === userId);
+    for (const invitation of pending) await this.revoke(tenantId, invitation.id, now);
+    return pending;
+  }
+
   /** Uses the invitation up, once: false when another request accepted (or revoked) it first. */
   async markAccepted(tenantId: string, invitationId: string, userId: string, now: number): Promise<boolean> {
     const result = await this.db

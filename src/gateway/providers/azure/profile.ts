@@ -3,12 +3,13 @@
 import { AZURE_DEFAULT_API_VERSION } from '../../../config/providers.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint } from '../openai/profile.js';
 import type { ProviderConnection } from '../provider.js';
+import { modelSegment } from '../translate/model-segment.js';
 
 function deploymentUrl(connection: ProviderConnection, endpoint: OpenAiEndpoint, deployment: string): string {
   const version = connection.options?.apiVersion;
   const apiVersion = typeof version === 'string' && version !== '' ? version : AZURE_DEFAULT_API_VERSION;
   const base = connection.baseUrl.replace(/\/+$/, '');
-  return `${base}/openai/deployments/${encodeURIComponent(deployment)}/${endpoint}?api-version=${encodeURIComponent(apiVersion)}`;
+  return `${base}/openai/deployments/${modelSegment(deployment)}/${endpoint}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
 export const azureProfile: OpenAiCompatibleProfile = {

@@ -3,6 +3,7 @@
 import { ShuttleError } from '../../../errors/shuttle-error.js';
 import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, PriceKey, ProviderAdapter, ProviderConnection } from '../provider.js';
+import { modelSegment } from '../translate/model-segment.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { readBedrockError } from './errors.js';
 import { toConverseRequest } from './request.js';
@@ -27,7 +28,7 @@ export class BedrockAdapter implements ProviderAdapter {
   async chat(call: ChatCall): Promise<ChatResult> {
     const { connection } = call;
     const stream = call.params.stream === true;
-    const url = `${connection.baseUrl.replace(/\/+$/, '')}/model/${encodeURIComponent(call.model)}/${stream ? 'converse-stream' : 'converse'}`;
+    const url = `${connection.baseUrl.replace(/\/+$/, '')}/model/${modelSegment(call.model)}/${stream ? 'converse-stream' : 'converse'}`;
     const body = JSON.stringify(toConverseRequest(call.params));
     const response = await sendJsonRequest(
       this.client,

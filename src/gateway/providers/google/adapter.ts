@@ -1,5 +1,6 @@
 // Google's Gemini API: OpenAI chat requests to models/{model}:generateContent (or :streamGenerateContent?alt=sse),
 // embeddings to :batchEmbedContents, authenticated with the x-goog-api-key header.
+import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { UpstreamClient, UpstreamResponse } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, ProviderAdapter, ProviderConnection } from '../provider.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
@@ -13,8 +14,16 @@ import type { BatchEmbedContentsResponse, GenerateContentResponse } from './wire
 /** The API version Shuttle speaks: v1beta carries system instructions, tools and JSON schemas. */
 const API_VERSION = 'v1beta';
 
-/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; a full resource name (`tunedModels/…`) stays as it is. */
+/** A Gemini model's resource name: `models/{id}` or `tunedModels/{id}`, or a bare id. */
+const MODEL_NAME = /^(?:(?:models|tunedModels)\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * `gemini-2.5-flash` → `models/gemini-2.5-flash`; a full resource name (`tunedModels/…`) stays as it is. The model is
+ * the client's text and goes into the URL's path, so anything else (`../`, `?`, `#`, `%2e`, `:`) is refused: it could
+ * call another endpoint of the API with the connection's key — the operator's, for a global connection.
+ */
 function modelPath(model: string): string {
+  if (!MODEL_NAME.test(model)) throw new InvalidRequestError(`"${model}" is not a Gemini model name.`, 'model');
   return model.includes('/') ? model : `models/${model}`;
 }
 
