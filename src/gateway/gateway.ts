@@ -76,8 +76,9 @@ export class Gateway {
     const bounds: PromptBounds = {
       cheap: (plans) => chatByteBound(params, paramsJson, plans),
       tighter: async (plans) => {
-        await loadTokenizers();
-        return Math.max(...allTargets(plans).map((target) => promptTokenBound(paramsFor(params, target), familyOf(target))));
+        const targets = allTargets(plans);
+        await loadTokenizers(targets.map((target) => familyOf(target)));
+        return Math.max(...targets.map((target) => promptTokenBound(paramsFor(params, target), familyOf(target))));
       },
       abandoned: (target) => promptTokenBound(paramsFor(params, target), familyOf(target)),
     };

@@ -45,34 +45,47 @@ export function tokenFamily(model: string): TokenFamily {
   return { encoding: null, mediaTokens };
 }
 
-// The tokenizers' tables take ~0.35 s and ~90 MB to load, so they load on first need, not at start-up; until then
-// counts fall back to the byte bound, which is always safe.
+// A tokenizer's tables take ~0.2 s and 40–60 MB to load (cl100k_base, o200k_base), so each loads on first need,
+// not at start-up, and only for the encodings the deployment's models use; until then counts fall back to the byte
+// bound, which is always safe.
 const counters = new Map<Encoding, TokenCounter>();
-let loading: Promise<void> | undefined;
+const loading = new Map<Encoding, Promise<void>>();
 
 // Each tokenizer caches the pieces it has merged; adversarial text would fill its default of 100,000 entries.
 const MERGE_CACHE_ENTRIES = 10_000;
 
-/** Loads the tokenizers once; resolves when they can count (or could not load: counts then stay on bytes). */
-export function loadTokenizers(): Promise<void> {
-  loading ??= Promise.all([import('gpt-tokenizer/encoding/o200k_base'), import('gpt-tokenizer/encoding/cl100k_base')]).then(
-    ([o200k, cl100k]) => {
-      // Text that spells a special token (<|endoftext|>) is ordinary text to the provider, and must not throw here.
-      const options = { disallowedSpecial: new Set<string>() };
-      for (const tokenizer of [o200k, cl100k]) tokenizer.setMergeCacheSize(MERGE_CACHE_ENTRIES);
-      counters.set('o200k_base', (text) => o200k.countTokens(text, options));
-      counters.set('cl100k_base', (text) => cl100k.countTokens(text, options));
-    },
-    () => undefined,
-  );
-  return loading;
+const ENCODINGS = {
+  o200k_base: () => import('gpt-tokenizer/encoding/o200k_base'),
+  cl100k_base: () => import('gpt-tokenizer/encoding/cl100k_base'),
+} as const;
+
+/** Loads these families' tokenizers once; resolves when they can count (or could not load: counts stay on bytes). */
+export async function loadTokenizers(families: readonly TokenFamily[]): Promise<void> {
+  await Promise.all(families.map((family) => family.encoding && loadEncoding(family.encoding)));
+}
+
+function loadEncoding(encoding: Encoding): Promise<void> {
+  let loaded = loading.get(encoding);
+  if (loaded === undefined) {
+    loaded = ENCODINGS[encoding]().then(
+      (tokenizer) => {
+        // Text that spells a special token (<|endoftext|>) is ordinary text to the provider, and must not throw here.
+        const options = { disallowedSpecial: new Set<string>() };
+        tokenizer.setMergeCacheSize(MERGE_CACHE_ENTRIES);
+        counters.set(encoding, (text) => tokenizer.countTokens(text, options));
+      },
+      () => undefined,
+    );
+    loading.set(encoding, loaded);
+  }
+  return loaded;
 }
 
 /** The family's tokenizer when loaded; starts loading it otherwise. */
 function counterOf(family: TokenFamily): TokenCounter | null {
   if (family.encoding === null) return null;
   const counter = counters.get(family.encoding);
-  if (counter === undefined) void loadTokenizers();
+  if (counter === undefined) void loadEncoding(family.encoding);
   return counter ?? null;
 }
 
