@@ -106,6 +106,7 @@ describe('benchmark servers', () => {
   it('the TTFB probe, as a warm-up with no count, streams until its time is up', async () => {
     const samples = await probeThroughProxy(Number.MAX_SAFE_INTEGER, 0.3);
     expect(samples.failures).toBe(0);
-    expect(samples.firstByteMs.length).toBeGreaterThan(10);
+    // More than one stream: it did not stop at a count. (No more than that: how many fit in 0.3 s is a timing.)
+    expect(samples.firstByteMs.length).toBeGreaterThan(1);
   });
 });
