@@ -134,3 +134,16 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
     }
   });
 });
+
+describe('the sub-key maximum', () => {
+  it('is in the key list, as the operator set it, so the dashboard shows the real limit', async () => {
+    const gateway = await startGateway({ env: { SHUTTLE_MAX_SUB_KEYS: '3' } });
+    try {
+      const list = await call(gateway, 'GET', '/keys', { auth: await login(gateway) });
+      expect(list.status).toBe(200);
+      expect(list.body.maxSubKeys).toBe(3);
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ describe('the API keys page', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [gateway, browser] = await Promise.all([startGateway(), launchBrowser()]);
+    [gateway, browser] = await Promise.all([startGateway({ env: { SHUTTLE_MAX_SUB_KEYS: '12' } }), launchBrowser()]);
     context = await newContext(browser, gateway);
     page = await context.newPage();
     await logIn(page, OWNER.email, OWNER.password);
@@ -119,16 +119,17 @@ describe('the API keys page', () => {
     expect(await page.getByRole('region', { name: 'Master key' }).innerText()).toContain(`••••••••${newKey.slice(-4)}`);
   });
 
-  it('disables "Create sub-key" at ten sub-keys and says why', async () => {
+  it('disables "Create sub-key" at the maximum the operator set (12 here) and says why', async () => {
     const session = await call(gateway, 'POST', '/auth/login', { body: OWNER });
     const existing = await call(gateway, 'GET', '/keys', { auth: session.body.token });
     const subKeys = existing.body.data.filter((key: { kind: string }) => key.kind === 'sub').length;
-    for (let i = subKeys; i < 10; i++) {
+    expect(await page.getByRole('region', { name: 'Sub-keys' }).innerText()).toContain(`${subKeys} of 12 sub-keys in use.`);
+    for (let i = subKeys; i < 12; i++) {
       expect((await call(gateway, 'POST', '/keys', { auth: session.body.token, body: { name: `Worker ${i}` } })).status).toBe(201);
     }
     await page.reload();
     const button = page.getByRole('button', { name: 'Create sub-key' });
-    await page.getByRole('row', { name: /Worker 9/ }).waitFor();
+    await page.getByRole('row', { name: /Worker 11/ }).waitFor();
     expect(await button.isDisabled()).toBe(true);
     expect(await page.getByRole('region', { name: 'Sub-keys' }).innerText()).toMatch(/the most a tenant can have/);
   });

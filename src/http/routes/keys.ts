@@ -7,8 +7,8 @@ import { InvalidRequestError } from '../../errors/shuttle-error.js';
 import { limitsPatch } from '../../metering/limits/limits.js';
 import type { Runtime } from '../../runtime.js';
 import { actorOf, principalOf } from '../request-context.js';
-import { displayName, idParams, isoDateTime, listOf } from '../schemas/common.js';
-import { allowedModels, createdKey, environmentName, keyView, toKeyView } from '../schemas/keys.js';
+import { displayName, idParams, isoDateTime } from '../schemas/common.js';
+import { allowedModels, createdKey, environmentName, keyList, keyView, toKeyView } from '../schemas/keys.js';
 
 export function keysRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -18,10 +18,14 @@ export function keysRoutes(runtime: Runtime) {
     api.get(
       '/keys',
       {
-        schema: { summary: 'List the master key and sub-keys (masked)', tags: ['keys'], response: { 200: listOf(keyView) } },
+        schema: { summary: 'List the master key and sub-keys (masked)', tags: ['keys'], response: { 200: keyList } },
         config: { auth: 'user' },
       },
-      async (request) => ({ data: (await runtime.keyManager.list(principalOf(request).tenantId)).map(toKeyView), nextCursor: null }),
+      async (request) => ({
+        data: (await runtime.keyManager.list(principalOf(request).tenantId)).map(toKeyView),
+        nextCursor: null,
+        maxSubKeys: runtime.config.maxSubKeys,
+      }),
     );
 
     api.post(

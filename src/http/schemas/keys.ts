@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { maskApiKey } from '../../auth/api-key.js';
 import { limitsView } from '../../metering/limits/limits.js';
 import type { ApiKey } from '../../store/repositories/api-keys.js';
-import { isoDateTime, toIso } from './common.js';
+import { isoDateTime, listOf, toIso } from './common.js';
 
 export const environmentName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case name such as production');
 
@@ -18,6 +18,10 @@ export const keyView = z.object({
   expiresAt: isoDateTime.nullable(),
   limits: limitsView,
   allowedModels: z.array(z.string()).nullable().describe('Models or patterns (openai/*) this key may use; null: every model'),
+});
+
+export const keyList = listOf(keyView).extend({
+  maxSubKeys: z.number().int().describe('How many live sub-keys a tenant may have (SHUTTLE_MAX_SUB_KEYS)'),
 });
 
 export const allowedModels = z.array(z.string().min(1).max(256)).max(100).nullable();

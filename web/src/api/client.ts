@@ -1,28 +1,10 @@
-// Every call to the public API goes through here: the session token, the chosen tenant, JSON in and out, and
-// errors turned into ApiError with the API's own message. A 401 ends the session.
+// Every call to the public API goes through here: openapi-fetch clients typed by the published contract
+// (schema.d.ts), with the session token, the chosen tenant, and errors turned into ApiError with the API's own
+// message. A 401 ends the session.
+import createClient, { type Middleware } from 'openapi-fetch';
 import { sessionStore } from '../session/session-store';
 import { toApiError } from './api-error';
-
-export const API_BASE = '/api/v1';
-
-type Query = Record<string, string | number | boolean | null | undefined>;
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Query;
-  body?: unknown;
-  /** Send no session (the login call). */
-  anonymous?: boolean;
-}
-
-export function apiUrl(path: string, query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-  }
-  const search = params.toString();
-  return `${API_BASE}${path}${search ? `?${search}` : ''}`;
-}
+import type { paths } from './schema';
 
 export function authHeaders(): Record<string, string> {
   const session = sessionStore.get();
@@ -30,26 +12,46 @@ export function authHeaders(): Record<string, string> {
   return { authorization: `Bearer ${session.token}`, 'x-shuttle-tenant-id': session.tenantId };
 }
 
-export async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = options.anonymous ? {} : authHeaders();
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(apiUrl(path, options.query), {
-    method: options.method ?? 'GET',
-    headers,
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (response.status === 401 && !options.anonymous) sessionStore.expire();
-    if (error.code === 'password_change_required') sessionStore.requirePasswordChange();
-    throw error;
+// Empty filters are left out, as a person clearing a field means "any".
+function serializeQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
   }
-  return response;
+  return params.toString();
 }
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await apiFetch(path, options);
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
+function throwApiErrors(options: { endsSession: boolean }): Middleware {
+  return {
+    async onResponse({ response }) {
+      if (response.ok) return undefined;
+      const error = await toApiError(response.clone());
+      if (response.status === 401 && options.endsSession) sessionStore.expire();
+      if (error.code === 'password_change_required') sessionStore.requirePasswordChange();
+      throw error;
+    },
+  };
+}
+
+const sendSession: Middleware = {
+  onRequest({ request }) {
+    for (const [name, value] of Object.entries(authHeaders())) request.headers.set(name, value);
+    return request;
+  },
+};
+
+/** The signed-in dashboard's client: sends the session and the chosen tenant. */
+export const api = createClient<paths>({ querySerializer: serializeQuery });
+api.use(sendSession, throwApiErrors({ endsSession: true }));
+
+/** For the calls made without a session (login, an invitation's lookup). */
+export const publicApi = createClient<paths>({ querySerializer: serializeQuery });
+publicApi.use(throwApiErrors({ endsSession: false }));
+
+/**
+ * The body of a successful answer. Failures never get here: the clients throw them as ApiError. An answer with no
+ * body (204) is `undefined`.
+ */
+export async function dataOf<T>(pending: Promise<{ data?: T }>): Promise<T> {
+  return (await pending).data as T;
 }

@@ -1,14 +1,14 @@
 // The tenant's end customers: a searchable, sortable list; one customer; changes to it.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type { Customer, DetailedCustomer, Limits, List, ListedCustomer } from './types';
+import { api, dataOf } from './client';
+import type { CustomerPatch, CustomerListQuery as ListQuery } from './types';
 
-export type CustomerSort = 'spend' | 'requests' | 'createdAt' | 'lastSeenAt' | 'externalId';
+export type CustomerSort = NonNullable<ListQuery['sort']>;
 
 export interface CustomerListQuery {
   search: string;
   sort: CustomerSort;
-  order: 'asc' | 'desc';
+  order: NonNullable<ListQuery['order']>;
   limit: number;
   cursor: string | null;
 }
@@ -16,29 +16,26 @@ export interface CustomerListQuery {
 export function useCustomers(query: CustomerListQuery) {
   return useQuery({
     queryKey: ['customers', 'list', query],
-    queryFn: () => api<List<ListedCustomer>>('/customers', { query: { ...query } }),
+    queryFn: () => dataOf(api.GET('/api/v1/customers', { params: { query: { ...query, cursor: query.cursor ?? undefined } } })),
     placeholderData: keepPreviousData,
   });
 }
 
-const customerPath = (externalId: string) => `/customers/${encodeURIComponent(externalId)}`;
+const customer = (externalId: string) => ({ params: { path: { externalId } } });
 
 export function useCustomer(externalId: string) {
-  return useQuery({ queryKey: ['customers', 'one', externalId], queryFn: () => api<DetailedCustomer>(customerPath(externalId)) });
+  return useQuery({
+    queryKey: ['customers', 'one', externalId],
+    queryFn: () => dataOf(api.GET('/api/v1/customers/{externalId}', customer(externalId))),
+  });
 }
 
-export interface CustomerPatch {
-  name?: string | null;
-  email?: string | null;
-  metadata?: Record<string, unknown>;
-  blocked?: boolean;
-  limits?: Partial<Omit<Limits, 'costUsd'>> & { costUsd?: Partial<Limits['costUsd']> };
-}
+export type { CustomerPatch };
 
 export function useUpdateCustomer(externalId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (patch: CustomerPatch) => api<Customer>(customerPath(externalId), { method: 'PATCH', body: patch }),
+    mutationFn: (body: CustomerPatch) => dataOf(api.PATCH('/api/v1/customers/{externalId}', { ...customer(externalId), body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customers'] }),
   });
 }
@@ -46,7 +43,7 @@ export function useUpdateCustomer(externalId: string) {
 export function useDeleteCustomer(externalId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api<void>(customerPath(externalId), { method: 'DELETE' }),
+    mutationFn: () => dataOf(api.DELETE('/api/v1/customers/{externalId}', customer(externalId))),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customers'] }),
   });
 }

@@ -1,11 +1,11 @@
 // Flows: the list, one flow and its versions, activations and promotions between environments, runs and the run log.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type { EnvironmentDiff, Flow, FlowRunResult, FlowRunSummary, FlowTemplate, FlowVersion, List } from './types';
+import { api, dataOf } from './client';
+import type { FlowRunInput, NewVersion } from './types';
 
 // Everything under ['flows'], so any change (a version, an activation, a promotion) refreshes what shows it.
 const FLOWS = ['flows'] as const;
-const flowPath = (flow: string) => `/flows/${encodeURIComponent(flow)}`;
+const inFlow = (flow: string) => ({ path: { flow } });
 
 function useFlowMutation<Input, Output>(run: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
@@ -13,62 +13,54 @@ function useFlowMutation<Input, Output>(run: (input: Input) => Promise<Output>) 
 }
 
 export function useFlows() {
-  return useQuery({ queryKey: [...FLOWS, 'list'], queryFn: () => api<List<Flow>>('/flows') });
+  return useQuery({ queryKey: [...FLOWS, 'list'], queryFn: () => dataOf(api.GET('/api/v1/flows')) });
 }
 
 export function useFlow(flow: string) {
-  return useQuery({ queryKey: [...FLOWS, 'one', flow], queryFn: () => api<Flow>(flowPath(flow)) });
+  return useQuery({ queryKey: [...FLOWS, 'one', flow], queryFn: () => dataOf(api.GET('/api/v1/flows/{flow}', { params: inFlow(flow) })) });
 }
 
 export function useFlowVersions(flow: string) {
-  return useQuery({ queryKey: [...FLOWS, 'versions', flow], queryFn: () => api<List<FlowVersion>>(`${flowPath(flow)}/versions`) });
+  return useQuery({
+    queryKey: [...FLOWS, 'versions', flow],
+    queryFn: () => dataOf(api.GET('/api/v1/flows/{flow}/versions', { params: inFlow(flow) })),
+  });
 }
 
 export function useCreateFlow() {
-  return useFlowMutation((input: { title: string; slug?: string }) => api<Flow>('/flows', { method: 'POST', body: input }));
+  return useFlowMutation((body: { title: string; slug?: string }) => dataOf(api.POST('/api/v1/flows', { body })));
 }
 
-export interface NewVersion {
-  templates: Record<string, FlowTemplate>;
-  description?: string;
-}
+export type { NewVersion };
 
 export function useCreateVersion(flow: string) {
-  return useFlowMutation((input: NewVersion) => api<FlowVersion>(`${flowPath(flow)}/versions`, { method: 'POST', body: input }));
+  return useFlowMutation((body: NewVersion) => dataOf(api.POST('/api/v1/flows/{flow}/versions', { params: inFlow(flow), body })));
 }
 
 export function useActivateVersion(flow: string) {
   return useFlowMutation(({ version, environment }: { version: number; environment: string }) =>
-    api<{ flowId: string; environment: string; version: number; previousVersion: number | null }>(
-      `${flowPath(flow)}/versions/${version}/environments`,
-      { method: 'POST', body: { environment } },
-    ),
+    dataOf(api.POST('/api/v1/flows/{flow}/versions/{n}/environments', { params: { path: { flow, n: version } }, body: { environment } })),
   );
 }
 
 export function useEnvironmentDiff(from: string, to: string) {
   return useQuery({
     queryKey: [...FLOWS, 'environment-diff', from, to],
-    queryFn: () => api<EnvironmentDiff>('/environments/diff', { query: { from, to } }),
+    queryFn: () => dataOf(api.GET('/api/v1/environments/diff', { params: { query: { from, to } } })),
     enabled: from !== '' && to !== '' && from !== to,
   });
 }
 
 export function usePromote() {
-  return useFlowMutation((input: { from: string; to: string; flows?: string[] }) =>
-    api<EnvironmentDiff>('/environments/promote', { method: 'POST', body: input }),
+  return useFlowMutation((body: { from: string; to: string; flows?: string[] }) =>
+    dataOf(api.POST('/api/v1/environments/promote', { body })),
   );
 }
 
-export interface RunInput {
-  parameters: Record<string, string>;
-  environment: string;
-  version?: number;
-  customerId?: string;
-}
+export type RunInput = FlowRunInput;
 
 export function useRunFlow(flow: string) {
-  return useMutation({ mutationFn: (input: RunInput) => api<FlowRunResult>(`${flowPath(flow)}/runs`, { method: 'POST', body: input }) });
+  return useMutation({ mutationFn: (body: RunInput) => dataOf(api.POST('/api/v1/flows/{flow}/runs', { params: inFlow(flow), body })) });
 }
 
 /**
@@ -84,7 +76,8 @@ export function useFlowRuns(flow: string, awaited: AwaitedRun | null) {
   return useInfiniteQuery({
     queryKey: [...FLOWS, 'runs', flow],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => api<List<FlowRunSummary>>(`${flowPath(flow)}/runs`, { query: { limit: 20, cursor: pageParam } }),
+    queryFn: ({ pageParam }) =>
+      dataOf(api.GET('/api/v1/flows/{flow}/runs', { params: { ...inFlow(flow), query: { limit: 20, cursor: pageParam ?? undefined } } })),
     getNextPageParam: (page) => page.nextCursor,
     refetchInterval: (query) => {
       if (!awaited || Date.now() > awaited.until) return false;

@@ -1,12 +1,11 @@
-// API keys: the list, and the changes an owner or admin makes to it.
+// API keys: the list (with the server's sub-key maximum), and the changes an owner or admin makes to it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type { ApiKey, CreatedKey, List } from './types';
+import { api, dataOf } from './client';
 
 const KEYS = ['keys'] as const;
 
 export function useKeys() {
-  return useQuery({ queryKey: KEYS, queryFn: () => api<List<ApiKey>>('/keys') });
+  return useQuery({ queryKey: KEYS, queryFn: () => dataOf(api.GET('/api/v1/keys')) });
 }
 
 function useKeyMutation<Input, Output>(run: (input: Input) => Promise<Output>) {
@@ -15,19 +14,19 @@ function useKeyMutation<Input, Output>(run: (input: Input) => Promise<Output>) {
 }
 
 export function useCreateKey() {
-  return useKeyMutation((input: { name: string; environment: string }) => api<CreatedKey>('/keys', { method: 'POST', body: input }));
+  return useKeyMutation((body: { name: string; environment: string }) => dataOf(api.POST('/api/v1/keys', { body })));
 }
 
 export function useRenameKey() {
-  return useKeyMutation((input: { id: string; name: string }) =>
-    api<ApiKey>(`/keys/${encodeURIComponent(input.id)}`, { method: 'PATCH', body: { name: input.name } }),
+  return useKeyMutation(({ id, name }: { id: string; name: string }) =>
+    dataOf(api.PATCH('/api/v1/keys/{id}', { params: { path: { id } }, body: { name } })),
   );
 }
 
 export function useDeleteKey() {
-  return useKeyMutation((id: string) => api<void>(`/keys/${encodeURIComponent(id)}`, { method: 'DELETE' }));
+  return useKeyMutation((id: string) => dataOf(api.DELETE('/api/v1/keys/{id}', { params: { path: { id } } })));
 }
 
 export function useRegenerateMasterKey() {
-  return useKeyMutation(() => api<CreatedKey>('/keys/master/regenerate', { method: 'POST' }));
+  return useKeyMutation(() => dataOf(api.POST('/api/v1/keys/master/regenerate')));
 }

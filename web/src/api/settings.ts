@@ -1,18 +1,7 @@
 // Tenant settings resources: environments, provider connections, routing rules, members and the audit log.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type {
-  AuditEntry,
-  ConnectionTest,
-  CreatedInvitation,
-  Environment,
-  Invitation,
-  List,
-  Member,
-  ProviderConnection,
-  Role,
-  RoutingRule,
-} from './types';
+import { api, dataOf } from './client';
+import type { NewProvider, Role, RoutingRuleInput } from './types';
 
 function useInvalidating<Input, Output>(queryKey: readonly unknown[], run: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
@@ -20,96 +9,91 @@ function useInvalidating<Input, Output>(queryKey: readonly unknown[], run: (inpu
 }
 
 export function useEnvironments() {
-  return useQuery({ queryKey: ['environments'], queryFn: () => api<List<Environment>>('/environments') });
+  return useQuery({ queryKey: ['environments'], queryFn: () => dataOf(api.GET('/api/v1/environments')) });
 }
 
 export function useCreateEnvironment() {
-  return useInvalidating(['environments'], (name: string) => api<Environment>('/environments', { method: 'POST', body: { name } }));
+  return useInvalidating(['environments'], (name: string) => dataOf(api.POST('/api/v1/environments', { body: { name } })));
 }
 
 export function useDeleteEnvironment() {
-  return useInvalidating(['environments'], (name: string) => api<void>(`/environments/${encodeURIComponent(name)}`, { method: 'DELETE' }));
+  return useInvalidating(['environments'], (name: string) =>
+    dataOf(api.DELETE('/api/v1/environments/{name}', { params: { path: { name } } })),
+  );
 }
 
 export function useProviders() {
-  return useQuery({ queryKey: ['providers'], queryFn: () => api<List<ProviderConnection>>('/providers') });
-}
-
-export interface NewProvider {
-  name: string;
-  type: string;
-  environment: string;
-  baseUrl?: string;
-  apiKey?: string;
+  return useQuery({ queryKey: ['providers'], queryFn: () => dataOf(api.GET('/api/v1/providers')) });
 }
 
 export function useCreateProvider() {
-  return useInvalidating(['providers'], (body: NewProvider) => api<ProviderConnection>('/providers', { method: 'POST', body }));
+  return useInvalidating(['providers'], (body: NewProvider) => dataOf(api.POST('/api/v1/providers', { body })));
 }
 
 export function useDeleteProvider() {
-  return useInvalidating(['providers'], (id: string) => api<void>(`/providers/${encodeURIComponent(id)}`, { method: 'DELETE' }));
+  return useInvalidating(['providers'], (id: string) => dataOf(api.DELETE('/api/v1/providers/{id}', { params: { path: { id } } })));
 }
 
 export function useTestProvider() {
   return useMutation({
     mutationFn: ({ id, model }: { id: string; model: string }) =>
-      api<ConnectionTest>(`/providers/${encodeURIComponent(id)}/test`, { method: 'POST', body: { model } }),
+      dataOf(api.POST('/api/v1/providers/{id}/test', { params: { path: { id } }, body: { model } })),
   });
 }
 
 export function useRoutingRules(environment: string) {
   return useQuery({
     queryKey: ['routing-rules', environment],
-    queryFn: () => api<List<RoutingRule>>('/routing-rules', { query: { environment } }),
+    queryFn: () => dataOf(api.GET('/api/v1/routing-rules', { params: { query: { environment } } })),
   });
 }
 
 export function useSaveRoutingRule() {
-  return useInvalidating(['routing-rules'], ({ alias, ...rule }: Omit<RoutingRule, 'alias'> & { alias: string }) =>
-    api<RoutingRule>(`/routing-rules/${encodeURIComponent(alias)}`, { method: 'PUT', body: rule }),
+  return useInvalidating(['routing-rules'], ({ alias, ...body }: RoutingRuleInput & { alias: string }) =>
+    dataOf(api.PUT('/api/v1/routing-rules/{alias}', { params: { path: { alias } }, body })),
   );
 }
 
 export function useDeleteRoutingRule() {
   return useInvalidating(['routing-rules'], ({ alias, environment }: { alias: string; environment: string }) =>
-    api<void>(`/routing-rules/${encodeURIComponent(alias)}`, { method: 'DELETE', query: { environment } }),
+    dataOf(api.DELETE('/api/v1/routing-rules/{alias}', { params: { path: { alias }, query: { environment } } })),
   );
 }
 
 export function useMembers(enabled: boolean) {
-  return useQuery({ queryKey: ['members'], queryFn: () => api<List<Member>>('/members'), enabled });
+  return useQuery({ queryKey: ['members'], queryFn: () => dataOf(api.GET('/api/v1/members')), enabled });
 }
 
 export function useInvitations(enabled: boolean) {
-  return useQuery({ queryKey: ['invitations'], queryFn: () => api<List<Invitation>>('/invitations'), enabled });
+  return useQuery({ queryKey: ['invitations'], queryFn: () => dataOf(api.GET('/api/v1/invitations')), enabled });
 }
 
 export function useInvite() {
   return useInvalidating(['invitations'], (body: { email: string; role: Role; name?: string }) =>
-    api<CreatedInvitation>('/invitations', { method: 'POST', body }),
+    dataOf(api.POST('/api/v1/invitations', { body })),
   );
 }
 
 export function useRevokeInvitation() {
-  return useInvalidating(['invitations'], (id: string) => api<void>(`/invitations/${encodeURIComponent(id)}`, { method: 'DELETE' }));
+  return useInvalidating(['invitations'], (id: string) => dataOf(api.DELETE('/api/v1/invitations/{id}', { params: { path: { id } } })));
 }
 
 export function useChangeRole() {
   return useInvalidating(['members'], ({ userId, role }: { userId: string; role: Role }) =>
-    api<Member>(`/members/${encodeURIComponent(userId)}`, { method: 'PATCH', body: { role } }),
+    dataOf(api.PATCH('/api/v1/members/{userId}', { params: { path: { userId } }, body: { role } })),
   );
 }
 
 export function useRemoveMember() {
-  return useInvalidating(['members'], (userId: string) => api<void>(`/members/${encodeURIComponent(userId)}`, { method: 'DELETE' }));
+  return useInvalidating(['members'], (userId: string) => dataOf(api.DELETE('/api/v1/members/{userId}', { params: { path: { userId } } })));
 }
 
 export function useAuditLog(action: string) {
   return useInfiniteQuery({
     queryKey: ['audit-log', action],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) => api<List<AuditEntry>>('/audit-log', { query: { limit: 50, cursor: pageParam, action } }),
+    queryFn: ({ pageParam }) =>
+      dataOf(api.GET('/api/v1/audit-log', { params: { query: { limit: 50, action, cursor: pageParam ?? undefined } } })),
     getNextPageParam: (page) => page.nextCursor,
   });
 }

@@ -1,280 +1,77 @@
-// The API's answers as the dashboard reads them (docs/openapi.json is the full contract).
-export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+// The API's answers and requests as the dashboard names them, all taken from schema.d.ts (generated from
+// docs/openapi.json by `npm run docs`): a server change that breaks the dashboard fails its type-check.
+import type { paths } from './schema';
+
+/** A path of the published API. */
+export type ApiPath = keyof paths;
+
+type Operation<P extends ApiPath, M extends keyof paths[P]> = paths[P][M];
+type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : never;
+type SuccessOf<Responses> =
+  Responses extends Record<200, infer Ok> ? JsonOf<Ok> : Responses extends Record<201, infer Made> ? JsonOf<Made> : never;
+
+/** The JSON a path answers on success (200, else 201). */
+export type Answer<P extends ApiPath, M extends keyof paths[P]> = Operation<P, M> extends { responses: infer R } ? SuccessOf<R> : never;
+/** The JSON body a path takes. */
+export type Body<P extends ApiPath, M extends keyof paths[P]> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+/** The query parameters a path takes. */
+export type Query<P extends ApiPath, M extends keyof paths[P]> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type ItemOf<L> = L extends { data: Array<infer T> } ? T : never;
 
 export interface List<T> {
   data: T[];
   nextCursor: string | null;
 }
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  createdAt: string;
-  /** The password was set by someone else: nothing works until it is changed. */
-  mustChangePassword: boolean;
-}
+export type LoginAnswer = Answer<'/api/v1/auth/login', 'post'>;
+export type User = LoginAnswer['user'];
+export type TenantMembership = LoginAnswer['tenants'][number];
+export type Role = TenantMembership['role'];
 
-export interface TenantMembership {
-  id: string;
-  name: string;
-  role: Role;
-}
+export type KeyList = Answer<'/api/v1/keys', 'get'>;
+export type ApiKey = ItemOf<KeyList>;
+export type CreatedKey = Answer<'/api/v1/keys', 'post'>;
+export type Limits = ApiKey['limits'];
 
-export interface LoginAnswer {
-  token: string;
-  expiresAt: string;
-  user: User;
-  tenants: TenantMembership[];
-}
+export type Tenant = Answer<'/api/v1/tenant', 'get'>;
+export type TenantPatch = Body<'/api/v1/tenant', 'patch'>;
 
-export interface Limits {
-  costUsd: { day: number | null; month: number | null; total: number | null };
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-}
+export type ListedCustomer = ItemOf<Answer<'/api/v1/customers', 'get'>>;
+export type DetailedCustomer = Answer<'/api/v1/customers/{externalId}', 'get'>;
+export type Customer = Answer<'/api/v1/customers/{externalId}', 'patch'>;
+export type CustomerPatch = Body<'/api/v1/customers/{externalId}', 'patch'>;
+export type CustomerListQuery = Query<'/api/v1/customers', 'get'>;
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  kind: 'master' | 'sub';
-  maskedKey: string;
-  environment: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  limits: Limits;
-  allowedModels: string[] | null;
-}
+export type UsageReport = Answer<'/api/v1/usage', 'get'>;
+export type UsageRow = UsageReport['data'][number];
+export type UsageMetrics = UsageReport['totals'];
+export type UsageQuery = Query<'/api/v1/usage', 'get'>;
+export type GroupBy = NonNullable<UsageQuery['groupBy']>;
 
-export interface CreatedKey extends ApiKey {
-  key: string;
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-  plan: string;
-  createdAt: string;
-  limits: Limits;
-  allowedModels: string[] | null;
-}
-
-export interface Customer {
-  id: string;
-  externalId: string;
-  name: string | null;
-  email: string | null;
-  metadata: Record<string, unknown>;
-  blocked: boolean;
-  limits: Limits;
-  createdAt: string;
-  lastSeenAt: string | null;
-}
-
-export interface ListedCustomer extends Customer {
-  requests: number;
-  spendUsd: number;
-  spendMicros: number;
-}
-
-export interface DetailedCustomer extends Customer {
-  spendUsd: { day: number; month: number; total: number };
-}
-
-export interface UsageMetrics {
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  totalTokens: number;
-  costMicros: number;
-  costUsd: number;
-  latencyAvgMs: number | null;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-}
-
-export interface UsageRow extends UsageMetrics {
-  day?: string;
-  hour?: string;
-  customer?: string;
-  model?: string;
-  keyId?: string;
-  keyName?: string | null;
-  provider?: string;
-}
-
-export type GroupBy = 'none' | 'day' | 'hour' | 'customer' | 'model' | 'key' | 'provider';
-
-export interface UsageReport {
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  data: UsageRow[];
-  totals: UsageMetrics;
-}
-
-export interface Environment {
-  name: string;
-  builtIn: boolean;
-  createdAt: string;
-}
-
-export interface ProviderConnection {
-  id: string | null;
-  name: string;
-  type: string;
-  environment: string | null;
-  baseUrl: string;
-  options: Record<string, string>;
-  hasApiKey: boolean;
-  credentialNames: string[];
-  global: boolean;
-}
-
-export interface ConnectionTest {
-  ok: boolean;
-  latencyMs: number;
-  model: string | null;
-  error: { status: number; message: string; code: string } | null;
-}
-
-export type Strategy = 'fallback' | 'weighted' | 'least-latency';
-
-export interface RoutingTarget {
-  provider: string;
-  model: string;
-  weight: number;
-  overrides?: Record<string, unknown>;
-}
-
-export interface RoutingRule {
-  alias: string;
-  environment: string;
-  strategy: Strategy;
-  targets: RoutingTarget[];
-  retry: { attempts: number; backoffMs: number; on: number[] };
-  timeoutMs: number | null;
-  cooldown: { afterFailures: number; seconds: number };
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  createdAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  createdAt: string;
-  expiresAt: string;
-}
-
+export type Environment = ItemOf<Answer<'/api/v1/environments', 'get'>>;
+export type ProviderConnection = ItemOf<Answer<'/api/v1/providers', 'get'>>;
+export type NewProvider = Body<'/api/v1/providers', 'post'>;
+export type ConnectionTest = Answer<'/api/v1/providers/{id}/test', 'post'>;
+export type RoutingRule = ItemOf<Answer<'/api/v1/routing-rules', 'get'>>;
+export type RoutingRuleInput = Body<'/api/v1/routing-rules/{alias}', 'put'>;
+export type RoutingTarget = RoutingRule['targets'][number];
+export type Strategy = NonNullable<RoutingRuleInput['strategy']>;
+export type Member = ItemOf<Answer<'/api/v1/members', 'get'>>;
+export type Invitation = ItemOf<Answer<'/api/v1/invitations', 'get'>>;
 /** The answer to an invitation, the same whether or not the email has an account; the link is shown once. */
-export interface CreatedInvitation extends Invitation {
-  token: string;
-  acceptUrl: string;
-}
-
+export type CreatedInvitation = Answer<'/api/v1/invitations', 'post'>;
 /** What the invitee sees before accepting. */
-export interface InvitationSummary {
-  tenantName: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
+export type InvitationSummary = Answer<'/api/v1/invitations/lookup', 'post'>;
+export type AuditEntry = ItemOf<Answer<'/api/v1/audit-log', 'get'>>;
 
-export interface AuditEntry {
-  id: string;
-  action: string;
-  actor: { type: 'user' | 'key' | 'system'; id: string | null; label: string | null };
-  target: { type: string | null; id: string | null };
-  details: Record<string, unknown>;
-  ip: string | null;
-  createdAt: string;
-}
-
-export interface Flow {
-  id: string;
-  slug: string;
-  title: string;
-  description: string | null;
-  latestVersion: number | null;
-  /** The active version per environment. */
-  environments: Record<string, number>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface FlowTemplate {
-  template: string;
-  userTemplate?: string;
-  llm: string;
-  temperature?: number;
-  maxTokens?: number;
-  fallbacks?: string[];
-  responseSchema?: Record<string, unknown>;
-}
-
-export interface FlowVersion {
-  flowId: string;
-  version: number;
-  description: string | null;
-  templates: Record<string, FlowTemplate>;
-  parameters: Array<{ name: string; templates: string[] }>;
-  createdAt: string;
-}
-
-export interface EnvironmentDifference {
-  flowId: string;
-  slug: string;
-  title: string;
-  from: number | null;
-  to: number | null;
-}
-
-export interface EnvironmentDiff {
-  from: string;
-  to: string;
-  data: EnvironmentDifference[];
-}
-
-export interface FlowRunResult {
-  id: string;
-  flowId: string;
-  version: number;
-  environment: string;
-  response: unknown;
-  usage: { promptTokens: number; completionTokens: number };
-  costUsd: number;
-  milliseconds: number;
-  model: string;
-  provider: string;
-}
-
-export interface FlowRunSummary {
-  id: string;
-  flowId: string;
-  version: number;
-  environment: string;
-  entrypoint: string;
-  customer: string | null;
-  requestId: string;
-  status: 'succeeded' | 'failed';
-  httpStatus: number;
-  error: { code: string | null; message: string | null } | null;
-  model: string | null;
-  provider: string | null;
-  usage: { promptTokens: number; completionTokens: number };
-  costUsd: number;
-  milliseconds: number;
-  tags: string[];
-  createdAt: string;
-}
+export type Flow = Answer<'/api/v1/flows/{flow}', 'get'>;
+export type FlowVersion = Answer<'/api/v1/flows/{flow}/versions', 'post'>;
+export type FlowTemplate = FlowVersion['templates'][string];
+export type NewVersion = Body<'/api/v1/flows/{flow}/versions', 'post'>;
+export type EnvironmentDiff = Answer<'/api/v1/environments/diff', 'get'>;
+export type EnvironmentDifference = EnvironmentDiff['data'][number];
+export type FlowRunInput = Body<'/api/v1/flows/{flow}/runs', 'post'>;
+export type FlowRunResult = Answer<'/api/v1/flows/{flow}/runs', 'post'>;
+export type FlowRunSummary = ItemOf<Answer<'/api/v1/flows/{flow}/runs', 'get'>>;

@@ -1,24 +1,14 @@
 // The usage API: one report per filter and grouping, and its CSV download.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, apiFetch } from './client';
-import type { GroupBy, UsageReport } from './types';
+import { api, dataOf } from './client';
+import type { UsageQuery } from './types';
 
-export interface UsageFilter {
-  from?: string;
-  to?: string;
-  customer?: string;
-  key?: string;
-  model?: string;
-  provider?: string;
-  status?: string;
-  groupBy?: GroupBy;
-  limit?: number;
-}
+export type UsageFilter = Omit<UsageQuery, 'format'>;
 
-export function usageQuery(filter: UsageFilter, path = '/usage') {
+export function usageQuery(filter: UsageFilter) {
   return {
-    queryKey: ['usage', path, filter] as const,
-    queryFn: () => api<UsageReport>(path, { query: { ...filter } }),
+    queryKey: ['usage', 'tenant', filter] as const,
+    queryFn: () => dataOf(api.GET('/api/v1/usage', { params: { query: filter } })),
     placeholderData: keepPreviousData,
   };
 }
@@ -28,16 +18,19 @@ export function useUsage(filter: UsageFilter, enabled = true) {
 }
 
 export function useCustomerUsage(externalId: string, filter: UsageFilter) {
-  return useQuery(usageQuery(filter, `/customers/${encodeURIComponent(externalId)}/usage`));
+  return useQuery({
+    queryKey: ['usage', 'customer', externalId, filter] as const,
+    queryFn: () => dataOf(api.GET('/api/v1/customers/{externalId}/usage', { params: { path: { externalId }, query: filter } })),
+    placeholderData: keepPreviousData,
+  });
 }
 
 /** Downloads the report as the API's own CSV, under the name the API gives it. */
 export async function downloadUsageCsv(filter: UsageFilter): Promise<void> {
-  const response = await apiFetch('/usage', { query: { ...filter, format: 'csv' } });
-  const blob = await response.blob();
+  const { data: blob, response } = await api.GET('/api/v1/usage', { params: { query: { ...filter, format: 'csv' } }, parseAs: 'blob' });
   const disposition = response.headers.get('content-disposition') ?? '';
   const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'shuttle-usage.csv';
-  const url = URL.createObjectURL(blob);
+  const url = URL.createObjectURL(blob as Blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

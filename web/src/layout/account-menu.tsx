@@ -16,7 +16,7 @@ export function AccountMenu() {
   };
   // Tokens can't be revoked one by one: this ends every session of the user, on every device.
   const logOutEverywhere = async () => {
-    await api<void>('/auth/logout-all', { method: 'POST' }).catch(() => undefined);
+    await api.POST('/api/v1/auth/logout-all').catch(() => undefined);
     logOut();
   };
   const initial = (session.user.name ?? session.user.email).slice(0, 1).toUpperCase();

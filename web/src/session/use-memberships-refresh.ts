@@ -1,12 +1,11 @@
 // Reads /auth/me once a session is shown, so a role changed since the login is reflected in what the pages offer.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api } from '../api/client';
-import type { TenantMembership, User } from '../api/types';
+import { api, dataOf } from '../api/client';
 import { sessionStore } from './session-store';
 
 export function useMembershipsRefresh(): void {
-  const me = useQuery({ queryKey: ['auth', 'me'], queryFn: () => api<{ user: User; tenants: TenantMembership[] }>('/auth/me') });
+  const me = useQuery({ queryKey: ['auth', 'me'], queryFn: () => dataOf(api.GET('/api/v1/auth/me')) });
   useEffect(() => {
     if (me.data) sessionStore.refreshMemberships(me.data.tenants);
   }, [me.data]);

@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../../api/api-error';
-import { api } from '../../api/client';
+import { api, dataOf } from '../../api/client';
 import { NewPasswordFields, newPasswordProblem } from '../../components/new-password-fields';
 import { safeNext } from '../../session/safe-next';
 import { sessionStore } from '../../session/session-store';
@@ -29,10 +29,7 @@ export function ChangePasswordPage() {
     setPending(true);
     setError(null);
     try {
-      const answer = await api<{ token: string; expiresAt: string }>('/auth/password', {
-        method: 'POST',
-        body: { currentPassword: current, newPassword: chosen.password },
-      });
+      const answer = await dataOf(api.POST('/api/v1/auth/password', { body: { currentPassword: current, newPassword: chosen.password } }));
       sessionStore.passwordChanged(answer.token, answer.expiresAt);
       navigate(safeNext(params.get('next')), { replace: true });
     } catch (caught) {

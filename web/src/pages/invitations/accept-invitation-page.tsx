@@ -5,8 +5,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../api/api-error';
-import { api } from '../../api/client';
-import type { InvitationSummary, LoginAnswer, TenantMembership, User } from '../../api/types';
+import { api, dataOf, publicApi } from '../../api/client';
+import type { InvitationSummary } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { NewPasswordFields, newPasswordProblem } from '../../components/new-password-fields';
 import { formatDateTime } from '../../format/format';
@@ -23,7 +23,7 @@ export function AcceptInvitationPage() {
   const loginLink = `/login?next=${encodeURIComponent(`/accept-invitation#${token}`)}`;
   const invitation = useQuery({
     queryKey: ['invitation', token],
-    queryFn: () => api<InvitationSummary>('/invitations/lookup', { method: 'POST', body: { token }, anonymous: true }),
+    queryFn: () => dataOf(publicApi.POST('/api/v1/invitations/lookup', { body: { token } })),
     enabled: token !== '',
     retry: false,
   });
@@ -67,9 +67,9 @@ function Acceptance({ token, invitation, loginLink }: { token: string; invitatio
   const [problem, setProblem] = useState<string | null>(null);
 
   const asUser = useMutation({
-    mutationFn: () => api<{ tenant: TenantMembership }>('/invitations/accept', { method: 'POST', body: { token } }),
+    mutationFn: () => dataOf(api.POST('/api/v1/invitations/accept', { body: { token } })),
     onSuccess: async ({ tenant }) => {
-      const me = await api<{ user: User; tenants: TenantMembership[] }>('/auth/me');
+      const me = await dataOf(api.GET('/api/v1/auth/me'));
       sessionStore.refreshMemberships(me.tenants);
       sessionStore.switchTenant(tenant.id);
       queryClient.clear();
@@ -77,8 +77,7 @@ function Acceptance({ token, invitation, loginLink }: { token: string; invitatio
     },
   });
   const withPassword = useMutation({
-    mutationFn: (password: string) =>
-      api<LoginAnswer>('/invitations/accept-with-password', { method: 'POST', body: { token, password }, anonymous: true }),
+    mutationFn: (password: string) => dataOf(publicApi.POST('/api/v1/invitations/accept-with-password', { body: { token, password } })),
     onSuccess: (answer) => {
       sessionStore.start(answer, answer.tenants[0]?.id);
       navigate('/', { replace: true });

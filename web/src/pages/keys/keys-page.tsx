@@ -32,7 +32,7 @@ export function KeysPage() {
           ) : keys.data ? (
             <>
               {master ? <MasterKeyCard masterKey={master} canManage={manageKeys} /> : null}
-              <SubKeys keys={subKeys} canManage={manageKeys} />
+              <SubKeys keys={subKeys} maxSubKeys={keys.data.maxSubKeys} canManage={manageKeys} />
             </>
           ) : null}
         </div>

@@ -8,15 +8,13 @@ import { CreateKeyDialog } from './create-key-dialog';
 import { DeleteKeyDialog } from './delete-key-dialog';
 import { RenameKeyDialog } from './rename-key-dialog';
 
-/** SHUTTLE_MAX_SUB_KEYS' default; the API's 409 key_limit_reached is shown too if a server sets it lower. */
-export const MAX_SUB_KEYS = 10;
-
 type Editing = { kind: 'rename' | 'delete'; key: ApiKey } | null;
 
-export function SubKeys({ keys, canManage }: { keys: ApiKey[]; canManage: boolean }) {
+/** `maxSubKeys` is the server's own limit (SHUTTLE_MAX_SUB_KEYS), from the key list. */
+export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSubKeys: number; canManage: boolean }) {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
-  const full = keys.length >= MAX_SUB_KEYS;
+  const full = keys.length >= maxSubKeys;
 
   return (
     <section className="card" aria-labelledby="sub-keys-title">
@@ -26,7 +24,7 @@ export function SubKeys({ keys, canManage }: { keys: ApiKey[]; canManage: boolea
           <p className="muted" id="sub-keys-count">
             {full
               ? `You have ${keys.length} sub-keys, the most a tenant can have. Delete one you no longer use to create another.`
-              : `${keys.length} of ${MAX_SUB_KEYS} sub-keys in use.`}
+              : `${keys.length} of ${maxSubKeys} sub-keys in use.`}
           </p>
         </div>
         {canManage ? (

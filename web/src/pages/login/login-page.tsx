@@ -2,8 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../../api/api-error';
-import { api } from '../../api/client';
-import type { LoginAnswer } from '../../api/types';
+import { dataOf, publicApi } from '../../api/client';
 import { formatDuration } from '../../format/format';
 import { safeNext } from '../../session/safe-next';
 import { LAST_TENANT_KEY, sessionStore } from '../../session/session-store';
@@ -36,7 +35,7 @@ export function LoginPage() {
     setPending(true);
     setError(null);
     try {
-      const answer = await api<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password }, anonymous: true });
+      const answer = await dataOf(publicApi.POST('/api/v1/auth/login', { body: { email, password } }));
       sessionStore.start(answer, localStorage.getItem(LAST_TENANT_KEY));
       navigate(next, { replace: true });
     } catch (caught) {

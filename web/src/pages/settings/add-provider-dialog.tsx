@@ -1,32 +1,36 @@
 // Add a provider connection: a name, the adapter, the environment, an optional base URL and the API key.
 import { type FormEvent, useState } from 'react';
 import { useCreateProvider, useEnvironments } from '../../api/settings';
+import type { NewProvider } from '../../api/types';
 import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useToast } from '../../components/toaster';
 
-const TYPES = [
-  'openai',
-  'azure',
-  'anthropic',
-  'google',
-  'bedrock',
-  'mistral',
-  'groq',
-  'deepseek',
-  'together',
-  'openrouter',
-  'xai',
-  'fireworks',
-  'ollama',
-  'vllm',
-];
+// Every adapter the API accepts, in the order offered: a provider added on the server fails this type-check until
+// it is listed here.
+const OFFERED = {
+  openai: true,
+  azure: true,
+  anthropic: true,
+  google: true,
+  bedrock: true,
+  mistral: true,
+  groq: true,
+  deepseek: true,
+  together: true,
+  openrouter: true,
+  xai: true,
+  fireworks: true,
+  ollama: true,
+  vllm: true,
+} satisfies Record<NewProvider['type'], true>;
+const TYPES = Object.keys(OFFERED) as Array<NewProvider['type']>;
 
 export function AddProviderDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const create = useCreateProvider();
   const environments = useEnvironments();
   const notify = useToast();
-  const [form, setForm] = useState({ name: '', type: 'openai', environment: 'production', baseUrl: '', apiKey: '' });
+  const [form, setForm] = useState({ name: '', type: 'openai' as NewProvider['type'], environment: 'production', baseUrl: '', apiKey: '' });
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) => setForm({ ...form, [name]: event.target.value });
 
   const change = (next: boolean) => {

@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { useAuditLog } from '../../api/settings';
 import type { AuditEntry } from '../../api/types';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
-import { SkeletonRows } from '../../components/skeleton';
+import { type Column, ResourceTable } from '../../components/resource-table';
 import { formatDateTime } from '../../format/format';
 
 const ACTIONS = [
@@ -30,10 +29,24 @@ function describeDetails(entry: AuditEntry): string {
   return parts.join(' · ');
 }
 
+const COLUMNS: Array<Column<AuditEntry>> = [
+  { header: 'When', cell: (entry) => formatDateTime(entry.createdAt) },
+  { header: 'Action', rowHeader: true, cell: (entry) => <code>{entry.action}</code> },
+  {
+    header: 'Who',
+    cell: (entry) => (
+      <>
+        {entry.actor.label ?? entry.actor.type}
+        {entry.ip ? <div className="muted small">{entry.ip}</div> : null}
+      </>
+    ),
+  },
+  { header: 'Details', className: 'small wrap', cell: (entry) => describeDetails(entry) || <span className="muted">—</span> },
+];
+
 export function AuditLogSection() {
   const [action, setAction] = useState('');
   const log = useAuditLog(action);
-  const entries = log.data?.pages.flatMap((page) => page.data) ?? [];
 
   return (
     <section className="card" aria-labelledby="audit-title">
@@ -52,40 +65,16 @@ export function AuditLogSection() {
           </select>
         </div>
       </div>
-      <ErrorMessage error={log.error} />
-      {log.isPending ? (
-        <SkeletonRows rows={5} label="Loading the audit log" />
-      ) : entries.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Who</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{formatDateTime(entry.createdAt)}</td>
-                  <th scope="row">
-                    <code>{entry.action}</code>
-                  </th>
-                  <td>
-                    {entry.actor.label ?? entry.actor.type}
-                    {entry.ip ? <div className="muted small">{entry.ip}</div> : null}
-                  </td>
-                  <td className="small wrap">{describeDetails(entry) || <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={log.data?.pages.flatMap((page) => page.data)}
+        rowKey={(entry) => entry.id}
+        columns={COLUMNS}
+        pending={log.isPending}
+        error={log.error}
+        loadingLabel="Loading the audit log"
+        loadingRows={5}
+        empty={<EmptyState title="Nothing recorded yet" />}
+      />
       {log.hasNextPage ? (
         <div className="pagination">
           <button type="button" className="button" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>

@@ -4,10 +4,23 @@ import { useCreateEnvironment, useDeleteEnvironment, useEnvironments } from '../
 import type { Environment } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { SkeletonRows } from '../../components/skeleton';
+import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { formatDate } from '../../format/format';
 import { usePermissions } from '../../session/use-session';
+
+const COLUMNS: Array<Column<Environment>> = [
+  {
+    header: 'Name',
+    rowHeader: true,
+    cell: (env) => (
+      <>
+        {env.name} {env.builtIn ? <span className="badge">built in</span> : null}
+      </>
+    ),
+  },
+  { header: 'Created', cell: (env) => formatDate(env.createdAt) },
+];
 
 export function EnvironmentsSection() {
   const environments = useEnvironments();
@@ -34,45 +47,25 @@ export function EnvironmentsSection() {
       <p className="muted" style={{ marginBottom: '1rem' }}>
         Each API key belongs to one environment; routing rules and your own provider connections are per environment.
       </p>
-      <ErrorMessage error={environments.error} />
-      {environments.isPending ? (
-        <SkeletonRows rows={2} label="Loading environments" />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                {manageTenant ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {environments.data?.data.map((env) => (
-                <tr key={env.name}>
-                  <th scope="row">
-                    {env.name} {env.builtIn ? <span className="badge">built in</span> : null}
-                  </th>
-                  <td>{formatDate(env.createdAt)}</td>
-                  {manageTenant ? (
-                    <td className="row-actions">
-                      {env.builtIn ? null : (
-                        <button type="button" className="button small danger-text" onClick={() => setDeleting(env)}>
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={environments.data?.data}
+        rowKey={(env) => env.name}
+        columns={COLUMNS}
+        pending={environments.isPending}
+        error={environments.error}
+        loadingLabel="Loading environments"
+        loadingRows={2}
+        actions={
+          manageTenant
+            ? (env) =>
+                env.builtIn ? null : (
+                  <button type="button" className="button small danger-text" onClick={() => setDeleting(env)}>
+                    Delete
+                  </button>
+                )
+            : undefined
+        }
+      />
       {manageTenant ? (
         <form onSubmit={submit} className="form-actions" style={{ justifyContent: 'flex-start', alignItems: 'flex-end' }}>
           <div className="field">

@@ -3,8 +3,7 @@ import { useState } from 'react';
 import { useChangeRole, useMembers, useRemoveMember } from '../../api/settings';
 import type { Member, Role } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { ErrorMessage } from '../../components/error-message';
-import { SkeletonRows } from '../../components/skeleton';
+import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { formatDate } from '../../format/format';
 import { usePermissions, useRequiredSession } from '../../session/use-session';
@@ -21,6 +20,42 @@ export function MembersSection() {
   const notify = useToast();
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const columns: Array<Column<Member>> = [
+    {
+      header: 'Email',
+      rowHeader: true,
+      cell: (member) => (
+        <>
+          {member.email} {member.userId === session.user.id ? <span className="badge">you</span> : null}
+        </>
+      ),
+    },
+    { header: 'Name', cell: (member) => member.name ?? <span className="muted">—</span> },
+    {
+      header: 'Role',
+      cell: (member) =>
+        manageMembers ? (
+          <select
+            aria-label={`Role of ${member.email}`}
+            // The chosen role shows at once, while the change is on its way.
+            value={changeRole.isPending && changeRole.variables?.userId === member.userId ? changeRole.variables.role : member.role}
+            onChange={(event) => {
+              const role = event.target.value as Role;
+              changeRole.mutate({ userId: member.userId, role }, { onSuccess: () => notify(`${member.email} is now ${role}`) });
+            }}
+          >
+            {ROLES.map((role) => (
+              <option key={role.value} value={role.value}>
+                {role.value}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span className="badge">{member.role}</span>
+        ),
+    },
+    { header: 'Joined', cell: (member) => formatDate(member.createdAt) },
+  ];
 
   return (
     <section className="card" aria-labelledby="members-title">
@@ -37,69 +72,23 @@ export function MembersSection() {
           </button>
         ) : null}
       </div>
-      <ErrorMessage error={members.error ?? changeRole.error} />
-      {members.isPending ? (
-        <SkeletonRows rows={3} label="Loading members" />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                {manageMembers ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {members.data?.data.map((member) => (
-                <tr key={member.userId}>
-                  <th scope="row">
-                    {member.email} {member.userId === session.user.id ? <span className="badge">you</span> : null}
-                  </th>
-                  <td>{member.name ?? <span className="muted">—</span>}</td>
-                  <td>
-                    {manageMembers ? (
-                      <select
-                        aria-label={`Role of ${member.email}`}
-                        // The chosen role shows at once, while the change is on its way.
-                        value={
-                          changeRole.isPending && changeRole.variables?.userId === member.userId ? changeRole.variables.role : member.role
-                        }
-                        onChange={(event) => {
-                          const role = event.target.value as Role;
-                          changeRole.mutate({ userId: member.userId, role }, { onSuccess: () => notify(`${member.email} is now ${role}`) });
-                        }}
-                      >
-                        {ROLES.map((role) => (
-                          <option key={role.value} value={role.value}>
-                            {role.value}
-                          </option>
-                        ))}
-                      </select>
-                    ) : (
-                      <span className="badge">{member.role}</span>
-                    )}
-                  </td>
-                  <td>{formatDate(member.createdAt)}</td>
-                  {manageMembers ? (
-                    <td className="row-actions">
-                      <button type="button" className="button small danger-text" onClick={() => setRemoving(member)}>
-                        Remove
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={members.data?.data}
+        rowKey={(member) => member.userId}
+        columns={columns}
+        pending={members.isPending}
+        error={members.error ?? changeRole.error}
+        loadingLabel="Loading members"
+        actions={
+          manageMembers
+            ? (member) => (
+                <button type="button" className="button small danger-text" onClick={() => setRemoving(member)}>
+                  Remove
+                </button>
+              )
+            : undefined
+        }
+      />
       {manageMembers ? (
         <>
           <PendingInvitations />

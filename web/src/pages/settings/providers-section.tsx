@@ -4,12 +4,23 @@ import { useDeleteProvider, useProviders } from '../../api/settings';
 import type { ProviderConnection } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
-import { SkeletonRows } from '../../components/skeleton';
+import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { AddProviderDialog } from './add-provider-dialog';
 import { TestProviderDialog } from './test-provider-dialog';
+
+const COLUMNS: Array<Column<ProviderConnection>> = [
+  { header: 'Name', rowHeader: true, cell: (connection) => connection.name },
+  { header: 'Type', cell: (connection) => connection.type },
+  { header: 'Environment', cell: (connection) => (connection.global ? <span className="badge">global</span> : connection.environment) },
+  { header: 'Base URL', className: 'muted small', cell: (connection) => connection.baseUrl },
+  {
+    header: 'Key',
+    cell: (connection) =>
+      connection.hasApiKey || connection.credentialNames.length > 0 ? <span className="badge success">set</span> : '—',
+  },
+];
 
 export function ProvidersSection() {
   const providers = useProviders();
@@ -19,7 +30,6 @@ export function ProvidersSection() {
   const [adding, setAdding] = useState(false);
   const [testing, setTesting] = useState<ProviderConnection | null>(null);
   const [deleting, setDeleting] = useState<ProviderConnection | null>(null);
-  const rows = providers.data?.data ?? [];
 
   return (
     <section className="card" aria-labelledby="providers-title">
@@ -37,60 +47,34 @@ export function ProvidersSection() {
           </button>
         ) : null}
       </div>
-      <ErrorMessage error={providers.error} />
-      {providers.isPending ? (
-        <SkeletonRows rows={3} label="Loading providers" />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No provider connection">
-          Add one with your provider's API key, or set OPENAI_API_KEY (etc.) on the server.
-        </EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Environment</th>
-                <th scope="col">Base URL</th>
-                <th scope="col">Key</th>
-                {manageTenant ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((connection) => (
-                <tr key={connection.id ?? `global-${connection.name}`}>
-                  <th scope="row">{connection.name}</th>
-                  <td>{connection.type}</td>
-                  <td>{connection.global ? <span className="badge">global</span> : connection.environment}</td>
-                  <td className="muted small">{connection.baseUrl}</td>
-                  <td>
-                    {connection.hasApiKey || connection.credentialNames.length > 0 ? <span className="badge success">set</span> : '—'}
-                  </td>
-                  {manageTenant ? (
-                    <td className="row-actions">
-                      {connection.id ? (
-                        <>
-                          <button type="button" className="button small" onClick={() => setTesting(connection)}>
-                            Test
-                          </button>
-                          <button type="button" className="button small danger-text" onClick={() => setDeleting(connection)}>
-                            Delete
-                          </button>
-                        </>
-                      ) : null}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={providers.data?.data}
+        rowKey={(connection) => connection.id ?? `global-${connection.name}`}
+        columns={COLUMNS}
+        pending={providers.isPending}
+        error={providers.error}
+        loadingLabel="Loading providers"
+        empty={
+          <EmptyState title="No provider connection">
+            Add one with your provider's API key, or set OPENAI_API_KEY (etc.) on the server.
+          </EmptyState>
+        }
+        actions={
+          manageTenant
+            ? (connection) =>
+                connection.id ? (
+                  <>
+                    <button type="button" className="button small" onClick={() => setTesting(connection)}>
+                      Test
+                    </button>
+                    <button type="button" className="button small danger-text" onClick={() => setDeleting(connection)}>
+                      Delete
+                    </button>
+                  </>
+                ) : null
+            : undefined
+        }
+      />
       {manageTenant ? (
         <>
           <AddProviderDialog open={adding} onOpenChange={setAdding} />

@@ -24,7 +24,8 @@ export function RoutingRuleDialog({ rule, open, environment, onClose }: RoutingR
   const providers = useProviders();
   const notify = useToast();
   const [alias, setAlias] = useState(rule?.alias ?? '');
-  const [strategy, setStrategy] = useState<Strategy>(rule?.strategy ?? 'fallback');
+  // The list answers a strategy as a string; one this form doesn't know is shown as the default.
+  const [strategy, setStrategy] = useState<Strategy>(STRATEGIES.find((option) => option.value === rule?.strategy)?.value ?? 'fallback');
   const [targets, setTargets] = useState<RoutingTarget[]>(rule?.targets ?? [{ provider: '', model: '', weight: 1 }]);
   const [attempts, setAttempts] = useState(String(rule?.retry.attempts ?? 2));
   const [backoffMs, setBackoffMs] = useState(String(rule?.retry.backoffMs ?? 100));

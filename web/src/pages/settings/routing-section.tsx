@@ -4,11 +4,26 @@ import { useDeleteRoutingRule, useEnvironments, useRoutingRules } from '../../ap
 import type { RoutingRule } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorMessage } from '../../components/error-message';
-import { SkeletonRows } from '../../components/skeleton';
+import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { RoutingRuleDialog } from './routing-rule-dialog';
+
+const COLUMNS: Array<Column<RoutingRule>> = [
+  { header: 'Model name', rowHeader: true, cell: (rule) => <code>{rule.alias}</code> },
+  { header: 'Strategy', cell: (rule) => rule.strategy },
+  {
+    header: 'Targets',
+    cell: (rule) =>
+      rule.targets.map((target) => (
+        <div key={`${target.provider}/${target.model}`}>
+          {target.provider}/{target.model}
+          {rule.strategy === 'weighted' ? <span className="muted"> × {target.weight}</span> : null}
+        </div>
+      )),
+  },
+  { header: 'Retries', cell: (rule) => `${rule.retry.attempts} per target` },
+];
 
 export function RoutingSection() {
   const [environment, setEnvironment] = useState('production');
@@ -19,7 +34,6 @@ export function RoutingSection() {
   const { manageTenant } = usePermissions();
   const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RoutingRule | null>(null);
-  const rows = rules.data?.data ?? [];
 
   return (
     <section className="card" aria-labelledby="routing-title">
@@ -44,61 +58,33 @@ export function RoutingSection() {
           ) : null}
         </div>
       </div>
-      <ErrorMessage error={rules.error} />
-      {rules.isPending ? (
-        <SkeletonRows rows={3} label="Loading routing rules" />
-      ) : rows.length === 0 ? (
-        <EmptyState title={`No routing rule in ${environment}`}>
-          Without rules, <code>provider/model</code> goes straight to that provider. Add a rule to retry, fall back or balance.
-        </EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Model name</th>
-                <th scope="col">Strategy</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Retries</th>
-                {manageTenant ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((rule) => (
-                <tr key={rule.alias}>
-                  <th scope="row">
-                    <code>{rule.alias}</code>
-                  </th>
-                  <td>{rule.strategy}</td>
-                  <td>
-                    {rule.targets.map((target) => (
-                      <div key={`${target.provider}/${target.model}`}>
-                        {target.provider}/{target.model}
-                        {rule.strategy === 'weighted' ? <span className="muted"> × {target.weight}</span> : null}
-                      </div>
-                    ))}
-                  </td>
-                  <td>{rule.retry.attempts} per target</td>
-                  {manageTenant ? (
-                    <td className="row-actions">
-                      <button type="button" className="button small" onClick={() => setEditing(rule)}>
-                        Edit
-                      </button>
-                      <button type="button" className="button small danger-text" onClick={() => setDeleting(rule)}>
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ResourceTable
+        rows={rules.data?.data}
+        rowKey={(rule) => rule.alias}
+        columns={COLUMNS}
+        pending={rules.isPending}
+        error={rules.error}
+        loadingLabel="Loading routing rules"
+        empty={
+          <EmptyState title={`No routing rule in ${environment}`}>
+            Without rules, <code>provider/model</code> goes straight to that provider. Add a rule to retry, fall back or balance.
+          </EmptyState>
+        }
+        actions={
+          manageTenant
+            ? (rule) => (
+                <>
+                  <button type="button" className="button small" onClick={() => setEditing(rule)}>
+                    Edit
+                  </button>
+                  <button type="button" className="button small danger-text" onClick={() => setDeleting(rule)}>
+                    Delete
+                  </button>
+                </>
+              )
+            : undefined
+        }
+      />
       {manageTenant ? (
         <>
           <RoutingRuleDialog

@@ -12,8 +12,9 @@ const GROUP_LABELS: Record<GroupBy, string> = {
   provider: 'Provider',
 };
 
-export function groupLabel(groupBy: GroupBy): string {
-  return GROUP_LABELS[groupBy];
+/** The report answers its grouping as a string; one the dashboard has no label for is shown as it is. */
+export function groupLabel(groupBy: string): string {
+  return GROUP_LABELS[groupBy as GroupBy] ?? groupBy;
 }
 
 interface UsageFiltersProps {
