@@ -21,6 +21,7 @@ import { createLogger } from './config/logger.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { RunRetention } from './flows/run-retention.js';
 import { Gateway } from './gateway/gateway.js';
+import { ProviderConnections } from './gateway/provider-connection-service.js';
 import { globalConnections } from './gateway/providers/global-connections.js';
 import type { ProviderAdapter, ProviderConnection } from './gateway/providers/provider.js';
 import { createAdapters } from './gateway/providers/registry.js';
@@ -80,6 +81,7 @@ export interface Runtime {
   router: Router;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
+  providerConnections: ProviderConnections;
   cipher: CredentialCipher;
   /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
   network: AddressPolicy;
@@ -177,6 +179,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
+  const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
 
   return {
     config,
@@ -200,6 +203,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     router,
     adapters,
     globalConnections: globals,
+    providerConnections,
     cipher,
     network,
     gateway,
