@@ -26,6 +26,7 @@ import { globalConnections } from './gateway/providers/global-connections.js';
 import type { ProviderAdapter, ProviderConnection } from './gateway/providers/provider.js';
 import { createAdapters } from './gateway/providers/registry.js';
 import { Router } from './gateway/routing/router.js';
+import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
@@ -79,6 +80,7 @@ export interface Runtime {
   tenantConfigs: TenantConfigCache;
   customers: CustomerDirectory;
   router: Router;
+  routingRules: RoutingRules;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
   providerConnections: ProviderConnections;
@@ -180,6 +182,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
+  const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
 
   return {
     config,
@@ -201,6 +204,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tenantConfigs,
     customers,
     router,
+    routingRules,
     adapters,
     globalConnections: globals,
     providerConnections,
