@@ -20,6 +20,7 @@ import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { RunRetention } from './flows/run-retention.js';
+import { Environments } from './gateway/environments.js';
 import { Gateway } from './gateway/gateway.js';
 import { ProviderConnections } from './gateway/provider-connection-service.js';
 import { globalConnections } from './gateway/providers/global-connections.js';
@@ -81,6 +82,7 @@ export interface Runtime {
   customers: CustomerDirectory;
   router: Router;
   routingRules: RoutingRules;
+  environments: Environments;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
   providerConnections: ProviderConnections;
@@ -183,6 +185,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flowRunner = new FlowRunner(repos.flows, gateway);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
+  const environments = new Environments(db, bus);
 
   return {
     config,
@@ -205,6 +208,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     customers,
     router,
     routingRules,
+    environments,
     adapters,
     globalConnections: globals,
     providerConnections,
