@@ -18,7 +18,9 @@ import { connectRedis, type Redis } from './cache/redis.js';
 import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
+import { FlowDeployments } from './flows/flow-deployments.js';
 import { FlowRunner } from './flows/flow-runner.js';
+import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
 import { Environments } from './gateway/environments.js';
 import { Gateway } from './gateway/gateway.js';
@@ -95,6 +97,8 @@ export interface Runtime {
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
+  flows: Flows;
+  flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
   close(): Promise<void>;
 }
@@ -186,6 +190,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
+  const flows = new Flows(db);
+  const flowDeployments = new FlowDeployments(db, flows);
 
   return {
     config,
@@ -219,6 +225,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunWriter,
     deadLetters,
     flowRunner,
+    flows,
+    flowDeployments,
     metrics,
     async close() {
       runRetention.stop();
