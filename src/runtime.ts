@@ -18,13 +18,18 @@ import { connectRedis, type Redis } from './cache/redis.js';
 import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
+import { FlowDeployments } from './flows/flow-deployments.js';
 import { FlowRunner } from './flows/flow-runner.js';
+import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
+import { Environments } from './gateway/environments.js';
 import { Gateway } from './gateway/gateway.js';
+import { ProviderConnections } from './gateway/provider-connection-service.js';
 import { globalConnections } from './gateway/providers/global-connections.js';
 import type { ProviderAdapter, ProviderConnection } from './gateway/providers/provider.js';
 import { createAdapters } from './gateway/providers/registry.js';
 import { Router } from './gateway/routing/router.js';
+import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
@@ -78,8 +83,11 @@ export interface Runtime {
   tenantConfigs: TenantConfigCache;
   customers: CustomerDirectory;
   router: Router;
+  routingRules: RoutingRules;
+  environments: Environments;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
+  providerConnections: ProviderConnections;
   cipher: CredentialCipher;
   /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
   network: AddressPolicy;
@@ -89,6 +97,8 @@ export interface Runtime {
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
+  flows: Flows;
+  flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
   close(): Promise<void>;
 }
@@ -177,6 +187,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
+  const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
+  const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
+  const environments = new Environments(db, bus);
+  const flows = new Flows(db);
+  const flowDeployments = new FlowDeployments(db, flows);
 
   return {
     config,
@@ -198,8 +213,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tenantConfigs,
     customers,
     router,
+    routingRules,
+    environments,
     adapters,
     globalConnections: globals,
+    providerConnections,
     cipher,
     network,
     gateway,
@@ -207,6 +225,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunWriter,
     deadLetters,
     flowRunner,
+    flows,
+    flowDeployments,
     metrics,
     async close() {
       runRetention.stop();

@@ -6,16 +6,15 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loadConfig } from '../config/config.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
+import { FlowDeployments } from '../flows/flow-deployments.js';
+import { Flows } from '../flows/flows.js';
 import { runRecord } from '../flows/run-record.js';
-import { SLUG, slugify, templates } from '../flows/template.js';
+import { SLUG, templates } from '../flows/template.js';
 import { microsToUsd } from '../metering/price-table.js';
 import { RequestMeter } from '../metering/request-meter.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { newId } from '../store/ids.js';
-import { AuditLogRepository } from '../store/repositories/audit-log.js';
-import { EnvironmentRepository } from '../store/repositories/environments.js';
-import { type Flow, FlowRepository } from '../store/repositories/flows.js';
-import { type AdminContext, CLI_ACTOR, resolveTenant, withAdminContext } from './admin-context.js';
+import { type AdminContext, resolveTenant, withAdminContext } from './admin-context.js';
 import { CliError, printJson, printLines } from './output.js';
 
 interface TenantOptions {
@@ -46,22 +45,20 @@ function readFlowFile(path: string): z.infer<typeof flowFile> {
   return result.data;
 }
 
-async function findFlow(flows: FlowRepository, tenantId: string, name: string): Promise<Flow> {
-  const flow = await flows.find(tenantId, name);
-  if (!flow) throw new CliError(`No flow "${name}".`);
-  return flow;
-}
-
-async function activate({ db }: AdminContext, tenantId: string, flow: Flow, version: number, environment: string): Promise<void> {
-  if (!(await new EnvironmentRepository(db).exists(tenantId, environment))) throw new CliError(`No environment "${environment}".`);
-  const flows = new FlowRepository(db);
-  if (!(await flows.version(tenantId, flow.id, version))) throw new CliError(`"${flow.slug}" has no version ${version}.`);
-  await flows.activate(tenantId, flow.id, environment, version, null);
-  await new AuditLogRepository(db).record(tenantId, CLI_ACTOR, {
-    action: 'flow.activated',
-    targetType: 'flow',
-    targetId: flow.id,
-    details: { slug: flow.slug, environment, version },
+/** The flow services over the CLI's database, for one tenant; a refusal becomes the CLI's error with its message. */
+async function withFlows<T>(
+  options: TenantOptions,
+  run: (services: { flows: Flows; deployments: FlowDeployments }, tenantId: string, context: AdminContext) => Promise<T>,
+): Promise<T> {
+  return withAdminContext(async (context) => {
+    const tenantId = await resolveTenant(context.db, options.tenant);
+    const flows = new Flows(context.db);
+    try {
+      return await run({ flows, deployments: new FlowDeployments(context.db, flows) }, tenantId, context);
+    } catch (error) {
+      if (error instanceof ShuttleError) throw new CliError(error.message);
+      throw error;
+    }
   });
 }
 
@@ -71,19 +68,14 @@ export function registerFlowsCommands(program: Command): void {
 
   tenantOption(flowsCommand.command('list').description('list flows with their latest and active versions')).action(
     (options: TenantOptions) =>
-      withAdminContext(async (context) => {
-        const tenantId = await resolveTenant(context.db, options.tenant);
-        const flows = new FlowRepository(context.db);
-        const deployments = await flows.deployments(tenantId);
-        const rows = await Promise.all(
-          (await flows.list(tenantId)).map(async (flow) => ({
-            id: flow.id,
-            slug: flow.slug,
-            title: flow.title,
-            latestVersion: (await flows.latestVersion(tenantId, flow.id))?.version ?? null,
-            environments: Object.fromEntries(deployments.filter((d) => d.flowId === flow.id).map((d) => [d.environment, d.version])),
-          })),
-        );
+      withFlows(options, async ({ flows }, tenantId) => {
+        const rows = (await flows.list(tenantId)).map((flow) => ({
+          id: flow.id,
+          slug: flow.slug,
+          title: flow.title,
+          latestVersion: flow.latestVersion,
+          environments: flow.environments,
+        }));
         if (options.json) return printJson({ data: rows });
         for (const row of rows)
           printLines(
@@ -99,44 +91,26 @@ export function registerFlowsCommands(program: Command): void {
   )
     .option('--activate <environment>', 'activate the version there')
     .option('--force', 'make a new version even when the templates did not change')
-    .action((file: string, options: TenantOptions & { activate?: string; force?: boolean }) =>
-      withAdminContext(async (context) => {
-        const definition = readFlowFile(file);
-        const tenantId = await resolveTenant(context.db, options.tenant);
-        const flows = new FlowRepository(context.db);
-        const slug = definition.slug ?? slugify(definition.title);
-        const existing = await flows.find(tenantId, slug);
-        const flow =
-          existing ?? (await flows.create(tenantId, { slug, title: definition.title, description: definition.description ?? null }));
-        const latest = existing ? await flows.latestVersion(tenantId, flow.id) : undefined;
-        const unchanged =
-          latest !== undefined && JSON.stringify(latest.templates) === JSON.stringify(definition.templates) && !options.force;
-        const version = unchanged
-          ? latest
-          : await flows.addVersion(tenantId, flow.id, { templates: definition.templates, description: definition.description ?? null });
-        if (!unchanged) {
-          await new AuditLogRepository(context.db).record(tenantId, CLI_ACTOR, {
-            action: 'flow.version_created',
-            targetType: 'flow',
-            targetId: flow.id,
-            details: { version: version.version },
-          });
-        }
-        if (options.activate) await activate(context, tenantId, flow, version.version, options.activate);
+    .action(async (file: string, options: TenantOptions & { activate?: string; force?: boolean }) => {
+      const definition = readFlowFile(file);
+      await withFlows(options, async ({ flows, deployments }, tenantId, { actor }) => {
+        const { flow, version, createdFlow, createdVersion } = await flows.push(tenantId, actor, definition, options.force);
+        const unchanged = !createdVersion;
+        if (options.activate) await deployments.activate(tenantId, actor, flow.id, version.version, options.activate);
         const result = {
           flowId: flow.id,
           slug: flow.slug,
           version: version.version,
           created: !unchanged,
-          createdFlow: existing === undefined,
+          createdFlow,
           activated: options.activate ?? null,
         };
         if (options.json) return printJson(result);
         printLines(
           `${flow.slug}: ${unchanged ? `unchanged, still v${version.version}` : `v${version.version} created`}${options.activate ? `, active in ${options.activate}` : ''}.`,
         );
-      }),
-    );
+      });
+    });
 
   tenantOption(
     flowsCommand
@@ -146,12 +120,11 @@ export function registerFlowsCommands(program: Command): void {
       .argument('<version>')
       .argument('<environment>'),
   ).action((name: string, version: string, environment: string, options: TenantOptions) =>
-    withAdminContext(async (context) => {
-      const tenantId = await resolveTenant(context.db, options.tenant);
-      const flow = await findFlow(new FlowRepository(context.db), tenantId, name);
+    withFlows(options, async ({ flows, deployments }, tenantId, { actor }) => {
+      const flow = await flows.find(tenantId, name);
       const number = Number(version);
       if (!Number.isInteger(number) || number < 1) throw new CliError('<version> must be a version number such as 3.');
-      await activate(context, tenantId, flow, number, environment);
+      await deployments.activate(tenantId, actor, flow.id, number, environment);
       if (options.json) return printJson({ flowId: flow.id, slug: flow.slug, version: number, environment });
       printLines(`${flow.slug} v${number} is active in ${environment}.`);
     }),
@@ -180,7 +153,7 @@ async function runFlow(
   const runtime: Runtime = await createRuntime(loadConfig());
   try {
     const tenantId = await resolveTenant(runtime.db, options.tenant);
-    const flow = await findFlow(runtime.repos.flows, tenantId, name);
+    const flow = await runtime.flows.find(tenantId, name);
     const meter = new RequestMeter('flows.run', performance.now());
     meter.flowId = flow.id;
     const customer = options.customer === undefined ? null : await runtime.customers.resolve(tenantId, options.customer);

@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 import { BUILT_IN_ENVIRONMENTS } from '../../store/repositories/environments.js';
 import { actorOf, principalOf } from '../request-context.js';
@@ -28,7 +27,7 @@ export function environmentsRoutes(runtime: Runtime) {
         schema: { summary: 'List the tenant’s environments', tags: ['environments'], response: { 200: listOf(environmentView) } },
         config: { auth: 'user' },
       },
-      async (request) => ({ data: (await runtime.repos.environments.list(principalOf(request).tenantId)).map(toView), nextCursor: null }),
+      async (request) => ({ data: (await runtime.environments.list(principalOf(request).tenantId)).map(toView), nextCursor: null }),
     );
 
     api.post(
@@ -43,14 +42,7 @@ export function environmentsRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const environment = await runtime.repos.environments.create(tenantId, request.body.name);
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'environment.created',
-          targetType: 'environment',
-          targetId: environment.name,
-        });
-        await runtime.bus.publish('tenant-config', tenantId);
+        const environment = await runtime.environments.create(principalOf(request).tenantId, actorOf(request), request.body.name);
         return reply.code(201).send(toView(environment));
       },
     );
@@ -66,25 +58,7 @@ export function environmentsRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const { name } = request.params;
-        if ((BUILT_IN_ENVIRONMENTS as readonly string[]).includes(name)) {
-          throw new ConflictError('conflict', { message: `The ${name} environment is built in and cannot be removed.` });
-        }
-        if (!(await runtime.repos.environments.exists(tenantId, name))) throw new NotFoundError(`No environment "${name}".`);
-        const usage = await runtime.repos.environments.usage(tenantId, name);
-        if (usage.keys + usage.connections + usage.rules > 0) {
-          throw new ConflictError('conflict', {
-            message: `The ${name} environment still has ${usage.keys} key(s), ${usage.connections} provider connection(s) and ${usage.rules} routing rule(s); remove them first.`,
-          });
-        }
-        await runtime.repos.environments.delete(tenantId, name);
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'environment.deleted',
-          targetType: 'environment',
-          targetId: name,
-        });
-        await runtime.bus.publish('tenant-config', tenantId);
+        await runtime.environments.delete(principalOf(request).tenantId, actorOf(request), request.params.name);
         return reply.code(204).send();
       },
     );

@@ -1,41 +1,15 @@
 // Which flow version runs where: activate a version in an environment, see how two environments differ, and
-// promote one environment's active versions to another in a single transaction. Activations and promotions are
-// audit-logged.
+// promote one environment's active versions to another (FlowDeployments does each).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { InvalidRequestError, NotFoundError } from '../../errors/shuttle-error.js';
+import type { Difference } from '../../flows/flow-deployments.js';
 import type { Runtime } from '../../runtime.js';
-import type { Db } from '../../store/database.js';
-import { AuditLogRepository } from '../../store/repositories/audit-log.js';
-import { EnvironmentRepository } from '../../store/repositories/environments.js';
-import { type Flow, FlowRepository } from '../../store/repositories/flows.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { versionParams } from '../schemas/flows.js';
-import { findFlow } from './flows.js';
 
 const difference = z.object({ flowId: z.string(), slug: z.string(), title: z.string(), from: z.int().nullable(), to: z.int().nullable() });
 const pair = { from: z.string().min(1), to: z.string().min(1) };
-
-interface Difference {
-  flow: Flow;
-  from: number | null;
-  to: number | null;
-}
-
-async function differences(db: Db, tenantId: string, from: string, to: string): Promise<Difference[]> {
-  const environments = new EnvironmentRepository(db);
-  for (const [param, name] of Object.entries({ from, to })) {
-    if (!(await environments.exists(tenantId, name))) throw new InvalidRequestError(`No environment "${name}".`, param);
-  }
-  const flows = new FlowRepository(db);
-  const deployments = await flows.deployments(tenantId);
-  const active = (flowId: string, environment: string) =>
-    deployments.find((d) => d.flowId === flowId && d.environment === environment)?.version ?? null;
-  return (await flows.list(tenantId))
-    .map((flow) => ({ flow, from: active(flow.id, from), to: active(flow.id, to) }))
-    .filter((d) => d.from !== d.to);
-}
 
 const toView = (d: Difference) => ({ flowId: d.flow.id, slug: d.flow.slug, title: d.flow.title, from: d.from, to: d.to });
 
@@ -58,32 +32,14 @@ export function flowEnvironmentsRoutes(runtime: Runtime) {
         },
         config: admin,
       },
-      async (request) => {
-        const principal = principalOf(request);
-        const { tenantId } = principal;
-        const flow = await findFlow(runtime, tenantId, request.params.flow);
-        const { environment } = request.body;
-        if (!(await runtime.repos.environments.exists(tenantId, environment)))
-          throw new InvalidRequestError(`No environment "${environment}".`, 'environment');
-        if (!(await runtime.repos.flows.version(tenantId, flow.id, request.params.n)))
-          throw new NotFoundError(`"${flow.slug}" has no version ${request.params.n}.`);
-        const previous =
-          (await runtime.repos.flows.deployments(tenantId, [flow.id])).find((d) => d.environment === environment)?.version ?? null;
-        await runtime.repos.flows.activate(
-          tenantId,
-          flow.id,
-          environment,
+      async (request) =>
+        runtime.flowDeployments.activate(
+          principalOf(request).tenantId,
+          actorOf(request),
+          request.params.flow,
           request.params.n,
-          principal.type === 'user' ? principal.userId : null,
-        );
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'flow.activated',
-          targetType: 'flow',
-          targetId: flow.id,
-          details: { slug: flow.slug, environment, version: request.params.n, previousVersion: previous },
-        });
-        return { flowId: flow.id, environment, version: request.params.n, previousVersion: previous };
-      },
+          request.body.environment,
+        ),
     );
 
     api.get(
@@ -99,7 +55,7 @@ export function flowEnvironmentsRoutes(runtime: Runtime) {
       },
       async (request) => ({
         ...request.query,
-        data: (await differences(runtime.db, principalOf(request).tenantId, request.query.from, request.query.to)).map(toView),
+        data: (await runtime.flowDeployments.diff(principalOf(request).tenantId, request.query.from, request.query.to)).map(toView),
       }),
     );
 
@@ -117,36 +73,8 @@ export function flowEnvironmentsRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request) => {
-        const principal = principalOf(request);
-        const { tenantId } = principal;
-        const { from, to } = request.body;
-        if (from === to) throw new InvalidRequestError('from and to must be different environments.', 'to');
-        const actor = actorOf(request);
-        const promoted = await runtime.db.transaction().execute(async (trx) => {
-          let changes = (await differences(trx, tenantId, from, to)).filter((d) => d.from !== null);
-          if (request.body.flows) {
-            const wanted = new Set(request.body.flows);
-            for (const name of wanted) {
-              if (
-                !changes.some((d) => d.flow.id === name || d.flow.slug === name) &&
-                !(await new FlowRepository(trx).find(tenantId, name))
-              ) {
-                throw new NotFoundError(`No flow "${name}".`);
-              }
-            }
-            changes = changes.filter((d) => wanted.has(d.flow.id) || wanted.has(d.flow.slug));
-          }
-          const flows = new FlowRepository(trx);
-          for (const change of changes)
-            await flows.activate(tenantId, change.flow.id, to, change.from as number, principal.type === 'user' ? principal.userId : null);
-          await new AuditLogRepository(trx).record(tenantId, actor, {
-            action: 'environments.promoted',
-            targetType: 'environment',
-            targetId: to,
-            details: { from, to, flows: changes.map((c) => ({ slug: c.flow.slug, version: c.from, previousVersion: c.to })) },
-          });
-          return changes;
-        });
+        const { from, to, flows } = request.body;
+        const promoted = await runtime.flowDeployments.promote(principalOf(request).tenantId, actorOf(request), from, to, flows);
         return { from, to, data: promoted.map(toView) };
       },
     );

@@ -18,7 +18,6 @@ import { principalOf } from '../request-context.js';
 import { listOf, toIso } from '../schemas/common.js';
 import { flowParams, runBody, runDetail, runResult, runSummary, versionNumber } from '../schemas/flows.js';
 import { sendEventStream } from '../sse-response.js';
-import { findFlow } from './flows.js';
 
 type RunBody = z.infer<typeof runBody>;
 
@@ -41,7 +40,7 @@ export function flowRunsRoutes(runtime: Runtime) {
       async (request, reply) => {
         const { tenantId } = principalOf(request);
         const body = request.body;
-        const flow = await findFlow(runtime, tenantId, request.params.flow);
+        const flow = await runtime.flows.find(tenantId, request.params.flow);
         const ctx = await beginProxyRequest(runtime, request, body, body.environment);
         ctx.meter.flowId = flow.id;
         const run = await runtime.flowRunner.prepare(tenantId, ctx.environment, {
@@ -96,7 +95,7 @@ export function flowRunsRoutes(runtime: Runtime) {
       },
       async (request) => {
         const { tenantId } = principalOf(request);
-        const flow = await findFlow(runtime, tenantId, request.params.flow);
+        const flow = await runtime.flows.find(tenantId, request.params.flow);
         const { customer: externalId, limit, cursor, ...filter } = request.query;
         const customerId = externalId === undefined ? undefined : ((await runtime.repos.customers.get(tenantId, externalId))?.id ?? 'none');
         const runs = await runtime.repos.flowRuns.list(
@@ -126,7 +125,7 @@ export function flowRunsRoutes(runtime: Runtime) {
       },
       async (request) => {
         const { tenantId } = principalOf(request);
-        const flow = await findFlow(runtime, tenantId, request.params.flow);
+        const flow = await runtime.flows.find(tenantId, request.params.flow);
         const run = await runtime.repos.flowRuns.get(tenantId, flow.id, request.params.id);
         if (!run) throw new NotFoundError(`No run ${request.params.id} of "${flow.slug}".`);
         return { ...toSummary(run), parameters: run.parameters, messages: run.messages, response: run.response };

@@ -3,11 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorCatalogue } from '../../errors/catalogue.js';
-import { ConflictError, InvalidRequestError, NotFoundError, UpstreamError, type UpstreamFailure } from '../../errors/shuttle-error.js';
-import { defaultBaseUrl, PROVIDER_TYPES, secretsAfterChange, toProviderConnection } from '../../gateway/provider-connections.js';
+import type { ConnectionSummary } from '../../gateway/provider-connection-service.js';
+import { PROVIDER_TYPES } from '../../gateway/provider-connections.js';
 import type { Runtime } from '../../runtime.js';
-import type { StoredConnection } from '../../store/repositories/provider-connections.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { idParams, isoDateTime, listOf, toIso } from '../schemas/common.js';
 
@@ -58,52 +56,11 @@ export function providersRoutes(runtime: Runtime) {
     const api = app.withTypeProvider<ZodTypeProvider>();
     const admin = { auth: 'user', minRole: 'admin' } as const;
 
-    const view = (stored: StoredConnection) => {
-      const { apiKey, ...secrets } = runtime.cipher.decrypt(stored.encryptedCredentials);
-      return {
-        id: stored.id,
-        name: stored.name,
-        type: stored.type,
-        environment: stored.environment,
-        baseUrl: stored.baseUrl,
-        options: stored.options,
-        hasApiKey: apiKey !== undefined,
-        credentialNames: Object.keys(secrets),
-        global: false,
-        createdAt: toIso(stored.createdAt),
-        updatedAt: toIso(stored.updatedAt),
-      };
-    };
-    const find = async (tenantId: string, id: string) => {
-      const stored = await runtime.repos.connections.get(tenantId, id);
-      if (!stored) throw new NotFoundError(`No provider connection ${id}.`);
-      return stored;
-    };
-    /** Refuses with 400 a URL tenants may not reach: a private address, or a name resolving to one (now). */
-    const reachable = async (url: string) => {
-      if (!URL.canParse(url)) throw new InvalidRequestError(`"${url}" is not a URL.`, 'baseUrl');
-      await runtime.network.assertAllowed(url, 'baseUrl');
-    };
-    /** Routing rules name connections: renaming or deleting one they name is refused (409) with their aliases. */
-    const assertUnused = async (tenantId: string, stored: StoredConnection, doing: 'renaming' | 'deleting') => {
-      const users = (await runtime.repos.routingRules.list(tenantId, stored.environment)).filter((r) =>
-        r.rule.targets.some((t) => t.provider === stored.name),
-      );
-      if (users.length > 0) {
-        throw new ConflictError('conflict', {
-          message: `Routing rules still use "${stored.name}": ${users.map((r) => r.alias).join(', ')}. Change them before ${doing} it.`,
-        });
-      }
-    };
-    const changed = async (tenantId: string, request: Parameters<typeof actorOf>[0], action: string, stored: StoredConnection) => {
-      await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-        action,
-        targetType: 'provider_connection',
-        targetId: stored.id,
-        details: { name: stored.name, type: stored.type, environment: stored.environment },
-      });
-      await runtime.bus.publish('tenant-config', tenantId);
-    };
+    const view = (c: ConnectionSummary) => ({
+      ...c,
+      createdAt: c.createdAt === null ? null : toIso(c.createdAt),
+      updatedAt: c.updatedAt === null ? null : toIso(c.updatedAt),
+    });
 
     api.get(
       '/providers',
@@ -116,23 +73,10 @@ export function providersRoutes(runtime: Runtime) {
         },
         config: { auth: 'user' },
       },
-      async (request) => {
-        const own = (await runtime.repos.connections.list(principalOf(request).tenantId, request.query.environment)).map(view);
-        const globals = runtime.globalConnections.map((c) => ({
-          id: null,
-          name: c.name,
-          type: c.type,
-          environment: null,
-          baseUrl: c.baseUrl,
-          options: {},
-          hasApiKey: c.apiKey !== undefined,
-          credentialNames: [],
-          global: true,
-          createdAt: null,
-          updatedAt: null,
-        }));
-        return { data: [...own, ...globals], nextCursor: null };
-      },
+      async (request) => ({
+        data: (await runtime.providerConnections.list(principalOf(request).tenantId, request.query.environment)).map(view),
+        nextCursor: null,
+      }),
     );
 
     api.post(
@@ -147,24 +91,8 @@ export function providersRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const { name, type, environment, apiKey, credentials, options = {} } = request.body;
-        if (!(await runtime.repos.environments.exists(tenantId, environment)))
-          throw new InvalidRequestError(`No environment "${environment}".`, 'environment');
-        const baseUrl = request.body.baseUrl ?? defaultBaseUrl(type, options);
-        if (baseUrl === undefined) throw new InvalidRequestError(`A ${type} connection needs a baseUrl.`, 'baseUrl');
-        await reachable(baseUrl);
-        const secrets = { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) };
-        const stored = await runtime.repos.connections.create(tenantId, {
-          name,
-          type,
-          environment,
-          baseUrl,
-          options,
-          encryptedCredentials: runtime.cipher.encrypt(secrets),
-        });
-        await changed(tenantId, request, 'provider.created', stored);
-        return reply.code(201).send(view(stored));
+        const created = await runtime.providerConnections.create(principalOf(request).tenantId, actorOf(request), request.body);
+        return reply.code(201).send(view(created));
       },
     );
 
@@ -182,38 +110,15 @@ export function providersRoutes(runtime: Runtime) {
         },
         config: admin,
       },
-      async (request) => {
-        const { tenantId } = principalOf(request);
-        const current = await find(tenantId, request.params.id);
-        const { name, baseUrl, apiKey, credentials, options } = request.body;
-        if (name !== undefined && name !== current.name) await assertUnused(tenantId, current, 'renaming');
-        if (baseUrl !== undefined) await reachable(baseUrl);
-        const secrets = secretsAfterChange(
-          runtime.cipher.decrypt(current.encryptedCredentials),
-          { ...credentials, ...(apiKey === undefined ? {} : { apiKey }) },
-          current.baseUrl,
-          baseUrl ?? current.baseUrl,
-        );
-        const updated = await runtime.repos.connections.update(tenantId, current, {
-          ...(name === undefined ? {} : { name }),
-          ...(baseUrl === undefined ? {} : { baseUrl }),
-          ...(options === undefined ? {} : { options }),
-          encryptedCredentials: runtime.cipher.encrypt(secrets),
-        });
-        await changed(tenantId, request, 'provider.updated', updated);
-        return view(updated);
-      },
+      async (request) =>
+        view(await runtime.providerConnections.update(principalOf(request).tenantId, actorOf(request), request.params.id, request.body)),
     );
 
     api.delete(
       '/providers/:id',
       { schema: { summary: 'Delete a provider connection no routing rule uses', tags: ['providers'], params: idParams }, config: admin },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const stored = await find(tenantId, request.params.id);
-        await assertUnused(tenantId, stored, 'deleting');
-        await runtime.repos.connections.delete(tenantId, stored.id);
-        await changed(tenantId, request, 'provider.deleted', stored);
+        await runtime.providerConnections.delete(principalOf(request).tenantId, actorOf(request), request.params.id);
         return reply.code(204).send();
       },
     );
@@ -245,42 +150,7 @@ export function providersRoutes(runtime: Runtime) {
         },
         config: admin,
       },
-      async (request) => {
-        const stored = await find(principalOf(request).tenantId, request.params.id);
-        const connection = toProviderConnection(stored, runtime.cipher);
-        const adapter = runtime.adapters.get(connection.type);
-        if (!adapter) throw new InvalidRequestError(`No adapter for ${connection.type}.`, 'type');
-        const { model } = request.body;
-        const started = performance.now();
-        let error: { status: number; message: string; code: string } | null = null;
-        try {
-          await adapter.chat({
-            connection,
-            model,
-            params: { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },
-            signal: AbortSignal.timeout(30_000),
-            timeoutMs: 30_000,
-          });
-        } catch (failure) {
-          error = testFailure(connection.name, failure);
-        }
-        return { ok: error === null, latencyMs: Math.round(performance.now() - started), model, error };
-      },
+      async (request) => runtime.providerConnections.test(principalOf(request).tenantId, request.params.id, request.body.model),
     );
   };
-}
-
-/** A failed test in Shuttle's words: the provider's status at most, never its body, message or error code. */
-function testFailure(name: string, failure: unknown): { status: number; message: string; code: string } {
-  if (!(failure instanceof UpstreamError)) {
-    return { status: 502, message: `Could not reach ${name}.`, code: 'upstream_unreachable' };
-  }
-  const messages: Record<UpstreamFailure, string> = {
-    upstream_error: `${name} answered with HTTP ${failure.status}.`,
-    upstream_unreachable: `Could not reach ${name}.`,
-    upstream_timeout: `${name} did not answer in time.`,
-    upstream_invalid_response: `${name} answered with something that is not a chat completion.`,
-    upstream_address_refused: errorCatalogue.upstream_address_refused.message,
-  };
-  return { status: failure.status, message: messages[failure.failure], code: failure.failure };
 }

@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { InvalidRequestError, NotFoundError } from '../../errors/shuttle-error.js';
 import { ALIAS, type RoutingRule, routingRuleSchema } from '../../gateway/routing/routing-rule.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredRule } from '../../store/repositories/routing-rules.js';
@@ -39,11 +38,6 @@ export function routingRulesRoutes(runtime: Runtime) {
     const api = app.withTypeProvider<ZodTypeProvider>();
     const admin = { auth: 'user', minRole: 'admin' } as const;
 
-    const requireEnvironment = async (tenantId: string, environment: string) => {
-      if (!(await runtime.repos.environments.exists(tenantId, environment)))
-        throw new InvalidRequestError(`No environment "${environment}".`, 'environment');
-    };
-
     api.get(
       '/routing-rules',
       {
@@ -56,7 +50,7 @@ export function routingRulesRoutes(runtime: Runtime) {
         config: { auth: 'user' },
       },
       async (request) => ({
-        data: (await runtime.repos.routingRules.list(principalOf(request).tenantId, request.query.environment)).map(toView),
+        data: (await runtime.routingRules.list(principalOf(request).tenantId, request.query.environment)).map(toView),
         nextCursor: null,
       }),
     );
@@ -73,11 +67,8 @@ export function routingRulesRoutes(runtime: Runtime) {
         },
         config: { auth: 'user' },
       },
-      async (request) => {
-        const stored = await runtime.repos.routingRules.get(principalOf(request).tenantId, request.query.environment, request.params.alias);
-        if (!stored) throw new NotFoundError(`No routing rule "${request.params.alias}" in ${request.query.environment}.`);
-        return toView(stored);
-      },
+      async (request) =>
+        toView(await runtime.routingRules.get(principalOf(request).tenantId, request.query.environment, request.params.alias)),
     );
 
     api.put(
@@ -93,27 +84,14 @@ export function routingRulesRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
         const { environment, ...rule } = request.body;
-        await requireEnvironment(tenantId, environment);
-        const config = await runtime.tenantConfigs.get(tenantId);
-        const env = config.environments.get(environment);
-        rule.targets.forEach((target, i) => {
-          if (!runtime.router.connection(target.provider, env)) {
-            throw new InvalidRequestError(
-              `No provider connection "${target.provider}" in ${environment} (nor a global one).`,
-              `targets.${i}.provider`,
-            );
-          }
-        });
-        const { stored, created } = await runtime.repos.routingRules.put(tenantId, environment, request.params.alias, rule as RoutingRule);
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'routing_rule.saved',
-          targetType: 'routing_rule',
-          targetId: `${environment}/${request.params.alias}`,
-          details: { created, rule },
-        });
-        await runtime.bus.publish('tenant-config', tenantId);
+        const { stored, created } = await runtime.routingRules.save(
+          principalOf(request).tenantId,
+          actorOf(request),
+          environment,
+          request.params.alias,
+          rule as RoutingRule,
+        );
         return reply.code(created ? 201 : 200).send(toView(stored));
       },
     );
@@ -125,17 +103,7 @@ export function routingRulesRoutes(runtime: Runtime) {
         config: admin,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const { environment } = request.query;
-        if (!(await runtime.repos.routingRules.delete(tenantId, environment, request.params.alias))) {
-          throw new NotFoundError(`No routing rule "${request.params.alias}" in ${environment}.`);
-        }
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'routing_rule.deleted',
-          targetType: 'routing_rule',
-          targetId: `${environment}/${request.params.alias}`,
-        });
-        await runtime.bus.publish('tenant-config', tenantId);
+        await runtime.routingRules.delete(principalOf(request).tenantId, actorOf(request), request.query.environment, request.params.alias);
         return reply.code(204).send();
       },
     );
