@@ -271,7 +271,8 @@ describe.each(SETUPS)('hard cost limits ($dialect, counters in $counters)', ({ d
     await call(gateway, 'PATCH', '/tenant', { auth: token, body: { limits: { requestsPerMinute: 3 } } });
     const content = 'The quick brown fox jumps over the lazy dog while the band plays on. '.repeat(300);
     const body = { model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user', content }] };
-    expect((await post(key, '/chat/completions', body)).status).toBe(200);
+    const first = await post(key, '/chat/completions', body);
+    expect(first.status, first.text).toBe(200);
     // A model without a known tokenizer is reserved on bytes, which do not fit.
     const refused = await post(key, '/chat/completions', { ...body, model: 'openai/mystery-7b' });
     expect(refused.status).toBe(402);
