@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { slugify, templates } from '../../domain/flow-template.js';
 import { InvalidRequestError, NotFoundError, ShuttleError } from '../../errors/shuttle-error.js';
 import { versionParameters } from '../../flows/parameters.js';
 import { compileSchema } from '../../flows/structured-output.js';
-import { slugify, templates } from '../../flows/template.js';
 import type { Runtime } from '../../runtime.js';
 import type { Deployment, Flow, FlowVersion } from '../../store/repositories/flows.js';
 import { actorOf, principalOf } from '../request-context.js';

@@ -3,6 +3,7 @@
 // 429 (with Retry-After and OpenAI's x-ratelimit-* headers) and 402 cost_limit_exceeded. After the response, the
 // admission settles: actual tokens replace the estimate, actual cost replaces the reservation, alerts fire.
 import type { Logger } from 'pino';
+import { COST_PERIODS, type CostPeriod, type Limits } from '../../domain/limits.js';
 import { RateLimitError, ShuttleError } from '../../errors/shuttle-error.js';
 import type { Db } from '../../store/database.js';
 import { type SpendScope, spentMicros } from '../../store/repositories/usage-queries.js';
@@ -12,7 +13,6 @@ import type { GatewayMetrics } from '../metrics.js';
 import { formatUsd } from '../price-table.js';
 import type { ModelPrice } from '../prices.js';
 import type { LimitAlerts } from './limit-alerts.js';
-import { COST_PERIODS, type CostPeriod, type Limits } from './limits.js';
 import { periodBucket } from './periods.js';
 import { addRateLimitHeaders, formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { RateCheck, RateDecision, RateLimiter, RateState } from './rate-limiter.js';
