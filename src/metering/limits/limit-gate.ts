@@ -13,10 +13,11 @@ import type { GatewayMetrics } from '../metrics.js';
 import { formatUsd } from '../price-table.js';
 import type { ModelPrice } from '../prices.js';
 import type { LimitAlerts } from './limit-alerts.js';
+import type { LimitBudget } from './limit-budget.js';
 import { periodBucket } from './periods.js';
 import { addRateLimitHeaders, formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { RateCheck, RateDecision, RateLimiter, RateState } from './rate-limiter.js';
-import type { BudgetCheck, BudgetDecision, Refusal, Reservation, Settlement, SpendLedger } from './spend-ledger.js';
+import type { BudgetDecision, Refusal, Reservation, Settlement, SpendLedger } from './spend-ledger.js';
 
 export interface LimitSubject {
   scope: SpendScope;
@@ -45,14 +46,6 @@ export interface AdmissionRequest {
   maxCompletionTokens: number;
   /** The dearest price among the targets the request may be sent to; undefined when unpriced. */
   maxPrice: ModelPrice | undefined;
-}
-
-export interface LimitBudget extends BudgetCheck {
-  scope: SpendScope;
-  scopeId: string;
-  period: CostPeriod;
-  bucket: string;
-  label: string;
 }
 
 export interface Admission {
