@@ -6,7 +6,6 @@ import { CredentialCipher } from './auth/credential-cipher.js';
 import { InvitationService } from './auth/invitations.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
 import { KeyManager } from './auth/key-manager.js';
-import { LastUsedTracker } from './auth/last-used-tracker.js';
 import { LoginService } from './auth/login.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { MemberManager } from './auth/member-manager.js';
@@ -48,6 +47,7 @@ import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/datab
 import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
+import { LastUsedTracker } from './store/last-used-tracker.js';
 import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
 import type { UsageEvent } from './store/repositories/usage-events.js';

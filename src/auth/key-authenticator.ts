@@ -3,9 +3,9 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import { AuthenticationError } from '../errors/shuttle-error.js';
+import type { LastUsedTracker } from '../store/last-used-tracker.js';
 import type { ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
 import { API_KEY_LENGTH, hashApiKey, isWellFormedApiKey } from './api-key.js';
-import type { LastUsedTracker } from './last-used-tracker.js';
 import type { KeyPrincipal } from './principal.js';
 
 /** Cached per key and shared by its requests, so authentication allocates nothing on a warm cache. */

@@ -1,14 +1,14 @@
 // The key lifecycle, shared by the HTTP API and the CLI: list, create sub-keys (up to a limit), rename, revoke, and
 // regenerate the master key. Revocation is effective at once here and, through the invalidation bus, everywhere.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import { type LimitsPatch, mergeLimits } from '../domain/limits.js';
 import { ConflictError, NotFoundError } from '../errors/shuttle-error.js';
-import { type LimitsPatch, mergeLimits } from '../metering/limits/limits.js';
 import type { Db } from '../store/database.js';
+import type { LastUsedTracker } from '../store/last-used-tracker.js';
 import { type ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
 import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
 import { generateApiKey } from './api-key.js';
-import type { LastUsedTracker } from './last-used-tracker.js';
 
 export interface NewSubKey {
   name: string;

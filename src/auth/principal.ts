@@ -1,5 +1,5 @@
 // Who is calling: an API key of a tenant, or (for the dashboard) a logged-in user acting in one tenant.
-import type { Limits } from '../metering/limits/limits.js';
+import type { Limits } from '../domain/limits.js';
 import type { KeyKind, Role } from '../store/schema.js';
 
 export interface KeyPrincipal {

@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { KeyManager } from '../auth/key-manager.js';
-import { LastUsedTracker } from '../auth/last-used-tracker.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import { displayName } from '../http/schemas/common.js';
 import { environmentName, toKeyView } from '../http/schemas/keys.js';
+import { LastUsedTracker } from '../store/last-used-tracker.js';
 import { ApiKeyRepository } from '../store/repositories/api-keys.js';
 import { type AdminContext, resolveTenant, withAdminContext } from './admin-context.js';
 import { CliError, printJson, printLines } from './output.js';

@@ -2,6 +2,8 @@
 // prompt, and sends it through the same pipeline as a chat completion (limits, routing, fallbacks, metering).
 // With a response schema the answer must be JSON that satisfies it: an invalid answer is retried once, with the
 // model told what was wrong, then the run fails with 502 invalid_structured_output.
+
+import type { FlowTemplate } from '../domain/flow-template.js';
 import { InvalidRequestError, NotFoundError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext, Gateway } from '../gateway/gateway.js';
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from '../gateway/openai-wire.js';
@@ -11,7 +13,6 @@ import { newId } from '../store/ids.js';
 import type { Flow, FlowRepository, FlowVersion } from '../store/repositories/flows.js';
 import { assertParameters, type ParameterValues, render } from './parameters.js';
 import { responseFormat, validateAnswer } from './structured-output.js';
-import type { FlowTemplate } from './template.js';
 
 export interface RunInput {
   flow: Flow;

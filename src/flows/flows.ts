@@ -1,5 +1,7 @@
 // A tenant's flows and their versions, every change to them: create, rename, delete, add a version (versions never
 // change afterwards), and push a flow kept as code. Each change is audit-logged with its write, in one transaction.
+
+import { type FlowTemplates, slugify } from '../domain/flow-template.js';
 import { InvalidRequestError, NotFoundError } from '../errors/shuttle-error.js';
 import { auditedChange } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
@@ -8,7 +10,6 @@ import { type Flow, FlowRepository, type FlowVersion } from '../store/repositori
 import { TenantRepository } from '../store/repositories/tenants.js';
 import { versionParameters } from './parameters.js';
 import { compileSchema } from './structured-output.js';
-import { type FlowTemplates, slugify } from './template.js';
 
 /** A flow with its latest version number and the version active in each environment. */
 export interface FlowSummary extends Flow {

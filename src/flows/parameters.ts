@@ -1,7 +1,8 @@
 // `[[snake_case]]` placeholders: finding them, and filling them in one pass, so an inserted value is never expanded
 // again (a value that itself contains `[[x]]` stays as it is).
+
+import type { FlowTemplate, FlowTemplates } from '../domain/flow-template.js';
 import { InvalidRequestError } from '../errors/shuttle-error.js';
-import type { FlowTemplate, FlowTemplates } from './template.js';
 
 const PLACEHOLDER = /\[\[([a-z][a-z0-9_]*)\]\]/g;
 

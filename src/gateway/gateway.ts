@@ -2,16 +2,17 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
+import { hasAnyLimit } from '../domain/limits.js';
+import type { TokenUsage } from '../domain/token-usage.js';
 import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shuttle-error.js';
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
-import { hasAnyLimit } from '../metering/limits/limits.js';
 import type { GatewayMetrics } from '../metering/metrics.js';
 import { costMicros, type PriceTable } from '../metering/price-table.js';
 import type { ModelPrice } from '../metering/prices.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Customer } from '../store/repositories/customers.js';
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai-wire.js';
-import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart, TokenUsage } from './providers/provider.js';
+import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart } from './providers/provider.js';
 import { trustedUsage } from './reported-usage.js';
 import { assertModelAllowed } from './routing/allowed-models.js';
 import type { RoutePlan, Router, RouteTarget } from './routing/router.js';

@@ -2,7 +2,7 @@
 // host that answers anything: a count that is text, negative, fractional, NaN or absurdly large would meter as
 // nothing (or poison every sum it joins), and so would no count at all (a prompt of 0 tokens is no prompt). Such a
 // count is replaced by Shuttle's own: the prompt's upper bound, the answer's text counted.
-import type { TokenUsage } from './providers/provider.js';
+import type { TokenUsage } from '../domain/token-usage.js';
 
 /** More than any model's context: a larger "count" is not one. */
 const MOST_TOKENS = 100_000_000;

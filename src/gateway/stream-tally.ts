@@ -1,8 +1,9 @@
 // What a call used when its provider never said (the client hung up, the provider broke off, or it sends no usable
 // usage): the prompt by the same bound cost limits reserve on, the completion by the text of the answer, or of the
 // deltas seen so far.
+
+import type { TokenUsage } from '../domain/token-usage.js';
 import type { ChatCompletionCreateParams } from './openai-wire.js';
-import type { TokenUsage } from './providers/provider.js';
 import { promptTokenBound, type TokenFamily, textTokens } from './token-bounds.js';
 
 // Events are kept as they passed (no copy, no parse on the way) and read only if the stream ends unreported; past

@@ -4,16 +4,16 @@
 import type { CredentialCipher } from '../auth/credential-cipher.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
+import type { Limits } from '../domain/limits.js';
+import type { RoutingRule } from '../domain/routing-rule.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import { type AlertSettings, parseAlertSettings } from '../metering/alert-settings.js';
-import type { Limits } from '../metering/limits/limits.js';
 import { PriceTable } from '../metering/price-table.js';
 import type { ModelPrice } from '../metering/prices.js';
 import type { Repositories } from '../store/repositories.js';
 import { toProviderConnection } from './provider-connections.js';
 import type { ProviderConnection } from './providers/provider.js';
 import type { EnvironmentRouting } from './routing/router.js';
-import type { RoutingRule } from './routing/routing-rule.js';
 
 export interface TenantConfig {
   tenantId: string;

@@ -1,6 +1,7 @@
 // Builds the usage API's answer (JSON or CSV) from the usage repository, for /usage and /customers/{id}/usage.
+
+import { percentile } from '../domain/latency-histogram.js';
 import { InvalidRequestError } from '../errors/shuttle-error.js';
-import { percentile } from '../metering/latency-histogram.js';
 import { microsToUsd } from '../metering/price-table.js';
 import type { CustomerRepository } from '../store/repositories/customers.js';
 import type { UsageAggregate, UsageFilter, UsageQueryRepository } from '../store/repositories/usage-queries.js';

@@ -1,9 +1,10 @@
 // Resolves the end customer of a request (created on first use) with a warm cache, so attribution costs no database
 // round trip; blocking, limits and deletion take effect at once, on every instance.
-import type { LastUsedTracker } from '../auth/last-used-tracker.js';
+
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import { InvalidRequestError } from '../errors/shuttle-error.js';
+import type { LastUsedTracker } from '../store/last-used-tracker.js';
 import type { Customer, CustomerRepository } from '../store/repositories/customers.js';
 
 const CUSTOMER_ID = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,256}$/u;

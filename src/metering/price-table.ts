@@ -1,5 +1,5 @@
 // Looks up a model's price and turns token usage into integer micro-dollars.
-import type { TokenUsage } from '../gateway/providers/provider.js';
+import type { TokenUsage } from '../domain/token-usage.js';
 import { type ModelPrice, PRICE_TABLE_DATE, SHIPPED_PRICES } from './prices.js';
 
 // Providers answer with dated snapshots (gpt-4o-mini-2024-07-18); they are priced like the model they snapshot.

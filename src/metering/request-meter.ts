@@ -1,5 +1,5 @@
 // What one metered request accumulates on its way through the pipeline; becomes a usage event when it closes.
-import { NO_USAGE, type TokenUsage } from '../gateway/providers/provider.js';
+import { NO_USAGE, type TokenUsage } from '../domain/token-usage.js';
 import type { UsageEvent } from '../store/repositories/usage-events.js';
 import type { Admission } from './limits/limit-gate.js';
 

@@ -3,8 +3,8 @@
 // (about 200,000 instructions), and on SQLite the whole loop ran in one go on the event loop: a flush of 10,000
 // customers held every request up for the better part of a second.
 import { sql } from 'kysely';
-import type { LastUse } from '../auth/last-used-tracker.js';
 import type { Db } from './database.js';
+import type { LastUse } from './last-used-tracker.js';
 
 const ROWS_PER_STATEMENT = 500;
 

@@ -2,10 +2,10 @@
 // checked against (built once per subject and day), and the x-ratelimit-* headers.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/config/logger.js';
+import type { Limits } from '../../src/domain/limits.js';
 import { DEFAULT_THRESHOLDS } from '../../src/metering/alert-settings.js';
 import { LimitAlerts } from '../../src/metering/limits/limit-alerts.js';
 import { type Admission, type AdmissionRequest, LimitGate, type LimitSubject } from '../../src/metering/limits/limit-gate.js';
-import type { Limits } from '../../src/metering/limits/limits.js';
 import { addRateLimitHeaders, formatDuration } from '../../src/metering/limits/rate-limit-headers.js';
 import { MemoryRateLimiter, type RateCheck, type RateLimiter, type RateState } from '../../src/metering/limits/rate-limiter.js';
 import { type BudgetCheck, MemorySpendLedger, type SpendLedger } from '../../src/metering/limits/spend-ledger.js';

@@ -1,15 +1,8 @@
 // The contract every provider adapter implements: translate an OpenAI-format request to the provider's wire
 // format, call it, and translate the answer (whole or streamed) back to OpenAI format.
+
+import type { TokenUsage } from '../../domain/token-usage.js';
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from '../openai-wire.js';
-
-/** Tokens as the provider counted them; cached tokens are a subset of prompt tokens. */
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-}
-
-export const NO_USAGE: TokenUsage = Object.freeze({ promptTokens: 0, completionTokens: 0, cachedTokens: 0 });
 
 /** A configured way to reach a provider: global (from the environment) or a tenant's own. */
 export interface ProviderConnection {

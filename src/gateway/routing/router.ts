@@ -2,11 +2,11 @@
 // the name is an alias (or a model a rule claims), else `provider/model`, or a bare model name when the price table
 // or the configured connections make it unambiguous. Tenant connections shadow global ones of the same name.
 import { enablingVariables } from '../../config/providers.js';
+import { DIRECT_RULE, type RetryPolicy, type RoutingRule, type Strategy } from '../../domain/routing-rule.js';
 import { NotFoundError } from '../../errors/shuttle-error.js';
 import type { PriceTable } from '../../metering/price-table.js';
 import type { Model } from '../openai-wire.js';
 import type { ProviderAdapter, ProviderConnection } from '../providers/provider.js';
-import { DIRECT_RULE, type RetryPolicy, type RoutingRule, type Strategy } from './routing-rule.js';
 import type { TargetHealth } from './target-health.js';
 
 export interface EnvironmentRouting {

@@ -2,6 +2,7 @@
 // by every instance within a second (the tenant's configuration is invalidated). A rule names only connections its
 // environment can use.
 import type { InvalidationBus } from '../../cache/invalidation-bus.js';
+import type { RoutingRule } from '../../domain/routing-rule.js';
 import { InvalidRequestError, NotFoundError } from '../../errors/shuttle-error.js';
 import { auditedChange } from '../../store/audited-change.js';
 import type { Db } from '../../store/database.js';
@@ -10,7 +11,6 @@ import { EnvironmentRepository } from '../../store/repositories/environments.js'
 import { RoutingRuleRepository, type StoredRule } from '../../store/repositories/routing-rules.js';
 import type { TenantConfigCache } from '../tenant-config.js';
 import type { Router } from './router.js';
-import type { RoutingRule } from './routing-rule.js';
 
 export class RoutingRules {
   constructor(

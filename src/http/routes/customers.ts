@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { limitsPatch, limitsView, mergeLimits, NO_LIMITS } from '../../domain/limits.js';
 import { NotFoundError } from '../../errors/shuttle-error.js';
 import { customerCacheKey, validateCustomerId } from '../../metering/customer-directory.js';
-import { limitsPatch, limitsView, mergeLimits, NO_LIMITS } from '../../metering/limits/limits.js';
 import { periodBucket } from '../../metering/limits/periods.js';
 import { microsToUsd } from '../../metering/price-table.js';
 import type { Runtime } from '../../runtime.js';

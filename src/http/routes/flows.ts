@@ -3,10 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { templates } from '../../domain/flow-template.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
 import type { FlowSummary } from '../../flows/flows.js';
 import { versionParameters } from '../../flows/parameters.js';
-import { templates } from '../../flows/template.js';
 import type { Runtime } from '../../runtime.js';
 import type { FlowVersion } from '../../store/repositories/flows.js';
 import { actorOf, principalOf } from '../request-context.js';

@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { limitsPatch } from '../../domain/limits.js';
 import { InvalidRequestError } from '../../errors/shuttle-error.js';
-import { limitsPatch } from '../../metering/limits/limits.js';
 import type { Runtime } from '../../runtime.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { displayName, idParams, isoDateTime } from '../schemas/common.js';

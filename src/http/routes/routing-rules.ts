@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ALIAS, type RoutingRule, routingRuleSchema } from '../../gateway/routing/routing-rule.js';
+import { ALIAS, type RoutingRule, routingRuleSchema } from '../../domain/routing-rule.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredRule } from '../../store/repositories/routing-rules.js';
 import { actorOf, principalOf } from '../request-context.js';

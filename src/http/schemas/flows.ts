@@ -1,6 +1,6 @@
 // How flows, versions and runs look in the API.
 import { z } from 'zod';
-import { SLUG, templates } from '../../flows/template.js';
+import { SLUG, templates } from '../../domain/flow-template.js';
 import { isoDateTime } from './common.js';
 
 export const flowParams = z.object({ flow: z.string().min(1).max(128).describe('The flow’s id or slug') });

@@ -1,7 +1,7 @@
 // How API keys are shown by the API and the CLI: masked, never the secret except right after creation.
 import { z } from 'zod';
 import { maskApiKey } from '../../auth/api-key.js';
-import { limitsView } from '../../metering/limits/limits.js';
+import { limitsView } from '../../domain/limits.js';
 import type { ApiKey } from '../../store/repositories/api-keys.js';
 import { isoDateTime, listOf, toIso } from './common.js';
 

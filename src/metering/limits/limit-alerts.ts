@@ -12,7 +12,7 @@ import { guardedConnector } from '../../network/guarded-connector.js';
 import type { Db } from '../../store/database.js';
 import type { AlertSettings } from '../alert-settings.js';
 import { microsToUsd } from '../price-table.js';
-import type { LimitBudget } from './limit-gate.js';
+import type { LimitBudget } from './limit-budget.js';
 
 export interface LimitCrossing {
   tenantId: string;

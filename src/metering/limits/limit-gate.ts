@@ -3,6 +3,7 @@
 // 429 (with Retry-After and OpenAI's x-ratelimit-* headers) and 402 cost_limit_exceeded. After the response, the
 // admission settles: actual tokens replace the estimate, actual cost replaces the reservation, alerts fire.
 import type { Logger } from 'pino';
+import { COST_PERIODS, type CostPeriod, type Limits } from '../../domain/limits.js';
 import { RateLimitError, ShuttleError } from '../../errors/shuttle-error.js';
 import type { Db } from '../../store/database.js';
 import { type SpendScope, spentMicros } from '../../store/repositories/usage-queries.js';
@@ -12,11 +13,11 @@ import type { GatewayMetrics } from '../metrics.js';
 import { formatUsd } from '../price-table.js';
 import type { ModelPrice } from '../prices.js';
 import type { LimitAlerts } from './limit-alerts.js';
-import { COST_PERIODS, type CostPeriod, type Limits } from './limits.js';
+import type { LimitBudget } from './limit-budget.js';
 import { periodBucket } from './periods.js';
 import { addRateLimitHeaders, formatDuration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { RateCheck, RateDecision, RateLimiter, RateState } from './rate-limiter.js';
-import type { BudgetCheck, BudgetDecision, Refusal, Reservation, Settlement, SpendLedger } from './spend-ledger.js';
+import type { BudgetDecision, Refusal, Reservation, Settlement, SpendLedger } from './spend-ledger.js';
 
 export interface LimitSubject {
   scope: SpendScope;
@@ -45,14 +46,6 @@ export interface AdmissionRequest {
   maxCompletionTokens: number;
   /** The dearest price among the targets the request may be sent to; undefined when unpriced. */
   maxPrice: ModelPrice | undefined;
-}
-
-export interface LimitBudget extends BudgetCheck {
-  scope: SpendScope;
-  scopeId: string;
-  period: CostPeriod;
-  bucket: string;
-  label: string;
 }
 
 export interface Admission {

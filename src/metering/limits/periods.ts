@@ -1,6 +1,7 @@
 // Budget periods in UTC: a day, a calendar month, or all time; each has a bucket name and a range of rollup days.
+
+import type { CostPeriod } from '../../domain/limits.js';
 import { DAY_MS } from '../../store/repositories/usage-rollups.js';
-import type { CostPeriod } from './limits.js';
 
 export interface PeriodBucket {
   period: CostPeriod;

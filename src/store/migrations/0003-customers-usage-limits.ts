@@ -1,6 +1,6 @@
 // Limits on tenants, keys and customers; daily usage rollups with a latency histogram; once-per-period alert markers.
 import { type Kysely, sql } from 'kysely';
-import { histogramColumns } from '../../metering/latency-histogram.js';
+import { histogramColumns } from '../../domain/latency-histogram.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['tenants', 'api_keys', 'customers']) {

@@ -1,10 +1,10 @@
 // API keys: one live master key per tenant and named sub-keys. Only the SHA-256 hash of a secret is stored.
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { LastUse } from '../../auth/last-used-tracker.js';
-import { type Limits, parseLimits } from '../../metering/limits/limits.js';
+import { type Limits, parseLimits } from '../../domain/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import { writeLastUses } from '../last-use-writes.js';
+import type { LastUse } from '../last-used-tracker.js';
 import type { ApiKeysTable, KeyKind } from '../schema.js';
 
 export interface ApiKey {

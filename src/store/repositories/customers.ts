@@ -1,12 +1,12 @@
 // A tenant's end customers, named by the tenant's own external id. Created on first use, race-safe: the unique
 // (tenant, external id) key decides, and every caller reads back the one row that won.
 import { type Selectable, sql, type Updateable } from 'kysely';
-import type { LastUse } from '../../auth/last-used-tracker.js';
+import { type Limits, NO_LIMITS, parseLimits } from '../../domain/limits.js';
 import { ConflictError } from '../../errors/shuttle-error.js';
-import { type Limits, NO_LIMITS, parseLimits } from '../../metering/limits/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import { writeLastUses } from '../last-use-writes.js';
+import type { LastUse } from '../last-used-tracker.js';
 import type { CustomersTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 

@@ -1,7 +1,7 @@
 // Flows, their immutable numbered versions, and which version each environment runs.
 import type { Selectable } from 'kysely';
+import type { FlowTemplates } from '../../domain/flow-template.js';
 import { ConflictError } from '../../errors/shuttle-error.js';
-import type { FlowTemplates } from '../../flows/template.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import type { FlowsTable, FlowVersionsTable } from '../schema.js';

@@ -1,5 +1,5 @@
 // A tenant's routing rules, one per alias and environment.
-import type { RoutingRule } from '../../gateway/routing/routing-rule.js';
+import type { RoutingRule } from '../../domain/routing-rule.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 

@@ -1,6 +1,6 @@
 // Tenants: the unit of billing, isolation and configuration.
 import type { Selectable } from 'kysely';
-import { type Limits, parseLimits } from '../../metering/limits/limits.js';
+import { type Limits, parseLimits } from '../../domain/limits.js';
 import type { Db } from '../database.js';
 import { newId } from '../ids.js';
 import type { TenantsTable } from '../schema.js';

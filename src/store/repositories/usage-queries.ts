@@ -1,7 +1,7 @@
 // Aggregates usage for the usage API: from the daily rollups when the range is whole UTC days and no hourly detail
 // is asked for, else from the raw events. Both paths return the same sums and latency histogram.
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import { HISTOGRAM_SIZE, histogramColumns, LATENCY_BUCKETS_MS } from '../../metering/latency-histogram.js';
+import { HISTOGRAM_SIZE, histogramColumns, LATENCY_BUCKETS_MS } from '../../domain/latency-histogram.js';
 import type { Db } from '../database.js';
 import { DAY_MS } from './usage-rollups.js';
 

@@ -1,7 +1,7 @@
 // Folds usage events into daily rollup rows (per customer, key, model, provider and status) and upserts them, so
 // dashboards and the usage API read thousands of rows instead of millions.
 import { sql } from 'kysely';
-import { bucketOf, histogramColumns } from '../../metering/latency-histogram.js';
+import { bucketOf, histogramColumns } from '../../domain/latency-histogram.js';
 import type { Db } from '../database.js';
 import { USAGE_EVENT_COLUMNS, type UsageEventValues } from './usage-event-columns.js';
 

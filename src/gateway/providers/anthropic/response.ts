@@ -1,6 +1,7 @@
 // Anthropic message → OpenAI chat.completion: text and tool_use blocks, stop reason, usage with cache tokens.
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall, FinishReason } from '../../openai-wire.js';
-import type { TokenUsage } from '../provider.js';
 import { completionBody } from '../translate/openai-output.js';
 import type { Message, StopReason, Usage } from './wire.js';
 

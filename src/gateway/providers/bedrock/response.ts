@@ -1,8 +1,8 @@
 // Bedrock ConverseResponse → OpenAI chat.completion: text and toolUse blocks, stop reason, usage with cache tokens.
 
+import type { TokenUsage as Usage } from '../../../domain/token-usage.js';
 import { randomBase62 } from '../../../store/ids.js';
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall, FinishReason } from '../../openai-wire.js';
-import type { TokenUsage as Usage } from '../provider.js';
 import { completionBody } from '../translate/openai-output.js';
 import type { ConverseResponse, StopReason, TokenUsage } from './wire.js';
 

@@ -1,8 +1,10 @@
 // Bedrock's ConverseStream (binary event stream) → OpenAI chunks as each event is decoded: text deltas as content,
 // toolUse blocks and their input deltas as tool-call deltas, messageStop as finish_reason, metadata as usage.
+
+import { NO_USAGE } from '../../../domain/token-usage.js';
 import { UpstreamError } from '../../../errors/shuttle-error.js';
 import { randomBase62 } from '../../../store/ids.js';
-import { NO_USAGE, type StreamPart } from '../provider.js';
+import type { StreamPart } from '../provider.js';
 import { ChunkWriter } from '../translate/openai-output.js';
 import { streamException } from './errors.js';
 import { EventStreamError, readEventStream } from './event-stream.js';

@@ -1,7 +1,8 @@
 // DeepSeek: OpenAI's format; prompt caching is reported in its own `prompt_cache_hit_tokens` field. No embeddings.
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { OpenAiCompatibleProfile, UsageCarrier } from '../openai/profile.js';
 import { fromOpenAiUsage } from '../openai/usage.js';
-import type { TokenUsage } from '../provider.js';
 
 interface DeepSeekUsage {
   prompt_cache_hit_tokens?: number;

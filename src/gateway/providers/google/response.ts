@@ -1,9 +1,9 @@
 // Gemini GenerateContentResponse → OpenAI chat.completion: one choice per candidate, function calls as tool calls,
 // finish reasons, and usage (thoughts count as completion tokens, cached content as cached prompt tokens).
 
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import { randomBase62 } from '../../../store/ids.js';
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall, FinishReason } from '../../openai-wire.js';
-import type { TokenUsage } from '../provider.js';
 import { type CompletionChoice, completionBody } from '../translate/openai-output.js';
 import { toolCallId } from './tool-call-ids.js';
 import type { Candidate, GenerateContentResponse, Part, UsageMetadata } from './wire.js';

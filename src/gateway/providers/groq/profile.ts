@@ -1,7 +1,8 @@
 // Groq: OpenAI's format; a stream's usage may come only in the Groq-specific `x_groq.usage` of the last chunk.
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { OpenAiCompatibleProfile, UsageCarrier } from '../openai/profile.js';
 import { fromOpenAiUsage } from '../openai/usage.js';
-import type { TokenUsage } from '../provider.js';
 
 interface GroqExtension {
   x_groq?: { usage?: UsageCarrier['usage'] } | null;

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import { NotFoundError } from '../../../errors/shuttle-error.js';
 import { randomBase62 } from '../../../store/ids.js';
 import type {
@@ -12,7 +13,7 @@ import type {
   CreateEmbeddingResponse,
   FinishReason,
 } from '../../openai-wire.js';
-import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, ProviderAdapter, StreamPart, TokenUsage } from '../provider.js';
+import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, ProviderAdapter, StreamPart } from '../provider.js';
 import { countPromptTokens, countTokens, messageText, splitTokens } from './tokens.js';
 
 export const MOCK_MODELS = ['echo'] as const;

@@ -1,18 +1,10 @@
 // OpenAI and every OpenAI-compatible upstream: the request is already in our format, so the body is forwarded with
 // only what the provider's profile declares changed, and the answer is passed back without re-serialisation.
+
+import { NO_USAGE, type TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletion, CreateEmbeddingResponse } from '../../openai-wire.js';
 import { type UpstreamClient, type UpstreamRequest, upstreamErrorFrom } from '../../upstream-client.js';
-import {
-  type ChatCall,
-  type ChatResult,
-  type EmbeddingsCall,
-  type EmbeddingsResult,
-  NO_USAGE,
-  type PriceKey,
-  type ProviderAdapter,
-  type ProviderConnection,
-  type TokenUsage,
-} from '../provider.js';
+import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, PriceKey, ProviderAdapter, ProviderConnection } from '../provider.js';
 import { parseJson } from '../translate/upstream-json.js';
 import { summariseCompletion } from './completion-summary.js';
 import { OPENAI_ENDPOINTS, type OpenAiCompatibleProfile, type OpenAiEndpoint, type UsageCarrier } from './profile.js';

@@ -1,7 +1,9 @@
 // What sets an OpenAI-compatible provider apart from OpenAI, declared as data: each provider's folder exports one
 // profile, and OpenAiCompatibleAdapter reads it. OpenAI's own profile is the baseline (nothing differs).
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { CompletionUsage } from '../../openai-wire.js';
-import type { ProviderConnection, TokenUsage } from '../provider.js';
+import type { ProviderConnection } from '../provider.js';
 
 export const OPENAI_ENDPOINTS = ['chat/completions', 'embeddings'] as const;
 export type OpenAiEndpoint = (typeof OPENAI_ENDPOINTS)[number];

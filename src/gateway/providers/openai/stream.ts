@@ -1,8 +1,10 @@
 // An OpenAI-compatible provider's stream, passed through event by event; only the chunk that carries usage is
 // parsed, to meter it and to learn the model that served the request.
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletionChunk } from '../../openai-wire.js';
 import { readServerSentEvents } from '../../sse.js';
-import type { StreamPart, TokenUsage } from '../provider.js';
+import type { StreamPart } from '../provider.js';
 import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 

@@ -1,6 +1,7 @@
 // OpenAI's usage object → Shuttle's token counts.
+
+import { NO_USAGE, type TokenUsage } from '../../../domain/token-usage.js';
 import type { CompletionUsage } from '../../openai-wire.js';
-import { NO_USAGE, type TokenUsage } from '../provider.js';
 import type { UsageCarrier } from './profile.js';
 
 export function fromOpenAiUsage(usage: CompletionUsage | null | undefined): TokenUsage {

@@ -1,5 +1,7 @@
 // Builds OpenAI-format answers for adapters that translate another wire format: a whole chat.completion, or the
 // chat.completion.chunk events of a stream, one at a time as the provider's events arrive.
+
+import type { TokenUsage } from '../../../domain/token-usage.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -8,7 +10,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../../openai-wire.js';
-import type { StreamPart, TokenUsage } from '../provider.js';
+import type { StreamPart } from '../provider.js';
 
 export function usageWire(usage: TokenUsage): CompletionUsage {
   return {
