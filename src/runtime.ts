@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
 import { Agent } from 'undici';
+import { AccountService } from './auth/account.js';
 import { CredentialCipher } from './auth/credential-cipher.js';
 import { InvitationService } from './auth/invitations.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
@@ -73,6 +74,7 @@ export interface Runtime {
   memberManager: MemberManager;
   invitations: InvitationService;
   passwordChange: PasswordChange;
+  account: AccountService;
   /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
   prices: PriceTable;
   tenantConfigs: TenantConfigCache;
@@ -140,6 +142,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const memberManager = new MemberManager(db, bus);
   const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
   const passwordChange = new PasswordChange(db, bus, tokens, loginThrottle);
+  const account = new AccountService(db, bus);
 
   const metrics = new GatewayMetrics(
     () => usageWriter.depth,
@@ -194,6 +197,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     memberManager,
     invitations,
     passwordChange,
+    account,
     prices,
     tenantConfigs,
     customers,
