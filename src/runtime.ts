@@ -37,6 +37,7 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
+import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
@@ -78,6 +79,7 @@ export interface Runtime {
   /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
   prices: PriceTable;
   tenantConfigs: TenantConfigCache;
+  tenantSettings: TenantSettings;
   customers: CustomerDirectory;
   router: Router;
   adapters: ReadonlyMap<string, ProviderAdapter>;
@@ -156,6 +158,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
   const network = new AddressPolicy(config.privateNetworks, options.resolveHost);
+  const tenantSettings = new TenantSettings(db, bus, network);
   const tenantConnector = guardedConnector(network);
   const webhookAgent = new Agent({ connect: tenantConnector });
   const limitGate = new LimitGate(
@@ -200,6 +203,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     account,
     prices,
     tenantConfigs,
+    tenantSettings,
     customers,
     router,
     adapters,
