@@ -30,6 +30,7 @@ import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
+import { CustomerService } from './metering/customer-service.js';
 import { LimitAlerts } from './metering/limits/limit-alerts.js';
 import { LimitGate } from './metering/limits/limit-gate.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './metering/limits/rate-limiter.js';
@@ -81,6 +82,9 @@ export interface Runtime {
   tenantConfigs: TenantConfigCache;
   tenantSettings: TenantSettings;
   customers: CustomerDirectory;
+  customerService: CustomerService;
+  /** What usage reports read (GET /usage, a customer's usage); read-only. */
+  usageReports: Pick<Repositories, 'usage' | 'customers'>;
   router: Router;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   globalConnections: readonly ProviderConnection[];
@@ -157,6 +161,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
+  const customerService = new CustomerService(db, bus);
   const network = new AddressPolicy(config.privateNetworks, options.resolveHost);
   const tenantSettings = new TenantSettings(db, bus, network);
   const tenantConnector = guardedConnector(network);
@@ -205,6 +210,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tenantConfigs,
     tenantSettings,
     customers,
+    customerService,
+    usageReports: { usage: repos.usage, customers: repos.customers },
     router,
     adapters,
     globalConnections: globals,
