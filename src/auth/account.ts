@@ -20,7 +20,11 @@ export class AccountService {
   async whoAmI(userId: string): Promise<AccountView> {
     const user = await new UserRepository(this.db).get(userId);
     if (!user) throw new AuthenticationError('invalid_token');
-    return { user, tenants: await new MembershipRepository(this.db).listForUser(userId) };
+    const { id, email, name, createdAt, mustChangePassword } = user;
+    return {
+      user: { id, email, name, createdAt, mustChangePassword },
+      tenants: await new MembershipRepository(this.db).listForUser(userId),
+    };
   }
 
   /** Every session token issued so far stops working, on every instance. */
