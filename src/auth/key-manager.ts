@@ -1,5 +1,5 @@
-// The key lifecycle, shared by the HTTP API and the CLI: list, create sub-keys (up to a limit), rename, revoke, and
-// regenerate the master key. Revocation is effective at once here and, through the invalidation bus, everywhere.
+// The key lifecycle, shared by the HTTP API and the CLI: list, create sub-keys (up to a limit), rename and otherwise
+// update, revoke, and regenerate the master key. Revocation is effective at once here and, through the bus, everywhere.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors/shuttle-error.js';
 import { type LimitsPatch, mergeLimits } from '../metering/limits/limits.js';
