@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
 import { Agent } from 'undici';
+import { AccountService } from './auth/account.js';
 import { CredentialCipher } from './auth/credential-cipher.js';
 import { InvitationService } from './auth/invitations.js';
 import { KeyAuthenticator } from './auth/key-authenticator.js';
@@ -33,6 +34,7 @@ import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
+import { CustomerService } from './metering/customer-service.js';
 import { LimitAlerts } from './metering/limits/limit-alerts.js';
 import { LimitGate } from './metering/limits/limit-gate.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './metering/limits/rate-limiter.js';
@@ -40,6 +42,7 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
+import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
@@ -78,10 +81,15 @@ export interface Runtime {
   memberManager: MemberManager;
   invitations: InvitationService;
   passwordChange: PasswordChange;
+  account: AccountService;
   /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
   prices: PriceTable;
   tenantConfigs: TenantConfigCache;
+  tenantSettings: TenantSettings;
   customers: CustomerDirectory;
+  customerService: CustomerService;
+  /** What usage reports read (GET /usage, a customer's usage); read-only. */
+  usageReports: Pick<Repositories, 'usage' | 'customers'>;
   router: Router;
   routingRules: RoutingRules;
   environments: Environments;
@@ -150,6 +158,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const memberManager = new MemberManager(db, bus);
   const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
   const passwordChange = new PasswordChange(db, bus, tokens, loginThrottle);
+  const account = new AccountService(db, bus);
 
   const metrics = new GatewayMetrics(
     () => usageWriter.depth,
@@ -162,7 +171,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
+  const customerService = new CustomerService(db, bus);
   const network = new AddressPolicy(config.privateNetworks, options.resolveHost);
+  const tenantSettings = new TenantSettings(db, bus, network);
   const tenantConnector = guardedConnector(network);
   const webhookAgent = new Agent({ connect: tenantConnector });
   const limitGate = new LimitGate(
@@ -209,9 +220,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     memberManager,
     invitations,
     passwordChange,
+    account,
     prices,
     tenantConfigs,
+    tenantSettings,
     customers,
+    customerService,
+    usageReports: { usage: repos.usage, customers: repos.customers },
     router,
     routingRules,
     environments,

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { AuthenticationError, ConflictError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
+import { auditedChange, type RecordAudit } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
 import { randomBase62 } from '../store/ids.js';
-import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
+import type { Actor } from '../store/repositories/audit-log.js';
 import { type Invitation, InvitationRepository, type InvitationWithTenant } from '../store/repositories/invitations.js';
 import { type Membership, MembershipRepository } from '../store/repositories/memberships.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
@@ -57,7 +58,7 @@ export class InvitationService {
     input: { email: string; role: Role; name?: string | undefined },
   ): Promise<CreatedInvitation> {
     const token = randomBase62(43);
-    return this.db.transaction().execute(async (trx) => {
+    return auditedChange(this.db, async (trx, audit) => {
       // Serialised per tenant: two simultaneous invitations of one email would otherwise both see no earlier one, and
       // leave two working links where the newer must replace the older.
       await new TenantRepository(trx).lock(tenantId);
@@ -77,7 +78,7 @@ export class InvitationService {
         createdAt: now,
         expiresAt: now + this.ttlMs,
       });
-      await new AuditLogRepository(trx).record(tenantId, actor, {
+      await audit(tenantId, actor, {
         action: 'invitation.created',
         targetType: 'invitation',
         targetId: invitation.id,
@@ -93,13 +94,13 @@ export class InvitationService {
   }
 
   async revoke(tenantId: string, actor: Actor, invitationId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await auditedChange(this.db, async (trx, audit) => {
       const invitations = new InvitationRepository(trx);
       const invitation = await invitations.get(tenantId, invitationId);
       if (!invitation || !(await invitations.revoke(tenantId, invitationId, Date.now()))) {
         throw new ShuttleError('not_found', { message: `No pending invitation ${invitationId}.` });
       }
-      await new AuditLogRepository(trx).record(tenantId, actor, {
+      await audit(tenantId, actor, {
         action: 'invitation.revoked',
         targetType: 'invitation',
         targetId: invitationId,
@@ -115,22 +116,24 @@ export class InvitationService {
 
   /** A logged-in person accepts an invitation for their own email: they join with the invited role. */
   async acceptAsUser(token: string, user: { id: string; email: string }, ip: string): Promise<Membership> {
-    const membership = await this.db.transaction().execute(async (trx) => {
-      const invitations = new InvitationRepository(trx);
-      const invitation = usable(await invitations.findByTokenHash(hashToken(token)), Date.now());
-      if (invitation.email !== user.email) {
-        throw new PermissionDeniedError('invitation_for_another_user', {
-          message: `This invitation is for ${invitation.email}; you are logged in as ${user.email}.`,
-        });
-      }
-      const memberships = new MembershipRepository(trx);
-      if (await memberships.role(invitation.tenantId, user.id)) {
-        throw new ConflictError('conflict', { message: `You already belong to ${invitation.tenantName}.` });
-      }
-      return this.join(trx, invitation, user, ip);
-    });
-    await this.bus.publish('user', user.id);
-    return membership;
+    return auditedChange(
+      this.db,
+      async (trx, audit) => {
+        const invitations = new InvitationRepository(trx);
+        const invitation = usable(await invitations.findByTokenHash(hashToken(token)), Date.now());
+        if (invitation.email !== user.email) {
+          throw new PermissionDeniedError('invitation_for_another_user', {
+            message: `This invitation is for ${invitation.email}; you are logged in as ${user.email}.`,
+          });
+        }
+        const memberships = new MembershipRepository(trx);
+        if (await memberships.role(invitation.tenantId, user.id)) {
+          throw new ConflictError('conflict', { message: `You already belong to ${invitation.tenantName}.` });
+        }
+        return this.join(trx, audit, invitation, user, ip);
+      },
+      () => this.bus.publish('user', user.id),
+    );
   }
 
   /**
@@ -143,7 +146,7 @@ export class InvitationService {
     // transaction checks it again.
     await this.lookup(token);
     const passwordHash = await hashPassword(password);
-    const { user, membership } = await this.db.transaction().execute(async (trx) => {
+    const { user, membership } = await auditedChange(this.db, async (trx, audit) => {
       const invitation = usable(await new InvitationRepository(trx).findByTokenHash(hashToken(token)), Date.now());
       const users = new UserRepository(trx);
       if (await users.findByEmail(invitation.email)) throw new AuthenticationError('login_required');
@@ -151,19 +154,25 @@ export class InvitationService {
         if (error instanceof ShuttleError && error.code === 'email_taken') throw new AuthenticationError('login_required');
         throw isUniqueViolation(error) ? new AuthenticationError('login_required') : error;
       });
-      return { user, membership: await this.join(trx, invitation, user, ip) };
+      return { user, membership: await this.join(trx, audit, invitation, user, ip) };
     });
     const issued = await this.sessionTokens.issue(user.id, 0);
     return { ...issued, user: { ...user, mustChangePassword: false }, tenants: [membership] };
   }
 
-  private async join(trx: Db, invitation: InvitationWithTenant, user: { id: string; email: string }, ip: string): Promise<Membership> {
+  private async join(
+    trx: Db,
+    audit: RecordAudit,
+    invitation: InvitationWithTenant,
+    user: { id: string; email: string },
+    ip: string,
+  ): Promise<Membership> {
     const now = Date.now();
     if (!(await new InvitationRepository(trx).markAccepted(invitation.tenantId, invitation.id, user.id, now))) {
       throw new ShuttleError('invitation_used');
     }
     await new MembershipRepository(trx).add(invitation.tenantId, user.id, invitation.role);
-    await new AuditLogRepository(trx).record(
+    await audit(
       invitation.tenantId,
       { type: 'user', id: user.id, label: user.email, ip },
       {

@@ -1,12 +1,14 @@
-// The key lifecycle, shared by the HTTP API and the CLI: list, create sub-keys (up to a limit), rename, revoke, and
-// regenerate the master key. Revocation is effective at once here and, through the invalidation bus, everywhere.
+// The key lifecycle, shared by the HTTP API and the CLI: list, create sub-keys (up to a limit), rename and otherwise
+// update, revoke, and regenerate the master key. Revocation is effective at once here and, through the bus, everywhere.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { type LimitsPatch, mergeLimits } from '../domain/limits.js';
-import { ConflictError, NotFoundError } from '../errors/shuttle-error.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors/shuttle-error.js';
+import { auditedChange } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
 import type { LastUsedTracker } from '../store/last-used-tracker.js';
 import { type ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
-import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
+import type { Actor, AuditEntry } from '../store/repositories/audit-log.js';
+import { EnvironmentRepository } from '../store/repositories/environments.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
 import { generateApiKey } from './api-key.js';
 
@@ -15,6 +17,15 @@ export interface NewSubKey {
   environment?: string | undefined;
   expiresAt?: number | null | undefined;
 }
+
+/** What PATCH /keys/{id} may change; absent parts stay as they are. */
+export interface KeyChanges {
+  name?: string | undefined;
+  limits?: LimitsPatch | undefined;
+  allowedModels?: string[] | null | undefined;
+}
+
+type KeyAuditEntry = Omit<AuditEntry, 'targetType' | 'targetId'>;
 
 export interface CreatedKey {
   key: ApiKey;
@@ -44,9 +55,14 @@ export class KeyManager {
     return key;
   }
 
+  /** The environment must exist; the tenant is locked so that concurrent creations respect the sub-key limit. */
   async createSubKey(tenantId: string, actor: Actor, input: NewSubKey): Promise<CreatedKey> {
     const generated = generateApiKey();
-    const key = await this.db.transaction().execute(async (trx) => {
+    const environment = input.environment ?? 'production';
+    const key = await auditedChange(this.db, async (trx, audit) => {
+      if (!(await new EnvironmentRepository(trx).exists(tenantId, environment))) {
+        throw new InvalidRequestError(`No environment "${environment}"; create it first (POST /api/v1/environments).`, 'environment');
+      }
       await new TenantRepository(trx).lock(tenantId);
       const keys = new ApiKeyRepository(trx);
       if ((await keys.countLiveSubKeys(tenantId)) >= this.maxSubKeys) {
@@ -59,11 +75,11 @@ export class KeyManager {
         name: input.name,
         hash: generated.hash,
         last4: generated.last4,
-        environment: input.environment ?? 'production',
+        environment,
         expiresAt: input.expiresAt ?? null,
         createdBy: actor.type === 'user' ? actor.id : null,
       });
-      await new AuditLogRepository(trx).record(tenantId, actor, {
+      await audit(tenantId, actor, {
         action: 'key.created',
         targetType: 'api_key',
         targetId: created.id,
@@ -74,106 +90,106 @@ export class KeyManager {
     return { key, secret: generated.secret };
   }
 
-  async rename(tenantId: string, actor: Actor, keyId: string, name: string): Promise<ApiKey> {
-    const { key, hash } = await this.db.transaction().execute(async (trx) => {
-      const keys = new ApiKeyRepository(trx);
-      const before = await keys.get(tenantId, keyId);
-      const keyHash = before && (await keys.rename(tenantId, keyId, name));
-      if (!before || !keyHash) throw new NotFoundError(`No key ${keyId}.`);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'key.renamed',
-        targetType: 'api_key',
-        targetId: keyId,
-        details: { from: before.name, to: name },
-      });
-      return { key: { ...before, name }, hash: keyHash };
-    });
-    await this.bus.publish('api-key', hash);
-    return key;
+  rename(tenantId: string, actor: Actor, keyId: string, name: string): Promise<ApiKey> {
+    return this.update(tenantId, actor, keyId, { name });
   }
 
-  async setAllowedModels(tenantId: string, actor: Actor, keyId: string, allowedModels: string[] | null): Promise<ApiKey> {
-    const { key, hash } = await this.db.transaction().execute(async (trx) => {
-      const keys = new ApiKeyRepository(trx);
-      const before = await keys.get(tenantId, keyId);
-      const keyHash = before && (await keys.setAllowedModels(tenantId, keyId, allowedModels));
-      if (!before || !keyHash) throw new NotFoundError(`No key ${keyId}.`);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'key.allowed_models_changed',
-        targetType: 'api_key',
-        targetId: keyId,
-        details: { allowedModels },
-      });
-      return { key: { ...before, allowedModels }, hash: keyHash };
-    });
-    await this.bus.publish('api-key', hash);
-    return key;
-  }
-
-  async setLimits(tenantId: string, actor: Actor, keyId: string, patch: LimitsPatch): Promise<ApiKey> {
-    const { key, hash } = await this.db.transaction().execute(async (trx) => {
-      const keys = new ApiKeyRepository(trx);
-      const before = await keys.get(tenantId, keyId);
-      if (!before) throw new NotFoundError(`No key ${keyId}.`);
-      const limits = mergeLimits(before.limits, patch);
-      const keyHash = await keys.setLimits(tenantId, keyId, limits);
-      if (!keyHash) throw new NotFoundError(`No key ${keyId}.`);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'key.limits_changed',
-        targetType: 'api_key',
-        targetId: keyId,
-        details: { limits },
-      });
-      return { key: { ...before, limits }, hash: keyHash };
-    });
-    await this.bus.publish('api-key', hash);
+  /**
+   * Renames a key and changes its limits and allowed models, each given part with its own audit entry, all in one
+   * transaction; instances forget the cached key after the commit.
+   */
+  async update(tenantId: string, actor: Actor, keyId: string, changes: KeyChanges): Promise<ApiKey> {
+    const { key } = await auditedChange(
+      this.db,
+      async (trx, audit) => {
+        const keys = new ApiKeyRepository(trx);
+        const before = await keys.get(tenantId, keyId);
+        if (!before) throw new NotFoundError(`No key ${keyId}.`);
+        let key = before;
+        let hash: string | undefined;
+        const change = async (write: Promise<string | undefined>, updated: ApiKey, entry: KeyAuditEntry) => {
+          hash = await write;
+          if (!hash) throw new NotFoundError(`No key ${keyId}.`);
+          await audit(tenantId, actor, { ...entry, targetType: 'api_key', targetId: keyId });
+          key = updated;
+        };
+        const { name, limits: patch, allowedModels } = changes;
+        if (name !== undefined) {
+          await change(
+            keys.rename(tenantId, keyId, name),
+            { ...key, name },
+            { action: 'key.renamed', details: { from: key.name, to: name } },
+          );
+        }
+        if (patch !== undefined) {
+          const limits = mergeLimits(key.limits, patch);
+          await change(keys.setLimits(tenantId, keyId, limits), { ...key, limits }, { action: 'key.limits_changed', details: { limits } });
+        }
+        if (allowedModels !== undefined) {
+          await change(
+            keys.setAllowedModels(tenantId, keyId, allowedModels),
+            { ...key, allowedModels },
+            { action: 'key.allowed_models_changed', details: { allowedModels } },
+          );
+        }
+        return { key, hash };
+      },
+      async ({ hash }) => {
+        if (hash) await this.bus.publish('api-key', hash);
+      },
+    );
     return key;
   }
 
   async revoke(tenantId: string, actor: Actor, keyId: string): Promise<void> {
-    const hash = await this.db.transaction().execute(async (trx) => {
-      const keys = new ApiKeyRepository(trx);
-      const key = await keys.get(tenantId, keyId);
-      if (!key) throw new NotFoundError(`No key ${keyId}.`);
-      if (key.kind === 'master') {
-        throw new ConflictError('conflict', { message: 'The master key cannot be deleted; regenerate it instead.' });
-      }
-      const revokedHash = await keys.revoke(tenantId, keyId);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'key.revoked',
-        targetType: 'api_key',
-        targetId: keyId,
-        details: { name: key.name },
-      });
-      return revokedHash;
-    });
-    if (hash) await this.bus.publish('api-key', hash);
+    await auditedChange(
+      this.db,
+      async (trx, audit) => {
+        const keys = new ApiKeyRepository(trx);
+        const key = await keys.get(tenantId, keyId);
+        if (!key) throw new NotFoundError(`No key ${keyId}.`);
+        if (key.kind === 'master') {
+          throw new ConflictError('conflict', { message: 'The master key cannot be deleted; regenerate it instead.' });
+        }
+        const revokedHash = await keys.revoke(tenantId, keyId);
+        await audit(tenantId, actor, { action: 'key.revoked', targetType: 'api_key', targetId: keyId, details: { name: key.name } });
+        return revokedHash;
+      },
+      async (hash) => {
+        if (hash) await this.bus.publish('api-key', hash);
+      },
+    );
   }
 
   async regenerateMaster(tenantId: string, actor: Actor): Promise<CreatedKey> {
     const generated = generateApiKey();
-    const { key, oldHash } = await this.db.transaction().execute(async (trx) => {
-      await new TenantRepository(trx).lock(tenantId);
-      const keys = new ApiKeyRepository(trx);
-      const old = await keys.liveMaster(tenantId);
-      if (old) await keys.revoke(tenantId, old.id);
-      const created = await keys.insert(tenantId, {
-        kind: 'master',
-        name: 'Master key',
-        hash: generated.hash,
-        last4: generated.last4,
-        environment: old?.environment ?? 'production',
-        createdBy: actor.type === 'user' ? actor.id : null,
-      });
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'key.master_regenerated',
-        targetType: 'api_key',
-        targetId: created.id,
-        details: { previousKeyId: old?.id ?? null },
-      });
-      return { key: created, oldHash: old?.hash };
-    });
-    if (oldHash) await this.bus.publish('api-key', oldHash);
+    const { key } = await auditedChange(
+      this.db,
+      async (trx, audit) => {
+        await new TenantRepository(trx).lock(tenantId);
+        const keys = new ApiKeyRepository(trx);
+        const old = await keys.liveMaster(tenantId);
+        if (old) await keys.revoke(tenantId, old.id);
+        const created = await keys.insert(tenantId, {
+          kind: 'master',
+          name: 'Master key',
+          hash: generated.hash,
+          last4: generated.last4,
+          environment: old?.environment ?? 'production',
+          createdBy: actor.type === 'user' ? actor.id : null,
+        });
+        await audit(tenantId, actor, {
+          action: 'key.master_regenerated',
+          targetType: 'api_key',
+          targetId: created.id,
+          details: { previousKeyId: old?.id ?? null },
+        });
+        return { key: created, oldHash: old?.hash };
+      },
+      async ({ oldHash }) => {
+        if (oldHash) await this.bus.publish('api-key', oldHash);
+      },
+    );
     return { key, secret: generated.secret };
   }
 }

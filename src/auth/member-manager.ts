@@ -2,8 +2,9 @@
 // least one owner, and an owner who leaves, or stops being one, leaves no pending invitation of theirs behind.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { ConflictError, NotFoundError } from '../errors/shuttle-error.js';
+import { auditedChange, type RecordAudit } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
-import { type Actor, AuditLogRepository } from '../store/repositories/audit-log.js';
+import type { Actor } from '../store/repositories/audit-log.js';
 import { InvitationRepository } from '../store/repositories/invitations.js';
 import { type Member, MembershipRepository } from '../store/repositories/memberships.js';
 import { TenantRepository } from '../store/repositories/tenants.js';
@@ -20,53 +21,57 @@ export class MemberManager {
   }
 
   async changeRole(tenantId: string, actor: Actor, userId: string, role: Role): Promise<Member> {
-    const member = await this.db.transaction().execute(async (trx) => {
-      await new TenantRepository(trx).lock(tenantId);
-      const memberships = new MembershipRepository(trx);
-      const current = (await memberships.listForTenant(tenantId)).find((m) => m.userId === userId);
-      if (!current) throw new NotFoundError(`No member ${userId}.`);
-      if (current.role === 'owner' && role !== 'owner') await this.keepAnOwner(memberships, tenantId);
-      await memberships.setRole(tenantId, userId, role);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'member.role_changed',
-        targetType: 'user',
-        targetId: userId,
-        details: { email: current.email, from: current.role, to: role },
-      });
-      if (current.role === 'owner' && role !== 'owner') await this.revokeInvitationsOf(trx, tenantId, actor, userId);
-      return { ...current, role };
-    });
-    await this.bus.publish('user', userId);
-    return member;
+    return auditedChange(
+      this.db,
+      async (trx, audit) => {
+        await new TenantRepository(trx).lock(tenantId);
+        const memberships = new MembershipRepository(trx);
+        const current = (await memberships.listForTenant(tenantId)).find((m) => m.userId === userId);
+        if (!current) throw new NotFoundError(`No member ${userId}.`);
+        if (current.role === 'owner' && role !== 'owner') await this.keepAnOwner(memberships, tenantId);
+        await memberships.setRole(tenantId, userId, role);
+        await audit(tenantId, actor, {
+          action: 'member.role_changed',
+          targetType: 'user',
+          targetId: userId,
+          details: { email: current.email, from: current.role, to: role },
+        });
+        if (current.role === 'owner' && role !== 'owner') await this.revokeInvitationsOf(trx, audit, tenantId, actor, userId);
+        return { ...current, role };
+      },
+      () => this.bus.publish('user', userId),
+    );
   }
 
   async remove(tenantId: string, actor: Actor, userId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await new TenantRepository(trx).lock(tenantId);
-      const memberships = new MembershipRepository(trx);
-      const current = (await memberships.listForTenant(tenantId)).find((m) => m.userId === userId);
-      if (!current) throw new NotFoundError(`No member ${userId}.`);
-      if (current.role === 'owner') await this.keepAnOwner(memberships, tenantId);
-      await memberships.remove(tenantId, userId);
-      await new AuditLogRepository(trx).record(tenantId, actor, {
-        action: 'member.removed',
-        targetType: 'user',
-        targetId: userId,
-        details: { email: current.email, role: current.role },
-      });
-      await this.revokeInvitationsOf(trx, tenantId, actor, userId);
-    });
-    await this.bus.publish('user', userId);
+    await auditedChange(
+      this.db,
+      async (trx, audit) => {
+        await new TenantRepository(trx).lock(tenantId);
+        const memberships = new MembershipRepository(trx);
+        const current = (await memberships.listForTenant(tenantId)).find((m) => m.userId === userId);
+        if (!current) throw new NotFoundError(`No member ${userId}.`);
+        if (current.role === 'owner') await this.keepAnOwner(memberships, tenantId);
+        await memberships.remove(tenantId, userId);
+        await audit(tenantId, actor, {
+          action: 'member.removed',
+          targetType: 'user',
+          targetId: userId,
+          details: { email: current.email, role: current.role },
+        });
+        await this.revokeInvitationsOf(trx, audit, tenantId, actor, userId);
+      },
+      () => this.bus.publish('user', userId),
+    );
   }
 
   /**
    * Only owners invite, and an invitation outlives the session that made it: left pending, it would let someone who
    * was removed (or demoted) walk back in — as an owner, if that was the role they invited themselves with.
    */
-  private async revokeInvitationsOf(trx: Db, tenantId: string, actor: Actor, userId: string): Promise<void> {
-    const audit = new AuditLogRepository(trx);
+  private async revokeInvitationsOf(trx: Db, audit: RecordAudit, tenantId: string, actor: Actor, userId: string): Promise<void> {
     for (const invitation of await new InvitationRepository(trx).revokeMadeBy(tenantId, userId, Date.now())) {
-      await audit.record(tenantId, actor, {
+      await audit(tenantId, actor, {
         action: 'invitation.revoked',
         targetType: 'invitation',
         targetId: invitation.id,

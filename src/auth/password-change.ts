@@ -2,8 +2,8 @@
 // the must-change flag clears, each of their tenants' audit logs records it, and a fresh session is returned.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { AuthenticationError, InvalidRequestError, ShuttleError } from '../errors/shuttle-error.js';
+import { auditedChange } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
-import { AuditLogRepository } from '../store/repositories/audit-log.js';
 import { MembershipRepository } from '../store/repositories/memberships.js';
 import { UserRepository } from '../store/repositories/users.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -30,19 +30,21 @@ export class PasswordChange {
     await this.throttle.recordSuccess(user.email, ip);
     if (input.newPassword === input.currentPassword) throw new ShuttleError('password_not_changed', { param: 'newPassword' });
     const passwordHash = await hashPassword(input.newPassword);
-    const tokenVersion = await this.db.transaction().execute(async (trx) => {
-      const version = await new UserRepository(trx).setPassword(userId, passwordHash);
-      const audit = new AuditLogRepository(trx);
-      for (const membership of await new MembershipRepository(trx).listForUser(userId)) {
-        await audit.record(
-          membership.tenantId,
-          { type: 'user', id: userId, label: user.email, ip },
-          { action: 'auth.password_changed', targetType: 'user', targetId: userId },
-        );
-      }
-      return version;
-    });
-    await this.bus.publish('user', userId);
+    const tokenVersion = await auditedChange(
+      this.db,
+      async (trx, audit) => {
+        const version = await new UserRepository(trx).setPassword(userId, passwordHash);
+        for (const membership of await new MembershipRepository(trx).listForUser(userId)) {
+          await audit(
+            membership.tenantId,
+            { type: 'user', id: userId, label: user.email, ip },
+            { action: 'auth.password_changed', targetType: 'user', targetId: userId },
+          );
+        }
+        return version;
+      },
+      () => this.bus.publish('user', userId),
+    );
     return this.sessionTokens.issue(userId, tokenVersion);
   }
 }

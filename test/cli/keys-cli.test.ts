@@ -56,4 +56,12 @@ describe('shuttle keys', { timeout: 120_000 }, () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('--name');
   });
+
+  it('refuses a key for an environment the tenant does not have, as the API does', async () => {
+    const refused = await runShuttle(['keys', 'create', '--tenant', 'Acme', '--name', 'Staging', '--environment', 'staging'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('No environment "staging"');
+    const api = await call(gateway, 'GET', '/keys', { auth: await login(gateway) });
+    expect(api.body.data.map((k: { name: string }) => k.name)).not.toContain('Staging');
+  });
 });

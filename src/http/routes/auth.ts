@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AuthenticationError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 import { sessionUserOf } from '../request-context.js';
 import { newPassword } from '../schemas/common.js';
@@ -48,10 +47,8 @@ export function authRoutes(runtime: Runtime) {
         config: allowedBeforePasswordChange,
       },
       async (request) => {
-        const { id } = sessionUserOf(request);
-        const user = await runtime.repos.users.get(id);
-        if (!user) throw new AuthenticationError('invalid_token');
-        return { user: toUserView(user), tenants: toTenants(await runtime.repos.memberships.listForUser(id)) };
+        const { user, tenants } = await runtime.account.whoAmI(sessionUserOf(request).id);
+        return { user: toUserView(user), tenants: toTenants(tenants) };
       },
     );
 
@@ -79,9 +76,7 @@ export function authRoutes(runtime: Runtime) {
         config: allowedBeforePasswordChange,
       },
       async (request, reply) => {
-        const { id } = sessionUserOf(request);
-        await runtime.repos.users.bumpTokenVersion(id);
-        await runtime.bus.publish('user', id);
+        await runtime.account.endAllSessions(sessionUserOf(request).id);
         return reply.code(204).send();
       },
     );

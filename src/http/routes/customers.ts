@@ -3,14 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { limitsPatch, limitsView, mergeLimits, NO_LIMITS } from '../../domain/limits.js';
-import { NotFoundError } from '../../errors/shuttle-error.js';
-import { customerCacheKey, validateCustomerId } from '../../metering/customer-directory.js';
-import { periodBucket } from '../../metering/limits/periods.js';
+import { limitsPatch, limitsView } from '../../domain/limits.js';
+import { validateCustomerId } from '../../metering/customer-directory.js';
+import type { CustomerDetail } from '../../metering/customer-service.js';
 import { microsToUsd } from '../../metering/price-table.js';
 import type { Runtime } from '../../runtime.js';
 import type { Customer, CustomerWithTotals } from '../../store/repositories/customers.js';
-import { spentMicros } from '../../store/repositories/usage-queries.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { isoDateTime, listOf, toIso } from '../schemas/common.js';
 import { usageQuery, usageReport } from '../schemas/usage.js';
@@ -73,25 +71,17 @@ const listed = (c: CustomerWithTotals) => ({
   spendUsd: microsToUsd(c.spendMicros),
 });
 
+function detailed({ customer, spentMicros }: CustomerDetail) {
+  return {
+    ...view(customer),
+    spendUsd: { day: microsToUsd(spentMicros.day), month: microsToUsd(spentMicros.month), total: microsToUsd(spentMicros.total) },
+  };
+}
+
 export function customersRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<ZodTypeProvider>();
     const write = { minRole: 'admin' } as const;
-
-    const detail = async (tenantId: string, customer: Customer) => {
-      const now = Date.now();
-      const spend = async (period: 'day' | 'month' | 'total') => {
-        const bucket = periodBucket(period, now);
-        return microsToUsd(await spentMicros(runtime.db, tenantId, 'customer', customer.id, bucket.fromDay, bucket.toDay));
-      };
-      return { ...view(customer), spendUsd: { day: await spend('day'), month: await spend('month'), total: await spend('total') } };
-    };
-    const find = async (tenantId: string, id: string) => {
-      const customer = await runtime.repos.customers.get(tenantId, id);
-      if (!customer) throw new NotFoundError(`No customer "${id}".`);
-      return customer;
-    };
-    const forget = (tenantId: string, id: string) => runtime.bus.publish('customer', customerCacheKey(tenantId, id));
 
     api.get(
       '/customers',
@@ -115,7 +105,7 @@ export function customersRoutes(runtime: Runtime) {
       },
       async (request) => {
         const offset = Number(request.query.cursor ?? 0);
-        const page = await runtime.repos.customers.list(principalOf(request).tenantId, { ...request.query, offset });
+        const page = await runtime.customerService.list(principalOf(request).tenantId, { ...request.query, offset });
         return { data: page.data.map(listed), nextCursor: page.hasMore ? String(offset + request.query.limit) : null };
       },
     );
@@ -132,11 +122,8 @@ export function customersRoutes(runtime: Runtime) {
         config: write,
       },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const { externalId: id, limits, ...rest } = request.body;
-        const customer = await runtime.repos.customers.create(tenantId, id, { ...rest, limits: mergeLimits(NO_LIMITS, limits ?? {}) });
-        await forget(tenantId, id);
-        return reply.code(201).send(await detail(tenantId, customer));
+        const { externalId: id, ...changes } = request.body;
+        return reply.code(201).send(detailed(await runtime.customerService.create(principalOf(request).tenantId, id, changes)));
       },
     );
 
@@ -151,8 +138,7 @@ export function customersRoutes(runtime: Runtime) {
         },
       },
       async (request) => {
-        const { tenantId } = principalOf(request);
-        return detail(tenantId, await find(tenantId, request.params.externalId));
+        return detailed(await runtime.customerService.detail(principalOf(request).tenantId, request.params.externalId));
       },
     );
 
@@ -170,26 +156,7 @@ export function customersRoutes(runtime: Runtime) {
       },
       async (request) => {
         const { tenantId } = principalOf(request);
-        const current = await find(tenantId, request.params.externalId);
-        const { limits, ...rest } = request.body;
-        await runtime.repos.customers.update(tenantId, current.externalId, {
-          ...rest,
-          ...(limits ? { limits: mergeLimits(current.limits, limits) } : {}),
-        });
-        await forget(tenantId, current.externalId);
-        if (limits !== undefined || rest.blocked !== undefined) {
-          await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-            action: 'customer.updated',
-            targetType: 'customer',
-            targetId: current.id,
-            details: {
-              externalId: current.externalId,
-              ...(rest.blocked === undefined ? {} : { blocked: rest.blocked }),
-              ...(limits ? { limits } : {}),
-            },
-          });
-        }
-        return detail(tenantId, await find(tenantId, current.externalId));
+        return detailed(await runtime.customerService.update(tenantId, actorOf(request), request.params.externalId, request.body));
       },
     );
 
@@ -197,10 +164,7 @@ export function customersRoutes(runtime: Runtime) {
       '/customers/:externalId',
       { schema: { summary: 'Delete a customer (its usage history stays)', tags: ['customers'], params }, config: write },
       async (request, reply) => {
-        const { tenantId } = principalOf(request);
-        const deleted = await runtime.repos.customers.delete(tenantId, request.params.externalId);
-        if (!deleted) throw new NotFoundError(`No customer "${request.params.externalId}".`);
-        await forget(tenantId, deleted.externalId);
+        await runtime.customerService.delete(principalOf(request).tenantId, request.params.externalId);
         return reply.code(204).send();
       },
     );
@@ -218,8 +182,12 @@ export function customersRoutes(runtime: Runtime) {
       },
       async (request, reply) => {
         const { tenantId } = principalOf(request);
-        const customer = await find(tenantId, request.params.externalId);
-        return sendUsage(reply, await buildUsageReport(runtime.repos, tenantId, request.query, customer.externalId), request.query.format);
+        const customer = await runtime.customerService.get(tenantId, request.params.externalId);
+        return sendUsage(
+          reply,
+          await buildUsageReport(runtime.usageReports, tenantId, request.query, customer.externalId),
+          request.query.format,
+        );
       },
     );
   };

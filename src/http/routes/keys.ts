@@ -41,10 +41,6 @@ export function keysRoutes(runtime: Runtime) {
       },
       async (request, reply) => {
         const expiresAt = request.body.expiresAt === undefined ? undefined : futureTime(request.body.expiresAt);
-        const environment = request.body.environment ?? 'production';
-        if (!(await runtime.repos.environments.exists(principalOf(request).tenantId, environment))) {
-          throw new InvalidRequestError(`No environment "${environment}"; create it first (POST /api/v1/environments).`, 'environment');
-        }
         const { key, secret } = await runtime.keyManager.createSubKey(principalOf(request).tenantId, actorOf(request), {
           name: request.body.name,
           environment: request.body.environment,
@@ -69,13 +65,7 @@ export function keysRoutes(runtime: Runtime) {
         config: manage,
       },
       async (request) => {
-        const { tenantId } = principalOf(request);
-        const actor = actorOf(request);
-        const { name, limits, allowedModels: models } = request.body;
-        let key = await runtime.keyManager.get(tenantId, request.params.id);
-        if (name !== undefined) key = await runtime.keyManager.rename(tenantId, actor, key.id, name);
-        if (limits !== undefined) key = await runtime.keyManager.setLimits(tenantId, actor, key.id, limits);
-        if (models !== undefined) key = await runtime.keyManager.setAllowedModels(tenantId, actor, key.id, models);
+        const key = await runtime.keyManager.update(principalOf(request).tenantId, actorOf(request), request.params.id, request.body);
         return toKeyView(key);
       },
     );

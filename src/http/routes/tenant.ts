@@ -3,14 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole } from '../../auth/roles.js';
-import { limitsPatch, limitsView, mergeLimits } from '../../domain/limits.js';
-import { NotFoundError } from '../../errors/shuttle-error.js';
+import { limitsPatch, limitsView } from '../../domain/limits.js';
 import { runRetentionDays } from '../../gateway/tenant-config.js';
 import { alertSettingsPatch, parseAlertSettings } from '../../metering/alert-settings.js';
 import { priceOverrides } from '../../metering/price-overrides.js';
 import type { ModelPrice } from '../../metering/prices.js';
 import type { Runtime } from '../../runtime.js';
-import { randomBase62 } from '../../store/ids.js';
+import type { Tenant } from '../../store/repositories/tenants.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { displayName, isoDateTime } from '../schemas/common.js';
 import { allowedModels } from '../schemas/keys.js';
@@ -35,33 +34,31 @@ const tenantView = z.object({
   }),
 });
 
+function view(tenant: Tenant, showSecrets: boolean) {
+  const alerts = parseAlertSettings(tenant.settings.alerts);
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    plan: tenant.plan,
+    createdAt: new Date(tenant.createdAt).toISOString(),
+    limits: tenant.limits,
+    allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
+    runRetentionDays: runRetentionDays(tenant.settings),
+    prices: (tenant.settings.prices ?? {}) as Record<string, ModelPrice>,
+    alerts: { ...alerts, signingSecret: showSecrets ? alerts.signingSecret : null },
+  };
+}
+
 export function tenantRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<ZodTypeProvider>();
-
-    const view = async (tenantId: string, showSecrets: boolean) => {
-      const tenant = await runtime.repos.tenants.get(tenantId);
-      if (!tenant) throw new NotFoundError('No such tenant.');
-      const alerts = parseAlertSettings(tenant.settings.alerts);
-      return {
-        id: tenant.id,
-        name: tenant.name,
-        plan: tenant.plan,
-        createdAt: new Date(tenant.createdAt).toISOString(),
-        limits: tenant.limits,
-        allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
-        runRetentionDays: runRetentionDays(tenant.settings),
-        prices: (tenant.settings.prices ?? {}) as Record<string, ModelPrice>,
-        alerts: { ...alerts, signingSecret: showSecrets ? alerts.signingSecret : null },
-      };
-    };
 
     api.get(
       '/tenant',
       { schema: { summary: 'The current tenant', tags: ['tenant'], response: { 200: tenantView } }, config: { auth: 'user' } },
       async (request) => {
         const principal = principalOf(request);
-        return view(principal.tenantId, principal.type === 'user' && hasRole(principal.role, 'admin'));
+        return view(await runtime.tenantSettings.get(principal.tenantId), principal.type === 'user' && hasRole(principal.role, 'admin'));
       },
     );
 
@@ -86,51 +83,7 @@ export function tenantRoutes(runtime: Runtime) {
         config: { auth: 'user', minRole: 'admin' },
       },
       async (request) => {
-        const { tenantId } = principalOf(request);
-        const tenant = await runtime.repos.tenants.get(tenantId);
-        if (!tenant) throw new NotFoundError('No such tenant.');
-        const { name, limits, prices, alerts } = request.body;
-        const settings = { ...tenant.settings };
-        if (request.body.allowedModels !== undefined) settings.allowedModels = request.body.allowedModels;
-        if (request.body.runRetentionDays !== undefined) settings.runRetentionDays = request.body.runRetentionDays;
-        if (prices) {
-          const merged = { ...(settings.prices as Record<string, ModelPrice> | undefined) };
-          for (const [model, price] of Object.entries(prices)) {
-            if (price === null) delete merged[model];
-            else merged[model] = price;
-          }
-          settings.prices = merged;
-        }
-        if (alerts) {
-          if (alerts.webhookUrl) await runtime.network.assertAllowed(alerts.webhookUrl, 'alerts.webhookUrl');
-          const current = parseAlertSettings(settings.alerts);
-          settings.alerts = {
-            webhookUrl: alerts.webhookUrl === undefined ? current.webhookUrl : alerts.webhookUrl,
-            thresholds: alerts.thresholds ?? current.thresholds,
-            signingSecret: current.signingSecret ?? `whsec_${randomBase62(32)}`,
-          };
-        }
-        await runtime.repos.tenants.update(tenantId, {
-          ...(name === undefined ? {} : { name }),
-          settings,
-          ...(limits ? { limits: mergeLimits(tenant.limits, limits) } : {}),
-        });
-        await runtime.bus.publish('tenant-config', tenantId);
-        await runtime.repos.auditLog.record(tenantId, actorOf(request), {
-          action: 'tenant.updated',
-          targetType: 'tenant',
-          targetId: tenantId,
-          details: JSON.parse(
-            JSON.stringify({
-              name,
-              limits,
-              prices,
-              allowedModels: request.body.allowedModels,
-              alerts: alerts && { webhookUrl: alerts.webhookUrl, thresholds: alerts.thresholds },
-            }),
-          ),
-        });
-        return view(tenantId, true);
+        return view(await runtime.tenantSettings.update(principalOf(request).tenantId, actorOf(request), request.body), true);
       },
     );
 

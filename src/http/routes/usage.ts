@@ -26,7 +26,7 @@ export function usageRoutes(runtime: Runtime) {
         },
       },
       async (request, reply) =>
-        sendUsage(reply, await buildUsageReport(runtime.repos, principalOf(request).tenantId, request.query), request.query.format),
+        sendUsage(reply, await buildUsageReport(runtime.usageReports, principalOf(request).tenantId, request.query), request.query.format),
     );
   };
 }
