@@ -48,6 +48,9 @@ export class RedisInvalidationBus implements InvalidationBus {
       if (origin !== this.instanceId) this.local.deliver(topic, value);
     });
     this.ready = this.subscriber.subscribe(this.channel);
+    // A short-lived user (a CLI command) may close the bus before the subscription is made, which rejects it: that
+    // must not be an unhandled rejection, which ends the process. whenReady() still sees it.
+    this.ready.catch(() => undefined);
   }
 
   /** Resolves once this instance receives invalidations from the others. */

@@ -52,4 +52,19 @@ describe('RedisInvalidationBus', () => {
     expect(seen).toEqual({ a: ['revoked-hash'], b: ['revoked-hash'], c: ['revoked-hash'] });
     await Promise.all([a.close(), b.close(), c.close()]);
   });
+
+  it('closed before its subscription is made (a short CLI command), it ends quietly', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const bus = new RedisInvalidationBus(REDIS_URL);
+      await bus.close();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rejections).toEqual([]);
+      await expect(bus.whenReady()).rejects.toThrow();
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
