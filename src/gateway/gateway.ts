@@ -2,6 +2,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
+import { isPromise } from '../domain/maybe-promise.js';
 import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shuttle-error.js';
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
 import { hasAnyLimit } from '../metering/limits/limits.js';
@@ -180,7 +181,8 @@ export class Gateway {
       maxCompletionTokens,
       maxPrice: dearest(plans, ctx.tenant),
     });
-    const admission = admitted instanceof Promise ? await admitted : admitted;
+    // Awaited only when it is a promise: an admission decided in memory takes no turn of the microtask queue.
+    const admission = isPromise(admitted) ? await admitted : admitted;
     meter.admission = admission;
     meter.admissions.push(admission);
 

@@ -2,6 +2,7 @@
 // customer attribution, the call context, and the x-shuttle-* headers.
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { MaybePromise } from '../domain/maybe-promise.js';
 import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext } from '../gateway/gateway.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
@@ -93,7 +94,7 @@ export function beginProxyRequest(
   request: FastifyRequest,
   body: CustomerFields,
   requestedEnvironment?: string,
-): CallContext | Promise<CallContext> {
+): MaybePromise<CallContext> {
   const meter = request.meter;
   if (meter === null) throw new Error(`${request.url} is proxied but not metered`);
   if (!runtime.usageWriter.hasRoom()) throw new ShuttleError('usage_queue_full', { headers: { 'retry-after': '1' } });
