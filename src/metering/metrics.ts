@@ -1,6 +1,7 @@
 // Prometheus metrics, including the gateway's own overhead (request time minus time waiting on the provider).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { DeadLetterKind } from '../store/repositories/dead-letters.js';
+import { BufferedHistogram, type HistogramSeries } from './buffered-histogram.js';
 
 export const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -22,9 +23,9 @@ export interface RequestObservation {
 }
 
 /**
- * A counter's increments for one label set, added up in a plain number and handed to prom-client in the counter's
- * `collect()`, when the registry is scraped: prom-client hashes and validates the labels on every inc(), even through
- * a bound child, and a proxied request increments four counters.
+ * A counter's increments for one label set, added up in a plain number and handed to prom-client when the registry is
+ * scraped: prom-client hashes and validates the labels on every inc(), even through a bound child, and a proxied
+ * request increments four counters.
  */
 class PendingCount {
   value = 0;
@@ -45,11 +46,11 @@ class PendingCount {
 
 interface RouteChildren {
   requests: PendingCount;
-  duration: Histogram.Internal<'route'>;
+  duration: HistogramSeries;
 }
 
 interface ServedChildren {
-  overhead: Histogram.Internal<'route' | 'provider'>;
+  overhead: HistogramSeries;
   prompt: PendingCount;
   completion: PendingCount;
   cost: PendingCount;
@@ -63,8 +64,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly pending: PendingCount[] = [];
   private readonly requests: Counter<'route' | 'status'>;
-  private readonly duration: Histogram<'route'>;
-  private readonly overhead: Histogram<'route' | 'provider'>;
+  private readonly duration: BufferedHistogram;
+  private readonly overhead: BufferedHistogram;
   private readonly tokens: Counter<'provider' | 'kind'>;
   private readonly cost: Counter<'provider'>;
   private readonly upstreamErrors: Counter<'provider' | 'code'>;
@@ -88,20 +89,13 @@ export class GatewayMetrics {
       registers,
       collect,
     });
-    this.duration = new Histogram({
-      name: 'shuttle_request_duration_seconds',
-      help: 'Time to answer a request',
-      labelNames: ['route'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.overhead = new Histogram({
-      name: 'shuttle_gateway_overhead_seconds',
-      help: 'Time a proxied request spent in Shuttle itself: total time minus time waiting on the provider',
-      labelNames: ['route', 'provider'],
-      buckets: OVERHEAD_BUCKETS,
-      registers,
-    });
+    this.duration = new BufferedHistogram('shuttle_request_duration_seconds', 'Time to answer a request', DURATION_BUCKETS, this.registry);
+    this.overhead = new BufferedHistogram(
+      'shuttle_gateway_overhead_seconds',
+      'Time a proxied request spent in Shuttle itself: total time minus time waiting on the provider',
+      OVERHEAD_BUCKETS,
+      this.registry,
+    );
     this.tokens = new Counter({
       name: 'shuttle_tokens_total',
       help: 'Tokens metered, by provider and kind',
@@ -186,13 +180,13 @@ export class GatewayMetrics {
   private routeChildrenOf(route: string, status: number): RouteChildren {
     return {
       requests: this.pendingCount(this.requests, { route, status: String(status) }),
-      duration: this.duration.labels(route),
+      duration: this.duration.child({ route }),
     };
   }
 
   private servedChildrenOf(route: string, provider: string): ServedChildren {
     return {
-      overhead: this.overhead.labels(route, provider),
+      overhead: this.overhead.child({ route, provider }),
       prompt: this.pendingCount(this.tokens, { provider, kind: 'prompt' }),
       completion: this.pendingCount(this.tokens, { provider, kind: 'completion' }),
       cost: this.pendingCount(this.cost, { provider }, 1 / 1_000_000),
