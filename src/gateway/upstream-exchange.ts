@@ -3,6 +3,7 @@
 // its async iterator: more work per call than the gateway's own admission and metering (docs/benchmarks.md).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { ControllerHandler } from './raw-headers-dispatch.js';
 import { toUpstreamError } from './upstream-failure.js';
 
 /** Chunks held before the socket is paused; a consumer that falls behind stops the upstream, not memory. */
@@ -152,8 +153,11 @@ function track(signal: AbortSignal, exchange: UpstreamExchange): Set<UpstreamExc
   return exchanges;
 }
 
-/** undici's dispatch handler for one exchange, on its controller API: pause, resume and abort through the controller. */
-export class UpstreamExchange implements Dispatcher.DispatchHandler {
+/**
+ * undici's dispatch handler for one exchange, on its controller API: pause, resume and abort through the controller.
+ * UpstreamClient dispatches it through RawHeadersDispatch, which spares it undici's parsing of every response header.
+ */
+export class UpstreamExchange implements ControllerHandler {
   readonly response: Promise<UpstreamResponse>;
   private settle!: { resolve: (response: UpstreamResponse) => void; reject: (error: Error) => void };
   private controller: Dispatcher.DispatchController | undefined;
