@@ -1,8 +1,8 @@
 // pino, with anything that could hold a secret redacted.
 //
 // The redaction is ours rather than pino's `redact` option: pino's wildcard paths (`*.token`) run every value of every
-// line and of every per-request child logger through a general path redactor, which cost about 6 µs per request's
-// access line; these functions look at each value's keys once and copy only what they censor. They see what is
+// line and of every per-request child logger through a general path redactor, dear on every request's access line
+// (docs/benchmarks.md); these functions look at each value's keys once and copy only what they censor. They see what is
 // logged, not a child logger's bindings: the only child Shuttle makes is Fastify's per-request one, bound to the
 // request id.
 import { type DestinationStream, type Logger, pino } from 'pino';

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
 import { hasAnyLimit } from '../domain/limits.js';
+import { isPromise } from '../domain/maybe-promise.js';
 import type { TokenUsage } from '../domain/token-usage.js';
 import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shuttle-error.js';
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
@@ -181,7 +182,8 @@ export class Gateway {
       maxCompletionTokens,
       maxPrice: dearest(plans, ctx.tenant),
     });
-    const admission = admitted instanceof Promise ? await admitted : admitted;
+    // Awaited only when it is a promise: an admission decided in memory takes no turn of the microtask queue.
+    const admission = isPromise(admitted) ? await admitted : admitted;
     meter.admission = admission;
     meter.admissions.push(admission);
 

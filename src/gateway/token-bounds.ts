@@ -26,8 +26,8 @@ const FIXED_OVERHEAD_TOKENS = 1_024;
 const TOKENS_PER_MESSAGE = 4;
 const TOKENS_PER_TOOL = 16;
 const TOKENIZED_OVERHEAD = 16;
-// The tokenizer's cost grows with rare text (random letters: ~3 µs a byte, against ~0.08 for English) and, within one
-// word, with the square of its length; so it counts pieces of text cut at spaces, up to a total size and time per
+// The tokenizer's cost grows with rare text (random letters cost about forty times what English does a byte:
+// docs/benchmarks.md) and, within one word, with the square of its length; so it counts pieces of text cut at spaces, up to a total size and time per
 // request, and the rest is counted by bytes. A cut may split what the tokenizer would have merged: one token of
 // margin each. The time budget is generous enough that ordinary text is always counted in full on a busy machine (a
 // cold tokenizer took over 5 ms on the first 2 KB under test load), so admission does not depend on the CPU's load.

@@ -2,6 +2,7 @@
 // the operator's connections through one agent, tenants' through another whose connections are address-checked.
 import { Agent, type buildConnector, type Dispatcher } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
+import { RawHeadersDispatch } from './raw-headers-dispatch.js';
 import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
 import { toUpstreamError } from './upstream-failure.js';
 
@@ -67,7 +68,7 @@ export class UpstreamClient {
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },
-        exchange,
+        new RawHeadersDispatch(exchange),
       );
       return exchange.response;
     } catch (error) {

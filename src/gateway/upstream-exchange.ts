@@ -1,12 +1,10 @@
 // One call to a provider over undici's dispatcher API: the status as a promise, the body as a small async-iterable
 // queue with backpressure. undici's request() wraps the same exchange in an AsyncResource, a Node Readable stream and
-// its async iterator, and parses every response header up front: more work per call than the gateway's own
-// admission and metering (docs/benchmarks.md, 2026-12-02).
+// its async iterator: more work per call than the gateway's own admission and metering (docs/benchmarks.md).
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { util } from 'undici';
+import type { ControllerHandler } from './raw-headers-dispatch.js';
 import { toUpstreamError } from './upstream-failure.js';
-
-type Abort = (reason?: Error) => void;
 
 /** Chunks held before the socket is paused; a consumer that falls behind stops the upstream, not memory. */
 const HIGH_WATER_CHUNKS = 16;
@@ -24,24 +22,8 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 export interface UpstreamResponse {
   status: number;
-  /** Parsed when first read: only error answers are looked at. */
   readonly headers: ResponseHeaders;
   body: UpstreamBody;
-}
-
-class ReceivedResponse implements UpstreamResponse {
-  private parsed: ResponseHeaders | undefined;
-
-  constructor(
-    readonly status: number,
-    private readonly rawHeaders: Buffer[],
-    readonly body: UpstreamBody,
-  ) {}
-
-  get headers(): ResponseHeaders {
-    this.parsed ??= util.parseHeaders(this.rawHeaders) as ResponseHeaders;
-    return this.parsed;
-  }
 }
 
 /** A response body, read once: either whole with `text()` or chunk by chunk with `for await`. */
@@ -172,14 +154,13 @@ function track(signal: AbortSignal, exchange: UpstreamExchange): Set<UpstreamExc
 }
 
 /**
- * undici's dispatch handler for one exchange. It uses the handler methods undici's own request() uses (onConnect …
- * onError): undici calls them without an adapter, where the newer onRequestStart family goes through one.
+ * undici's dispatch handler for one exchange, on its controller API: pause, resume and abort through the controller.
+ * UpstreamClient dispatches it through RawHeadersDispatch, which spares it undici's parsing of every response header.
  */
-export class UpstreamExchange implements Dispatcher.DispatchHandler {
+export class UpstreamExchange implements ControllerHandler {
   readonly response: Promise<UpstreamResponse>;
   private settle!: { resolve: (response: UpstreamResponse) => void; reject: (error: Error) => void };
-  private abort: Abort | undefined;
-  private resumeReading: (() => void) | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
   private body: UpstreamBody | undefined;
   private readonly tracked: Set<UpstreamExchange>;
   private abandoning: NodeJS.Timeout | undefined;
@@ -194,30 +175,28 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.tracked = track(signal, this);
   }
 
-  onConnect(abort: Abort): void {
-    this.abort = abort;
-    if (this.signal.aborted) abort(this.signal.reason as Error);
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason as Error);
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true;
-    this.resumeReading = resume;
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return;
     this.body = new UpstreamBody(this);
-    this.settle.resolve(new ReceivedResponse(statusCode, rawHeaders, this.body));
-    return true;
+    this.settle.resolve({ status: statusCode, headers, body: this.body });
   }
 
-  onData(chunk: Buffer): boolean {
-    return (this.body as UpstreamBody).push(chunk);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!(this.body as UpstreamBody).push(chunk)) controller.pause();
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.finished();
     this.body?.end();
   }
 
   /** A failure before the answer's status rejects `response`; one while reading the body, the body's reader. */
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.finished();
     const failure = toUpstreamError(this.provider, error, this.signal);
     if (this.body === undefined) this.settle.reject(failure);
@@ -226,16 +205,16 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   /** The signal fired: the client went away, or the caller's deadline passed. */
   cancel(reason: Error): void {
-    this.abort?.(reason);
+    this.controller?.abort(reason);
   }
 
   resume(): void {
-    this.resumeReading?.();
+    this.controller?.resume();
   }
 
   /** Abandons the call unless its body ends within ABANDON_GRACE_MS; the signal can still cut that short. */
   abandon(reason: Error): void {
-    this.abandoning = setTimeout(() => this.abort?.(reason), ABANDON_GRACE_MS);
+    this.abandoning = setTimeout(() => this.controller?.abort(reason), ABANDON_GRACE_MS);
     this.abandoning.unref();
   }
 

@@ -2,6 +2,7 @@
 // customer attribution, the call context, and the x-shuttle-* headers.
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { MaybePromise } from '../domain/maybe-promise.js';
 import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext } from '../gateway/gateway.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
@@ -93,7 +94,7 @@ export function beginProxyRequest(
   request: FastifyRequest,
   body: CustomerFields,
   requestedEnvironment?: string,
-): CallContext | Promise<CallContext> {
+): MaybePromise<CallContext> {
   const meter = request.meter;
   if (meter === null) throw new Error(`${request.url} is proxied but not metered`);
   if (!runtime.usageWriter.hasRoom()) throw new ShuttleError('usage_queue_full', { headers: { 'retry-after': '1' } });
@@ -146,15 +147,13 @@ export function setServedHeaders(
   meter: RequestMeter,
   costKnown: boolean,
 ): void {
-  const headers = headersOf(reply);
-  headers['x-shuttle-request-id'] = request.id;
-  headers['x-shuttle-provider'] = target.connection.name;
-  headers['x-shuttle-model'] = headerSafe(model);
-  headers['x-shuttle-attempts'] = String(meter.attempts);
-  if (costKnown) headers['x-shuttle-cost-usd'] = usdWithSixDecimals(meter.costMicros);
+  reply.header('x-shuttle-request-id', request.id);
+  reply.header('x-shuttle-provider', target.connection.name);
+  reply.header('x-shuttle-model', headerSafe(model));
+  reply.header('x-shuttle-attempts', String(meter.attempts));
+  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
   const limits = meter.admission?.headers;
-  // for…in, not Object.entries(): no array per header on every proxied request.
-  for (const name in limits) headers[name] = limits[name] as string;
+  if (limits !== undefined) reply.headers(limits);
 }
 
 /**
@@ -167,25 +166,4 @@ export function headerSafe(value: string): string {
     if (code < 0x20 || code > 0x7e) return encodeURIComponent(value);
   }
   return value;
-}
-
-const REPLY_HEADERS = 'fastify.reply.headers';
-let replyHeadersSymbol: symbol | undefined;
-
-/**
- * The object in which Fastify keeps a reply's headers, for the served headers to be written into it as
- * `reply.header()` stores them (names in lower case, values as given) without that method lower-casing each name
- * again and looking up the object anew for every header of every response. Found by its symbol's description (once);
- * should a Fastify version keep headers otherwise, an object that passes each to `reply.header()`.
- */
-export function headersOf(reply: FastifyReply): Record<string, string> {
-  replyHeadersSymbol ??= Object.getOwnPropertySymbols(reply).find((symbol) => symbol.description === REPLY_HEADERS);
-  const headers = replyHeadersSymbol === undefined ? undefined : (reply as unknown as Record<symbol, unknown>)[replyHeadersSymbol];
-  if (typeof headers === 'object' && headers !== null) return headers as Record<string, string>;
-  return new Proxy({} as Record<string, string>, {
-    set: (_, name: string, value: string) => {
-      reply.header(name, value);
-      return true;
-    },
-  });
 }

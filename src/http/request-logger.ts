@@ -1,5 +1,5 @@
 // Fastify's per-request logger, made only when something is logged through it. Fastify asks for a child logger bound
-// to the request id on every request, and pino's child() costs about 3,400 instructions; but Shuttle logs through it
+// to the request id on every request, and pino's child() is dear (docs/benchmarks.md); but Shuttle logs through it
 // only on errors (the access line goes through the root logger with the id as a field), so most requests never need
 // one.
 import type { FastifyBaseLogger } from 'fastify';

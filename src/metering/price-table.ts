@@ -65,7 +65,7 @@ export function microsToUsd(micros: number): number {
 
 /**
  * `0.000435`, `12.500000`: micro-dollars as dollars with six decimals, as `toFixed(6)` writes them, but from the two
- * integers on either side of the point (converting a fraction to text costs every response about 1,400 instructions).
+ * integers on either side of the point: converting a fraction to text is dear on every response (docs/benchmarks.md).
  */
 export function usdWithSixDecimals(micros: number): string {
   if (!Number.isSafeInteger(micros) || micros < 0) return microsToUsd(micros).toFixed(6);

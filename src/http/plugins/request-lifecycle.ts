@@ -2,7 +2,6 @@
 // one log line, the metrics, and the usage event of a metered request.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../runtime.js';
-import { headersOf } from '../proxy-request.js';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -16,10 +15,9 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
 
   app.addHook('onRequest', (request, reply, done) => {
     request.startedAt = performance.now();
-    const headers = headersOf(reply);
-    headers['x-request-id'] = request.id;
+    reply.header('x-request-id', request.id);
     // No answer is ever to be read as another type than it says (a JSON error rendered as HTML, say).
-    headers['x-content-type-options'] = 'nosniff';
+    reply.header('x-content-type-options', 'nosniff');
     reply.raw.once('close', () => finishRequest(runtime, request, reply));
     done();
   });

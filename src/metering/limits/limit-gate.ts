@@ -4,6 +4,7 @@
 // admission settles: actual tokens replace the estimate, actual cost replaces the reservation, alerts fire.
 import type { Logger } from 'pino';
 import { COST_PERIODS, type CostPeriod, type Limits } from '../../domain/limits.js';
+import { andThen, isPromise, type MaybePromise } from '../../domain/maybe-promise.js';
 import { RateLimitError, ShuttleError } from '../../errors/shuttle-error.js';
 import type { Db } from '../../store/database.js';
 import { type SpendScope, spentMicros } from '../../store/repositories/usage-queries.js';
@@ -115,10 +116,10 @@ export class LimitGate {
    * admission is returned as it is, with no promise and no turn of the microtask queue; counters in Redis, or a budget
    * whose spend must first be read from the database, make it a promise.
    */
-  admit(request: AdmissionRequest): Admission | Promise<Admission> {
+  admit(request: AdmissionRequest): MaybePromise<Admission> {
     if (request.subjects.length === 0) return UNLIMITED;
     const first = this.attempt(request);
-    if (!(first instanceof Promise)) return first;
+    if (!isPromise(first)) return first;
     return first.catch(async (refusal: unknown) => {
       if (!(refusal instanceof Refused)) throw refusal;
       const { tighterPromptTokens } = request;
@@ -139,12 +140,10 @@ export class LimitGate {
     return refusal.error;
   }
 
-  private attempt(request: AdmissionRequest): Admission | Promise<Admission> {
+  private attempt(request: AdmissionRequest): MaybePromise<Admission> {
     const checks = this.checksFor(request);
     const rate = this.rates.consume(checks.rates);
-    return rate instanceof Promise
-      ? rate.then((decided) => this.afterRates(request, checks, decided))
-      : this.afterRates(request, checks, rate);
+    return andThen(rate, (decided) => this.afterRates(request, checks, decided));
   }
 
   private checksFor(request: AdmissionRequest): AdmissionChecks {
@@ -166,7 +165,7 @@ export class LimitGate {
     return { rates, tokens, budgets, requestCount, estimatedTokens };
   }
 
-  private afterRates(request: AdmissionRequest, checks: AdmissionChecks, rate: RateDecision): Admission | Promise<Admission> {
+  private afterRates(request: AdmissionRequest, checks: AdmissionChecks, rate: RateDecision): MaybePromise<Admission> {
     if (!rate.allowed)
       return Promise.reject(this.rateRefusal(rate.refused, request.subjects, checks.requestCount, checks.rates, checks.estimatedTokens));
     const headers: Record<string, string> = {};
@@ -175,9 +174,7 @@ export class LimitGate {
     if (checks.budgets.length === 0) return this.admitted(request, checks, headers, undefined);
     const estimateMicros = estimateCost(request);
     const decision = this.ledger.reserve(checks.budgets, estimateMicros);
-    return decision instanceof Promise
-      ? decision.then((decided) => this.afterBudgets(request, checks, headers, estimateMicros, decided))
-      : this.afterBudgets(request, checks, headers, estimateMicros, decision);
+    return andThen(decision, (decided) => this.afterBudgets(request, checks, headers, estimateMicros, decided));
   }
 
   private afterBudgets(
@@ -186,7 +183,7 @@ export class LimitGate {
     headers: Record<string, string>,
     estimateMicros: number,
     decision: BudgetDecision,
-  ): Admission | Promise<Admission> {
+  ): MaybePromise<Admission> {
     if (decision.allowed) return this.admitted(request, checks, headers, decision.reservation);
     return this.costRefusal(checks, headers, estimateMicros, decision.refused);
   }
@@ -260,8 +257,8 @@ export class LimitGate {
     }
     if (reservation) {
       const settlements = this.ledger.settle(reservation, actualCostMicros);
-      if (settlements instanceof Promise) pending.push(settlements.then((done) => this.alertCrossings(request, done)));
-      else this.alertCrossings(request, settlements);
+      const alerted = andThen(settlements, (done) => this.alertCrossings(request, done));
+      if (isPromise(alerted)) pending.push(alerted);
     }
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }

@@ -1,6 +1,7 @@
 // Requests and tokens per minute, as a sliding window: the previous minute's count weighs in proportion to how
 // much of it still overlaps the last 60 seconds. In memory, or in Redis (one Lua call) so all instances share it.
 import type { Redis } from '../../cache/redis.js';
+import type { MaybePromise } from '../../domain/maybe-promise.js';
 
 export const WINDOW_MS = 60_000;
 
@@ -27,7 +28,7 @@ export type RateDecision = { allowed: true; states: RateState[] } | { allowed: f
 /** Counters in memory answer at once; those in Redis answer with a promise. */
 export interface RateLimiter {
   /** Takes `cost` from every counter if all of them have room, else takes nothing. */
-  consume(checks: readonly RateCheck[], now?: number): RateDecision | Promise<RateDecision>;
+  consume(checks: readonly RateCheck[], now?: number): MaybePromise<RateDecision>;
   /** Corrects a counter after the fact (actual tokens minus the estimate; may be negative). */
   adjust(key: string, delta: number, now?: number): Promise<void> | undefined;
 }

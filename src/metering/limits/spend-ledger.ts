@@ -2,6 +2,7 @@
 // the reservation is replaced by the actual cost. Concurrent requests therefore cannot overspend a limit by more
 // than the difference between their estimates and what they really cost. In memory, or in Redis for all instances.
 import type { Redis } from '../../cache/redis.js';
+import type { MaybePromise } from '../../domain/maybe-promise.js';
 import { randomBase62 } from '../../store/ids.js';
 
 export interface BudgetCheck {
@@ -37,8 +38,8 @@ export interface Settlement {
 
 /** In memory, a ledger whose counters are loaded answers at once; in Redis, with a promise. */
 export interface SpendLedger {
-  reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision>;
-  settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]>;
+  reserve(checks: readonly BudgetCheck[], amountMicros: number): MaybePromise<BudgetDecision>;
+  settle(reservation: Reservation, actualMicros: number): MaybePromise<Settlement[]>;
   /**
    * How often a reservation held by a call still in flight must be renewed, so that it outlives the time after
    * which an unsettled reservation is taken for one of a crashed instance; null when reservations never expire.
@@ -60,7 +61,7 @@ export class MemorySpendLedger implements SpendLedger {
   private readonly loading = new Map<string, Promise<Counter>>();
   private reservations = 0;
 
-  reserve(checks: readonly BudgetCheck[], amountMicros: number): BudgetDecision | Promise<BudgetDecision> {
+  reserve(checks: readonly BudgetCheck[], amountMicros: number): MaybePromise<BudgetDecision> {
     return this.withCounters(checks, (counters) => this.decide(checks, counters, amountMicros));
   }
 
@@ -68,7 +69,7 @@ export class MemorySpendLedger implements SpendLedger {
     return undefined;
   }
 
-  settle(reservation: Reservation, actualMicros: number): Settlement[] | Promise<Settlement[]> {
+  settle(reservation: Reservation, actualMicros: number): MaybePromise<Settlement[]> {
     return this.withCounters(reservation.checks, (counters) => this.apply(reservation, counters, actualMicros));
   }
 
@@ -76,7 +77,7 @@ export class MemorySpendLedger implements SpendLedger {
    * Runs `use` on every check's counter: at once when all are in memory and current, else once the missing ones — a
    * new budget, or a new day or month since the reservation — are loaded.
    */
-  private withCounters<T>(checks: readonly BudgetCheck[], use: (counters: readonly Counter[]) => T): T | Promise<T> {
+  private withCounters<T>(checks: readonly BudgetCheck[], use: (counters: readonly Counter[]) => T): MaybePromise<T> {
     const now = Date.now();
     const live: Counter[] = [];
     for (const check of checks) {

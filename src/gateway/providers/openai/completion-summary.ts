@@ -1,7 +1,7 @@
 // What Shuttle reads of a chat completion that it passes on verbatim: its top-level `usage` and `model`, without
-// parsing the rest. JSON.parse costs about 1,100 instructions per property name and copies every string in the answer
-// (choices, content, logprobs) only for them to be thrown away; here only the text from the "usage" key to the end
-// and the text up to the "model" value are parsed.
+// parsing the rest. JSON.parse pays for every property name and copies every string in the answer (choices, content,
+// logprobs) only for them to be thrown away; here only the text from the "usage" key to the end and the text up to the
+// "model" value are parsed (what that saves: docs/benchmarks.md).
 import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
 
