@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
 import { sessionUserOf } from '../request-context.js';
 import { newPassword } from '../schemas/common.js';
-import { session, tenantMembership, toTenants, toUserView, userView } from '../schemas/session.js';
+import { loggedIn, session, tenantMembership, toLoggedIn, toTenants, toUserView, userView } from '../schemas/session.js';
 
 const allowedBeforePasswordChange = { auth: 'session', beforePasswordChange: true } as const;
 
@@ -21,19 +21,11 @@ export function authRoutes(runtime: Runtime) {
           tags: ['auth'],
           security: [],
           body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(4096) }),
-          response: { 200: session.extend({ user: userView, tenants: z.array(tenantMembership) }) },
+          response: { 200: loggedIn },
         },
         config: { auth: 'public' },
       },
-      async (request) => {
-        const result = await runtime.login.login(request.body.email, request.body.password, request.ip);
-        return {
-          token: result.token,
-          expiresAt: result.expiresAt.toISOString(),
-          user: toUserView(result.user),
-          tenants: toTenants(result.tenants),
-        };
-      },
+      async (request) => toLoggedIn(await runtime.login.login(request.body.email, request.body.password, request.ip)),
     );
 
     api.get(

@@ -7,7 +7,7 @@ import type { Runtime } from '../../runtime.js';
 import type { Invitation } from '../../store/repositories/invitations.js';
 import { actorOf, principalOf, sessionUserOf } from '../request-context.js';
 import { displayName, email, idParams, isoDateTime, listOf, newPassword, role, toIso } from '../schemas/common.js';
-import { session, tenantMembership, toTenants, toUserView, userView } from '../schemas/session.js';
+import { loggedIn, tenantMembership, toLoggedIn } from '../schemas/session.js';
 
 const invitationView = z.object({
   id: z.string(),
@@ -134,19 +134,11 @@ export function invitationsRoutes(runtime: Runtime) {
           tags: ['members'],
           security: [],
           body: tokenBody.extend({ password: newPassword }),
-          response: { 200: session.extend({ user: userView, tenants: z.array(tenantMembership) }) },
+          response: { 200: loggedIn },
         },
         config: { auth: 'public' },
       },
-      async (request) => {
-        const result = await runtime.invitations.acceptWithNewAccount(request.body.token, request.body.password, request.ip);
-        return {
-          token: result.token,
-          expiresAt: result.expiresAt.toISOString(),
-          user: toUserView(result.user),
-          tenants: toTenants(result.tenants),
-        };
-      },
+      async (request) => toLoggedIn(await runtime.invitations.acceptWithNewAccount(request.body.token, request.body.password, request.ip)),
     );
   };
 }

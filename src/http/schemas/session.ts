@@ -24,3 +24,18 @@ export const toUserView = (user: User & { mustChangePassword: boolean }) => ({
   mustChangePassword: user.mustChangePassword,
 });
 export const toTenants = (memberships: Membership[]) => memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role }));
+
+/** What logging in answers (and accepting an invitation with a new password, which logs the person in). */
+export const loggedIn = session.extend({ user: userView, tenants: z.array(tenantMembership) });
+
+export const toLoggedIn = (result: {
+  token: string;
+  expiresAt: Date;
+  user: User & { mustChangePassword: boolean };
+  tenants: Membership[];
+}) => ({
+  token: result.token,
+  expiresAt: result.expiresAt.toISOString(),
+  user: toUserView(result.user),
+  tenants: toTenants(result.tenants),
+});
