@@ -45,10 +45,33 @@ export class InvalidRequestError extends ShuttleError {
   }
 }
 
-export class AuthenticationError extends ShuttleError {}
-export class PermissionDeniedError extends ShuttleError {}
-export class ConflictError extends ShuttleError {}
-export class RateLimitError extends ShuttleError {}
+/** The catalogue's codes answered with this status: a class below takes only those, so its name implies its status. */
+export type CodeWithStatus<S extends number> = {
+  [C in ErrorCode]: (typeof errorCatalogue)[C]['status'] extends S ? C : never;
+}[ErrorCode];
+
+type ClassOptions = Omit<ShuttleErrorOptions, 'status'>;
+
+export class AuthenticationError extends ShuttleError {
+  constructor(code: CodeWithStatus<401>, options?: ClassOptions) {
+    super(code, options);
+  }
+}
+export class PermissionDeniedError extends ShuttleError {
+  constructor(code: CodeWithStatus<403>, options?: ClassOptions) {
+    super(code, options);
+  }
+}
+export class ConflictError extends ShuttleError {
+  constructor(code: CodeWithStatus<409>, options?: ClassOptions) {
+    super(code, options);
+  }
+}
+export class RateLimitError extends ShuttleError {
+  constructor(code: CodeWithStatus<429>, options?: ClassOptions) {
+    super(code, options);
+  }
+}
 
 export class NotFoundError extends ShuttleError {
   constructor(message = 'Not found.', code: 'not_found' | 'model_not_found' = 'not_found') {
