@@ -5,33 +5,11 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type BatchSink, BatchWriter } from '../../src/store/batch-writer.js';
 import type { UsageEvent } from '../../src/store/repositories/usage-events.js';
+import { usageEvent } from '../helpers/usage-event.js';
 
 const silent = pino({ level: 'silent' });
 
-function event(i: number): UsageEvent {
-  return {
-    id: `req_${i}`,
-    tenantId: 'ten_1',
-    keyId: null,
-    customerId: null,
-    environment: null,
-    endpoint: 'chat.completions',
-    requestedModel: 'mock/echo',
-    provider: 'mock',
-    servedModel: 'echo',
-    promptTokens: 1,
-    completionTokens: 1,
-    cachedTokens: 0,
-    costMicros: 3,
-    latencyMs: 1,
-    upstreamMs: 1,
-    ttftMs: null,
-    streamed: false,
-    status: 200,
-    errorCode: null,
-    createdAt: 0,
-  };
-}
+const event = (i: number): UsageEvent => usageEvent(`req_${i}`, { costMicros: 3 });
 
 /** A sink standing in for a database that can be made unreachable. */
 class SwitchableSink implements BatchSink<UsageEvent> {
