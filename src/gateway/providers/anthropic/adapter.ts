@@ -1,6 +1,7 @@
 // Anthropic's Messages API: translates OpenAI chat requests to POST /v1/messages and the answers back.
 import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, ProviderAdapter } from '../provider.js';
+import { answerToolOf } from '../translate/answer-tool.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { toMessagesRequest } from './request.js';
 import { toCompletion } from './response.js';
@@ -17,7 +18,8 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const { connection } = call;
-    const request = toMessagesRequest(call.params, call.model);
+    const answerTool = answerToolOf(call.params);
+    const request = toMessagesRequest(call.params, call.model, answerTool);
     const response = await sendJsonRequest(this.client, {
       connection,
       url: `${connection.baseUrl.replace(/\/+$/, '')}/v1/messages`,
@@ -30,11 +32,11 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (request.stream)
       return {
         stream: true,
-        parts: anthropicStreamParts(connection.name, response.body, call.model),
+        parts: anthropicStreamParts(connection.name, response.body, call.model, answerTool?.name),
         model: call.model,
       };
     const message = await readJson<Message>(connection.name, response);
-    const { body, usage } = toCompletion(message);
+    const { body, usage } = toCompletion(message, answerTool?.name);
     return { stream: false, body, usage, model: message.model || call.model };
   }
 }

@@ -6,6 +6,7 @@ import {
   imageOf,
   isInstruction,
   maxTokensOf,
+  requireConversation,
   stopSequencesOf,
   textOf,
   toolArguments,
@@ -18,6 +19,7 @@ import type { Content, GenerateContentRequest, GenerationConfig, Part, ToolConfi
 
 export function toGenerateContentRequest(params: ChatCompletionCreateParams): GenerateContentRequest {
   const request: GenerateContentRequest = { contents: toContents(params.messages) };
+  requireConversation(request.contents, 'Gemini');
   const instructions = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (instructions.length > 0) request.systemInstruction = { parts: instructions };
   const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
@@ -27,7 +29,7 @@ export function toGenerateContentRequest(params: ChatCompletionCreateParams): Ge
         functionDeclarations: functions.map(({ function: fn }) => ({
           name: fn.name,
           ...(fn.description === undefined ? {} : { description: fn.description }),
-          ...(fn.parameters === undefined ? {} : { parameters: toGeminiSchema(fn.parameters) }),
+          ...(fn.parameters === undefined ? {} : { parameters: toGeminiSchema(fn.parameters, 'tools') }),
         })),
       },
     ];
