@@ -80,7 +80,7 @@ function geminiAnswer(request: RecordedRequest, res: ServerResponse): void {
     return;
   }
   startSse(res);
-  fragments.forEach((text, at) => sendEvent(res, answer([{ text }], at === fragments.length - 1 ? 'STOP' : null)));
+  for (const [at, text] of fragments.entries()) sendEvent(res, answer([{ text }], at === fragments.length - 1 ? 'STOP' : null));
   res.end();
 }
 
