@@ -3,6 +3,7 @@ import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, ProviderAdapter } from '../provider.js';
 import { answerToolOf } from '../translate/answer-tool.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
+import { readAnthropicError } from './errors.js';
 import { toMessagesRequest } from './request.js';
 import { toCompletion } from './response.js';
 import { anthropicStreamParts } from './stream.js';
@@ -20,15 +21,19 @@ export class AnthropicAdapter implements ProviderAdapter {
     const { connection } = call;
     const answerTool = answerToolOf(call.params);
     const request = toMessagesRequest(call.params, call.model, answerTool);
-    const response = await sendJsonRequest(this.client, {
-      connection,
-      url: `${connection.baseUrl.replace(/\/+$/, '')}/v1/messages`,
-      headers: { 'anthropic-version': ANTHROPIC_VERSION, ...(connection.apiKey ? { 'x-api-key': connection.apiKey } : {}) },
-      body: JSON.stringify(request),
-      stream: request.stream === true,
-      signal: call.signal,
-      timeoutMs: call.timeoutMs,
-    });
+    const response = await sendJsonRequest(
+      this.client,
+      {
+        connection,
+        url: `${connection.baseUrl.replace(/\/+$/, '')}/v1/messages`,
+        headers: { 'anthropic-version': ANTHROPIC_VERSION, ...(connection.apiKey ? { 'x-api-key': connection.apiKey } : {}) },
+        body: JSON.stringify(request),
+        stream: request.stream === true,
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+      },
+      readAnthropicError,
+    );
     if (request.stream)
       return {
         stream: true,
