@@ -159,4 +159,29 @@ describe('translation details', () => {
       { role: 'user', content: [{ text: 'First question' }, { cachePoint: { type: 'default' } }, { text: 'Second question' }] },
     ]);
   });
+
+  it('translates reasoning_effort to a Gemini thinking budget, and refuses legacy functions where they would be dropped', async () => {
+    const budgets = { none: 0, low: 1024, medium: 8192, high: 24576 };
+    for (const [effort, thinkingBudget] of Object.entries(budgets)) {
+      const response = await postJson(gateway, '/chat/completions', {
+        model: 'google/gemini-2.5-flash',
+        messages: hello,
+        reasoning_effort: effort,
+      });
+      expect(response.status).toBe(200);
+      expect(upstream.last().body.generationConfig).toEqual({ thinkingConfig: { thinkingBudget } });
+    }
+    const unknown = await postJson(gateway, '/chat/completions', {
+      model: 'google/gemini-2.5-flash',
+      messages: hello,
+      reasoning_effort: 'max',
+    });
+    expect(unknown.status).toBe(400);
+    const functions = [{ name: 'lookup', parameters: { type: 'object' } }];
+    for (const model of [`anthropic/${CLAUDE}`, `bedrock/${HAIKU}`, 'google/gemini-2.5-flash']) {
+      const legacy = await postJson(gateway, '/chat/completions', { model, messages: hello, functions });
+      expect(legacy.status).toBe(400);
+      expect(await legacy.json()).toMatchObject({ error: { code: 'invalid_request', param: 'functions' } });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import {
   isInstruction,
   maxTokensOf,
   type ToolChoice as OpenAiToolChoice,
+  refuseLegacyFunctions,
   requireConversation,
   requireSingleChoice,
   stopSequencesOf,
@@ -31,6 +32,7 @@ export function toMessagesRequest(
   answerTool: AnswerTool | undefined = answerToolOf(params),
 ): MessageCreateParams {
   requireSingleChoice(params, 'Anthropic');
+  refuseLegacyFunctions(params, 'Anthropic');
   const request: MessageCreateParams = {
     model,
     max_tokens: maxTokensOf(params) ?? DEFAULT_MAX_TOKENS,

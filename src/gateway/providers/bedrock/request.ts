@@ -8,6 +8,7 @@ import {
   imageOf,
   isInstruction,
   maxTokensOf,
+  refuseLegacyFunctions,
   requireConversation,
   requireSingleChoice,
   stopSequencesOf,
@@ -25,6 +26,7 @@ export function toConverseRequest(
   answerTool: AnswerTool | undefined = answerToolOf(params),
 ): ConverseRequest {
   requireSingleChoice(params, 'Bedrock');
+  refuseLegacyFunctions(params, 'Bedrock');
   const messages = toMessages(params.messages.filter((message) => !isInstruction(message)));
   requireConversation(messages, 'Bedrock');
   const request: ConverseRequest = { messages };

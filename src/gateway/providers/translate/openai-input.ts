@@ -91,3 +91,15 @@ export function cacheControlOf(part: ChatCompletionContentPart): Record<string, 
   const marker = (part as { cache_control?: unknown }).cache_control;
   return typeof marker === 'object' && marker !== null && !Array.isArray(marker) ? (marker as Record<string, unknown>) : undefined;
 }
+
+/**
+ * Refuses the legacy `functions` / `function_call` fields on providers that translate requests: answering them needs
+ * the legacy answer shape (`message.function_call`) too, which Shuttle does not build; `tools` say the same thing.
+ */
+export function refuseLegacyFunctions(params: ChatCompletionCreateParams, provider: string): void {
+  for (const field of ['functions', 'function_call'] as const) {
+    if (params[field] !== undefined && params[field] !== null) {
+      throw new InvalidRequestError(`${provider} takes tools, not the legacy "${field}" field; send tools and tool_choice instead.`, field);
+    }
+  }
+}
