@@ -5,7 +5,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject } from 'ai';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { converseEvent } from '../helpers/event-stream-frames.js';
 import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
@@ -84,17 +84,20 @@ function geminiAnswer(request: RecordedRequest, res: ServerResponse): void {
   res.end();
 }
 
+/** Answers each provider's request in its own wire format, by the path it was sent to. */
+function answerByProvider(request: RecordedRequest, res: ServerResponse): void {
+  if (request.url === '/v1/messages') return anthropicAnswer(request, res);
+  if (request.url.startsWith('/model/')) return bedrockAnswer(request, res);
+  return geminiAnswer(request, res);
+}
+
 describe('structured output (response_format) on every chat provider', () => {
   let upstream: FakeUpstream;
   let gateway: TestGateway;
   let client: OpenAI;
 
   beforeAll(async () => {
-    upstream = await startFakeUpstream((request, res) => {
-      if (request.url === '/v1/messages') return anthropicAnswer(request, res);
-      if (request.url.startsWith('/model/')) return bedrockAnswer(request, res);
-      return geminiAnswer(request, res);
-    });
+    upstream = await startFakeUpstream(answerByProvider);
     gateway = await startGateway({
       env: {
         ANTHROPIC_API_KEY: 'sk-ant-test',
@@ -109,6 +112,8 @@ describe('structured output (response_format) on every chat provider', () => {
     });
     client = new OpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey, maxRetries: 0 });
   });
+
+  beforeEach(() => upstream.handle(answerByProvider));
 
   afterAll(async () => {
     await gateway?.close();
@@ -230,7 +235,6 @@ describe('structured output (response_format) on every chat provider', () => {
     expect(body.choices[0]?.message.tool_calls).toEqual([
       { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
     ]);
-    upstream.handle((request, res) => (request.url === '/v1/messages' ? anthropicAnswer(request, res) : bedrockAnswer(request, res)));
   });
 
   it('refuses with a 400 a schema whose root is not an object, and one named like a tool of the request', async () => {
