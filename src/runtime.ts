@@ -120,7 +120,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   // Records are written by a worker thread with its own connection, off the event loop that serves requests (an
   // in-memory SQLite database cannot be shared with another thread, so it is written in place).
-  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
+  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger);
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
@@ -245,8 +245,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     async close() {
       runRetention.stop();
-      await usageWriter.close(config.shutdownTimeoutMs);
-      await flowRunWriter.close(config.shutdownTimeoutMs);
+      // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
+      // process to exit non-zero.
+      const lost = (
+        await Promise.allSettled([usageWriter.close(config.shutdownTimeoutMs), flowRunWriter.close(config.shutdownTimeoutMs)])
+      ).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
       await writer?.close();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
@@ -255,6 +258,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await db.destroy();
+      if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');
     },
   };
 }

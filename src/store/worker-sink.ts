@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -62,7 +63,10 @@ export class WriterWorker {
   private nextId = 0;
   private closing = false;
 
-  constructor(private readonly databaseUrl: string) {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly logger?: Logger,
+  ) {
     this.current = this.start();
   }
 
@@ -80,9 +84,15 @@ export class WriterWorker {
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(rebuildWriteError(reply.error));
     });
-    worker.on('error', (error) => this.failPending(error));
+    worker.on('error', (error) => {
+      this.logger?.error({ err: error }, 'the writer thread failed');
+      this.failPending(error);
+    });
     worker.once('exit', (code) => {
       if (this.current?.worker === worker) this.current = undefined;
+      const batches = this.pending.size;
+      if (!this.closing)
+        this.logger?.error({ exitCode: code, batches }, 'the writer thread stopped: its batches are retried on a new thread');
       this.failPending(new Error(`the writer thread stopped (exit code ${code})`));
     });
     return { worker, ready };
