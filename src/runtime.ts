@@ -138,8 +138,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await usageWriter.replaySpilled();
   usageWriter.start();
 
-  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
-  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state', logger);
+  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix, logger);
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
@@ -263,9 +263,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
 }
 
-async function createInvalidationBus(redisUrl: string | undefined, prefix: string): Promise<InvalidationBus> {
+async function createInvalidationBus(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<InvalidationBus> {
   if (redisUrl === undefined) return new LocalInvalidationBus();
-  const bus = new RedisInvalidationBus(redisUrl, prefix);
+  const bus = new RedisInvalidationBus(redisUrl, prefix, logger);
   await bus.whenReady();
   return bus;
 }
