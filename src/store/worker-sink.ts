@@ -75,6 +75,9 @@ export class WriterWorker {
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
+      // A thread that ends without an error before it is ready (nothing else would settle this) must not leave the
+      // writes waiting on it forever.
+      worker.once('exit', (code) => reject(new Error(`the writer thread stopped before it was ready (exit code ${code})`)));
     });
     ready.catch(() => undefined); // awaited by whenReady() and write(); here only so that it is never unhandled
     worker.on('message', (reply: WriterReply | 'ready') => {
