@@ -18,12 +18,11 @@ const PG_MESSAGES = [
   /^Query read timeout/,
 ];
 
+/** Read on the error itself, as pg and better-sqlite3 throw it: a cause is not followed, since a failed fetch (to a
+ * tenant's MCP server, say) carries its socket error there and is no database's. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (POSTGRES_UNAVAILABLE.test(code) || SOCKET_CODES.has(code) || SQLITE_UNAVAILABLE.has(code)))
-      return true;
-    if (PG_MESSAGES.some((message) => message.test(current.message))) return true;
-  }
-  return false;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (POSTGRES_UNAVAILABLE.test(code) || SOCKET_CODES.has(code) || SQLITE_UNAVAILABLE.has(code))) return true;
+  return PG_MESSAGES.some((message) => message.test(error.message));
 }
