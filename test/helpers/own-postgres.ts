@@ -1,12 +1,13 @@
 // A throwaway PostgreSQL cluster of a test's own (initdb in a temporary directory, on a free port), which the test can
 // stop and start again to play an outage, without touching the shared server on 5432.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+// Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed.
+const BIN = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0]}/bin`;
 
 export interface OwnPostgres {
   /** postgres://… to the cluster's `postgres` database. */
