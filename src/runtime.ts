@@ -120,7 +120,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   // Records are written by a worker thread with its own connection, off the event loop that serves requests (an
   // in-memory SQLite database cannot be shared with another thread, so it is written in place).
-  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
+  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger);
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
@@ -138,8 +138,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await usageWriter.replaySpilled();
   usageWriter.start();
 
-  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
-  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state', logger);
+  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix, logger);
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
@@ -245,8 +245,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     async close() {
       runRetention.stop();
-      await usageWriter.close(config.shutdownTimeoutMs);
-      await flowRunWriter.close(config.shutdownTimeoutMs);
+      // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
+      // process to exit non-zero.
+      const lost = (
+        await Promise.allSettled([usageWriter.close(config.shutdownTimeoutMs), flowRunWriter.close(config.shutdownTimeoutMs)])
+      ).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
       await writer?.close();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
@@ -255,13 +258,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await db.destroy();
+      if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');
     },
   };
 }
 
-async function createInvalidationBus(redisUrl: string | undefined, prefix: string): Promise<InvalidationBus> {
+async function createInvalidationBus(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<InvalidationBus> {
   if (redisUrl === undefined) return new LocalInvalidationBus();
-  const bus = new RedisInvalidationBus(redisUrl, prefix);
+  const bus = new RedisInvalidationBus(redisUrl, prefix, logger);
   await bus.whenReady();
   return bus;
 }
