@@ -12,7 +12,8 @@ import {
   toolArguments,
   toolChoiceOf,
 } from '../translate/openai-input.js';
-import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolChoice } from './wire.js';
+import { alternatingTurns } from '../translate/turns.js';
+import type { ContentBlockParam, MessageCreateParams, TextBlockParam, ToolChoice } from './wire.js';
 
 /** Anthropic requires max_tokens; this is used when the client sets neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -22,7 +23,10 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   const request: MessageCreateParams = {
     model,
     max_tokens: maxTokensOf(params) ?? DEFAULT_MAX_TOKENS,
-    messages: toMessages(params.messages.filter((message) => !isInstruction(message))),
+    messages: alternatingTurns(
+      params.messages.filter((message) => !isInstruction(message)),
+      toBlocks,
+    ),
   };
   const system: TextBlockParam[] = params.messages
     .filter(isInstruction)
@@ -63,20 +67,6 @@ function toToolChoice(params: ChatCompletionCreateParams): ToolChoice | undefine
     case 'function':
       return { type: 'tool', name: choice.name, ...serial };
   }
-}
-
-/** Translates each message to blocks and merges consecutive turns of one role, as Anthropic alternates turns. */
-function toMessages(messages: readonly ChatCompletionMessageParam[]): MessageParam[] {
-  const turns: MessageParam[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = turns.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  }
-  return turns;
 }
 
 function toBlocks(message: ChatCompletionMessageParam): ContentBlockParam[] {

@@ -12,13 +12,17 @@ import {
   toolArguments,
   toolChoiceOf,
 } from '../translate/openai-input.js';
+import { alternatingTurns } from '../translate/turns.js';
 import type { ContentBlock, ConverseRequest, ImageFormat, InferenceConfiguration, Message, ToolConfiguration } from './wire.js';
 
 const IMAGE_FORMATS: Record<string, ImageFormat> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 export function toConverseRequest(params: ChatCompletionCreateParams): ConverseRequest {
   requireSingleChoice(params, 'Bedrock');
-  const messages = toMessages(params.messages.filter((message) => !isInstruction(message)));
+  const messages = alternatingTurns(
+    params.messages.filter((message) => !isInstruction(message)),
+    toBlocks,
+  );
   const request: ConverseRequest = { messages };
   const system = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (system.length > 0) request.system = system.filter((block) => block.text !== '');
@@ -54,20 +58,6 @@ function toToolConfig(params: ChatCompletionCreateParams, messages: readonly Mes
   if (choice?.kind === 'required') config.toolChoice = { any: {} };
   if (choice?.kind === 'function') config.toolChoice = { tool: { name: choice.name } };
   return config;
-}
-
-/** Each message as blocks; consecutive messages of one role are merged, as Converse alternates roles. */
-function toMessages(messages: readonly ChatCompletionMessageParam[]): Message[] {
-  const turns: Message[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = turns.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  }
-  return turns;
 }
 
 function toBlocks(message: ChatCompletionMessageParam): ContentBlock[] {
