@@ -21,6 +21,7 @@ import type { TargetHealth } from './routing/target-health.js';
 import { answerTokens, StreamTally } from './stream-tally.js';
 import type { TenantConfig } from './tenant-config.js';
 import { loadTokenizers, promptByteBound, promptTokenBound, type TokenFamily, tokenFamily } from './token-bounds.js';
+import { isRetryable } from './upstream-failure.js';
 
 export interface Execution<T> {
   result: T;
@@ -307,11 +308,6 @@ export class Gateway {
     };
     return metered;
   }
-}
-
-/** Timeouts, unreachable providers and unreadable answers are always worth another try; errors by status as listed. */
-function isRetryable(error: UpstreamError, statuses: readonly number[]): boolean {
-  return error.failure !== 'upstream_error' || statuses.includes(error.status);
 }
 
 /** Exponential backoff with full jitter, capped at 10 s. */
