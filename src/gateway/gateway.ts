@@ -240,11 +240,13 @@ export class Gateway {
   private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
     const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
     ctx.meter.addCall(usage, cost);
-    admission.settle(cost, usage.promptTokens + usage.completionTokens)?.catch(() => undefined);
+    const settled = admission.settle(cost, usage.promptTokens + usage.completionTokens);
+    if (isPromise(settled)) settled.catch(ignore);
   }
 
   private release(admission: Admission): void {
-    admission.settle(0, 0)?.catch(() => undefined);
+    const settled = admission.settle(0, 0);
+    if (isPromise(settled)) settled.catch(ignore);
   }
 
   /**
@@ -309,6 +311,9 @@ export class Gateway {
     return metered;
   }
 }
+
+/** A settlement that fails (Redis gone) leaves the estimate counted; the answer neither waits for it nor depends on it. */
+function ignore(): void {}
 
 /** Exponential backoff with full jitter, capped at 10 s. */
 function backoff(baseMs: number, attempt: number): number {
