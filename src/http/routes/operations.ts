@@ -2,7 +2,6 @@
 // when SHUTTLE_METRICS_TOKEN is set.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { AuthenticationError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 
@@ -29,7 +28,7 @@ export function operationsRoutes(runtime: Runtime) {
 
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
       try {
-        await sql`select 1`.execute(runtime.db);
+        await runtime.pingDatabase();
         return { status: 'ready', database: 'ok', usageQueueDepth: runtime.usageWriter.depth };
       } catch {
         return reply.code(503).send({ status: 'unavailable', database: 'unreachable', usageQueueDepth: runtime.usageWriter.depth });
