@@ -27,3 +27,12 @@ export function within<T>(promise: Promise<T>, ms: number, failure: () => string
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Whether `promise` settled within `ms`: for `expect(await settledWithin(closed, 10_000), 'what did not happen').toBe(true)`. */
+export function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return within(settled, ms, () => 'not settled').catch(() => false);
+}
