@@ -43,4 +43,10 @@ describe('alternating turns', () => {
       { text: 'And in Celsius, please.' },
     ]);
   });
+
+  it('refuses a tool result without the id of the call it answers, on Anthropic and Bedrock alike', () => {
+    const params = { model: 'm', messages: [{ role: 'tool' as const, content: '21°C' }] as ChatCompletionMessageParam[] };
+    expect(() => toMessagesRequest(params, 'claude')).toThrow('A tool message needs the tool_call_id it answers.');
+    expect(() => toConverseRequest(params)).toThrow('A tool message needs the tool_call_id it answers.');
+  });
 });

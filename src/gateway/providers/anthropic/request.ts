@@ -3,6 +3,7 @@
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
 import {
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -10,6 +11,7 @@ import {
   stopSequencesOf,
   textOf,
   toolArguments,
+  toolCallIdOf,
   toolChoiceOf,
 } from '../translate/openai-input.js';
 import { alternatingTurns } from '../translate/turns.js';
@@ -39,7 +41,7 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   if (stop) request.stop_sequences = stop;
   if (params.stream === true) request.stream = true;
   if (typeof params.user === 'string') request.metadata = { user_id: params.user };
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const functions = functionTools(params);
   if (functions.length > 0) {
     request.tools = functions.map(({ function: fn }) => ({
       name: fn.name,
@@ -72,7 +74,7 @@ function toToolChoice(params: ChatCompletionCreateParams): ToolChoice | undefine
 function toBlocks(message: ChatCompletionMessageParam): ContentBlockParam[] {
   switch (message.role) {
     case 'tool':
-      return [{ type: 'tool_result', tool_use_id: requireToolCallId(message), content: textOf(message.content) }];
+      return [{ type: 'tool_result', tool_use_id: toolCallIdOf(message), content: textOf(message.content) }];
     case 'assistant':
       return [
         ...contentBlocks(message),
@@ -101,9 +103,4 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlockParam[]
     if (image?.kind === 'url') blocks.push({ type: 'image', source: { type: 'url', url: image.url } });
   }
   return blocks;
-}
-
-function requireToolCallId(message: ChatCompletionMessageParam): string {
-  if (typeof message.tool_call_id === 'string') return message.tool_call_id;
-  throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
 }

@@ -3,6 +3,7 @@
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
 import {
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -10,6 +11,7 @@ import {
   stopSequencesOf,
   textOf,
   toolArguments,
+  toolCallIdOf,
   toolChoiceOf,
 } from '../translate/openai-input.js';
 import { alternatingTurns } from '../translate/turns.js';
@@ -40,7 +42,7 @@ export function toConverseRequest(params: ChatCompletionCreateParams): ConverseR
 }
 
 function toToolConfig(params: ChatCompletionCreateParams, messages: readonly Message[]): ToolConfiguration | undefined {
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const functions = functionTools(params);
   const choice = toolChoiceOf(params);
   // Converse has no "none": leave the tools out, unless the conversation has tool blocks (which need them declared).
   const hasToolBlocks = messages.some((message) => message.content.some((block) => 'toolUse' in block || 'toolResult' in block));
@@ -62,11 +64,8 @@ function toToolConfig(params: ChatCompletionCreateParams, messages: readonly Mes
 
 function toBlocks(message: ChatCompletionMessageParam): ContentBlock[] {
   switch (message.role) {
-    case 'tool': {
-      if (typeof message.tool_call_id !== 'string')
-        throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
-      return [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }];
-    }
+    case 'tool':
+      return [{ toolResult: { toolUseId: toolCallIdOf(message), content: [{ text: textOf(message.content) }] } }];
     case 'assistant':
       return [
         ...contentBlocks(message),

@@ -3,6 +3,7 @@
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
 import {
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -21,7 +22,7 @@ export function toGenerateContentRequest(params: ChatCompletionCreateParams): Ge
   const request: GenerateContentRequest = { contents: toContents(params.messages) };
   const instructions = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (instructions.length > 0) request.systemInstruction = { parts: instructions };
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const functions = functionTools(params);
   if (functions.length > 0) {
     request.tools = [
       {
