@@ -19,6 +19,7 @@ import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
 import { FlowDeployments } from './flows/flow-deployments.js';
+import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
@@ -45,8 +46,9 @@ import { PriceTable } from './metering/price-table.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
+import { AuditLogReader } from './store/audit-log-reader.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
-import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/database.js';
+import { type Db, dialectOf, migrateToLatest, openDatabase, pingDatabase } from './store/database.js';
 import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
@@ -106,6 +108,12 @@ export interface Runtime {
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
   flows: Flows;
+  /** A flow's run log (read-only). */
+  flowRunLog: FlowRunLog;
+  /** The tenant's audit log (read-only). */
+  auditLog: AuditLogReader;
+  /** Resolves when the database answers, rejects when it cannot be reached. */
+  pingDatabase(): Promise<void>;
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
   close(): Promise<void>;
@@ -203,6 +211,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const environments = new Environments(db, bus);
   const flows = new Flows(db);
   const flowDeployments = new FlowDeployments(db, flows);
+  const flowRunLog = new FlowRunLog(db);
+  const auditLog = new AuditLogReader(db);
 
   return {
     config,
@@ -242,6 +252,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunner,
     flows,
     flowDeployments,
+    flowRunLog,
+    auditLog,
+    pingDatabase: () => pingDatabase(db),
     metrics,
     async close() {
       runRetention.stop();

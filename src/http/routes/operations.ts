@@ -2,7 +2,6 @@
 // when SHUTTLE_METRICS_TOKEN is set.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { AuthenticationError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 
@@ -30,7 +29,7 @@ export function operationsRoutes(runtime: Runtime) {
     // Not ready while the database does not answer, or while metering is stalled: records have waited longer than
     // SHUTTLE_USAGE_STALL_MS without a batch written (a writer thread that cannot start, writes that fail or hang).
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-      const database = await sql`select 1`.execute(runtime.db).then(
+      const database = await runtime.pingDatabase().then(
         () => 'ok' as const,
         () => 'unreachable' as const,
       );

@@ -3,6 +3,7 @@
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
 import {
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -10,9 +11,11 @@ import {
   stopSequencesOf,
   textOf,
   toolArguments,
+  toolCallIdOf,
   toolChoiceOf,
 } from '../translate/openai-input.js';
-import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, ToolChoice } from './wire.js';
+import { alternatingTurns } from '../translate/turns.js';
+import type { ContentBlockParam, MessageCreateParams, TextBlockParam, ToolChoice } from './wire.js';
 
 /** Anthropic requires max_tokens; this is used when the client sets neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -22,7 +25,10 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   const request: MessageCreateParams = {
     model,
     max_tokens: maxTokensOf(params) ?? DEFAULT_MAX_TOKENS,
-    messages: toMessages(params.messages.filter((message) => !isInstruction(message))),
+    messages: alternatingTurns(
+      params.messages.filter((message) => !isInstruction(message)),
+      toBlocks,
+    ),
   };
   const system: TextBlockParam[] = params.messages
     .filter(isInstruction)
@@ -35,7 +41,7 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   if (stop) request.stop_sequences = stop;
   if (params.stream === true) request.stream = true;
   if (typeof params.user === 'string') request.metadata = { user_id: params.user };
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const functions = functionTools(params);
   if (functions.length > 0) {
     request.tools = functions.map(({ function: fn }) => ({
       name: fn.name,
@@ -65,24 +71,10 @@ function toToolChoice(params: ChatCompletionCreateParams): ToolChoice | undefine
   }
 }
 
-/** Translates each message to blocks and merges consecutive turns of one role, as Anthropic alternates turns. */
-function toMessages(messages: readonly ChatCompletionMessageParam[]): MessageParam[] {
-  const turns: MessageParam[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = turns.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  }
-  return turns;
-}
-
 function toBlocks(message: ChatCompletionMessageParam): ContentBlockParam[] {
   switch (message.role) {
     case 'tool':
-      return [{ type: 'tool_result', tool_use_id: requireToolCallId(message), content: textOf(message.content) }];
+      return [{ type: 'tool_result', tool_use_id: toolCallIdOf(message), content: textOf(message.content) }];
     case 'assistant':
       return [
         ...contentBlocks(message),
@@ -111,9 +103,4 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlockParam[]
     if (image?.kind === 'url') blocks.push({ type: 'image', source: { type: 'url', url: image.url } });
   }
   return blocks;
-}
-
-function requireToolCallId(message: ChatCompletionMessageParam): string {
-  if (typeof message.tool_call_id === 'string') return message.tool_call_id;
-  throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
 }
