@@ -19,6 +19,7 @@ import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
 import { FlowDeployments } from './flows/flow-deployments.js';
+import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
@@ -45,8 +46,9 @@ import { PriceTable } from './metering/price-table.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
+import { AuditLogReader } from './store/audit-log-reader.js';
 import { type BatchSink, BatchWriter } from './store/batch-writer.js';
-import { type Db, dialectOf, migrateToLatest, openDatabase } from './store/database.js';
+import { type Db, dialectOf, migrateToLatest, openDatabase, pingDatabase } from './store/database.js';
 import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
@@ -106,6 +108,12 @@ export interface Runtime {
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
   flows: Flows;
+  /** A flow's run log (read-only). */
+  flowRunLog: FlowRunLog;
+  /** The tenant's audit log (read-only). */
+  auditLog: AuditLogReader;
+  /** Resolves when the database answers, rejects when it cannot be reached. */
+  pingDatabase(): Promise<void>;
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
   close(): Promise<void>;
@@ -120,7 +128,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   // Records are written by a worker thread with its own connection, off the event loop that serves requests (an
   // in-memory SQLite database cannot be shared with another thread, so it is written in place).
-  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl);
+  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger);
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
@@ -138,8 +146,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await usageWriter.replaySpilled();
   usageWriter.start();
 
-  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state');
-  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix);
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state', logger);
+  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix, logger);
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
@@ -203,6 +211,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const environments = new Environments(db, bus);
   const flows = new Flows(db);
   const flowDeployments = new FlowDeployments(db, flows);
+  const flowRunLog = new FlowRunLog(db);
+  const auditLog = new AuditLogReader(db);
 
   return {
     config,
@@ -242,11 +252,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunner,
     flows,
     flowDeployments,
+    flowRunLog,
+    auditLog,
+    pingDatabase: () => pingDatabase(db),
     metrics,
     async close() {
       runRetention.stop();
-      await usageWriter.close(config.shutdownTimeoutMs);
-      await flowRunWriter.close(config.shutdownTimeoutMs);
+      // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
+      // process to exit non-zero.
+      const lost = (
+        await Promise.allSettled([usageWriter.close(config.shutdownTimeoutMs), flowRunWriter.close(config.shutdownTimeoutMs)])
+      ).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
       await writer?.close();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
@@ -255,13 +271,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await bus.close();
       await redis?.quit().catch(() => undefined);
       await db.destroy();
+      if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');
     },
   };
 }
 
-async function createInvalidationBus(redisUrl: string | undefined, prefix: string): Promise<InvalidationBus> {
+async function createInvalidationBus(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<InvalidationBus> {
   if (redisUrl === undefined) return new LocalInvalidationBus();
-  const bus = new RedisInvalidationBus(redisUrl, prefix);
+  const bus = new RedisInvalidationBus(redisUrl, prefix, logger);
   await bus.whenReady();
   return bus;
 }

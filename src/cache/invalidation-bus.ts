@@ -1,6 +1,7 @@
 // Tells every instance to forget something it cached (a revoked key, a changed user): in-process alone, or across
 // instances through Redis pub/sub when REDIS_URL is set. Handlers run on this instance at once, and on the others
 // as soon as Redis delivers (well under a second); cache TTLs bound staleness should a message be lost.
+import type { Logger } from 'pino';
 import { randomBase62 } from '../store/ids.js';
 import { connectRedis, type Redis } from './redis.js';
 
@@ -39,10 +40,10 @@ export class RedisInvalidationBus implements InvalidationBus {
   private readonly ready: Promise<unknown>;
   private readonly channel: string;
 
-  constructor(url: string, prefix = 'shuttle:') {
+  constructor(url: string, prefix = 'shuttle:', logger?: Logger) {
     this.channel = `${prefix}invalidate`;
-    this.publisher = connectRedis(url, 'publisher');
-    this.subscriber = connectRedis(url, 'subscriber');
+    this.publisher = connectRedis(url, 'publisher', logger);
+    this.subscriber = connectRedis(url, 'subscriber', logger);
     this.subscriber.on('message', (_channel: string, message: string) => {
       const [origin, topic, value] = JSON.parse(message) as [string, InvalidationTopic, string];
       if (origin !== this.instanceId) this.local.deliver(topic, value);

@@ -24,13 +24,16 @@ export const routingTargetSchema = z.object({
     .describe('Request fields set for this target, e.g. {"temperature": 0.2}'),
 });
 
+/** The upstream statuses a rule retries and falls back on unless it lists others: rate limits and the server errors a retry may cure. */
+export const RETRIED_STATUSES: readonly number[] = Object.freeze([429, 500, 502, 503, 504]);
+
 export const retryPolicySchema = z.object({
   attempts: z.int().min(1).max(10).default(1).describe('Tries per target, the first included'),
   backoffMs: z.int().min(0).max(60_000).default(100).describe('Base of the exponential backoff between tries, with full jitter'),
   on: z
     .array(z.int().min(400).max(599))
     .max(200)
-    .default([429, 500, 502, 503, 504])
+    .default([...RETRIED_STATUSES])
     .describe('Upstream statuses that are retried and fall back; timeouts and unreachable providers always are'),
 });
 
@@ -43,7 +46,7 @@ export const routingRuleSchema = z
   .object({
     strategy: z.enum(STRATEGIES).default('fallback'),
     targets: z.array(routingTargetSchema).min(1, 'must name at least one target').max(20),
-    retry: retryPolicySchema.default({ attempts: 1, backoffMs: 100, on: [429, 500, 502, 503, 504] }),
+    retry: retryPolicySchema.default({ attempts: 1, backoffMs: 100, on: [...RETRIED_STATUSES] }),
     timeoutMs: z.int().min(100).max(3_600_000).nullable().default(null).describe('Per target; null uses SHUTTLE_UPSTREAM_TIMEOUT_MS'),
     cooldown: cooldownSchema.default({ afterFailures: 3, seconds: 30 }),
   })
@@ -65,7 +68,7 @@ export const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
  */
 export const DIRECT_RULE: Pick<RoutingRule, 'strategy' | 'retry' | 'timeoutMs' | 'cooldown'> = Object.freeze({
   strategy: 'fallback',
-  retry: { attempts: 1, backoffMs: 0, on: [429, 500, 502, 503, 504] },
+  retry: { attempts: 1, backoffMs: 0, on: [...RETRIED_STATUSES] },
   timeoutMs: null,
   cooldown: { afterFailures: 3, seconds: 30 },
 });

@@ -101,11 +101,6 @@ export class UpstreamError extends ShuttleError {
     this.innererror = options.innererror;
   }
 
-  /** Whether another attempt (a retry or a fallback target) could succeed. */
-  get retryable(): boolean {
-    return this.failure !== 'upstream_error' || this.status === 429 || this.status >= 500;
-  }
-
   override toBody(): ErrorBody {
     const body = super.toBody();
     body.error.provider = this.provider;

@@ -21,6 +21,7 @@ import type { TargetHealth } from './routing/target-health.js';
 import { answerTokens, StreamTally } from './stream-tally.js';
 import type { TenantConfig } from './tenant-config.js';
 import { loadTokenizers, promptByteBound, promptTokenBound, type TokenFamily, tokenFamily } from './token-bounds.js';
+import { isRetryable } from './upstream-failure.js';
 
 export interface Execution<T> {
   result: T;
@@ -239,11 +240,13 @@ export class Gateway {
   private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
     const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
     ctx.meter.addCall(usage, cost);
-    admission.settle(cost, usage.promptTokens + usage.completionTokens)?.catch(() => undefined);
+    const settled = admission.settle(cost, usage.promptTokens + usage.completionTokens);
+    if (isPromise(settled)) settled.catch(ignore);
   }
 
   private release(admission: Admission): void {
-    admission.settle(0, 0)?.catch(() => undefined);
+    const settled = admission.settle(0, 0);
+    if (isPromise(settled)) settled.catch(ignore);
   }
 
   /**
@@ -309,10 +312,8 @@ export class Gateway {
   }
 }
 
-/** Timeouts, unreachable providers and unreadable answers are always worth another try; errors by status as listed. */
-function isRetryable(error: UpstreamError, statuses: readonly number[]): boolean {
-  return error.failure !== 'upstream_error' || statuses.includes(error.status);
-}
+/** A settlement that fails (Redis gone) leaves the estimate counted; the answer neither waits for it nor depends on it. */
+function ignore(): void {}
 
 /** Exponential backoff with full jitter, capped at 10 s. */
 function backoff(baseMs: number, attempt: number): number {

@@ -1,4 +1,5 @@
-// What a failed call to a provider (no connection, a timeout, a reset, our own cancellation) becomes.
+// What a failed call to a provider (no connection, a timeout, a reset, our own cancellation) becomes, and whether
+// another attempt (a retry, a fallback target) is made after it.
 import { errors as undiciErrors } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
 import { AddressRefusedError } from '../network/address-policy.js';
@@ -34,4 +35,13 @@ export function toUpstreamError(provider: string, error: unknown, signal?: Abort
     message: `Could not reach ${provider}: ${code ?? detail}.`,
     cause: error,
   });
+}
+
+/**
+ * Whether the gateway tries again (the same target after a backoff, or the next one) after `error`, under a rule
+ * that retries `statuses`: timeouts, unreachable or refused providers and unreadable answers always; a provider's
+ * error answer only if its status is listed. The one place this is decided.
+ */
+export function isRetryable(error: UpstreamError, statuses: readonly number[]): boolean {
+  return error.failure !== 'upstream_error' || statuses.includes(error.status);
 }

@@ -1,6 +1,6 @@
 // The one place where the Fastify app is put together from its plugins and route modules.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Runtime } from '../runtime.js';
 import { newRequestId } from '../store/ids.js';
@@ -31,7 +31,12 @@ import { routingRulesRoutes } from './routes/routing-rules.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { usageRoutes } from './routes/usage.js';
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Hears of each route as it is registered: Fastify's onRoute hook, added before the first route (tests list routes with it). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // One line per request is logged by the request lifecycle, once the response has closed.
@@ -48,6 +53,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

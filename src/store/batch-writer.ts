@@ -31,9 +31,24 @@ export interface BatchWriterOptions {
   setAside?: (refused: Omit<RefusedRecord, 'kind'>) => Promise<void>;
 }
 
+/** Records that could be neither written nor spilled at shutdown: they are lost, and the process must say so. */
+export class RecordsLostError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly count: number,
+    cause: unknown,
+  ) {
+    super(`${count} ${kind} records could not be written to the database nor spilled to disk: they are lost`, { cause });
+    this.name = 'RecordsLostError';
+  }
+}
+
 export class BatchWriter<T> {
   private queue: T[] = [];
-  private inFlight = 0;
+  /** The batch being written: spilled too, should the write still be hanging when shutdown's time is up. */
+  private inFlight: T[] = [];
+  /** When the writer last made progress: wrote a batch, or found its queue empty. See stalledForMs(). */
+  private progressAt = Date.now();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -59,7 +74,15 @@ export class BatchWriter<T> {
   }
 
   get depth(): number {
-    return this.queue.length + this.inFlight;
+    return this.queue.length + this.inFlight.length;
+  }
+
+  /**
+   * How long records have been waiting without a batch being written (0 when nothing waits): a stalled writer — a
+   * database that takes no writes, a writer thread that cannot be started, a write that hangs — for /readyz to report.
+   */
+  stalledForMs(now = Date.now()): number {
+    return this.depth === 0 ? 0 : now - this.progressAt;
   }
 
   /** Admission check before a request goes upstream: false when the queue is full, which is logged, not silent. */
@@ -78,6 +101,7 @@ export class BatchWriter<T> {
   }
 
   record(item: T): void {
+    if (this.depth === 0) this.progressAt = Date.now();
     this.queue.push(item);
     if (this.queue.length >= this.options.batchSize) void this.write(false);
   }
@@ -106,9 +130,10 @@ export class BatchWriter<T> {
     const enough = drain ? 1 : this.options.batchSize;
     do {
       const batch = this.queue.splice(0, this.options.batchSize);
-      this.inFlight = batch.length;
+      this.inFlight = batch;
       try {
         await this.store(batch);
+        this.progressAt = Date.now();
         if (this.failures > 0) this.options.logger.info({ depth: this.depth }, `${this.options.name} writes recovered`);
         this.failures = 0;
         this.retryAt = 0;
@@ -122,34 +147,48 @@ export class BatchWriter<T> {
         this.options.logger.warn({ err: error, depth: this.depth, retryInMs: delay }, `${this.options.name} batch not written; will retry`);
         return;
       } finally {
-        this.inFlight = 0;
+        this.inFlight = [];
       }
     } while (this.queue.length >= enough);
   }
 
-  /** Flushes everything; waits through retries until the deadline, then spills what is left to disk. */
+  /**
+   * Flushes everything; waits through retries until the deadline, then spills what is left to disk — the batch whose
+   * write still hangs included (written twice is harmless: the sink is idempotent). Throws RecordsLostError when
+   * records could be neither written nor spilled, so that the process does not end as if nothing were lost.
+   */
   async close(timeoutMs: number): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const deadline = Date.now() + timeoutMs;
     while (this.depth > 0 && Date.now() < deadline) {
       const wait = Math.min(this.retryAt - Date.now(), deadline - Date.now());
       if (wait > 0) await sleep(wait);
-      await this.flush();
+      const timeUp = new AbortController();
+      const deadlinePassed = sleep(Math.max(deadline - Date.now(), 0), undefined, { signal: timeUp.signal }).catch(() => undefined);
+      await Promise.race([this.flush(), deadlinePassed]);
+      timeUp.abort();
     }
-    if (this.queue.length > 0) this.spill();
+    const left = [...this.inFlight, ...this.queue];
+    this.queue = [];
+    if (left.length > 0) this.spill(left);
   }
 
-  private spill(): void {
-    const { spillDir, logger } = this.options;
-    const records = this.queue;
-    this.queue = [];
-    if (spillDir === undefined) {
-      logger.error({ count: records.length }, `${this.options.name} records could not be written and no spill directory is set`);
-      return;
-    }
+  private spill(records: readonly T[]): void {
+    const { spillDir, logger, name } = this.options;
+    if (spillDir === undefined) throw this.lost(records.length, new Error('no spill directory is set'));
     const file = join(spillDir, `${this.spillPrefix}${Date.now()}-${process.pid}.jsonl`);
-    appendPrivateFile(file, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
-    logger.error({ count: records.length, file }, `database unreachable at shutdown: ${this.options.name} records spilled to disk`);
+    try {
+      appendPrivateFile(file, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    } catch (error) {
+      throw this.lost(records.length, error);
+    }
+    logger.error({ count: records.length, file }, `database unreachable at shutdown: ${name} records spilled to disk`);
+  }
+
+  private lost(count: number, cause: unknown): RecordsLostError {
+    const error = new RecordsLostError(this.options.name, count, cause);
+    this.options.logger.fatal({ err: cause, lost: count }, error.message);
+    return error;
   }
 
   /**

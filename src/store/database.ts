@@ -1,5 +1,5 @@
 // Opens the database named by DATABASE_URL and applies migrations. Nothing above the store knows the dialect.
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { createPostgresDialect, parsePostgresUrl } from './dialects/postgres.js';
 import { createSqliteDialect } from './dialects/sqlite.js';
 import { migrationProvider } from './migrations/index.js';
@@ -15,6 +15,11 @@ export function dialectOf(url: string): DialectName {
 export async function openDatabase(url: string): Promise<Db> {
   const dialect = dialectOf(url) === 'sqlite' ? createSqliteDialect(url) : await createPostgresDialect(url);
   return new Kysely<Database>({ dialect });
+}
+
+/** Resolves when the database answers a trivial query; rejects when it cannot be reached. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 export interface MigrationReport {

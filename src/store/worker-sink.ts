@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -62,7 +63,10 @@ export class WriterWorker {
   private nextId = 0;
   private closing = false;
 
-  constructor(private readonly databaseUrl: string) {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly logger?: Logger,
+  ) {
     this.current = this.start();
   }
 
@@ -71,6 +75,9 @@ export class WriterWorker {
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
+      // A thread that ends without an error before it is ready (nothing else would settle this) must not leave the
+      // writes waiting on it forever.
+      worker.once('exit', (code) => reject(new Error(`the writer thread stopped before it was ready (exit code ${code})`)));
     });
     ready.catch(() => undefined); // awaited by whenReady() and write(); here only so that it is never unhandled
     worker.on('message', (reply: WriterReply | 'ready') => {
@@ -80,9 +87,15 @@ export class WriterWorker {
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(rebuildWriteError(reply.error));
     });
-    worker.on('error', (error) => this.failPending(error));
+    worker.on('error', (error) => {
+      this.logger?.error({ err: error }, 'the writer thread failed');
+      this.failPending(error);
+    });
     worker.once('exit', (code) => {
       if (this.current?.worker === worker) this.current = undefined;
+      const batches = this.pending.size;
+      if (!this.closing)
+        this.logger?.error({ exitCode: code, batches }, 'the writer thread stopped: its batches are retried on a new thread');
       this.failPending(new Error(`the writer thread stopped (exit code ${code})`));
     });
     return { worker, ready };

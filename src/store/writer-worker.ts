@@ -15,8 +15,12 @@ const sinks = { usage: sqliteUsage ?? new PostgresUsageSink(db), 'flow-runs': ne
 
 parentPort?.on('message', async (job: WriterJob | 'close') => {
   if (job === 'close') {
-    sqliteUsage?.close();
-    await db.destroy();
+    try {
+      sqliteUsage?.close();
+      await db.destroy();
+    } catch {
+      // A database already gone: the thread ends either way, rather than on an unhandled rejection.
+    }
     parentPort?.close();
     return;
   }

@@ -26,6 +26,17 @@ describe('layers of src/', () => {
     );
     expect(edges.filter((edge) => edge.target !== undefined).length).toBeGreaterThan(500);
   });
+
+  it('route modules call domain services, never the repositories or the database', () => {
+    const routes = src.filter((source) => source.path.startsWith(join('src', 'http', 'routes')));
+    expect(routes.length).toBeGreaterThan(10);
+    const direct = routes.flatMap((source) =>
+      source.text
+        .split('\n')
+        .flatMap((line, i) => (/\bruntime\.(repos|db)\b/.test(line) ? [`${source.path}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(direct).toEqual([]);
+  });
 });
 
 describe('the layer rules', () => {

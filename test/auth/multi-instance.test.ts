@@ -4,15 +4,7 @@ import { randomBase62 } from '../../src/store/ids.js';
 import { addMember, call, chat, login } from '../helpers/api.js';
 import { REDIS_URL } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-
-async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`not true within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - started;
-}
+import { pollUntil } from '../helpers/poll.js';
 
 describe('several instances on PostgreSQL and Redis', () => {
   let a: TestGateway;
@@ -39,7 +31,14 @@ describe('several instances on PostgreSQL and Redis', () => {
     expect((await chat(b, a.masterKey)).status).toBe(200);
     const regenerated = await call(a, 'POST', '/keys/master/regenerate', { auth: await login(a) });
     expect((await chat(a, a.masterKey)).status).toBe(401);
-    await eventually(async () => (await chat(b, a.masterKey)).status === 401, 1000);
+    expect(
+      await pollUntil(
+        async () => (await chat(b, a.masterKey)).status,
+        (status) => status === 401,
+        { withinMs: 1000 },
+      ),
+      'instance B still accepts the replaced master key after a second',
+    ).toBe(401);
     expect((await chat(b, regenerated.body.key)).status).toBe(200);
   });
 
@@ -48,14 +47,28 @@ describe('several instances on PostgreSQL and Redis', () => {
     const { body } = await call(a, 'POST', '/keys', { auth: token, body: { name: 'Shared' } });
     expect((await chat(b, body.key)).status).toBe(200);
     await call(a, 'DELETE', `/keys/${body.id}`, { auth: token });
-    await eventually(async () => (await chat(b, body.key)).status === 401, 1000);
+    expect(
+      await pollUntil(
+        async () => (await chat(b, body.key)).status,
+        (status) => status === 401,
+        { withinMs: 1000 },
+      ),
+      'instance B still accepts the revoked key after a second',
+    ).toBe(401);
   });
 
   it('log out everywhere ends the session on every instance', async () => {
     const token = await login(a);
     expect((await call(b, 'GET', '/keys', { auth: token })).status).toBe(200);
     await call(a, 'POST', '/auth/logout-all', { auth: token });
-    await eventually(async () => (await call(b, 'GET', '/keys', { auth: token })).status === 401, 1000);
+    expect(
+      await pollUntil(
+        async () => (await call(b, 'GET', '/keys', { auth: token })).status,
+        (status) => status === 401,
+        { withinMs: 1000 },
+      ),
+      'instance B still accepts a session logged out everywhere',
+    ).toBe(401);
   });
 
   it('a password changed on one instance ends the old sessions on the other, where the new one works', async () => {
@@ -66,8 +79,22 @@ describe('several instances on PostgreSQL and Redis', () => {
       body: { currentPassword: person.password, newPassword: 'a password of my own' },
     });
     expect(changed.status).toBe(200);
-    await eventually(async () => (await call(b, 'GET', '/keys', { auth: person.token })).status === 401, 1000);
-    await eventually(async () => (await call(b, 'GET', '/keys', { auth: changed.body.token })).status === 200, 1000);
+    expect(
+      await pollUntil(
+        async () => (await call(b, 'GET', '/keys', { auth: person.token })).status,
+        (status) => status === 401,
+        { withinMs: 1000 },
+      ),
+      'instance B still accepts a session from before the password change',
+    ).toBe(401);
+    expect(
+      await pollUntil(
+        async () => (await call(b, 'GET', '/keys', { auth: changed.body.token })).status,
+        (status) => status === 200,
+        { withinMs: 1000 },
+      ),
+      'instance B refuses the session made by the password change',
+    ).toBe(200);
   });
 
   it('an invitation accepted on one instance gives access on the other', async () => {
@@ -80,7 +107,14 @@ describe('several instances on PostgreSQL and Redis', () => {
       body: { email: 'guest@elsewhere.test', role: 'viewer' },
     });
     expect((await call(a, 'POST', '/invitations/accept', { auth: guest, body: { token: invited.body.token } })).status).toBe(200);
-    await eventually(async () => (await call(b, 'GET', '/keys', inAcme)).status === 200, 1000);
+    expect(
+      await pollUntil(
+        async () => (await call(b, 'GET', '/keys', inAcme)).status,
+        (status) => status === 200,
+        { withinMs: 1000 },
+      ),
+      'instance B does not let the invited member in',
+    ).toBe(200);
   });
 
   it('login failures are counted across instances', async () => {

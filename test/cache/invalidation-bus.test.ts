@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from '../../src/cache/invalidation-bus.js';
 import { REDIS_URL } from '../helpers/databases.js';
-
-async function eventually(check: () => boolean, timeoutMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { pollUntil } from '../helpers/poll.js';
 
 const backends: Array<[string, () => Promise<InvalidationBus>]> = [
   ['local', async () => new LocalInvalidationBus()],
@@ -46,8 +39,12 @@ describe('RedisInvalidationBus', () => {
     c.subscribe('api-key', (v) => seen.c?.push(v));
     const started = Date.now();
     await a.publish('api-key', 'revoked-hash');
-    await eventually(() => seen.b?.length === 1 && seen.c?.length === 1);
-    expect(Date.now() - started).toBeLessThan(1000);
+    await pollUntil(
+      () => seen.b?.length === 1 && seen.c?.length === 1,
+      (heard) => heard,
+      { withinMs: 1000, everyMs: 5 },
+    );
+    expect(Date.now() - started, `not heard by every other instance within a second: ${JSON.stringify(seen)}`).toBeLessThan(1000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen).toEqual({ a: ['revoked-hash'], b: ['revoked-hash'], c: ['revoked-hash'] });
     await Promise.all([a.close(), b.close(), c.close()]);

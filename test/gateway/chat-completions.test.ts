@@ -11,6 +11,7 @@ import {
   startSse,
 } from '../helpers/fake-openai.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { within } from '../helpers/poll.js';
 
 describe('chat completions', () => {
   let upstream: FakeUpstream;
@@ -167,7 +168,8 @@ describe('chat completions', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
-    const first = decoder.decode((await reader.read()).value);
+    const held = () => 'no chunk arrived within 10 s: the stream is held back until the provider finishes';
+    const first = decoder.decode((await within(reader.read(), 10_000, held)).value);
     expect(first).toContain('"first"');
     expect(first).not.toContain('second');
     release();

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { settledWithin } from '../helpers/poll.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',
@@ -82,9 +83,10 @@ describe('a client that hangs up', { timeout: 30_000 }, () => {
     expect(await finished.text).toBe(COMPLETION);
     const socket = finished.socket;
     const hangingUp = ask('slow', agent).catch(() => undefined);
-    await upstreamCalledOnce;
+    expect(await settledWithin(upstreamCalledOnce, 10_000), 'the slow request never reached the provider').toBe(true);
     socket.destroy();
-    await upstreamAbandoned;
+    // Well before the upstream timeout (10 minutes by default): only the hang-up can end the provider call this soon.
+    expect(await settledWithin(upstreamAbandoned, 10_000), 'the provider call went on after the client hung up').toBe(true);
     await hangingUp;
     agent.destroy();
   });

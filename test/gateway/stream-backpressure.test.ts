@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const CHUNK = `data: ${JSON.stringify({
   id: 'chatcmpl-1',
@@ -49,8 +50,7 @@ describe('a streamed answer to a client that stops reading', { timeout: 60_000 }
     expect(response.statusCode).toBe(200);
     response.pause();
 
-    await waitUntilSteady(() => upstreamWritten);
-    const whilePaused = upstreamWritten;
+    const whilePaused = await waitUntilSteady(() => upstreamWritten);
     // What the sockets on the way can hold (a few MB each on loopback), far from the 400 MB on offer.
     expect(whilePaused).toBeLessThan(64 * 1024 * 1024);
 
@@ -59,25 +59,28 @@ describe('a streamed answer to a client that stops reading', { timeout: 60_000 }
       received += data.length;
     });
     response.resume();
-    await waitFor(() => received > 2 * whilePaused);
+    const resumed = await pollUntil(
+      () => received,
+      (bytes) => bytes > 2 * whilePaused,
+      { withinMs: 20_000 },
+    );
+    expect(resumed, 'the stream did not flow again once the client read').toBeGreaterThan(2 * whilePaused);
     expect(upstreamWritten).toBeGreaterThan(whilePaused);
     response.destroy();
   });
 });
 
-/** Waits until the value stops growing for half a second. */
-async function waitUntilSteady(value: () => number): Promise<void> {
+/**
+ * Waits until the value stops growing for half a second and returns it; fails, saying how far it got, if it is still
+ * growing after 30 s (the provider's stream is not being held back).
+ */
+async function waitUntilSteady(value: () => number): Promise<number> {
+  const deadline = Date.now() + 30_000;
   let last = -1;
   while (value() !== last) {
+    if (Date.now() > deadline) throw new Error(`still growing after 30 s: ${value()} bytes read from the provider`);
     last = value();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return last;
 }

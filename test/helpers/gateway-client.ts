@@ -1,6 +1,7 @@
 // What tests read back from the gateway: a stream's events, and the usage event a request left in the database.
 import type { UsageEvent } from '../../src/store/repositories/usage-events.js';
 import { flushUsage, postJson, type TestGateway } from './gateway.js';
+import { within } from './poll.js';
 
 export interface StreamAnswer {
   status: number;
@@ -37,8 +38,11 @@ export async function usageEventOf(gateway: TestGateway, response: { headers: He
 }
 
 export interface OpenStream {
-  /** Reads until the text received so far matches `pattern`; resolves with that text. */
-  readUntil(pattern: RegExp): Promise<string>;
+  /**
+   * Reads until the text received so far matches `pattern`; resolves with that text. Fails if the stream ends first,
+   * or if nothing matching has arrived within `withinMs` (events held back until the provider finishes).
+   */
+  readUntil(pattern: RegExp, withinMs?: number): Promise<string>;
   /** Reads to the end; resolves with what arrived after the last readUntil. */
   rest(): Promise<string>;
 }
@@ -50,9 +54,14 @@ export async function openStream(gateway: TestGateway, body: Record<string, unkn
   const decoder = new TextDecoder();
   let received = '';
   return {
-    async readUntil(pattern) {
+    async readUntil(pattern, withinMs = 10_000) {
+      const deadline = Date.now() + withinMs;
       while (!pattern.test(received)) {
-        const part = await reader.read();
+        const part = await within(
+          reader.read(),
+          Math.max(0, deadline - Date.now()),
+          () => `nothing matching ${pattern} arrived within ${withinMs} ms; received: ${JSON.stringify(received)}`,
+        );
         if (part.done) throw new Error(`the stream ended before ${pattern}: ${received}`);
         received += decoder.decode(part.value, { stream: true });
       }

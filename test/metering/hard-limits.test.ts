@@ -20,6 +20,7 @@ import {
   usageChunk,
 } from '../helpers/fake-openai.js';
 import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { pollUntil } from '../helpers/poll.js';
 
 // USD per million tokens, set as the tenant's own prices so that a dollar goes quickly.
 const PRICES = { 'openai/gpt-4o-mini': { input: 20, output: 40 }, 'openai/mystery-7b': { input: 20, output: 40 } };
@@ -294,7 +295,11 @@ describe.each(SETUPS)('hard cost limits ($dialect, counters in $counters)', ({ d
     if (response.status !== 200) return response.status;
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
-    while ((text.match(/ word/g) ?? []).length < 20) text += new TextDecoder().decode((await reader.read()).value);
+    while ((text.match(/ word/g) ?? []).length < 20) {
+      const part = await reader.read();
+      if (part.done) throw new Error(`the stream ended after ${(text.match(/ word/g) ?? []).length} of the 20 words to read: ${text}`);
+      text += new TextDecoder().decode(part.value);
+    }
     controller.abort();
     await reader.cancel().catch(() => undefined);
     return 200;
@@ -337,7 +342,12 @@ describe.each(SETUPS)('hard cost limits ($dialect, counters in $counters)', ({ d
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'openai/gpt-4o-mini', max_tokens: 100, stream, messages: [{ role: 'user', content }] }),
       }).catch(() => undefined);
-      while (upstream.requests.length === sent) await new Promise((resolve) => setTimeout(resolve, 10));
+      const reached = await pollUntil(
+        () => upstream.requests.length,
+        (count) => count > sent,
+        { withinMs: 10_000, everyMs: 10 },
+      );
+      expect(reached, 'the request never reached the provider').toBeGreaterThan(sent);
       controller.abort();
       await request;
       await new Promise((resolve) => setTimeout(resolve, 100));

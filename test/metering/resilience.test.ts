@@ -3,18 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login } from '../helpers/api.js';
 import { POSTGRES_URL } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { pollUntil } from '../helpers/poll.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const hello = { model: 'mock/echo', messages: [{ role: 'user', content: 'hello' }] };
 
 // Generous: after the outage the writer's backoff (up to 5 s) and the reconnection may take a while on a busy machine.
-async function until(check: () => Promise<boolean>, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const SLOW = { withinMs: 40_000, everyMs: 100 };
 
 describe('usage events survive a database outage', { timeout: 120_000 }, () => {
   let proxy: TcpProxy;
@@ -41,7 +36,7 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
   it('keeps serving from warm caches, queues events, refuses with 503 when the queue is full, and writes everything once the database is back', async () => {
     for (let i = 0; i < 3; i++)
       expect((await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello })).status).toBe(200);
-    await until(async () => (await rows()) === 3);
+    expect(await pollUntil(rows, (count) => count === 3, SLOW), 'usage events stored before the outage').toBe(3);
 
     proxy.cut();
     const statuses: number[] = [];
@@ -60,7 +55,12 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
 
     proxy.restore();
     // The 12 admitted while the database was away, plus the 4 refusals (metered too, once there was room).
-    await until(async () => gateway.shuttle.runtime.usageWriter.depth === 0);
+    const left = await pollUntil(
+      () => gateway.shuttle.runtime.usageWriter.depth,
+      (depth) => depth === 0,
+      SLOW,
+    );
+    expect(left, 'usage events still queued after the database came back').toBe(0);
     const stored = await gateway.shuttle.runtime.repos.usageEvents.listRecent(gateway.tenantId, 100);
     expect(stored.filter((event) => event.status === 200)).toHaveLength(15);
     expect(stored.filter((event) => event.status === 503)).toHaveLength(4);
@@ -84,7 +84,12 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
       await admin.query(`lock table "${schema}".${table} in access exclusive mode`);
       const started = start();
       const waiting = `select pid from pg_stat_activity where client_addr = '127.0.0.1' and client_port = any($1::int[]) and wait_event_type = 'Lock'`;
-      await until(async () => (await admin.query(waiting, [proxy.upstreamPorts()])).rows.length > 0);
+      const blocked = await pollUntil(
+        async () => (await admin.query(waiting, [proxy.upstreamPorts()])).rows.length,
+        (count) => count > 0,
+        SLOW,
+      );
+      expect(blocked, `no statement of the gateway's waited on the lock of ${table}`).toBeGreaterThan(0);
       await admin.query(`select pg_terminate_backend(pid) from (${waiting}) as w`, [proxy.upstreamPorts()]);
       await started;
     } finally {
@@ -100,7 +105,7 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
     await terminateMidStatement('usage_events', async () => {
       for (let i = 0; i < 5; i++) await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: hello });
     });
-    await until(async () => (await rows()) === before + 5);
+    expect(await pollUntil(rows, (count) => count === before + 5, SLOW), 'usage events stored after the retried batch').toBe(before + 5);
     expect(writer.stats.failedBatches).toBeGreaterThan(failedBefore);
     expect(await gateway.shuttle.runtime.repos.deadLetters.list()).toEqual([]);
   });

@@ -86,9 +86,9 @@ function geminiAnswer(request: RecordedRequest, res: ServerResponse): void {
 
 /** Answers each provider's request in its own wire format, by the path it was sent to. */
 function answerByProvider(request: RecordedRequest, res: ServerResponse): void {
-  if (request.url === '/v1/messages') return anthropicAnswer(request, res);
-  if (request.url.startsWith('/model/')) return bedrockAnswer(request, res);
-  return geminiAnswer(request, res);
+  if (request.url === '/v1/messages') anthropicAnswer(request, res);
+  else if (request.url.startsWith('/model/')) bedrockAnswer(request, res);
+  else geminiAnswer(request, res);
 }
 
 describe('structured output (response_format) on every chat provider', () => {

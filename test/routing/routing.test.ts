@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RETRIED_STATUSES } from '../../src/domain/routing-rule.js';
+import { UpstreamError } from '../../src/errors/shuttle-error.js';
+import { isRetryable } from '../../src/gateway/upstream-failure.js';
 import { randomBase62 } from '../../src/store/ids.js';
 import { call, login } from '../helpers/api.js';
 import { REDIS_URL } from '../helpers/databases.js';
@@ -137,6 +140,17 @@ describe('routing rules', () => {
     expect(response.body.error.provider).toBe('primary');
     expect(primary.requests).toHaveLength(1);
     expect(backup.requests).toHaveLength(0);
+  });
+
+  it('falls back on exactly the provider statuses isRetryable() retries, so the gateway has no other rule', async () => {
+    for (const status of [400, 404, 409, 422, 429, 500, 501, 502, 503, 504, 505]) {
+      const alias = await rule({}); // a target of its own, which no earlier failure has cooled down
+      primary.handle(fail(status));
+      const response = await ask(alias);
+      const retried = isRetryable(new UpstreamError('primary', 'upstream_error', { status }), RETRIED_STATUSES);
+      if (retried) expect(response.headers.get('x-shuttle-provider'), `after a ${status}`).toBe('backup');
+      else expect([response.status, response.body.error?.provider], `after a ${status}`).toEqual([status, 'primary']);
+    }
   });
 
   it('answers with the last failure when every target fails', async () => {

@@ -127,6 +127,59 @@ describe('BatchWriter', () => {
     expect(readdirSync(dir)).toHaveLength(0);
   });
 
+  it('spills at shutdown the batch whose write still hangs when time is up, with the records queued behind it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    const sink = new HeldSink();
+    const writer = new BatchWriter<UsageEvent>(sink, options(dir));
+    for (let i = 0; i < 6; i++) writer.record(event(i));
+    // The first four went out as a batch whose write never ends; two wait behind it.
+    expect(sink.batches).toEqual([4]);
+    await writer.close(50);
+    const [file] = readdirSync(dir);
+    const spilled = readFileSync(join(dir, file as string), 'utf8')
+      .trim()
+      .split('\n');
+    expect(spilled.map((line) => (JSON.parse(line) as UsageEvent).id).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `req_${i}`));
+  });
+
+  it('throws, naming the count, when records can be neither written nor spilled at shutdown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    const notADirectory = join(dir, 'file');
+    writeFileSync(notADirectory, '');
+    const sink = new SwitchableSink();
+    sink.down = true;
+    const writer = new BatchWriter<UsageEvent>(sink, options(join(notADirectory, 'data')));
+    for (let i = 0; i < 3; i++) writer.record(event(i));
+    await expect(writer.close(50)).rejects.toMatchObject({ name: 'RecordsLostError', count: 3 });
+    await expect(new BatchWriter<UsageEvent>(sink, options(undefined)).close(10)).resolves.toBeUndefined();
+    const unset = new BatchWriter<UsageEvent>(sink, options(undefined));
+    unset.record(event(9));
+    await expect(unset.close(50)).rejects.toMatchObject({ name: 'RecordsLostError', count: 1 });
+  });
+
+  it('reports how long records have waited without a batch written, and 0 once it writes again', async () => {
+    const sink = new SwitchableSink();
+    const writer = new BatchWriter<UsageEvent>(sink, options());
+    expect(writer.stalledForMs(Date.now() + 60_000)).toBe(0);
+    sink.down = true;
+    writer.record(event(1));
+    await writer.flush();
+    expect(writer.depth).toBe(1);
+    expect(writer.stalledForMs(Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
+    sink.down = false;
+    await writer.close(1000);
+    expect(writer.stalledForMs(Date.now() + 60_000)).toBe(0);
+
+    // A write that hangs is a stall too.
+    const held = new HeldSink();
+    const hanging = new BatchWriter<UsageEvent>(held, options());
+    for (let i = 0; i < 4; i++) hanging.record(event(i));
+    expect(hanging.stalledForMs(Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
+    await held.releaseAll();
+    await hanging.flush();
+    expect(hanging.stalledForMs(Date.now() + 60_000)).toBe(0);
+  });
+
   it('sets aside the one record the database refuses and writes the rest of its batch', async () => {
     const sink = new PickySink();
     const refused: unknown[] = [];

@@ -58,7 +58,9 @@ describe('SQLite checkpoints', { timeout: 60_000 }, () => {
 
     // Past SQLite's default threshold of 1,000 pages: nobody has copied the log into the database yet.
     const before = databaseBytes();
-    while (walPages() < 1_500) await sink.insertBatch(events(500, tenant.id).map(toValues));
+    // About a dozen batches; bounded, since a log checkpointed too early would never reach 1,500 pages.
+    for (let batch = 0; walPages() < 1_500 && batch < 200; batch++) await sink.insertBatch(events(500, tenant.id).map(toValues));
+    expect(walPages(), 'the write-ahead log stopped growing short of 1,500 pages: it was checkpointed').toBeGreaterThanOrEqual(1_500);
     expect(databaseBytes()).toBe(before);
 
     // A commit on the main connection with 1,500 pages in the log leaves them there.
@@ -66,10 +68,10 @@ describe('SQLite checkpoints', { timeout: 60_000 }, () => {
     expect(databaseBytes()).toBe(before);
 
     // The usage writer checkpoints once the log reaches its own threshold.
-    while (databaseBytes() === before && walPages() < USAGE_WRITER_CHECKPOINT_PAGES + 1_000) {
+    for (let batch = 0; databaseBytes() === before && walPages() < USAGE_WRITER_CHECKPOINT_PAGES + 1_000 && batch < 400; batch++) {
       await sink.insertBatch(events(500, tenant.id).map(toValues));
     }
-    expect(databaseBytes()).toBeGreaterThan(before);
+    expect(databaseBytes(), 'the usage writer never checkpointed the log').toBeGreaterThan(before);
 
     sink.close();
     await db.destroy();

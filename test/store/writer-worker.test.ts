@@ -40,4 +40,28 @@ describe('the writer thread', () => {
       await db.destroy();
     }
   });
+
+  it('fails the batches waiting for a thread that ends before it is ready, instead of leaving them waiting forever', async () => {
+    database = await freshDatabase('sqlite');
+    const db = await openDatabase(database.url);
+    await migrateToLatest(db, database.url);
+    const writer = new WriterWorker(database.url);
+    try {
+      const sink = writer.usageSink();
+      const waiting = sink.insertBatch([usageEvent('req_1')]).then(
+        () => 'written',
+        () => 'failed, for the writer to retry',
+      );
+      // Terminated while it loads: no 'error' event, only 'exit'.
+      await threadOf(writer).terminate();
+      const hung = new Promise((resolve) => setTimeout(resolve, 30_000, 'still waiting')).then(String);
+      expect(['written', 'failed, for the writer to retry']).toContain(await Promise.race([waiting, hung]));
+
+      await sink.insertBatch([usageEvent('req_1')]);
+      expect(await new UsageEventRepository(db).count('ten_1')).toBe(1);
+    } finally {
+      await writer.close();
+      await db.destroy();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
+import { isDatabaseUnavailable } from '../../store/unavailable-errors.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -22,10 +23,15 @@ const FASTIFY_CODES: Record<string, () => ShuttleError> = {
     new ShuttleError('invalid_request', { message: 'The Content-Length header does not match the body.' }),
 };
 
+/** About how long PostgreSQL takes to restart or fail over; the pool's connection timeout is 5 s. */
+const DATABASE_RETRY_AFTER_SECONDS = '5';
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const shuttleError = toShuttleError(error);
-    if (shuttleError.status >= 500 && !(error instanceof ShuttleError)) {
+    if (shuttleError.code === 'database_unavailable') {
+      request.log.warn({ err: error, reqId: request.id }, 'database unavailable');
+    } else if (shuttleError.status >= 500 && !(error instanceof ShuttleError)) {
       request.log.error({ err: error, reqId: request.id }, 'unhandled error');
     }
     return sendError(request, reply, shuttleError);
@@ -85,6 +91,8 @@ function toShuttleError(error: FastifyError): ShuttleError {
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return known();
   if (error instanceof SyntaxError) return new ShuttleError('invalid_json');
+  if (isDatabaseUnavailable(error))
+    return new ShuttleError('database_unavailable', { headers: { 'retry-after': DATABASE_RETRY_AFTER_SECONDS } });
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return new ShuttleError('invalid_request', { message: error.message, status });

@@ -1,6 +1,7 @@
 // Per-request bookkeeping: the request id and nosniff headers, and — once the response has closed, off the response path —
 // one log line, the metrics, and the usage event of a metered request.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isPromise } from '../../domain/maybe-promise.js';
 import type { Runtime } from '../../runtime.js';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
@@ -34,7 +35,8 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
   // A call the client left is metered for what it used so far; then each admission a failure skipped is released.
   meter?.closeOpenCall();
   for (const admission of meter?.admissions ?? []) {
-    admission.settle(0, 0)?.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
+    const settled = admission.settle(0, 0);
+    if (isPromise(settled)) settled.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
   }
   if (meter && principal) {
     runtime.usageWriter.record(

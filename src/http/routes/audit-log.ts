@@ -34,7 +34,7 @@ export function auditLogRoutes(runtime: Runtime) {
         config: { auth: 'user', minRole: 'admin' },
       },
       async (request) => {
-        const page = await runtime.repos.auditLog.list(principalOf(request).tenantId, request.query);
+        const page = await runtime.auditLog.page(principalOf(request).tenantId, request.query);
         return { data: page.data.map((record) => ({ ...record, createdAt: toIso(record.createdAt) })), nextCursor: page.nextCursor };
       },
     );

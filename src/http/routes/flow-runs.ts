@@ -4,14 +4,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFoundError, ShuttleError } from '../../errors/shuttle-error.js';
+import { ShuttleError } from '../../errors/shuttle-error.js';
 import type { PreparedRun } from '../../flows/flow-runner.js';
 import { runRecord } from '../../flows/run-record.js';
 import type { CallContext } from '../../gateway/gateway.js';
 import type { ChatCompletionMessageParam } from '../../gateway/openai-wire.js';
 import { microsToUsd } from '../../metering/price-table.js';
 import type { Runtime } from '../../runtime.js';
-import { decodeCursor, encodeCursor } from '../../store/keyset-cursor.js';
 import type { StoredRun } from '../../store/repositories/flow-runs.js';
 import { beginProxyRequest, setServedHeaders } from '../proxy-request.js';
 import { principalOf } from '../request-context.js';
@@ -96,20 +95,8 @@ export function flowRunsRoutes(runtime: Runtime) {
       async (request) => {
         const { tenantId } = principalOf(request);
         const flow = await runtime.flows.find(tenantId, request.params.flow);
-        const { customer: externalId, limit, cursor, ...filter } = request.query;
-        const customerId = externalId === undefined ? undefined : ((await runtime.repos.customers.get(tenantId, externalId))?.id ?? 'none');
-        const runs = await runtime.repos.flowRuns.list(
-          tenantId,
-          flow.id,
-          { ...filter, customerId },
-          { limit: limit + 1, before: decodeCursor(cursor) },
-        );
-        const page = runs.slice(0, limit);
-        const last = page.at(-1);
-        return {
-          data: page.map(toSummary),
-          nextCursor: runs.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-        };
+        const page = await runtime.flowRunLog.page(tenantId, flow, request.query);
+        return { data: page.data.map(toSummary), nextCursor: page.nextCursor };
       },
     );
 
@@ -126,8 +113,7 @@ export function flowRunsRoutes(runtime: Runtime) {
       async (request) => {
         const { tenantId } = principalOf(request);
         const flow = await runtime.flows.find(tenantId, request.params.flow);
-        const run = await runtime.repos.flowRuns.get(tenantId, flow.id, request.params.id);
-        if (!run) throw new NotFoundError(`No run ${request.params.id} of "${flow.slug}".`);
+        const run = await runtime.flowRunLog.get(tenantId, flow, request.params.id);
         return { ...toSummary(run), parameters: run.parameters, messages: run.messages, response: run.response };
       },
     );

@@ -1,8 +1,7 @@
-// Liveness, readiness (the database answers) and Prometheus metrics, outside /api/v1; /metrics behind a bearer token
+// Liveness, readiness (the database answers, metering is not stalled) and Prometheus metrics, outside /api/v1; /metrics behind a bearer token
 // when SHUTTLE_METRICS_TOKEN is set.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { AuthenticationError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 
@@ -27,13 +26,23 @@ export function operationsRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
+    // Not ready while the database does not answer, or while metering is stalled: records have waited longer than
+    // SHUTTLE_USAGE_STALL_MS without a batch written (a writer thread that cannot start, writes that fail or hang).
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(runtime.db);
-        return { status: 'ready', database: 'ok', usageQueueDepth: runtime.usageWriter.depth };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', database: 'unreachable', usageQueueDepth: runtime.usageWriter.depth });
-      }
+      const database = await runtime.pingDatabase().then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      );
+      const stalledForMs = Math.max(runtime.usageWriter.stalledForMs(), runtime.flowRunWriter.stalledForMs());
+      const metering = stalledForMs > runtime.config.usage.stallMs ? ('stalled' as const) : ('ok' as const);
+      const ready = database === 'ok' && metering === 'ok';
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'unavailable',
+        database,
+        metering,
+        usageQueueDepth: runtime.usageWriter.depth,
+        ...(metering === 'stalled' ? { meteringStalledForMs: stalledForMs } : {}),
+      });
     });
 
     const authorizeMetrics = metricsGuard(runtime.config.metricsToken);

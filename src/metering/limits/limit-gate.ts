@@ -55,10 +55,10 @@ export interface Admission {
   /** Whether a cost limit applies: the request's maximum cost is reserved, so its completion must be capped. */
   costLimited: boolean;
   /**
-   * Replaces the estimates with what the call really used. Only the first call counts. Undefined when done at once
-   * (in memory), else a promise of it.
+   * Replaces the estimates with what the call really used. Only the first call counts. Done at once in memory (no
+   * promise), else a promise of it.
    */
-  settle(actualCostMicros: number, actualTokens: number): Promise<void> | undefined;
+  settle(actualCostMicros: number, actualTokens: number): MaybePromise<void>;
 }
 
 const UNLIMITED: Admission = Object.freeze({ headers: {}, costLimited: false, settle: () => undefined });
@@ -236,7 +236,8 @@ export class LimitGate {
     const every = this.ledger.renewEveryMs;
     if (every === null) return undefined;
     const timer = setInterval(() => {
-      this.ledger.renew(reservation)?.catch((error: unknown) => this.logger.error({ err: error }, 'cost reservation not renewed'));
+      const renewed = this.ledger.renew(reservation);
+      if (isPromise(renewed)) renewed.catch((error: unknown) => this.logger.error({ err: error }, 'cost reservation not renewed'));
     }, every);
     timer.unref();
     return timer;
@@ -249,11 +250,11 @@ export class LimitGate {
     reservation: Reservation | undefined,
     actualCostMicros: number,
     actualTokens: number,
-  ): Promise<void> | undefined {
+  ): MaybePromise<void> {
     const pending: Array<Promise<unknown>> = [];
     for (const check of tokens) {
       const corrected = this.rates.adjust(check.key, actualTokens - check.cost);
-      if (corrected !== undefined) pending.push(corrected);
+      if (isPromise(corrected)) pending.push(corrected);
     }
     if (reservation) {
       const settlements = this.ledger.settle(reservation, actualCostMicros);

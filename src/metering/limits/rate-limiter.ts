@@ -30,7 +30,7 @@ export interface RateLimiter {
   /** Takes `cost` from every counter if all of them have room, else takes nothing. */
   consume(checks: readonly RateCheck[], now?: number): MaybePromise<RateDecision>;
   /** Corrects a counter after the fact (actual tokens minus the estimate; may be negative). */
-  adjust(key: string, delta: number, now?: number): Promise<void> | undefined;
+  adjust(key: string, delta: number, now?: number): MaybePromise<void>;
 }
 
 /** The window arithmetic shared by both implementations (the Lua script mirrors it). */

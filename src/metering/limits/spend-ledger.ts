@@ -45,7 +45,7 @@ export interface SpendLedger {
    * which an unsettled reservation is taken for one of a crashed instance; null when reservations never expire.
    */
   readonly renewEveryMs: number | null;
-  renew(reservation: Reservation): Promise<void> | undefined;
+  renew(reservation: Reservation): MaybePromise<void>;
 }
 
 interface Counter {

@@ -53,7 +53,9 @@ export async function createPostgresDialect(url: string, poolSize = 10): Promise
 }
 
 async function ensureSchema(connectionString: string, schema: string): Promise<void> {
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max: 1 }) }) });
+  const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => undefined); // the query reports the failure; unheard, the event would end the process
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   } finally {

@@ -5,6 +5,7 @@ import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../
 import { type AnswerTool, answerToolOf, toolChoiceWithAnswer } from '../translate/answer-tool.js';
 import {
   cacheControlOf,
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -15,9 +16,11 @@ import {
   stopSequencesOf,
   textOf,
   toolArguments,
+  toolCallIdOf,
   toolChoiceOf,
 } from '../translate/openai-input.js';
-import type { ContentBlockParam, MessageCreateParams, MessageParam, TextBlockParam, Tool, ToolChoice } from './wire.js';
+import { alternatingTurns } from '../translate/turns.js';
+import type { ContentBlockParam, MessageCreateParams, TextBlockParam, Tool, ToolChoice } from './wire.js';
 
 /** Anthropic requires max_tokens; this is used when the client sets neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -36,7 +39,10 @@ export function toMessagesRequest(
   const request: MessageCreateParams = {
     model,
     max_tokens: maxTokensOf(params) ?? DEFAULT_MAX_TOKENS,
-    messages: toMessages(params.messages.filter((message) => !isInstruction(message))),
+    messages: alternatingTurns(
+      params.messages.filter((message) => !isInstruction(message)),
+      toBlocks,
+    ),
   };
   const system: TextBlockParam[] = params.messages
     .filter(isInstruction)
@@ -50,8 +56,7 @@ export function toMessagesRequest(
   if (stop) request.stop_sequences = stop;
   if (params.stream === true) request.stream = true;
   if (typeof params.user === 'string') request.metadata = { user_id: params.user };
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
-  const tools: Tool[] = functions.map((tool) => ({
+  const tools: Tool[] = functionTools(params).map((tool) => ({
     name: tool.function.name,
     ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
     input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
@@ -91,24 +96,10 @@ function toToolChoice(params: ChatCompletionCreateParams, choice: OpenAiToolChoi
   }
 }
 
-/** Translates each message to blocks and merges consecutive turns of one role, as Anthropic alternates turns. */
-function toMessages(messages: readonly ChatCompletionMessageParam[]): MessageParam[] {
-  const turns: MessageParam[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = turns.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  }
-  return turns;
-}
-
 function toBlocks(message: ChatCompletionMessageParam): ContentBlockParam[] {
   switch (message.role) {
     case 'tool':
-      return [{ type: 'tool_result', tool_use_id: requireToolCallId(message), content: textOf(message.content) }];
+      return [{ type: 'tool_result', tool_use_id: toolCallIdOf(message), content: textOf(message.content) }];
     case 'assistant':
       return [
         ...contentBlocks(message),
@@ -145,9 +136,4 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlockParam[]
 function cacheControlField(carrier: object): { cache_control?: Record<string, unknown> } {
   const marker = cacheControlOf(carrier as Parameters<typeof cacheControlOf>[0]);
   return marker === undefined ? {} : { cache_control: marker };
-}
-
-function requireToolCallId(message: ChatCompletionMessageParam): string {
-  if (typeof message.tool_call_id === 'string') return message.tool_call_id;
-  throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
 }

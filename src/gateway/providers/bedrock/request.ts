@@ -5,6 +5,7 @@ import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../
 import { type AnswerTool, answerToolOf, toolChoiceWithAnswer } from '../translate/answer-tool.js';
 import {
   cacheControlOf,
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -14,8 +15,10 @@ import {
   stopSequencesOf,
   textOf,
   toolArguments,
+  toolCallIdOf,
   toolChoiceOf,
 } from '../translate/openai-input.js';
+import { alternatingTurns } from '../translate/turns.js';
 import type { ContentBlock, ConverseRequest, ImageFormat, InferenceConfiguration, Message, ToolConfiguration } from './wire.js';
 
 const IMAGE_FORMATS: Record<string, ImageFormat> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
@@ -27,7 +30,10 @@ export function toConverseRequest(
 ): ConverseRequest {
   requireSingleChoice(params, 'Bedrock');
   refuseLegacyFunctions(params, 'Bedrock');
-  const messages = toMessages(params.messages.filter((message) => !isInstruction(message)));
+  const messages = alternatingTurns(
+    params.messages.filter((message) => !isInstruction(message)),
+    toBlocks,
+  );
   requireConversation(messages, 'Bedrock');
   const request: ConverseRequest = { messages };
   const system = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
@@ -50,7 +56,7 @@ function toToolConfig(
   messages: readonly Message[],
   answerTool: AnswerTool | undefined,
 ): ToolConfiguration | undefined {
-  const declared = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const declared = functionTools(params);
   const choice = answerTool ? toolChoiceWithAnswer(params, answerTool) : toolChoiceOf(params);
   // Converse has no "none": leave the tools out, unless the conversation has tool blocks (which need them declared).
   const hasToolBlocks = messages.some((message) => message.content.some((block) => 'toolUse' in block || 'toolResult' in block));
@@ -73,27 +79,10 @@ function toToolConfig(
   return config;
 }
 
-/** Each message as blocks; consecutive messages of one role are merged, as Converse alternates roles. */
-function toMessages(messages: readonly ChatCompletionMessageParam[]): Message[] {
-  const turns: Message[] = [];
-  for (const message of messages) {
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = turns.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  }
-  return turns;
-}
-
 function toBlocks(message: ChatCompletionMessageParam): ContentBlock[] {
   switch (message.role) {
-    case 'tool': {
-      if (typeof message.tool_call_id !== 'string')
-        throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
-      return [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }];
-    }
+    case 'tool':
+      return [{ toolResult: { toolUseId: toolCallIdOf(message), content: [{ text: textOf(message.content) }] } }];
     case 'assistant':
       return [
         ...contentBlocks(message),

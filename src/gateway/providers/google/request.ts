@@ -3,6 +3,7 @@
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
 import {
+  functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
@@ -14,6 +15,7 @@ import {
   toolChoiceOf,
   toolNamesById,
 } from '../translate/openai-input.js';
+import { alternatingTurns } from '../translate/turns.js';
 import { toGeminiSchema } from './schema.js';
 import { thoughtSignatureOf } from './tool-call-ids.js';
 import type { Content, GenerateContentRequest, GenerationConfig, Part, ToolConfig } from './wire.js';
@@ -24,7 +26,7 @@ export function toGenerateContentRequest(params: ChatCompletionCreateParams): Ge
   requireConversation(request.contents, 'Gemini');
   const instructions = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (instructions.length > 0) request.systemInstruction = { parts: instructions };
-  const functions = (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+  const functions = functionTools(params);
   if (functions.length > 0) {
     request.tools = [
       {
@@ -94,20 +96,14 @@ function toToolConfig(params: ChatCompletionCreateParams): ToolConfig | undefine
   }
 }
 
-/** Each message as a user or model content; consecutive contents of one role are merged. */
+/** Each message as a user or model content; consecutive contents of one side are merged. */
 function toContents(messages: readonly ChatCompletionMessageParam[]): Content[] {
   const namesById = toolNamesById(messages);
-  const contents: Content[] = [];
-  for (const message of messages) {
-    if (isInstruction(message)) continue;
-    const role = message.role === 'assistant' ? 'model' : 'user';
-    const parts = toParts(message, namesById);
-    if (parts.length === 0) continue;
-    const previous = contents.at(-1);
-    if (previous?.role === role) previous.parts.push(...parts);
-    else contents.push({ role, parts });
-  }
-  return contents;
+  const turns = alternatingTurns(
+    messages.filter((message) => !isInstruction(message)),
+    (message) => toParts(message, namesById),
+  );
+  return turns.map(({ role, content }) => ({ role: role === 'assistant' ? 'model' : 'user', parts: content }));
 }
 
 function toParts(message: ChatCompletionMessageParam, namesById: ReadonlyMap<string, string>): Part[] {

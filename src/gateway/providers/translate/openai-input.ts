@@ -48,6 +48,17 @@ export function toolChoiceOf(params: ChatCompletionCreateParams): ToolChoice | u
   throw new InvalidRequestError('tool_choice must be "auto", "none", "required" or {"type": "function", …}.', 'tool_choice');
 }
 
+/** The request's function tools: the only kind the translating providers are given. */
+export function functionTools(params: ChatCompletionCreateParams) {
+  return (params.tools ?? []).filter((tool) => tool.type === 'function' && tool.function !== undefined);
+}
+
+/** The id of the tool call a tool message answers, which every provider needs with the result. */
+export function toolCallIdOf(message: ChatCompletionMessageParam): string {
+  if (typeof message.tool_call_id === 'string') return message.tool_call_id;
+  throw new InvalidRequestError('A tool message needs the tool_call_id it answers.', 'messages');
+}
+
 /** A tool call's `arguments` (a JSON string) as the object providers want. */
 export function toolArguments(json: string, param = 'messages'): Record<string, unknown> {
   if (json.trim() === '') return {};
