@@ -69,11 +69,18 @@ function toGenerationConfig(params: ChatCompletionCreateParams): GenerationConfi
 }
 
 /** Google's own mapping of reasoning_effort in its OpenAI-compatible API: thinking-token budgets (0 turns it off). */
-const THINKING_BUDGETS: Record<string, number> = { none: 0, minimal: 0, low: 1024, medium: 8192, high: 24576, xhigh: 24576 };
+const THINKING_BUDGETS = new Map<unknown, number>([
+  ['none', 0],
+  ['minimal', 0],
+  ['low', 1024],
+  ['medium', 8192],
+  ['high', 24576],
+  ['xhigh', 24576],
+]);
 
 function thinkingBudgetOf(effort: unknown): number | undefined {
   if (effort === undefined || effort === null) return undefined;
-  const budget = typeof effort === 'string' ? THINKING_BUDGETS[effort] : undefined;
+  const budget = THINKING_BUDGETS.get(effort);
   if (budget === undefined) {
     throw new InvalidRequestError('reasoning_effort must be "none", "minimal", "low", "medium", "high" or "xhigh".', 'reasoning_effort');
   }
