@@ -191,18 +191,20 @@ describe('structured output (response_format) on every chat provider', () => {
     });
   }
 
-  it("the AI SDK's generateObject through the OpenAI provider works on an Anthropic model", async () => {
-    const openai = createOpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey });
-    const { object } = await generateObject({
-      model: openai.chat(`anthropic/${CLAUDE}`),
-      schema: Weather,
-      prompt: 'Weather in Paris?',
-      maxRetries: 0,
+  for (const model of [`anthropic/${CLAUDE}`, `bedrock/${HAIKU}`, 'google/gemini-2.5-flash']) {
+    it(`the AI SDK's generateObject through the OpenAI provider works on ${model.split('/')[0]}`, async () => {
+      const openai = createOpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey });
+      const { object } = await generateObject({ model: openai.chat(model), schema: Weather, prompt: 'Weather in Paris?', maxRetries: 0 });
+      expect(object).toEqual(forecast);
+      const sent = upstream.last();
+      if (model.startsWith('google/')) {
+        expect(sent.body.generationConfig).toMatchObject({
+          responseMimeType: 'application/json',
+          responseSchema: { properties: { note: { type: 'string', nullable: true } } },
+        });
+      } else expect(forcedTool(sent)).toBe('response');
     });
-    expect(object).toEqual(forecast);
-    const sent = upstream.last().body;
-    expect((sent.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual([forcedTool(upstream.last())]);
-  });
+  }
 
   it('json_object mode on Anthropic forces a tool taking any object', async () => {
     const response = await postJson(gateway, '/chat/completions', {
