@@ -5,6 +5,8 @@ export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Of the completion tokens, those the model spent thinking, when the provider reports them apart. */
+  reasoningTokens?: number;
 }
 
 export const NO_USAGE: TokenUsage = Object.freeze({ promptTokens: 0, completionTokens: 0, cachedTokens: 0 });

@@ -2,7 +2,7 @@
 import { type ErrorCode, errorCatalogue } from './catalogue.js';
 
 export interface ErrorBody {
-  error: { message: string; type: string; code: string | null; param: string | null; provider?: string };
+  error: { message: string; type: string; code: string | null; param: string | null; provider?: string; innererror?: unknown };
 }
 
 export interface ShuttleErrorOptions {
@@ -14,6 +14,8 @@ export interface ShuttleErrorOptions {
   status?: number;
   type?: string;
   wireCode?: string;
+  /** A provider's own error details, passed on as they came (Azure's content-filter results). */
+  innererror?: unknown;
 }
 
 export class ShuttleError extends Error {
@@ -90,16 +92,19 @@ export type UpstreamFailure =
 export class UpstreamError extends ShuttleError {
   readonly provider: string;
   readonly failure: UpstreamFailure;
+  readonly innererror: unknown;
 
   constructor(provider: string, failure: UpstreamFailure, options: ShuttleErrorOptions = {}) {
     super(failure, options);
     this.provider = provider;
     this.failure = failure;
+    this.innererror = options.innererror;
   }
 
   override toBody(): ErrorBody {
     const body = super.toBody();
     body.error.provider = this.provider;
+    if (this.innererror !== undefined) body.error.innererror = this.innererror;
     return body;
   }
 }

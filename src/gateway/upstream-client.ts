@@ -114,6 +114,8 @@ export async function upstreamErrorFrom(provider: string, response: UpstreamResp
   let message = text.trim().slice(0, 2000) || `HTTP ${response.status}`;
   let type: string | undefined;
   let code: string | undefined;
+  let param: string | undefined;
+  let innererror: unknown;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -123,10 +125,13 @@ export async function upstreamErrorFrom(provider: string, response: UpstreamResp
   if (typeof parsed === 'object' && parsed !== null) {
     const { error, message: topMessage } = parsed as { error?: unknown; message?: unknown };
     if (typeof error === 'object' && error !== null) {
-      const e = error as { message?: unknown; type?: unknown; code?: unknown };
+      const e = error as { message?: unknown; type?: unknown; code?: unknown; param?: unknown; innererror?: unknown };
       if (typeof e.message === 'string') message = e.message;
       if (typeof e.type === 'string') type = e.type;
       if (typeof e.code === 'string') code = e.code;
+      if (typeof e.param === 'string') param = e.param;
+      // Azure's content filter says which category tripped (and how severely) in innererror.
+      if (typeof e.innererror === 'object' && e.innererror !== null) innererror = e.innererror;
     } else if (typeof error === 'string') {
       message = error;
     } else if (typeof topMessage === 'string') {
@@ -141,6 +146,8 @@ export async function upstreamErrorFrom(provider: string, response: UpstreamResp
     status: response.status,
     type: details.type ?? type ?? (response.status === 429 ? 'rate_limit_error' : 'upstream_error'),
     ...(code === undefined ? {} : { wireCode: code }),
+    ...(param === undefined ? {} : { param }),
+    ...(innererror === undefined ? {} : { innererror }),
     headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
   });
 }

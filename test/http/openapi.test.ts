@@ -37,9 +37,11 @@ describe('the OpenAPI document', () => {
       .map((route) => route.split(' ') as [string, string])
       .map(([method, url]) => ({ method, url: url.replace(/(.)\/$/, '$1') }))
       .filter(({ url }) => url.startsWith('/api/v1/'));
-    // Deliberately undocumented: the document itself, and the PATCH/PUT that only exist to answer 409 (versions are immutable).
+    // Deliberately undocumented: the document itself, the PATCH/PUT that only exist to answer 409 (versions are
+    // immutable), and the raw-path form of GET /models/{id} (an id's "/" unencoded).
     const undocumented = new Set([
       'GET /api/v1/openapi.json',
+      'GET /api/v1/models/*',
       'PATCH /api/v1/flows/:flow/versions/:n',
       'PUT /api/v1/flows/:flow/versions/:n',
     ]);

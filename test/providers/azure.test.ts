@@ -1,8 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postStream, usageEventOf } from '../helpers/gateway-client.js';
+
+// OpenAI's ChatCompletionChunk (its OpenAPI schema's required fields), which strict clients validate chunks against.
+const openAiChunk = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion.chunk'),
+  created: z.int(),
+  model: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.int(),
+      delta: z.object({ role: z.string().optional(), content: z.string().nullish() }),
+      finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']).nullable(),
+    }),
+  ),
+});
 
 // Shaped after Azure OpenAI's REST reference: content-filter annotations, the dated model the deployment serves.
 const filters = { hate: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
@@ -122,23 +138,43 @@ describe('Azure OpenAI', () => {
   it('streams to [DONE] and prices the stream by the model its usage chunk names', async () => {
     const stream = await postStream(gateway, { model: 'azure/prod-gpt4o', messages: [{ role: 'user', content: 'Hi' }] });
     expect(stream.text).toBe('Hello from Azure');
+    // Every chunk, the prompt-filter one first among them, has the shape of OpenAI's ChatCompletionChunk.
+    for (const chunk of stream.chunks) expect(openAiChunk.safeParse(chunk).error).toBeUndefined();
+    expect(stream.chunks[0]).toMatchObject({
+      object: 'chat.completion.chunk',
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: filters }],
+    });
     expect(stream.data.at(-1)).toBe('[DONE]');
     expect(upstream.last().body.stream_options).toEqual({ include_usage: true });
     expect(stream.chunks.some((chunk) => Array.isArray(chunk.choices) && chunk.choices.length === 0 && 'usage' in chunk)).toBe(false);
     expect(await usageEventOf(gateway, stream)).toMatchObject({ servedModel: 'gpt-4o-2024-08-06', costMicros: GPT_4O_COST });
   });
 
-  it('passes a content-filter error on with its status, message and code', async () => {
+  it('passes a content-filter error on with its status, message, code, param and filter results', async () => {
     const message = "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.";
+    const innererror = {
+      code: 'ResponsibleAIPolicyViolation',
+      content_filter_result: {
+        ...filters,
+        jailbreak: { filtered: true, detected: true },
+        self_harm: { filtered: false, severity: 'safe' },
+      },
+    };
     upstream.handle((_request, res) =>
-      sendJson(res, 400, { error: { message, type: null, param: 'prompt', code: 'content_filter', status: 400 } }),
+      sendJson(res, 400, { error: { message, type: null, param: 'prompt', code: 'content_filter', status: 400, innererror } }),
     );
     const response = await postJson(gateway, '/chat/completions', {
       model: 'azure/prod-gpt4o',
       messages: [{ role: 'user', content: 'x' }],
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ message, code: 'content_filter', provider: 'azure' });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      message,
+      code: 'content_filter',
+      param: 'prompt',
+      provider: 'azure',
+      innererror,
+    });
   });
 
   it('passes a rate limit on with Retry-After', async () => {

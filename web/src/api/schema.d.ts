@@ -150,6 +150,30 @@ export interface paths {
       };
     };
   };
+  "/api/v1/models/{id}": {
+    /** One model or routing alias this key may use; the id's "/" may be sent as is or as %2F */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              /** @enum {string} */
+              object: "model";
+              created: number;
+              owned_by: string;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/auth/login": {
     /** Log in; returns a session token for the dashboard API */
     post: {

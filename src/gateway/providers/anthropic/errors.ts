@@ -1,6 +1,7 @@
-// Anthropic's errors: an HTTP error answer is read by the generic reader (its `error.type` and `error.message`);
-// an `error` event in the middle of a stream becomes the UpstreamError that answer would have been.
+// Anthropic's errors: an HTTP error answer (`{"type": "error", "error": {"type", "message"}}`) keeps its error type as
+// the type and the code; an `error` event in the middle of a stream becomes the UpstreamError that answer would have been.
 import { UpstreamError } from '../../../errors/shuttle-error.js';
+import type { ErrorReader } from '../../upstream-client.js';
 import type { ErrorObject } from './wire.js';
 
 /** The HTTP status Anthropic documents for each error type. */
@@ -26,3 +27,9 @@ export function streamError(provider: string, error: ErrorObject | undefined): U
     wireCode: type,
   });
 }
+
+/** Anthropic has no error code: its error type (`rate_limit_error`, `overloaded_error`, …) is the code clients branch on. */
+export const readAnthropicError: ErrorReader = (body) => {
+  const type = (body as { error?: { type?: unknown } } | undefined)?.error?.type;
+  return typeof type === 'string' ? { type, code: type } : {};
+};

@@ -2,11 +2,16 @@
 // tool_result blocks, tools and tool_choice, limits and sampling.
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
+import { type AnswerTool, answerToolOf, toolChoiceWithAnswer } from '../translate/answer-tool.js';
 import {
+  cacheControlOf,
   functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
+  type ToolChoice as OpenAiToolChoice,
+  refuseLegacyFunctions,
+  requireConversation,
   requireSingleChoice,
   stopSequencesOf,
   textOf,
@@ -15,13 +20,22 @@ import {
   toolChoiceOf,
 } from '../translate/openai-input.js';
 import { alternatingTurns } from '../translate/turns.js';
-import type { ContentBlockParam, MessageCreateParams, TextBlockParam, ToolChoice } from './wire.js';
+import type { ContentBlockParam, MessageCreateParams, TextBlockParam, Tool, ToolChoice } from './wire.js';
 
 /** Anthropic requires max_tokens; this is used when the client sets neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
 
-export function toMessagesRequest(params: ChatCompletionCreateParams, model: string): MessageCreateParams {
+/**
+ * The Messages request. `response_format` is sent as the answer tool (see translate/answer-tool.ts), whose call the
+ * response and stream translators turn back into content.
+ */
+export function toMessagesRequest(
+  params: ChatCompletionCreateParams,
+  model: string,
+  answerTool: AnswerTool | undefined = answerToolOf(params),
+): MessageCreateParams {
   requireSingleChoice(params, 'Anthropic');
+  refuseLegacyFunctions(params, 'Anthropic');
   const request: MessageCreateParams = {
     model,
     max_tokens: maxTokensOf(params) ?? DEFAULT_MAX_TOKENS,
@@ -32,8 +46,9 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   };
   const system: TextBlockParam[] = params.messages
     .filter(isInstruction)
-    .map((message) => ({ type: 'text' as const, text: textOf(message.content) }))
+    .flatMap(instructionBlocks)
     .filter((block) => block.text !== '');
+  requireConversation(request.messages, 'Anthropic');
   if (system.length > 0) request.system = system;
   if (typeof params.temperature === 'number') request.temperature = params.temperature;
   if (typeof params.top_p === 'number') request.top_p = params.top_p;
@@ -41,21 +56,31 @@ export function toMessagesRequest(params: ChatCompletionCreateParams, model: str
   if (stop) request.stop_sequences = stop;
   if (params.stream === true) request.stream = true;
   if (typeof params.user === 'string') request.metadata = { user_id: params.user };
-  const functions = functionTools(params);
-  if (functions.length > 0) {
-    request.tools = functions.map(({ function: fn }) => ({
-      name: fn.name,
-      ...(fn.description === undefined ? {} : { description: fn.description }),
-      input_schema: fn.parameters ?? { type: 'object', properties: {} },
-    }));
-  }
-  const toolChoice = toToolChoice(params);
+  const tools: Tool[] = functionTools(params).map((tool) => ({
+    name: tool.function.name,
+    ...(tool.function.description === undefined ? {} : { description: tool.function.description }),
+    input_schema: tool.function.parameters ?? { type: 'object', properties: {} },
+    ...cacheControlField(tool),
+  }));
+  if (answerTool) tools.push({ name: answerTool.name, description: answerTool.description, input_schema: answerTool.schema });
+  if (tools.length > 0) request.tools = tools;
+  const toolChoice = toToolChoice(params, answerTool ? toolChoiceWithAnswer(params, answerTool) : toolChoiceOf(params));
   if (toolChoice) request.tool_choice = toolChoice;
   return request;
 }
 
-function toToolChoice(params: ChatCompletionCreateParams): ToolChoice | undefined {
-  const choice = toolChoiceOf(params);
+/** An instruction as one text block; as a block per part when a part carries a cache_control marker. */
+function instructionBlocks(message: ChatCompletionMessageParam): TextBlockParam[] {
+  const { content } = message;
+  if (!Array.isArray(content) || !content.some((part) => cacheControlOf(part) !== undefined)) {
+    return [{ type: 'text', text: textOf(content) }];
+  }
+  return content
+    .filter((part): part is { type: 'text'; text: string } => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => ({ type: 'text', text: part.text, ...cacheControlField(part) }));
+}
+
+function toToolChoice(params: ChatCompletionCreateParams, choice: OpenAiToolChoice | undefined): ToolChoice | undefined {
   const serial = params.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
   switch (choice?.kind) {
     case undefined:
@@ -97,10 +122,18 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlockParam[]
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   const blocks: ContentBlockParam[] = [];
   for (const part of content ?? []) {
-    if (part.type === 'text' && typeof part.text === 'string' && part.text !== '') blocks.push({ type: 'text', text: part.text });
+    // Anthropic's prompt-caching marker on a part (as LiteLLM and OpenRouter accept it) goes on the block it marks.
+    const cache = cacheControlField(part);
+    if (part.type === 'text' && typeof part.text === 'string' && part.text !== '') blocks.push({ type: 'text', text: part.text, ...cache });
     const image = imageOf(part);
-    if (image?.kind === 'base64') blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data } });
-    if (image?.kind === 'url') blocks.push({ type: 'image', source: { type: 'url', url: image.url } });
+    if (image?.kind === 'base64')
+      blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data }, ...cache });
+    if (image?.kind === 'url') blocks.push({ type: 'image', source: { type: 'url', url: image.url }, ...cache });
   }
   return blocks;
+}
+
+function cacheControlField(carrier: object): { cache_control?: Record<string, unknown> } {
+  const marker = cacheControlOf(carrier as Parameters<typeof cacheControlOf>[0]);
+  return marker === undefined ? {} : { cache_control: marker };
 }

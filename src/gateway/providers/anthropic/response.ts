@@ -2,6 +2,7 @@
 
 import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall, FinishReason } from '../../openai-wire.js';
+import { separateAnswer } from '../translate/answer-tool.js';
 import { completionBody } from '../translate/openai-output.js';
 import type { Message, StopReason, Usage } from './wire.js';
 
@@ -31,20 +32,23 @@ export function usageOf(usage: Usage | undefined): TokenUsage {
   };
 }
 
-export function toCompletion(message: Message): { body: string; usage: TokenUsage } {
+/** `answerTool` names the tool that stands for response_format: its call is the answer's content. */
+export function toCompletion(message: Message, answerTool?: string): { body: string; usage: TokenUsage } {
   const texts: string[] = [];
-  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  const calls: ChatCompletionMessageToolCall[] = [];
   for (const block of message.content) {
     if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
     if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      calls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
-  const reply: ChatCompletionMessage = { role: 'assistant', content: texts.length > 0 ? texts.join('') : null, refusal: null };
+  const { answer, toolCalls } = separateAnswer(calls, answerTool);
+  // The answer replaces any text: a forced tool call has none, and text beside it would make the content invalid JSON.
+  const content = answer ?? (texts.length > 0 ? texts.join('') : null);
+  const reply: ChatCompletionMessage = { role: 'assistant', content, refusal: null };
   if (toolCalls.length > 0) reply.tool_calls = toolCalls;
   const usage = usageOf(message.usage);
-  return {
-    body: completionBody(message.id, message.model, [{ message: reply, finishReason: finishReasonOf(message.stop_reason) }], usage),
-    usage,
-  };
+  let finishReason = finishReasonOf(message.stop_reason);
+  if (answer !== undefined && toolCalls.length === 0 && finishReason === 'tool_calls') finishReason = 'stop';
+  return { body: completionBody(message.id, message.model, [{ message: reply, finishReason }], usage), usage };
 }

@@ -1,13 +1,18 @@
 // Anthropic's Messages API wire format (POST /v1/messages), named after the wire as in Anthropic's own SDK.
 
+/** Marks the end of a prompt prefix to cache: `{"type": "ephemeral"}`, optionally with a `ttl`. */
+export type CacheControl = Record<string, unknown>;
+
 export interface TextBlockParam {
   type: 'text';
   text: string;
+  cache_control?: CacheControl;
 }
 
 export interface ImageBlockParam {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
+  cache_control?: CacheControl;
 }
 
 export interface ToolUseBlockParam {
@@ -35,6 +40,7 @@ export interface Tool {
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
+  cache_control?: CacheControl;
 }
 
 export type ToolChoice =

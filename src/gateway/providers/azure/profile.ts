@@ -4,6 +4,7 @@ import { AZURE_DEFAULT_API_VERSION } from '../../../config/providers.js';
 import type { OpenAiCompatibleProfile, OpenAiEndpoint } from '../openai/profile.js';
 import type { ProviderConnection } from '../provider.js';
 import { modelSegment } from '../translate/model-segment.js';
+import { repairPromptFilterChunk } from './prompt-filter-chunk.js';
 
 function deploymentUrl(connection: ProviderConnection, endpoint: OpenAiEndpoint, deployment: string): string {
   const version = connection.options?.apiVersion;
@@ -19,4 +20,5 @@ export const azureProfile: OpenAiCompatibleProfile = {
   modelInBody: false,
   embeddings: true,
   pricedAs: 'openai',
+  repairChunk: repairPromptFilterChunk,
 };

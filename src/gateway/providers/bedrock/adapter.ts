@@ -3,6 +3,7 @@
 import { ShuttleError } from '../../../errors/shuttle-error.js';
 import type { UpstreamClient } from '../../upstream-client.js';
 import type { ChatCall, ChatResult, PriceKey, ProviderAdapter, ProviderConnection } from '../provider.js';
+import { answerToolOf } from '../translate/answer-tool.js';
 import { modelSegment } from '../translate/model-segment.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { readBedrockError } from './errors.js';
@@ -29,7 +30,8 @@ export class BedrockAdapter implements ProviderAdapter {
     const { connection } = call;
     const stream = call.params.stream === true;
     const url = `${connection.baseUrl.replace(/\/+$/, '')}/model/${modelSegment(call.model)}/${stream ? 'converse-stream' : 'converse'}`;
-    const body = JSON.stringify(toConverseRequest(call.params));
+    const answerTool = answerToolOf(call.params);
+    const body = JSON.stringify(toConverseRequest(call.params, answerTool));
     const response = await sendJsonRequest(
       this.client,
       {
@@ -49,11 +51,11 @@ export class BedrockAdapter implements ProviderAdapter {
     if (stream)
       return {
         stream: true,
-        parts: bedrockStreamParts(connection.name, response.body, call.model),
+        parts: bedrockStreamParts(connection.name, response.body, call.model, answerTool?.name),
         model: call.model,
       };
     const answer = await readJson<ConverseResponse>(connection.name, response);
-    const { body: completion, usage } = toCompletion(answer, call.model);
+    const { body: completion, usage } = toCompletion(answer, call.model, answerTool?.name);
     return { stream: false, body: completion, usage, model: call.model };
   }
 }

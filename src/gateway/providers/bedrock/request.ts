@@ -2,11 +2,15 @@
 // toolUse and toolResult blocks, the tool configuration, and inferenceConfig.
 import { InvalidRequestError } from '../../../errors/shuttle-error.js';
 import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../../openai-wire.js';
+import { type AnswerTool, answerToolOf, toolChoiceWithAnswer } from '../translate/answer-tool.js';
 import {
+  cacheControlOf,
   functionTools,
   imageOf,
   isInstruction,
   maxTokensOf,
+  refuseLegacyFunctions,
+  requireConversation,
   requireSingleChoice,
   stopSequencesOf,
   textOf,
@@ -19,12 +23,18 @@ import type { ContentBlock, ConverseRequest, ImageFormat, InferenceConfiguration
 
 const IMAGE_FORMATS: Record<string, ImageFormat> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
-export function toConverseRequest(params: ChatCompletionCreateParams): ConverseRequest {
+/** The Converse request; `response_format` is sent as the answer tool (see translate/answer-tool.ts). */
+export function toConverseRequest(
+  params: ChatCompletionCreateParams,
+  answerTool: AnswerTool | undefined = answerToolOf(params),
+): ConverseRequest {
   requireSingleChoice(params, 'Bedrock');
+  refuseLegacyFunctions(params, 'Bedrock');
   const messages = alternatingTurns(
     params.messages.filter((message) => !isInstruction(message)),
     toBlocks,
   );
+  requireConversation(messages, 'Bedrock');
   const request: ConverseRequest = { messages };
   const system = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (system.length > 0) request.system = system.filter((block) => block.text !== '');
@@ -36,19 +46,26 @@ export function toConverseRequest(params: ChatCompletionCreateParams): ConverseR
   const stop = stopSequencesOf(params);
   if (stop) inference.stopSequences = stop;
   if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
-  const toolConfig = toToolConfig(params, messages);
+  const toolConfig = toToolConfig(params, messages, answerTool);
   if (toolConfig) request.toolConfig = toolConfig;
   return request;
 }
 
-function toToolConfig(params: ChatCompletionCreateParams, messages: readonly Message[]): ToolConfiguration | undefined {
-  const functions = functionTools(params);
-  const choice = toolChoiceOf(params);
+function toToolConfig(
+  params: ChatCompletionCreateParams,
+  messages: readonly Message[],
+  answerTool: AnswerTool | undefined,
+): ToolConfiguration | undefined {
+  const declared = functionTools(params);
+  const choice = answerTool ? toolChoiceWithAnswer(params, answerTool) : toolChoiceOf(params);
   // Converse has no "none": leave the tools out, unless the conversation has tool blocks (which need them declared).
   const hasToolBlocks = messages.some((message) => message.content.some((block) => 'toolUse' in block || 'toolResult' in block));
-  if (functions.length === 0 || (choice?.kind === 'none' && !hasToolBlocks)) return undefined;
+  const clientToolsOff = toolChoiceOf(params)?.kind === 'none' && !hasToolBlocks;
+  const functions = clientToolsOff ? [] : declared.map(({ function: fn }) => fn);
+  if (answerTool) functions.push({ name: answerTool.name, description: answerTool.description, parameters: answerTool.schema });
+  if (functions.length === 0) return undefined;
   const config: ToolConfiguration = {
-    tools: functions.map(({ function: fn }) => ({
+    tools: functions.map((fn) => ({
       toolSpec: {
         name: fn.name,
         ...(fn.description === undefined ? {} : { description: fn.description }),
@@ -93,6 +110,8 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlock[] {
       if (!format) throw new InvalidRequestError(`Bedrock takes png, jpeg, gif or webp images, not ${image.mediaType}.`, 'messages');
       blocks.push({ image: { format, source: { bytes: image.data } } });
     }
+    // Anthropic's cache_control marker ends a cached prefix; Converse marks that with a cachePoint block after it.
+    if (cacheControlOf(part) !== undefined && blocks.length > 0) blocks.push({ cachePoint: { type: 'default' } });
   }
   return blocks;
 }

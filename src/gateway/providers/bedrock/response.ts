@@ -3,6 +3,7 @@
 import type { TokenUsage as Usage } from '../../../domain/token-usage.js';
 import { randomBase62 } from '../../../store/ids.js';
 import type { ChatCompletionMessage, ChatCompletionMessageToolCall, FinishReason } from '../../openai-wire.js';
+import { separateAnswer } from '../translate/answer-tool.js';
 import { completionBody } from '../translate/openai-output.js';
 import type { ConverseResponse, StopReason, TokenUsage } from './wire.js';
 
@@ -30,24 +31,27 @@ export function usageOf(usage: TokenUsage | undefined): Usage {
   };
 }
 
-export function toCompletion(response: ConverseResponse, model: string): { body: string; usage: Usage } {
+/** `answerTool` names the tool that stands for response_format: its call is the answer's content. */
+export function toCompletion(response: ConverseResponse, model: string, answerTool?: string): { body: string; usage: Usage } {
   const texts: string[] = [];
-  const toolCalls: ChatCompletionMessageToolCall[] = [];
+  const calls: ChatCompletionMessageToolCall[] = [];
   for (const block of response.output?.message?.content ?? []) {
     if ('text' in block) texts.push(block.text);
     if ('toolUse' in block) {
       const { toolUseId, name, input } = block.toolUse;
-      toolCalls.push({ id: toolUseId, type: 'function', function: { name, arguments: JSON.stringify(input ?? {}) } });
+      calls.push({ id: toolUseId, type: 'function', function: { name, arguments: JSON.stringify(input ?? {}) } });
     }
   }
-  const message: ChatCompletionMessage = { role: 'assistant', content: texts.length > 0 ? texts.join('') : null, refusal: null };
+  const { answer, toolCalls } = separateAnswer(calls, answerTool);
+  const message: ChatCompletionMessage = {
+    role: 'assistant',
+    content: answer ?? (texts.length > 0 ? texts.join('') : null),
+    refusal: null,
+  };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   const usage = usageOf(response.usage);
-  const body = completionBody(
-    `chatcmpl-${randomBase62(24)}`,
-    model,
-    [{ message, finishReason: finishReasonOf(response.stopReason) }],
-    usage,
-  );
+  let finishReason = finishReasonOf(response.stopReason);
+  if (answer !== undefined && toolCalls.length === 0 && finishReason === 'tool_calls') finishReason = 'stop';
+  const body = completionBody(`chatcmpl-${randomBase62(24)}`, model, [{ message, finishReason }], usage);
   return { body, usage };
 }

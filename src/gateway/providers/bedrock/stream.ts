@@ -1,5 +1,6 @@
 // Bedrock's ConverseStream (binary event stream) → OpenAI chunks as each event is decoded: text deltas as content,
-// toolUse blocks and their input deltas as tool-call deltas, messageStop as finish_reason, metadata as usage.
+// toolUse blocks and their input deltas as tool-call deltas, messageStop as finish_reason, metadata as usage. The
+// answer tool that stands for response_format streams as content: its input fragments are the JSON answer.
 
 import { NO_USAGE } from '../../../domain/token-usage.js';
 import { UpstreamError } from '../../../errors/shuttle-error.js';
@@ -13,9 +14,16 @@ import type { ConverseStreamEvents } from './wire.js';
 
 type EventOf<K extends keyof ConverseStreamEvents> = ConverseStreamEvents[K];
 
-export async function* bedrockStreamParts(provider: string, body: AsyncIterable<Uint8Array>, model: string): AsyncGenerator<StreamPart> {
+export async function* bedrockStreamParts(
+  provider: string,
+  body: AsyncIterable<Uint8Array>,
+  model: string,
+  answerTool?: string,
+): AsyncGenerator<StreamPart> {
   const writer = new ChunkWriter(`chatcmpl-${randomBase62(24)}`, model);
   const toolIndexOfBlock = new Map<number, number>();
+  let answerBlock: number | undefined;
+  let answerSent = false;
   let stopped = false;
   let metered = false;
   try {
@@ -27,7 +35,9 @@ export async function* bedrockStreamParts(provider: string, body: AsyncIterable<
         yield { ...writer.delta({ role: 'assistant', content: '' }), model };
       } else if (type === 'contentBlockStart') {
         const { contentBlockIndex, start } = event as EventOf<'contentBlockStart'>;
-        if (start?.toolUse) {
+        if (start?.toolUse && start.toolUse.name === answerTool) {
+          answerBlock = contentBlockIndex;
+        } else if (start?.toolUse) {
           const index = toolIndexOfBlock.size;
           toolIndexOfBlock.set(contentBlockIndex, index);
           const { toolUseId: id, name } = start.toolUse;
@@ -38,10 +48,20 @@ export async function* bedrockStreamParts(provider: string, body: AsyncIterable<
         if (typeof delta?.text === 'string' && delta.text !== '') yield writer.delta({ content: delta.text });
         const index = toolIndexOfBlock.get(contentBlockIndex);
         const input = delta?.toolUse?.input;
+        if (contentBlockIndex === answerBlock && input) {
+          answerSent = true;
+          yield writer.delta({ content: input });
+        }
         if (index !== undefined && input) yield writer.delta({ tool_calls: [{ index, function: { arguments: input } }] });
+      } else if (type === 'contentBlockStop' && (event as EventOf<'contentBlockStop'>).contentBlockIndex === answerBlock && !answerSent) {
+        // An answer tool called with empty input sent no fragment: its content is still a JSON object.
+        answerSent = true;
+        yield writer.delta({ content: '{}' });
       } else if (type === 'messageStop') {
         stopped = true;
-        yield writer.finish(finishReasonOf((event as EventOf<'messageStop'>).stopReason));
+        const finish = finishReasonOf((event as EventOf<'messageStop'>).stopReason);
+        // Calling the answer tool alone is a finished answer, not a request to run tools.
+        yield writer.finish(finish === 'tool_calls' && answerBlock !== undefined && toolIndexOfBlock.size === 0 ? 'stop' : finish);
       } else if (type === 'metadata') {
         metered = true;
         yield writer.usage(usageOf((event as EventOf<'metadata'>).usage));

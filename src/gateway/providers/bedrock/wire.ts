@@ -7,7 +7,8 @@ export type ContentBlock =
   | { image: { format: ImageFormat; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: unknown } }
   | { toolResult: { toolUseId: string; content: Array<{ text: string }>; status?: 'success' | 'error' } }
-  | { reasoningContent: unknown };
+  | { reasoningContent: unknown }
+  | { cachePoint: { type: 'default' } };
 
 export interface Message {
   role: 'user' | 'assistant';

@@ -7,6 +7,8 @@ import {
   imageOf,
   isInstruction,
   maxTokensOf,
+  refuseLegacyFunctions,
+  requireConversation,
   stopSequencesOf,
   textOf,
   toolArguments,
@@ -19,7 +21,9 @@ import { thoughtSignatureOf } from './tool-call-ids.js';
 import type { Content, GenerateContentRequest, GenerationConfig, Part, ToolConfig } from './wire.js';
 
 export function toGenerateContentRequest(params: ChatCompletionCreateParams): GenerateContentRequest {
+  refuseLegacyFunctions(params, 'Gemini');
   const request: GenerateContentRequest = { contents: toContents(params.messages) };
+  requireConversation(request.contents, 'Gemini');
   const instructions = params.messages.filter(isInstruction).map((message) => ({ text: textOf(message.content) }));
   if (instructions.length > 0) request.systemInstruction = { parts: instructions };
   const functions = functionTools(params);
@@ -29,7 +33,7 @@ export function toGenerateContentRequest(params: ChatCompletionCreateParams): Ge
         functionDeclarations: functions.map(({ function: fn }) => ({
           name: fn.name,
           ...(fn.description === undefined ? {} : { description: fn.description }),
-          ...(fn.parameters === undefined ? {} : { parameters: toGeminiSchema(fn.parameters) }),
+          ...(fn.parameters === undefined ? {} : { parameters: toGeminiSchema(fn.parameters, 'tools') }),
         })),
       },
     ];
@@ -53,6 +57,8 @@ function toGenerationConfig(params: ChatCompletionCreateParams): GenerationConfi
   if (typeof params.seed === 'number') config.seed = params.seed;
   if (typeof params.presence_penalty === 'number') config.presencePenalty = params.presence_penalty;
   if (typeof params.frequency_penalty === 'number') config.frequencyPenalty = params.frequency_penalty;
+  const thinkingBudget = thinkingBudgetOf(params.reasoning_effort);
+  if (thinkingBudget !== undefined) config.thinkingConfig = { thinkingBudget };
   const format = params.response_format;
   if (format?.type === 'json_object' || format?.type === 'json_schema') config.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
@@ -60,6 +66,25 @@ function toGenerationConfig(params: ChatCompletionCreateParams): GenerationConfi
     if (schema !== undefined) config.responseSchema = toGeminiSchema(schema);
   }
   return config;
+}
+
+/** Google's own mapping of reasoning_effort in its OpenAI-compatible API: thinking-token budgets (0 turns it off). */
+const THINKING_BUDGETS = new Map<unknown, number>([
+  ['none', 0],
+  ['minimal', 0],
+  ['low', 1024],
+  ['medium', 8192],
+  ['high', 24576],
+  ['xhigh', 24576],
+]);
+
+function thinkingBudgetOf(effort: unknown): number | undefined {
+  if (effort === undefined || effort === null) return undefined;
+  const budget = THINKING_BUDGETS.get(effort);
+  if (budget === undefined) {
+    throw new InvalidRequestError('reasoning_effort must be "none", "minimal", "low", "medium", "high" or "xhigh".', 'reasoning_effort');
+  }
+  return budget;
 }
 
 function toToolConfig(params: ChatCompletionCreateParams): ToolConfig | undefined {

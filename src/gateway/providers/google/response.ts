@@ -17,11 +17,14 @@ export function finishReasonOf(reason: string | undefined, calledTools: boolean)
   return calledTools ? 'tool_calls' : 'stop';
 }
 
+/** Thoughts are billed as output, so they count in the completion tokens and are also reported as reasoning tokens. */
 export function usageOf(usage: UsageMetadata | undefined): TokenUsage {
+  const thoughts = usage?.thoughtsTokenCount;
   return {
     promptTokens: (usage?.promptTokenCount ?? 0) + (usage?.toolUsePromptTokenCount ?? 0),
-    completionTokens: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0),
+    completionTokens: (usage?.candidatesTokenCount ?? 0) + (thoughts ?? 0),
     cachedTokens: usage?.cachedContentTokenCount ?? 0,
+    ...(thoughts === undefined ? {} : { reasoningTokens: thoughts }),
   };
 }
 

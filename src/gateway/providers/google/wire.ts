@@ -47,6 +47,7 @@ export interface GenerationConfig {
   frequencyPenalty?: number;
   responseMimeType?: string;
   responseSchema?: Schema;
+  thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
 }
 
 export interface GenerateContentRequest {

@@ -44,7 +44,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     if (stream)
       return {
         stream: true,
-        parts: openAiStreamParts(response.body, this.readUsage),
+        parts: openAiStreamParts(response.body, this.readUsage, this.profile.repairChunk),
         model: call.model,
       };
     const text = await response.body.text();

@@ -33,6 +33,8 @@ export interface OpenAiCompatibleProfile {
   droppedParams?: readonly string[];
   /** Reads token counts where the provider reports them its own way (DeepSeek's cache fields, Groq's x_groq). */
   usage?: (carrier: UsageCarrier) => TokenUsage | undefined;
+  /** Rewrites a stream chunk the provider sends in a shape OpenAI's clients refuse (Azure's prompt-filter chunk). */
+  repairChunk?: (data: string) => string;
   /** The provider type whose prices apply to the models it serves (Azure serves OpenAI's models). */
   pricedAs?: string;
 }

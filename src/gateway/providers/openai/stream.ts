@@ -42,17 +42,19 @@ export function carriesUsage(data: string): boolean {
 export async function* openAiStreamParts(
   body: AsyncIterable<Uint8Array>,
   readUsage: (carrier: UsageCarrier) => TokenUsage | undefined,
+  repairChunk?: (data: string) => string,
 ): AsyncGenerator<StreamPart> {
   for await (const events of readServerSentEvents(body)) {
     for (const event of events) {
       if (event.data === '[DONE]') return;
-      if (!carriesUsage(event.data)) {
-        yield { data: event.data };
+      const data = repairChunk === undefined ? event.data : repairChunk(event.data);
+      if (!carriesUsage(data)) {
+        yield { data };
         continue;
       }
-      const chunk = JSON.parse(event.data) as ChatCompletionChunk & UsageCarrier;
+      const chunk = JSON.parse(data) as ChatCompletionChunk & UsageCarrier;
       const usage = readUsage(chunk);
-      const part: StreamPart = { data: event.data, usageOnly: (chunk.choices ?? []).length === 0 };
+      const part: StreamPart = { data, usageOnly: (chunk.choices ?? []).length === 0 };
       if (usage) part.usage = usage;
       if (chunk.model) part.model = chunk.model;
       yield part;

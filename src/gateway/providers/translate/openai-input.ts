@@ -87,3 +87,30 @@ export function toolNamesById(messages: readonly ChatCompletionMessageParam[]): 
   for (const message of messages) for (const call of message.tool_calls ?? []) names.set(call.id, call.function.name);
   return names;
 }
+
+/**
+ * Refuses a conversation left with no turns: messages without content (an empty user message) are left out of
+ * providers' alternating turns, and an empty conversation is not what the client sent.
+ */
+export function requireConversation(turns: readonly unknown[], provider: string): void {
+  if (turns.length > 0) return;
+  throw new InvalidRequestError(`${provider} needs at least one message with content; every message sent is empty.`, 'messages');
+}
+
+/** A content part's Anthropic-style `cache_control` marker (`{"type": "ephemeral"}`), when it has one. */
+export function cacheControlOf(part: ChatCompletionContentPart): Record<string, unknown> | undefined {
+  const marker = (part as { cache_control?: unknown }).cache_control;
+  return typeof marker === 'object' && marker !== null && !Array.isArray(marker) ? (marker as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Refuses the legacy `functions` / `function_call` fields on providers that translate requests: answering them needs
+ * the legacy answer shape (`message.function_call`) too, which Shuttle does not build; `tools` say the same thing.
+ */
+export function refuseLegacyFunctions(params: ChatCompletionCreateParams, provider: string): void {
+  for (const field of ['functions', 'function_call'] as const) {
+    if (params[field] !== undefined && params[field] !== null) {
+      throw new InvalidRequestError(`${provider} takes tools, not the legacy "${field}" field; send tools and tool_choice instead.`, field);
+    }
+  }
+}

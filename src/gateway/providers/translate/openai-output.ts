@@ -13,12 +13,14 @@ import type {
 import type { StreamPart } from '../provider.js';
 
 export function usageWire(usage: TokenUsage): CompletionUsage {
-  return {
+  const wire: CompletionUsage = {
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
     total_tokens: usage.promptTokens + usage.completionTokens,
     prompt_tokens_details: { cached_tokens: usage.cachedTokens },
   };
+  if (usage.reasoningTokens !== undefined) wire.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  return wire;
 }
 
 export interface CompletionChoice {

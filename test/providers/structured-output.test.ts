@@ -1,0 +1,264 @@
+// Structured output on every chat provider, driven by the real clients: openai-node's parse() and stream(), and the AI
+// SDK's generateObject, against fake Anthropic, Bedrock and Gemini upstreams speaking their documented wire formats.
+import type { ServerResponse } from 'node:http';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateObject } from 'ai';
+import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { converseEvent } from '../helpers/event-stream-frames.js';
+import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
+import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { postStream } from '../helpers/gateway-client.js';
+import { MODEL as CLAUDE, message } from './fixtures/anthropic.js';
+import { converse, credentials, HAIKU, sendFrames } from './fixtures/bedrock.js';
+import { answer } from './fixtures/google.js';
+
+const Weather = z.object({
+  city: z.string(),
+  celsius: z.number().int(),
+  sky: z.enum(['clear', 'cloudy']),
+  note: z.string().nullable(),
+});
+const forecast = { city: 'Paris', celsius: 21, sky: 'clear', note: null };
+const forecastJson = JSON.stringify(forecast);
+/** How a provider streams a tool's input: in fragments that are not JSON on their own. */
+const fragments = [forecastJson.slice(0, 9), forecastJson.slice(9, 30), forecastJson.slice(30)];
+
+/** The name of the tool an Anthropic or Bedrock request forces, which the fake model then calls. */
+function forcedTool(request: RecordedRequest): string {
+  const anthropic = request.body.tool_choice as { type?: string; name?: string } | undefined;
+  if (anthropic?.type === 'tool' && anthropic.name) return anthropic.name;
+  const bedrock = (request.body.toolConfig as { toolChoice?: { tool?: { name?: string } } } | undefined)?.toolChoice;
+  if (bedrock?.tool?.name) return bedrock.tool.name;
+  throw new Error(`no forced tool in ${request.rawBody}`);
+}
+
+function anthropicAnswer(request: RecordedRequest, res: ServerResponse): void {
+  const name = forcedTool(request);
+  if (request.body.stream !== true) {
+    sendJson(res, 200, message([{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name, input: forecast }], 'tool_use'));
+    return;
+  }
+  startSse(res);
+  sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
+  const block = { type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name, input: {} };
+  sendEvent(res, { type: 'content_block_start', index: 0, content_block: block }, 'content_block_start');
+  for (const partial_json of ['', ...fragments]) {
+    sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta');
+  }
+  sendEvent(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
+  sendEvent(
+    res,
+    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 40 } },
+    'message_delta',
+  );
+  sendEvent(res, { type: 'message_stop' }, 'message_stop');
+  res.end();
+}
+
+function bedrockAnswer(request: RecordedRequest, res: ServerResponse): void {
+  const name = forcedTool(request);
+  if (!request.url.endsWith('/converse-stream')) {
+    sendJson(res, 200, converse([{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name, input: forecast } }], 'tool_use'));
+    return;
+  }
+  sendFrames(res, [
+    converseEvent('messageStart', { role: 'assistant' }),
+    converseEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name } } }),
+    ...fragments.map((input) => converseEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input } } })),
+    converseEvent('contentBlockStop', { contentBlockIndex: 0 }),
+    converseEvent('messageStop', { stopReason: 'tool_use' }),
+    converseEvent('metadata', { usage: { inputTokens: 300, outputTokens: 40, totalTokens: 340 } }),
+  ]);
+}
+
+function geminiAnswer(request: RecordedRequest, res: ServerResponse): void {
+  if (!request.url.includes(':streamGenerateContent')) {
+    sendJson(res, 200, answer([{ text: forecastJson }]));
+    return;
+  }
+  startSse(res);
+  for (const [at, text] of fragments.entries()) sendEvent(res, answer([{ text }], at === fragments.length - 1 ? 'STOP' : null));
+  res.end();
+}
+
+/** Answers each provider's request in its own wire format, by the path it was sent to. */
+function answerByProvider(request: RecordedRequest, res: ServerResponse): void {
+  if (request.url === '/v1/messages') anthropicAnswer(request, res);
+  else if (request.url.startsWith('/model/')) bedrockAnswer(request, res);
+  else geminiAnswer(request, res);
+}
+
+describe('structured output (response_format) on every chat provider', () => {
+  let upstream: FakeUpstream;
+  let gateway: TestGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream(answerByProvider);
+    gateway = await startGateway({
+      env: {
+        ANTHROPIC_API_KEY: 'sk-ant-test',
+        ANTHROPIC_BASE_URL: upstream.url,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_REGION: 'eu-west-1',
+        BEDROCK_BASE_URL: upstream.url,
+        GOOGLE_API_KEY: 'AIza-test',
+        GEMINI_BASE_URL: upstream.url,
+      },
+    });
+    client = new OpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey, maxRetries: 0 });
+  });
+
+  beforeEach(() => upstream.handle(answerByProvider));
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  const params = (model: string) => ({
+    model,
+    messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+    response_format: zodResponseFormat(Weather, 'weather'),
+  });
+
+  it('parse() succeeds on Anthropic: the schema is a forced tool, whose input is the content', async () => {
+    const completion = await client.chat.completions.parse(params(`anthropic/${CLAUDE}`));
+    const sent = upstream.last().body;
+    expect(sent.tools).toEqual([
+      {
+        name: 'weather',
+        description: 'Respond with a JSON object.',
+        input_schema: zodResponseFormat(Weather, 'weather').json_schema.schema,
+      },
+    ]);
+    expect(sent.tool_choice).toEqual({ type: 'tool', name: 'weather' });
+    expect(sent).not.toHaveProperty('response_format');
+    const choice = completion.choices[0];
+    expect(choice?.message.parsed).toEqual(forecast);
+    expect(choice?.message.content).toBe(forecastJson);
+    expect(choice?.message.tool_calls ?? []).toEqual([]);
+    expect(choice?.finish_reason).toBe('stop');
+  });
+
+  it('parse() succeeds on Bedrock: a forced toolSpec, whose toolUse input is the content', async () => {
+    const completion = await client.chat.completions.parse(params(`bedrock/${HAIKU}`));
+    const sent = upstream.last().body as { toolConfig: unknown };
+    expect(sent.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'weather',
+            description: 'Respond with a JSON object.',
+            inputSchema: { json: zodResponseFormat(Weather, 'weather').json_schema.schema },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: 'weather' } },
+    });
+    expect(completion.choices[0]?.message.parsed).toEqual(forecast);
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('parse() succeeds on Gemini: responseSchema in the OpenAPI subset, with nullable for the null variant', async () => {
+    const completion = await client.chat.completions.parse(params('google/gemini-2.5-flash'));
+    const config = upstream.last().body.generationConfig as Record<string, unknown>;
+    expect(config.responseMimeType).toBe('application/json');
+    expect(config.responseSchema).toEqual({
+      type: 'object',
+      properties: {
+        city: { type: 'string' },
+        celsius: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
+        sky: { type: 'string', enum: ['clear', 'cloudy'] },
+        note: { type: 'string', nullable: true },
+      },
+      required: ['city', 'celsius', 'sky', 'note'],
+    });
+    expect(completion.choices[0]?.message.parsed).toEqual(forecast);
+  });
+
+  for (const model of [`anthropic/${CLAUDE}`, `bedrock/${HAIKU}`, 'google/gemini-2.5-flash']) {
+    it(`streams a parsed answer from ${model.split('/')[0]}, the answer's fragments as content deltas`, async () => {
+      const stream = client.chat.completions.stream({ ...params(model), stream_options: { include_usage: true } });
+      const completion = await stream.finalChatCompletion();
+      expect(completion.choices[0]?.message.parsed).toEqual(forecast);
+      expect(completion.choices[0]?.message.tool_calls ?? []).toEqual([]);
+      expect(completion.choices[0]?.finish_reason).toBe('stop');
+    });
+  }
+
+  for (const model of [`anthropic/${CLAUDE}`, `bedrock/${HAIKU}`, 'google/gemini-2.5-flash']) {
+    it(`the AI SDK's generateObject through the OpenAI provider works on ${model.split('/')[0]}`, async () => {
+      const openai = createOpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey });
+      const { object } = await generateObject({ model: openai.chat(model), schema: Weather, prompt: 'Weather in Paris?', maxRetries: 0 });
+      expect(object).toEqual(forecast);
+      const sent = upstream.last();
+      if (model.startsWith('google/')) {
+        expect(sent.body.generationConfig).toMatchObject({
+          responseMimeType: 'application/json',
+          responseSchema: { properties: { note: { type: 'string', nullable: true } } },
+        });
+      } else expect(forcedTool(sent)).toBe('response');
+    });
+  }
+
+  it('json_object mode on Anthropic forces a tool taking any object', async () => {
+    const response = await postJson(gateway, '/chat/completions', {
+      model: `anthropic/${CLAUDE}`,
+      messages: [{ role: 'user', content: 'Weather in Paris, as JSON?' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.last().body.tools).toEqual([
+      { name: 'json_response', description: 'Respond with a JSON object.', input_schema: { type: 'object' } },
+    ]);
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(JSON.parse(body.choices[0]?.message.content ?? '')).toEqual(forecast);
+  });
+
+  it("with the client's own tools, the model may call one of them or answer in the schema", async () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }];
+    upstream.handle((_request, res) =>
+      sendJson(res, 200, message([{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }], 'tool_use')),
+    );
+    const response = await postJson(gateway, '/chat/completions', {
+      ...params(`anthropic/${CLAUDE}`),
+      tools,
+    });
+    const sent = upstream.last().body;
+    expect((sent.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(['get_weather', 'weather']);
+    expect(sent.tool_choice).toEqual({ type: 'any' });
+    const body = (await response.json()) as { choices: Array<{ message: Record<string, unknown>; finish_reason: string }> };
+    expect(body.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(body.choices[0]?.message.tool_calls).toEqual([
+      { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+    ]);
+  });
+
+  it('refuses with a 400 a schema whose root is not an object, and one named like a tool of the request', async () => {
+    const array = await postJson(gateway, '/chat/completions', {
+      model: `anthropic/${CLAUDE}`,
+      messages: [{ role: 'user', content: 'List cities' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'cities', schema: { type: 'array', items: { type: 'string' } } } },
+    });
+    expect(array.status).toBe(400);
+    expect(await array.json()).toMatchObject({ error: { code: 'invalid_request', param: 'response_format' } });
+    const clash = await postJson(gateway, '/chat/completions', {
+      ...params(`bedrock/${HAIKU}`),
+      tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object' } } }],
+    });
+    expect(clash.status).toBe(400);
+    expect(await clash.json()).toMatchObject({ error: { param: 'response_format' } });
+  });
+
+  it('streams the answer as content chunks in the OpenAI shape (no tool_calls deltas)', async () => {
+    const stream = await postStream(gateway, { ...params(`anthropic/${CLAUDE}`) });
+    expect(stream.text).toBe(forecastJson);
+    const deltas = stream.chunks.flatMap((chunk) => (chunk.choices as Array<{ delta: Record<string, unknown> }>).map((c) => c.delta));
+    expect(deltas.some((delta) => 'tool_calls' in delta)).toBe(false);
+  });
+});
