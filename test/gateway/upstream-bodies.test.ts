@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, sendEvent, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { settledWithin } from '../helpers/poll.js';
+import { pollUntil, settledWithin } from '../helpers/poll.js';
 
 function completion(content: string): string {
   return JSON.stringify({
@@ -26,6 +26,7 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
   let upstream: FakeUpstream;
   let gateway: TestGateway;
   let streamAbandoned: Promise<void>;
+  let lateBodiesEnded = 0;
 
   beforeAll(async () => {
     let abandoned!: () => void;
@@ -61,7 +62,9 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
         sendEvent(res, chunk('done soon'));
         sendEvent(res, '[DONE]');
         await sleep(50);
-        res.end();
+        res.end(() => {
+          lateBodiesEnded++;
+        });
       } else if (prompt === 'endless stream') {
         startSse(res);
         sendEvent(res, chunk('one'));
@@ -117,13 +120,22 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
 
   it("keeps the provider's connection when a stream's body ends after its last event", async () => {
     const before = upstream.connections;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 1; i <= 3; i++) {
       const response = await ask('late end', true);
       expect(response.status).toBe(200);
       const text = await response.text();
       expect(text).toContain('"content":"done soon"');
       expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
-      await sleep(150); // the provider's body has ended: its connection is free again
+      // Once the provider's body has ended (and Shuttle has read that end), its connection is free again.
+      expect(
+        await pollUntil(
+          () => lateBodiesEnded,
+          (ended) => ended >= i,
+          { withinMs: 10_000 },
+        ),
+        'the provider ended its body',
+      ).toBe(i);
+      await sleep(50);
     }
     expect(upstream.connections - before).toBeLessThanOrEqual(1);
   });
