@@ -45,13 +45,16 @@ export class RedisFallback {
     this.recoveryHandlers.push(handler);
   }
 
-  /** For an admission (a limit, a login attempt): Redis, else this instance's count (local) or a 503 (closed). */
-  admit<T>(shared: () => Promise<T>, local: () => MaybePromise<T>): MaybePromise<T> {
+  /**
+   * For an admission (a limit, a login attempt): Redis, else this instance's count (local) or a 503 (closed).
+   * `undoLate` takes back what Redis did after the caller gave up on it (a reservation it made all the same).
+   */
+  admit<T>(shared: () => Promise<T>, local: () => MaybePromise<T>, undoLate?: (value: T) => void): MaybePromise<T> {
     const refuseOrLocal = (): MaybePromise<T> => {
       if (this.mode === 'closed') return Promise.reject(limitsUnavailable());
       return local();
     };
-    return this.run(shared, refuseOrLocal);
+    return this.run(shared, refuseOrLocal, undoLate);
   }
 
   /** For bookkeeping after an admission (a correction, a settlement), which refuses nothing: Redis, else memory. */
@@ -59,13 +62,13 @@ export class RedisFallback {
     return this.run(shared, local);
   }
 
-  private run<T>(shared: () => Promise<T>, fallback: () => MaybePromise<T>): MaybePromise<T> {
+  private run<T>(shared: () => Promise<T>, fallback: () => MaybePromise<T>, undoLate?: (value: T) => void): MaybePromise<T> {
     // Not connected: no call at all, so the request waits for nothing (commands would fail at once anyway).
     if (this.redis.status !== 'ready') {
       this.degrade(undefined);
       return fallback();
     }
-    return withinBudget(shared(), this.budgetMs).then(
+    return withinBudget(shared(), this.budgetMs, undoLate).then(
       (value) => {
         if (this.degraded) void this.recover();
         return value;
@@ -118,19 +121,23 @@ export class RedisFallback {
  * timer fires before the socket is read, failing calls whose answers had arrived; here the deadline is checked only
  * after the event loop has read what arrived (setImmediate runs after the poll phase).
  */
-function withinBudget<T>(call: Promise<T>, budgetMs: number): Promise<T> {
+function withinBudget<T>(call: Promise<T>, budgetMs: number, undoLate?: (value: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
+    let late = false;
     const timer = setTimeout(() => {
       setImmediate(() => {
-        if (!settled) reject(new Error(`Redis did not answer within ${budgetMs} ms`));
+        if (settled) return;
+        late = true;
+        reject(new Error(`Redis did not answer within ${budgetMs} ms`));
       });
     }, budgetMs);
     call.then(
       (value) => {
         settled = true;
         clearTimeout(timer);
-        resolve(value);
+        if (late) undoLate?.(value);
+        else resolve(value);
       },
       (error: unknown) => {
         settled = true;

@@ -57,6 +57,10 @@ export class FallbackSpendLedger implements SpendLedger {
         };
         return decided instanceof Promise ? decided.then(remember) : remember(decided);
       },
+      // Redis reserved after this instance had given up on it: the hold is released rather than left to expire.
+      (late) => {
+        if (late.allowed) this.shared.settle(late.reservation, 0).catch(() => undefined);
+      },
     );
   }
 
