@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from '../../src/cache/invalidation-bus.js';
 import { REDIS_URL } from '../helpers/databases.js';
+import { type OwnRedis, startOwnRedis } from '../helpers/redis-server.js';
 
 async function eventually(check: () => boolean, timeoutMs = 1000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,5 +67,58 @@ describe('RedisInvalidationBus', () => {
     } finally {
       process.off('unhandledRejection', onRejection);
     }
+  });
+});
+
+describe('RedisInvalidationBus through a Redis outage (a redis-server of the test’s own)', () => {
+  let redis: OwnRedis | undefined;
+  const buses: RedisInvalidationBus[] = [];
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((bus) => bus.close()));
+    await redis?.close();
+  });
+  const bus = (options: { publishWaitMs?: number } = {}) => {
+    const created = new RedisInvalidationBus((redis as OwnRedis).url, { timeoutMs: 5000, ...options });
+    buses.push(created);
+    return created;
+  };
+
+  it('a message published while Redis is away is delivered here at once, and to the others once Redis is back', async () => {
+    redis = await startOwnRedis();
+    const [a, b] = [bus({ publishWaitMs: 100 }), bus()];
+    await Promise.all([a.whenReady(), b.whenReady()]);
+    const seenHere: string[] = [];
+    const seenThere: string[] = [];
+    a.subscribe('api-key', (value) => seenHere.push(value));
+    b.subscribe('api-key', (value) => seenThere.push(value));
+
+    await redis.kill();
+    const started = Date.now();
+    await a.publish('api-key', 'revoked-in-outage');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(seenHere).toEqual(['revoked-in-outage']);
+    await redis.start();
+    await eventually(() => seenThere.includes('revoked-in-outage'), 15_000);
+  });
+
+  it('every (re)subscription makes this instance forget what it cached, since it may have missed messages', async () => {
+    redis = await startOwnRedis();
+    const b = bus();
+    let resyncs = 0;
+    b.onResync(() => resyncs++);
+    await b.whenReady();
+    const before = resyncs;
+    await redis.kill();
+    await redis.start();
+    await eventually(() => resyncs > before, 15_000);
+  });
+
+  it('started with Redis away, it subscribes once Redis comes', async () => {
+    redis = await startOwnRedis({ started: false });
+    const b = bus();
+    const ready = b.whenReady().then(() => true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await redis.start();
+    expect(await ready).toBe(true);
   });
 });
