@@ -27,6 +27,12 @@ async function request(instance: Instance, method: string, path: string, auth: s
   return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as any };
 }
 
+/**
+ * Invalidations arrive within milliseconds; the bound is generous for three processes on a loaded two-core machine,
+ * and far below the caches' lives (the keys' ten minutes, the rules' 30 s), which alone could not pass the test.
+ */
+const PROPAGATION_MS = 5000;
+
 const ask = (model: string) => ({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
 
 async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<void> {
@@ -118,12 +124,15 @@ describe('three shuttle serve processes on one PostgreSQL and one Redis', () => 
     expect(statuses.filter((status) => status === 402)).toHaveLength(9 - allowed);
   });
 
-  it('a key revoked on one instance is refused on the others within a second', async () => {
+  it('a key revoked on one instance is refused on the others, long before their caches would forget it', async () => {
     const { id, key } = await subKey({});
     for (let i = 0; i < 3; i++) expect((await request(at(i), 'POST', '/chat/completions', key, ask('mock/echo'))).status).toBe(200);
     expect((await request(at(0), 'DELETE', `/keys/${id}`, token)).status).toBeLessThan(300);
     for (const i of [1, 2]) {
-      await eventually(async () => (await request(at(i), 'POST', '/chat/completions', key, ask('mock/echo'))).status === 401, 1000);
+      await eventually(
+        async () => (await request(at(i), 'POST', '/chat/completions', key, ask('mock/echo'))).status === 401,
+        PROPAGATION_MS,
+      );
     }
   });
 
@@ -137,13 +146,13 @@ describe('three shuttle serve processes on one PostgreSQL and one Redis', () => 
       expect(upstream.requests.length).toBe(before + 1);
     }
     expect((await request(at(0), 'PUT', '/routing-rules/smart', token, rule('mock', 'echo'))).status).toBe(200);
-    // The cached rule would live 30 s; within a second the others route "smart" to the mock provider instead.
+    // The cached rule would live 30 s; the others route "smart" to the mock provider instead long before that.
     for (const i of [1, 2]) {
       await eventually(async () => {
         const before = upstream.requests.length;
         const answered = await request(at(i), 'POST', '/chat/completions', masterKey, ask('smart'));
         return answered.status === 200 && upstream.requests.length === before;
-      }, 1000);
+      }, PROPAGATION_MS);
     }
   });
 });
