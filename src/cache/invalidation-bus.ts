@@ -133,10 +133,10 @@ export class RedisInvalidationBus implements InvalidationBus {
     this.closed = true;
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.failReady(new Error('invalidation bus closed'));
-    if (this.publisher.status === 'ready') {
-      await Promise.all(this.sending);
-      if (this.unsent.size > 0) await this.sendUnsent();
-    }
+    // Messages still on their way (a CLI command's, sent while connecting) are waited for, at most the command
+    // timeout; those already refused are tried once more only if Redis is there.
+    await Promise.all(this.sending);
+    if (this.unsent.size > 0 && this.publisher.status === 'ready') await this.sendUnsent();
     this.subscriber.disconnect();
     await closeRedis(this.publisher);
   }
