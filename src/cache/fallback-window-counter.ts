@@ -18,28 +18,28 @@ export class FallbackWindowCounter implements WindowCounter {
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
     return this.fallback.admit(
-      () => this.shared.increment(key, windowMs),
+      (within) => within(this.shared.increment(key, windowMs)),
       () => this.memory.increment(key, windowMs),
     );
   }
 
   async decrement(key: string): Promise<void> {
     await this.fallback.record(
-      () => this.shared.decrement(key),
+      (within) => within(this.shared.decrement(key)),
       () => this.memory.decrement(key),
     );
   }
 
   async peek(key: string): Promise<WindowCount> {
     return this.fallback.admit(
-      () => this.shared.peek(key),
+      (within) => within(this.shared.peek(key)),
       () => this.memory.peek(key),
     );
   }
 
   async reset(key: string): Promise<void> {
     await this.fallback.record(
-      () => this.shared.reset(key),
+      (within) => within(this.shared.reset(key)),
       () => this.memory.reset(key),
     );
   }

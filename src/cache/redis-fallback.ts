@@ -7,6 +7,12 @@ import type { Redis } from './redis.js';
 
 export type RedisFailureMode = 'local' | 'closed';
 
+/**
+ * Bounds one Redis round trip by the budget. Shared-state calls wrap each of their Redis commands in it, and nothing
+ * else: a budget's first load from the database is not Redis being slow.
+ */
+export type RedisBudget = <T>(call: Promise<T>) => Promise<T>;
+
 /** What a refused client is told to wait: about as long as ioredis's reconnection back-off (at most 2 s) and a try. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -45,30 +51,29 @@ export class RedisFallback {
     this.recoveryHandlers.push(handler);
   }
 
-  /**
-   * For an admission (a limit, a login attempt): Redis, else this instance's count (local) or a 503 (closed).
-   * `undoLate` takes back what Redis did after the caller gave up on it (a reservation it made all the same).
-   */
-  admit<T>(shared: () => Promise<T>, local: () => MaybePromise<T>, undoLate?: (value: T) => void): MaybePromise<T> {
+  /** For an admission (a limit, a login attempt): Redis, else this instance's count (local) or a 503 (closed). */
+  admit<T>(shared: (within: RedisBudget) => Promise<T>, local: () => MaybePromise<T>): MaybePromise<T> {
     const refuseOrLocal = (): MaybePromise<T> => {
       if (this.mode === 'closed') return Promise.reject(limitsUnavailable());
       return local();
     };
-    return this.run(shared, refuseOrLocal, undoLate);
+    return this.run(shared, refuseOrLocal);
   }
 
   /** For bookkeeping after an admission (a correction, a settlement), which refuses nothing: Redis, else memory. */
-  record<T>(shared: () => Promise<T>, local: () => MaybePromise<T>): MaybePromise<T> {
+  record<T>(shared: (within: RedisBudget) => Promise<T>, local: () => MaybePromise<T>): MaybePromise<T> {
     return this.run(shared, local);
   }
 
-  private run<T>(shared: () => Promise<T>, fallback: () => MaybePromise<T>, undoLate?: (value: T) => void): MaybePromise<T> {
+  private readonly within: RedisBudget = (call) => withinBudget(call, this.budgetMs);
+
+  private run<T>(shared: (within: RedisBudget) => Promise<T>, fallback: () => MaybePromise<T>): MaybePromise<T> {
     // Not connected: no call at all, so the request waits for nothing (commands would fail at once anyway).
     if (this.redis.status !== 'ready') {
       this.degrade(undefined);
       return fallback();
     }
-    return withinBudget(shared(), this.budgetMs, undoLate).then(
+    return shared(this.within).then(
       (value) => {
         if (this.degraded) void this.recover();
         return value;
@@ -110,7 +115,7 @@ export class RedisFallback {
   }
 
   private async readRunId(): Promise<string | undefined> {
-    const info = await withinBudget(this.redis.info('server'), this.budgetMs);
+    const info = await this.within(this.redis.info('server'));
     this.runId = /run_id:(\w+)/.exec(info)?.[1];
     return this.runId;
   }
@@ -121,23 +126,19 @@ export class RedisFallback {
  * timer fires before the socket is read, failing calls whose answers had arrived; here the deadline is checked only
  * after the event loop has read what arrived (setImmediate runs after the poll phase).
  */
-function withinBudget<T>(call: Promise<T>, budgetMs: number, undoLate?: (value: T) => void): Promise<T> {
+function withinBudget<T>(call: Promise<T>, budgetMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let late = false;
     const timer = setTimeout(() => {
       setImmediate(() => {
-        if (settled) return;
-        late = true;
-        reject(new Error(`Redis did not answer within ${budgetMs} ms`));
+        if (!settled) reject(new Error(`Redis did not answer within ${budgetMs} ms`));
       });
     }, budgetMs);
     call.then(
       (value) => {
         settled = true;
         clearTimeout(timer);
-        if (late) undoLate?.(value);
-        else resolve(value);
+        resolve(value);
       },
       (error: unknown) => {
         settled = true;

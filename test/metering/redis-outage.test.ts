@@ -26,7 +26,14 @@ async function ownRedis(options: { started?: boolean } = {}): Promise<OwnRedis> 
 async function gatewayOn(redis: OwnRedis, env: Record<string, string> = {}, sharing?: TestGateway): Promise<TestGateway> {
   const gateway = await startGateway({
     dialect: 'postgres',
-    env: { REDIS_URL: redis.url, SHUTTLE_REDIS_PREFIX: `outage-${randomBase62(8)}:`, SHUTTLE_KEY_CACHE_TTL_MS: '600000', ...env },
+    env: {
+      REDIS_URL: redis.url,
+      SHUTTLE_REDIS_PREFIX: `outage-${randomBase62(8)}:`,
+      SHUTTLE_KEY_CACHE_TTL_MS: '600000',
+      // A budget that Redis meets on a loaded machine (the default is 100 ms), still far within the bound asserted.
+      SHUTTLE_REDIS_TIMEOUT_MS: '300',
+      ...env,
+    },
     ...(sharing ? { sharing } : {}),
   });
   cleanups.push(() => gateway.close());
@@ -76,8 +83,12 @@ describe('Redis outage, local mode (the default)', () => {
     await redis.kill();
     const answers: Array<{ result: ApiResponse; ms: number }> = [];
     for (let i = 0; i < 4; i++) answers.push(await timed(() => chat(gateway, limited.key)));
-    // This instance counts afresh: three requests fit the limit of 3 a minute, the fourth does not.
-    expect(answers.map((a) => a.result.status)).toEqual([200, 200, 200, 429]);
+    // This instance counts on its own: the limit of 3 a minute holds (the request before the kill may have been
+    // counted here too, had Redis been slow to answer it).
+    const statuses = answers.map((a) => a.result.status);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
     for (const answer of answers) expect(answer.ms).toBeLessThan(PROMPT_MS);
   });
 
@@ -148,20 +159,19 @@ describe('Redis that stops answering (frozen)', () => {
     const gateway = await gatewayOn(redis, { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: upstream.baseUrl });
     const token = await login(gateway);
     await call(gateway, 'PATCH', '/tenant', { auth: token, body: { limits: { costUsd: { day: 1 } } } });
-    const complete = () => call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: ask });
-    expect((await complete()).status).toBe(200);
-    const [counter] = await keysIn(redis, '*spend:*');
-    expect(counter).toBeDefined();
-    const spent = async () => {
-      const client = new Redis(redis.url);
-      try {
-        return Number(await client.get(counter as string));
-      } finally {
-        client.disconnect();
-      }
+    let answered = 0;
+    const complete = async () => {
+      const response = await call(gateway, 'POST', '/chat/completions', { auth: gateway.masterKey, body: ask });
+      if (response.status === 200) answered++;
+      return response;
     };
-    await eventually(async () => (await spent()) > 0);
-    const one = await spent();
+    const client = new Redis(redis.url);
+    cleanups.push(async () => client.disconnect());
+    const spent = async () => {
+      const [counter] = await client.keys('*spend:*');
+      return counter === undefined ? 0 : Number(await client.get(counter));
+    };
+    expect((await complete()).status).toBe(200);
 
     redis.freeze();
     try {
@@ -173,10 +183,13 @@ describe('Redis that stops answering (frozen)', () => {
     } finally {
       redis.thaw();
     }
-    // The next request reaches Redis again; the two answered from memory are then added to the shared counter.
+    // Once a request reaches Redis again, what was counted in memory meanwhile is added to the shared counter: it
+    // holds every answer's cost, 62 µ$ (10 prompt tokens at $0.15 and 100 completion tokens at $0.60 a million).
     await eventually(async () => {
+      if ((await spent()) === answered * 62) return true;
+      // Another request, in case the last one was still answered from memory (Redis catching up after the thaw).
       expect((await complete()).status).toBe(200);
-      return (await spent()) >= 4 * one;
+      return false;
     });
   });
 });

@@ -19,7 +19,7 @@ export class FallbackRateLimiter implements RateLimiter {
 
   consume(checks: readonly RateCheck[], now?: number): MaybePromise<RateDecision> {
     return this.fallback.admit(
-      () => this.shared.consume(checks, now),
+      (within) => within(this.shared.consume(checks, now)),
       () => this.memory.consume(checks, now),
     );
   }
@@ -28,7 +28,7 @@ export class FallbackRateLimiter implements RateLimiter {
     // A correction goes wherever counting goes now: to memory, if Redis is away, even for a request Redis admitted.
     return Promise.resolve(
       this.fallback.record(
-        () => this.shared.adjust(key, delta, now),
+        (within) => within(this.shared.adjust(key, delta, now)),
         () => this.memory.adjust(key, delta, now),
       ),
     );

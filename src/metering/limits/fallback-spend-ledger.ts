@@ -47,7 +47,7 @@ export class FallbackSpendLedger implements SpendLedger {
 
   reserve(checks: readonly BudgetCheck[], amountMicros: number): MaybePromise<BudgetDecision> {
     return this.fallback.admit(
-      () => this.shared.reserve(checks, amountMicros),
+      (within) => this.shared.reserve(checks, amountMicros, within),
       () => {
         const memory = this.memory;
         const decided = memory.reserve(checks, amountMicros);
@@ -56,10 +56,6 @@ export class FallbackSpendLedger implements SpendLedger {
           return decision;
         };
         return decided instanceof Promise ? decided.then(remember) : remember(decided);
-      },
-      // Redis reserved after this instance had given up on it: the hold is released rather than left to expire.
-      (late) => {
-        if (late.allowed) this.shared.settle(late.reservation, 0).catch(() => undefined);
       },
     );
   }
@@ -71,7 +67,7 @@ export class FallbackSpendLedger implements SpendLedger {
       return memory.settle(reservation, actualMicros);
     }
     return this.fallback.record(
-      () => this.shared.settle(reservation, actualMicros),
+      (within) => within(this.shared.settle(reservation, actualMicros)),
       () => {
         // Its hold in Redis expires by itself; its cost is added once Redis answers again.
         this.owe({ reservation, actualMicros });
@@ -84,7 +80,7 @@ export class FallbackSpendLedger implements SpendLedger {
     if (this.local.has(reservation)) return undefined;
     return Promise.resolve(
       this.fallback.record(
-        () => this.shared.renew(reservation),
+        (within) => within(this.shared.renew(reservation)),
         () => undefined,
       ),
     );
