@@ -13,8 +13,10 @@ import { MemberManager } from './auth/member-manager.js';
 import { PasswordChange } from './auth/password-change.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { UserAuthenticator } from './auth/user-authenticator.js';
+import { FallbackWindowCounter } from './cache/fallback-window-counter.js';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
-import { connectRedis, type Redis } from './cache/redis.js';
+import { closeRedis, connectRedis, type Redis } from './cache/redis.js';
+import { RedisFallback } from './cache/redis-fallback.js';
 import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
@@ -36,6 +38,8 @@ import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
 import { CustomerService } from './metering/customer-service.js';
+import { FallbackRateLimiter } from './metering/limits/fallback-rate-limiter.js';
+import { FallbackSpendLedger } from './metering/limits/fallback-spend-ledger.js';
 import { LimitAlerts } from './metering/limits/limit-alerts.js';
 import { LimitGate } from './metering/limits/limit-gate.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './metering/limits/rate-limiter.js';
@@ -146,8 +150,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await usageWriter.replaySpilled();
   usageWriter.start();
 
-  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state', logger);
-  const bus = await createInvalidationBus(config.redisUrl, config.redisPrefix, logger);
+  const redis =
+    config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, 'state', { timeoutMs: REDIS_COMMAND_TIMEOUT_MS, logger });
+  const fallback = redis && new RedisFallback(redis, config.redisFailureMode, config.redisTimeoutMs, logger);
+  const bus = createInvalidationBus(config, logger);
+  if (redis && bus instanceof RedisInvalidationBus) await connectedOrLater(Promise.all([bus.whenReady(), whenConnected(redis)]), logger);
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
@@ -159,7 +166,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const keys = new KeyAuthenticator(repos.apiKeys, lastUsed, bus, { ttlMs: config.keyCacheTtlMs });
   const tokens = new SessionTokens(secret, config.sessionTtlSeconds);
   const users = new UserAuthenticator(tokens, repos.users, repos.memberships, bus);
-  const failures = redis ? new RedisWindowCounter(redis, `${config.redisPrefix}login:`) : new MemoryWindowCounter();
+  const failures =
+    redis && fallback
+      ? new FallbackWindowCounter(new RedisWindowCounter(redis, `${config.redisPrefix}login:`), fallback)
+      : new MemoryWindowCounter();
   const loginThrottle = new LoginThrottle(failures, config.login);
   const login = new LoginService(repos.users, repos.memberships, repos.auditLog, tokens, loginThrottle);
   const keyManager = new KeyManager(db, bus, lastUsed, config.maxSubKeys);
@@ -186,8 +196,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const webhookAgent = new Agent({ connect: tenantConnector });
   const limitGate = new LimitGate(
     db,
-    redis ? new RedisRateLimiter(redis, config.redisPrefix) : new MemoryRateLimiter(),
-    redis ? new RedisSpendLedger(redis, config.redisPrefix, config.upstream.timeoutMs + 60_000) : new MemorySpendLedger(),
+    redis && fallback ? new FallbackRateLimiter(new RedisRateLimiter(redis, config.redisPrefix), fallback) : new MemoryRateLimiter(),
+    redis && fallback
+      ? new FallbackSpendLedger(new RedisSpendLedger(redis, config.redisPrefix, config.upstream.timeoutMs + 60_000), fallback, logger)
+      : new MemorySpendLedger(),
     new LimitAlerts(db, logger, webhookAgent),
     metrics,
     logger,
@@ -269,18 +281,45 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await upstream.close();
       await webhookAgent.close();
       await bus.close();
-      await redis?.quit().catch(() => undefined);
+      if (redis) await closeRedis(redis);
       await db.destroy();
       if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');
     },
   };
 }
 
-async function createInvalidationBus(redisUrl: string | undefined, prefix: string, logger: Logger): Promise<InvalidationBus> {
-  if (redisUrl === undefined) return new LocalInvalidationBus();
-  const bus = new RedisInvalidationBus(redisUrl, prefix, logger);
-  await bus.whenReady();
-  return bus;
+/**
+ * When a Redis command is abandoned, whoever waits on it. Requests wait far less (SHUTTLE_REDIS_TIMEOUT_MS, then fall
+ * back); this only keeps commands to a Redis that stopped answering from piling up.
+ */
+const REDIS_COMMAND_TIMEOUT_MS = 5000;
+
+/** How long start-up waits for Redis before serving without it (and connecting in the background). */
+const REDIS_STARTUP_WAIT_MS = 2000;
+
+function createInvalidationBus(config: Config, logger: Logger): InvalidationBus {
+  if (config.redisUrl === undefined) return new LocalInvalidationBus();
+  return new RedisInvalidationBus(config.redisUrl, {
+    prefix: config.redisPrefix,
+    timeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+    publishWaitMs: config.redisTimeoutMs,
+    logger,
+  });
+}
+
+function whenConnected(redis: Redis): Promise<void> {
+  return redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
+
+/** Waits a little for Redis, so that a normal start shares limits from its first request; then goes on without it. */
+async function connectedOrLater(connected: Promise<unknown>, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), REDIS_STARTUP_WAIT_MS);
+  });
+  const outcome = await Promise.race([connected.then(() => 'connected' as const), waited]);
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn('Redis not reachable yet: serving without it, and connecting in the background');
 }
 
 function sqliteInMemory(config: Config): boolean {

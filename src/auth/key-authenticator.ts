@@ -37,6 +37,7 @@ export class KeyAuthenticator {
       ttlFor: (entry) => (entry === UNKNOWN ? UNKNOWN_TTL_MS : undefined),
     });
     bus.subscribe('api-key', (hash) => this.forget(hash));
+    bus.onResync(() => this.cache.clear());
   }
 
   async authenticate(secret: string): Promise<AuthenticatedKey> {

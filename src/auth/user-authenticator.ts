@@ -35,6 +35,7 @@ export class UserAuthenticator {
     bus: InvalidationBus,
   ) {
     bus.subscribe('user', (userId) => this.states.delete(userId));
+    bus.onResync(() => this.states.clear());
   }
 
   /** Verifies the token and that it was issued after the user's last password change or log-out-everywhere. */

@@ -48,6 +48,12 @@ export class LoadingCache<V extends {}> {
     return pending;
   }
 
+  /** Forgets every value, and stops every load in flight from putting one back. */
+  clear(): void {
+    this.cache.clear();
+    this.loading.clear();
+  }
+
   forget(key: string): void {
     this.cache.delete(key);
     this.loading.delete(key);

@@ -4,16 +4,47 @@ import type { Logger } from 'pino';
 
 export type { Redis };
 
+export interface RedisConnectionOptions {
+  /**
+   * How long a command may take, queued or sent, before it fails. Unset, a command waits for Redis as long as the
+   * client keeps reconnecting (tests and tools only).
+   */
+  timeoutMs?: number;
+  /**
+   * Whether commands issued while disconnected wait (up to timeoutMs) for the connection, rather than failing at
+   * once. The request path fails at once, and falls back; a publisher queues, so a CLI's message goes out once connected.
+   */
+  queueWhileDisconnected?: boolean;
+  /** Where connection errors go. Without a listener ioredis writes each one to stderr, outside the JSON log. */
+  logger?: Logger;
+}
+
 /** Repeats of the same connection error (one per reconnection attempt) are logged at most this often. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /**
- * A client that retries while Redis is briefly away, instead of failing requests at the first hiccup. Its connection
- * errors go to the log: commands report their own failures, and without a listener ioredis writes each one to stderr
- * outside the JSON log, once per reconnection attempt.
+ * A client that reconnects forever in the background (ioredis's default back-off, at most 2 s apart) and, with a
+ * budget, never makes a caller wait longer than it: an instance starts, and serves, while Redis is away.
  */
-export function connectRedis(url: string, name: string, logger?: Logger): Redis {
-  const client = new Redis(url, { connectionName: `shuttle-${name}`, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+export function connectRedis(url: string, name: string, options: RedisConnectionOptions = {}): Redis {
+  const client =
+    options.timeoutMs === undefined
+      ? new Redis(url, { connectionName: `shuttle-${name}`, maxRetriesPerRequest: 3, enableAutoPipelining: true })
+      : new Redis(url, {
+          connectionName: `shuttle-${name}`,
+          enableAutoPipelining: true,
+          commandTimeout: options.timeoutMs,
+          enableOfflineQueue: options.queueWhileDisconnected ?? false,
+          // A command in flight when the connection drops fails rather than being sent again on reconnect: its caller
+          // has already fallen back, or been answered.
+          maxRetriesPerRequest: 0,
+        });
+  logConnectionErrors(client, name, options.logger);
+  return client;
+}
+
+/** Commands report their own failures; connection errors (one per reconnection attempt) go to the log, deduplicated. */
+function logConnectionErrors(client: Redis, name: string, logger: Logger | undefined): void {
   let last = { message: '', at: 0 };
   client.on('error', (error: Error) => {
     const now = Date.now();
@@ -21,5 +52,10 @@ export function connectRedis(url: string, name: string, logger?: Logger): Redis 
     last = { message: error.message, at: now };
     logger?.warn({ err: error, redis: name }, 'redis connection error');
   });
-  return client;
+}
+
+/** Ends a connection without waiting on a Redis that may be away (QUIT would wait for its answer). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }

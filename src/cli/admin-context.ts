@@ -19,7 +19,8 @@ export const CLI_ACTOR: Actor = { type: 'system', id: null, label: 'cli', ip: nu
 export async function withAdminContext<T>(run: (context: AdminContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config.databaseUrl);
-  const bus = config.redisUrl === undefined ? new LocalInvalidationBus() : new RedisInvalidationBus(config.redisUrl, config.redisPrefix);
+  const bus =
+    config.redisUrl === undefined ? new LocalInvalidationBus() : new RedisInvalidationBus(config.redisUrl, { prefix: config.redisPrefix });
   try {
     await migrateToLatest(db, config.databaseUrl);
     return await run({ config, db, bus, actor: CLI_ACTOR });

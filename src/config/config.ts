@@ -27,6 +27,8 @@ const envSchema = z.object({
     message: 'must start with redis:// or rediss://',
   }),
   SHUTTLE_REDIS_PREFIX: z.string().min(1).default('shuttle:'),
+  SHUTTLE_REDIS_FAILURE_MODE: z.enum(['local', 'closed']).default('local'),
+  SHUTTLE_REDIS_TIMEOUT_MS: positiveInt.default(100),
   SHUTTLE_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, {
     message: 'must be at least 32 characters',
   }),
@@ -85,6 +87,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Namespaces every Redis key and channel, so deployments can share one Redis. */
   redisPrefix: string;
+  /** With Redis away: count limits per instance (`local`) or refuse limited requests and logins with 503 (`closed`). */
+  redisFailureMode: 'local' | 'closed';
+  /** How long a Redis call on the request path may take before the instance gives up on it. */
+  redisTimeoutMs: number;
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   admin: { email: string | undefined; password: string | undefined };
@@ -145,6 +151,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.SHUTTLE_REDIS_PREFIX,
+    redisFailureMode: e.SHUTTLE_REDIS_FAILURE_MODE,
+    redisTimeoutMs: e.SHUTTLE_REDIS_TIMEOUT_MS,
     secret: e.SHUTTLE_SECRET,
     logLevel: e.LOG_LEVEL,
     admin: { email: e.SHUTTLE_ADMIN_EMAIL, password: e.SHUTTLE_ADMIN_PASSWORD },

@@ -157,6 +157,11 @@ export const errorCatalogue = {
     type: 'server_error',
     message: 'The database cannot be reached just now, and this request needs it. Retry shortly.',
   },
+  limits_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message: 'The shared limit counters (Redis) are unreachable and this deployment refuses limited requests meanwhile. Retry shortly.',
+  },
   shutting_down: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
   internal_error: { status: 500, type: 'server_error', message: 'Internal error.' },
 } as const satisfies Record<string, CatalogueEntry>;

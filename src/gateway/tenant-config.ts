@@ -46,6 +46,7 @@ export class TenantConfigCache {
     bus: InvalidationBus,
   ) {
     bus.subscribe('tenant-config', (tenantId) => this.cache.forget(tenantId));
+    bus.onResync(() => this.cache.clear());
   }
 
   get(tenantId: string): Promise<TenantConfig> {

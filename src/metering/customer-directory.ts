@@ -27,6 +27,7 @@ export class CustomerDirectory {
     bus: InvalidationBus,
   ) {
     bus.subscribe('customer', (key) => this.cache.forget(key));
+    bus.onResync(() => this.cache.clear());
   }
 
   async resolve(tenantId: string, externalId: string): Promise<Customer> {

@@ -1,15 +1,26 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { FallbackWindowCounter } from '../../src/cache/fallback-window-counter.js';
 import { connectRedis } from '../../src/cache/redis.js';
 import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from '../../src/cache/window-counter.js';
 import { randomBase62 } from '../../src/store/ids.js';
 import { REDIS_URL } from '../helpers/databases.js';
+import { testFallbacks } from '../helpers/redis-fallbacks.js';
 
 const redis = connectRedis(REDIS_URL, 'test');
-afterAll(() => redis.quit());
+const fallbacks = await testFallbacks();
+afterAll(async () => {
+  await redis.quit();
+  fallbacks.close();
+});
 
 const backends: Array<[string, () => WindowCounter]> = [
   ['memory', () => new MemoryWindowCounter()],
   ['redis', () => new RedisWindowCounter(redis, `test:${randomBase62(8)}:`)],
+  [
+    'redis with a fallback',
+    () => new FallbackWindowCounter(new RedisWindowCounter(redis, `test:${randomBase62(8)}:`), fallbacks.answering),
+  ],
+  ['fallback, Redis away', () => new FallbackWindowCounter(new RedisWindowCounter(redis, `test:${randomBase62(8)}:`), fallbacks.away())],
 ];
 
 describe.each(backends)('WindowCounter (%s)', (_name, create) => {

@@ -53,6 +53,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     SHUTTLE_USAGE_FLUSH_MS: '20',
     // Fake upstreams listen on 127.0.0.1; tests of the refusal itself set this narrower, or to ''.
     SHUTTLE_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+    // On a loaded test machine Redis can take longer than the production budget (100 ms) to answer, and the request
+    // would then be counted in memory instead: tests of shared counting must not depend on the machine's load. The
+    // Redis outage tests set the production budget.
+    SHUTTLE_REDIS_TIMEOUT_MS: '2000',
     ...options.env,
   });
   const shuttle = await createShuttle(config, {

@@ -1,15 +1,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
+import { FallbackRateLimiter } from '../../src/metering/limits/fallback-rate-limiter.js';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, WINDOW_MS } from '../../src/metering/limits/rate-limiter.js';
 import { randomBase62 } from '../../src/store/ids.js';
 import { REDIS_URL } from '../helpers/databases.js';
+import { testFallbacks } from '../helpers/redis-fallbacks.js';
 
 const redis = connectRedis(REDIS_URL, 'test');
-afterAll(() => redis.quit());
+const fallbacks = await testFallbacks();
+afterAll(async () => {
+  await redis.quit();
+  fallbacks.close();
+});
 
 const backends: Array<[string, () => RateLimiter]> = [
   ['memory', () => new MemoryRateLimiter()],
   ['redis', () => new RedisRateLimiter(redis, `test-${randomBase62(8)}:`)],
+  ['redis with a fallback', () => new FallbackRateLimiter(new RedisRateLimiter(redis, `test-${randomBase62(8)}:`), fallbacks.answering)],
+  ['fallback, Redis away', () => new FallbackRateLimiter(new RedisRateLimiter(redis, `test-${randomBase62(8)}:`), fallbacks.away())],
 ];
 
 // Ten seconds into a window, so tests don't straddle a minute boundary.
@@ -63,5 +71,17 @@ describe.each(backends)('RateLimiter (%s)', (_name, create) => {
     expect((await limiter.consume([{ ...tokens, cost: 300 }], start)).allowed).toBe(false);
     await limiter.adjust('t', -700, start);
     expect((await limiter.consume([{ ...tokens, cost: 300 }], start)).allowed).toBe(true);
+  });
+});
+
+describe('FallbackRateLimiter, closed mode', () => {
+  it('refuses with 503 limits_unavailable and Retry-After while Redis is away, and takes corrections quietly', async () => {
+    const limiter = new FallbackRateLimiter(new RedisRateLimiter(redis, `test-${randomBase62(8)}:`), fallbacks.away('closed'));
+    await expect(Promise.resolve(limiter.consume([{ key: 'k', limit: 3, cost: 1 }]))).rejects.toMatchObject({
+      status: 503,
+      code: 'limits_unavailable',
+      headers: { 'retry-after': '5' },
+    });
+    await expect(limiter.adjust('k', -1)).resolves.toBeUndefined();
   });
 });

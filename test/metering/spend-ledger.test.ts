@@ -1,16 +1,26 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
+import { createLogger } from '../../src/config/logger.js';
+import { FallbackSpendLedger } from '../../src/metering/limits/fallback-spend-ledger.js';
 import { type BudgetCheck, MemorySpendLedger, RedisSpendLedger, type SpendLedger } from '../../src/metering/limits/spend-ledger.js';
 import { randomBase62 } from '../../src/store/ids.js';
 import { REDIS_URL } from '../helpers/databases.js';
+import { testFallbacks } from '../helpers/redis-fallbacks.js';
 
 const redis = connectRedis(REDIS_URL, 'test');
-afterAll(() => redis.quit());
+const fallbacks = await testFallbacks();
+afterAll(async () => {
+  await redis.quit();
+  fallbacks.close();
+});
+const silent = createLogger('silent');
 
 const prefix = () => `test-${randomBase62(8)}:`;
 const backends: Array<[string, () => SpendLedger]> = [
   ['memory', () => new MemorySpendLedger()],
   ['redis', () => new RedisSpendLedger(redis, prefix(), 60_000)],
+  ['redis with a fallback', () => new FallbackSpendLedger(new RedisSpendLedger(redis, prefix(), 60_000), fallbacks.answering, silent)],
+  ['fallback, Redis away', () => new FallbackSpendLedger(new RedisSpendLedger(redis, prefix(), 60_000), fallbacks.away(), silent)],
 ];
 
 function budget(key: string, limitMicros: number, alreadySpent = 0): BudgetCheck & { loads: number } {

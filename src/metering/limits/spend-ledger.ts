@@ -2,6 +2,7 @@
 // the reservation is replaced by the actual cost. Concurrent requests therefore cannot overspend a limit by more
 // than the difference between their estimates and what they really cost. In memory, or in Redis for all instances.
 import type { Redis } from '../../cache/redis.js';
+import type { RedisBudget } from '../../cache/redis-fallback.js';
 import type { MaybePromise } from '../../domain/maybe-promise.js';
 import { randomBase62 } from '../../store/ids.js';
 
@@ -215,14 +216,26 @@ export class RedisSpendLedger implements SpendLedger {
     await this.redis.eval(RENEW, reservation.checks.length * 3, ...this.keys(reservation.checks), reservation.id, expiry);
   }
 
-  async reserve(checks: readonly BudgetCheck[], amountMicros: number): Promise<BudgetDecision> {
+  /**
+   * `within` bounds each round trip to Redis (not the loads from the database in between); a reservation Redis makes
+   * after its caller gave up on it is released again rather than left to expire.
+   */
+  async reserve(checks: readonly BudgetCheck[], amountMicros: number, within: RedisBudget = (call) => call): Promise<BudgetDecision> {
     const id = randomBase62(16);
     const now = Date.now();
     const args = [now, id, amountMicros, now + this.reservationTtlMs, ...checks.flatMap((check) => [check.limitMicros, check.ttlMs ?? 0])];
     for (let attempt = 0; attempt <= checks.length; attempt++) {
-      const [status, spent, reserved] = (
-        (await this.redis.eval(RESERVE, checks.length * 3, ...this.keys(checks), ...args)) as number[]
-      ).map(Number);
+      const call = this.redis.eval(RESERVE, checks.length * 3, ...this.keys(checks), ...args) as Promise<number[]>;
+      const answer = await within(call).catch((error: unknown) => {
+        call.then(
+          ([status]) => {
+            if (Number(status) === 0) this.settle({ id, checks, amountMicros }, 0).catch(() => undefined);
+          },
+          () => undefined,
+        );
+        throw error;
+      });
+      const [status, spent, reserved] = answer.map(Number);
       if (status === 0) return { allowed: true, reservation: { id, checks, amountMicros } };
       const check = checks[Math.abs(status ?? 1) - 1] as BudgetCheck;
       if ((status ?? 0) > 0) {
