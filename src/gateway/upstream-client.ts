@@ -57,7 +57,7 @@ export class UpstreamClient {
     try {
       if (req.signal.aborted) throw req.signal.reason;
       const { origin, path } = this.destinationOf(req.url);
-      const exchange = new UpstreamExchange(req.provider, req.signal);
+      const exchange = new UpstreamExchange(req.provider, req.signal, req.timeoutMs);
       (req.trusted === true ? this.operatorAgent : this.tenantAgent).dispatch(
         {
           origin,
@@ -65,8 +65,9 @@ export class UpstreamClient {
           method: req.method ?? 'POST',
           headers: req.headers,
           body: req.body ?? null,
-          headersTimeout: req.timeoutMs,
-          bodyTimeout: req.timeoutMs,
+          // The exchange times the call itself, exactly; undici's timers are coarse (see UpstreamExchange).
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         new RawHeadersDispatch(exchange),
       );
