@@ -221,7 +221,7 @@ export class UpstreamExchange implements ControllerHandler {
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.done) return;
     this.finished();
-    const failure = toUpstreamError(this.provider, error, this.signal);
+    const failure = toUpstreamError(this.provider, error, this.signal, this.body !== undefined);
     if (this.body === undefined) this.settle.reject(failure);
     else this.body.fail(failure);
   }
