@@ -5,6 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
+import { ClientClosedError } from '../proxy-request.js';
+import { CLIENT_CLOSED } from './request-lifecycle.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -22,8 +24,26 @@ const FASTIFY_CODES: Record<string, () => ShuttleError> = {
     new ShuttleError('invalid_request', { message: 'The Content-Length header does not match the body.' }),
 };
 
+/** What a socket's reader or writer throws once the other end has gone. */
+const HANG_UP_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * A client that hung up (a closed tab, a load tool closing its sockets) is normal life, not a fault: its request line
+ * says 499 client_closed at info, and the error it caused is logged at debug only.
+ */
+function isClientHangUp(error: FastifyError, request: FastifyRequest): boolean {
+  if (error instanceof ClientClosedError) return true;
+  return error.code !== undefined && HANG_UP_CODES.has(error.code) && request.raw.socket?.destroyed === true;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isClientHangUp(error, request)) {
+      request.log.debug({ err: error, reqId: request.id }, 'client closed the connection');
+      request.errorCode = 'client_closed';
+      // Nobody is left to read an answer; sending one lets Fastify finish the request as usual.
+      return reply.code(CLIENT_CLOSED).send();
+    }
     const shuttleError = toShuttleError(error);
     if (shuttleError.status >= 500 && !(error instanceof ShuttleError)) {
       request.log.error({ err: error, reqId: request.id }, 'unhandled error');
