@@ -54,10 +54,11 @@ export class UpstreamClient {
    * promise and a turn of the microtask queue to every call.
    */
   send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    let exchange: UpstreamExchange | undefined;
     try {
       if (req.signal.aborted) throw req.signal.reason;
       const { origin, path } = this.destinationOf(req.url);
-      const exchange = new UpstreamExchange(req.provider, req.signal, req.timeoutMs);
+      exchange = new UpstreamExchange(req.provider, req.signal, req.timeoutMs);
       (req.trusted === true ? this.operatorAgent : this.tenantAgent).dispatch(
         {
           origin,
@@ -73,6 +74,9 @@ export class UpstreamClient {
       );
       return exchange.response;
     } catch (error) {
+      // Settles the exchange too, so that its timer is cleared and its own promise never rejects unobserved.
+      exchange?.onResponseError(undefined, error as Error);
+      exchange?.response.catch(() => undefined);
       return Promise.reject(toUpstreamError(req.provider, error, req.signal));
     }
   }
