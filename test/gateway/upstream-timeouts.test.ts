@@ -1,5 +1,6 @@
 // An upstream timeout fires on time: a provider that never sends its headers, or stalls in the middle of a body, is
 // given up after the configured timeout (504 upstream_timeout), not half a second later on undici's coarse timers.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -85,5 +86,76 @@ describe('upstream timeouts', { timeout: 30_000 }, () => {
     expect(usage).toMatchObject({ status: 504, errorCode: 'upstream_timeout' });
     expect(usage?.completionTokens).toBeGreaterThanOrEqual(1);
     expect(usage?.completionTokens).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('an upstream timeout and a slow reader', { timeout: 30_000 }, () => {
+  let upstream: FakeUpstream;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream(() => undefined);
+    gateway = await startGateway({
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${upstream.url}/v1`, SHUTTLE_UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+  });
+
+  it('does not count the time a slow reader holds the stream back as the provider’s silence', async () => {
+    const event = `data: ${JSON.stringify({
+      id: 'c',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { content: 'x'.repeat(2_000) }, finish_reason: null }],
+    })}\n\n`;
+    let providerClosed = false;
+    let written = 0;
+    // Writes for as long as its socket takes it: once the client stops reading, the gateway stops reading this.
+    upstream.handle(async (_request, res) => {
+      res.once('close', () => {
+        providerClosed = true;
+      });
+      startSse(res);
+      while (!res.destroyed && written < 400 * 1024 * 1024) {
+        written += event.length;
+        if (!res.write(event)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      res.end();
+    });
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${gateway.api}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+      });
+      req
+        .on('response', resolve)
+        .on('error', reject)
+        .end(JSON.stringify({ ...REQUEST, stream: true }));
+    });
+    response.pause();
+    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS + 1_000));
+    const whilePaused = written;
+    // The provider was held back (not finished) for longer than the timeout, and its call is still open.
+    expect(whilePaused).toBeLessThan(400 * 1024 * 1024);
+    expect(providerClosed).toBe(false);
+    let received = '';
+    response.on('data', (data: Buffer) => {
+      received += String(data);
+    });
+    response.resume();
+    const deadline = Date.now() + 20_000;
+    while (written < 2 * whilePaused && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(written).toBeGreaterThanOrEqual(2 * whilePaused);
+    expect(received).not.toContain('upstream_timeout');
+    response.destroy();
+    // Billed for what it delivered (megabytes of text, counted without stalling the instance: see token-bounds).
+    const usage = await usageEventOf(gateway, { headers: new Headers({ 'x-request-id': String(response.headers['x-request-id']) }) });
+    expect(usage).toMatchObject({ status: 499, errorCode: 'client_closed' });
+    expect(usage?.completionTokens).toBeGreaterThan(0);
   });
 });
