@@ -125,6 +125,11 @@ export const errorCatalogue = {
     type: 'upstream_error',
     message: 'The upstream provider could not be reached.',
   },
+  upstream_interrupted: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream provider’s connection broke off in the middle of its answer.',
+  },
   upstream_invalid_response: {
     status: 502,
     type: 'upstream_error',

@@ -84,6 +84,7 @@ export class NotFoundError extends ShuttleError {
 export type UpstreamFailure =
   | 'upstream_error'
   | 'upstream_unreachable'
+  | 'upstream_interrupted'
   | 'upstream_timeout'
   | 'upstream_invalid_response'
   | 'upstream_address_refused';

@@ -16,6 +16,7 @@ import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai
 import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart } from './providers/provider.js';
 import { trustedUsage } from './reported-usage.js';
 import { assertModelAllowed } from './routing/allowed-models.js';
+import { waitBeforeRetry } from './routing/retry-after.js';
 import type { RoutePlan, Router, RouteTarget } from './routing/router.js';
 import type { TargetHealth } from './routing/target-health.js';
 import { answerTokens, StreamTally } from './stream-tally.js';
@@ -152,7 +153,8 @@ export class Gateway {
 
   /**
    * Checks the models are allowed, plans their targets, admits the request against its limits, then tries the
-   * targets in order: each up to its plan's retry attempts (with backoff), moving on when a failure is retryable.
+   * targets in order: each up to its plan's retry attempts (with backoff, or the provider's Retry-After when it fits
+   * in the try's timeout), moving on when a failure is retryable.
    */
   private async dispatch<T>(
     models: readonly string[],
@@ -200,17 +202,20 @@ export class Gateway {
     try {
       for (const plan of plans) {
         for (const target of plan.targets) {
+          const timeoutMs = target.timeoutMs ?? this.options.timeoutMs;
+          let wait = 0;
           for (let attempt = 1; attempt <= plan.retry.attempts; attempt++) {
-            if (attempt > 1) await sleep(backoff(plan.retry.backoffMs, attempt), undefined, { signal: ctx.signal });
+            if (attempt > 1) await sleep(wait, undefined, { signal: ctx.signal });
             meter.attempts++;
             meter.provider = target.connection.name;
             meter.providerType = target.connection.type;
             meter.servedModel = target.model;
             const started = performance.now();
+            const startedAt = Date.now();
             meter.upstreamStartedAt ??= started;
             inFlight = target;
             try {
-              const result = await call(target, target.timeoutMs ?? this.options.timeoutMs, admission);
+              const result = await call(target, timeoutMs, admission);
               const took = performance.now() - started;
               meter.upstreamMs += took;
               this.health.succeeded(target.healthKey, took);
@@ -223,6 +228,10 @@ export class Gateway {
               if (!isRetryable(error, plan.retry.on)) throw error;
               this.health.failed(target.healthKey, plan.cooldown);
               lastError = error;
+              if (attempt === plan.retry.attempts) break;
+              const next = waitBeforeRetry(error, { startedAt, timeoutMs }, backoff(plan.retry.backoffMs, attempt + 1));
+              if (next === undefined) break;
+              wait = next;
             }
           }
         }

@@ -232,6 +232,7 @@ function testFailure(name: string, failure: unknown): { status: number; message:
   const messages: Record<UpstreamFailure, string> = {
     upstream_error: `${name} answered with HTTP ${failure.status}.`,
     upstream_unreachable: `Could not reach ${name}.`,
+    upstream_interrupted: `${name}'s connection broke off in the middle of its answer.`,
     upstream_timeout: `${name} did not answer in time.`,
     upstream_invalid_response: `${name} answered with something that is not a chat completion.`,
     upstream_address_refused: errorCatalogue.upstream_address_refused.message,

@@ -54,10 +54,11 @@ export class UpstreamClient {
    * promise and a turn of the microtask queue to every call.
    */
   send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    let exchange: UpstreamExchange | undefined;
     try {
       if (req.signal.aborted) throw req.signal.reason;
       const { origin, path } = this.destinationOf(req.url);
-      const exchange = new UpstreamExchange(req.provider, req.signal);
+      exchange = new UpstreamExchange(req.provider, req.signal, req.timeoutMs);
       (req.trusted === true ? this.operatorAgent : this.tenantAgent).dispatch(
         {
           origin,
@@ -65,13 +66,17 @@ export class UpstreamClient {
           method: req.method ?? 'POST',
           headers: req.headers,
           body: req.body ?? null,
-          headersTimeout: req.timeoutMs,
-          bodyTimeout: req.timeoutMs,
+          // The exchange times the call itself, exactly; undici's timers are coarse (see UpstreamExchange).
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         new RawHeadersDispatch(exchange),
       );
       return exchange.response;
     } catch (error) {
+      // Settles the exchange too, so that its timer is cleared and its own promise never rejects unobserved.
+      exchange?.onResponseError(undefined, error as Error);
+      exchange?.response.catch(() => undefined);
       return Promise.reject(toUpstreamError(req.provider, error, req.signal));
     }
   }

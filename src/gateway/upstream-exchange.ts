@@ -2,7 +2,7 @@
 // queue with backpressure. undici's request() wraps the same exchange in an AsyncResource, a Node Readable stream and
 // its async iterator: more work per call than the gateway's own admission and metering (docs/benchmarks.md).
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { ControllerHandler } from './raw-headers-dispatch.js';
 import { toUpstreamError } from './upstream-failure.js';
 
@@ -156,6 +156,11 @@ function track(signal: AbortSignal, exchange: UpstreamExchange): Set<UpstreamExc
 /**
  * undici's dispatch handler for one exchange, on its controller API: pause, resume and abort through the controller.
  * UpstreamClient dispatches it through RawHeadersDispatch, which spares it undici's parsing of every response header.
+ *
+ * The exchange keeps its own timeout, on one Node timer: `timeoutMs` from dispatch to the response's headers, then
+ * `timeoutMs` of silence between body chunks (not counted while the reader holds the socket paused). undici's own
+ * headersTimeout and bodyTimeout run on its coarse "fast timers", which tick every half second: a 2 s timeout fired
+ * at about 2.5 s. A Node timer fires within a few milliseconds of its time.
  */
 export class UpstreamExchange implements ControllerHandler {
   readonly response: Promise<UpstreamResponse>;
@@ -164,41 +169,59 @@ export class UpstreamExchange implements ControllerHandler {
   private body: UpstreamBody | undefined;
   private readonly tracked: Set<UpstreamExchange>;
   private abandoning: NodeJS.Timeout | undefined;
+  private readonly timeout: NodeJS.Timeout;
+  /** Set once the exchange has ended one way or another: its timer is cleared and must not be re-armed. */
+  private done = false;
+  private paused = false;
+  /** Why the exchange was given up before undici handed over its controller, to abort it with when it does. */
+  private failedEarly: Error | undefined;
 
   constructor(
     private readonly provider: string,
     private readonly signal: AbortSignal,
+    timeoutMs: number,
   ) {
     this.response = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
     });
     this.tracked = track(signal, this);
+    this.timeout = setTimeout(() => this.timedOut(), timeoutMs);
+    this.timeout.unref();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.signal.aborted) controller.abort(this.signal.reason as Error);
+    else if (this.failedEarly !== undefined) controller.abort(this.failedEarly);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (statusCode < 200) return;
+    if (statusCode < 200 || this.done) return;
+    this.timeout.refresh();
     this.body = new UpstreamBody(this);
     this.settle.resolve({ status: statusCode, headers, body: this.body });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!(this.body as UpstreamBody).push(chunk)) controller.pause();
+    if (this.done) return;
+    this.timeout.refresh();
+    if (!(this.body as UpstreamBody).push(chunk)) {
+      this.paused = true;
+      controller.pause();
+    }
   }
 
   onResponseEnd(): void {
+    if (this.done) return;
     this.finished();
     this.body?.end();
   }
 
   /** A failure before the answer's status rejects `response`; one while reading the body, the body's reader. */
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.done) return;
     this.finished();
-    const failure = toUpstreamError(this.provider, error, this.signal);
+    const failure = toUpstreamError(this.provider, error, this.signal, this.body !== undefined);
     if (this.body === undefined) this.settle.reject(failure);
     else this.body.fail(failure);
   }
@@ -209,6 +232,8 @@ export class UpstreamExchange implements ControllerHandler {
   }
 
   resume(): void {
+    this.paused = false;
+    if (!this.done) this.timeout.refresh();
     this.controller?.resume();
   }
 
@@ -218,8 +243,19 @@ export class UpstreamExchange implements ControllerHandler {
     this.abandoning.unref();
   }
 
+  /** No headers, or no chunk, for timeoutMs: the call fails at once, whether or not undici has a connection yet. */
+  private timedOut(): void {
+    if (this.done || this.paused) return;
+    const error = this.body === undefined ? new undiciErrors.HeadersTimeoutError() : new undiciErrors.BodyTimeoutError();
+    this.onResponseError(undefined, error);
+    if (this.controller === undefined) this.failedEarly = error;
+    else this.controller.abort(error);
+  }
+
   private finished(): void {
+    this.done = true;
     this.tracked.delete(this);
+    clearTimeout(this.timeout);
     if (this.abandoning !== undefined) clearTimeout(this.abandoning);
   }
 }

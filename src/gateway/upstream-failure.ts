@@ -6,7 +6,8 @@ import { AddressRefusedError } from '../network/address-policy.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export function toUpstreamError(provider: string, error: unknown, signal?: AbortSignal): Error {
+/** `midAnswer`: the failure came after the response's headers, so the provider was reached and broke off. */
+export function toUpstreamError(provider: string, error: unknown, signal?: AbortSignal, midAnswer = false): Error {
   if (error instanceof UpstreamError) return error;
   if (signal?.aborted) {
     // Aborted by us: the client went away or the caller's deadline passed; keep the reason.
@@ -31,6 +32,12 @@ export function toUpstreamError(provider: string, error: unknown, signal?: Abort
     return new UpstreamError(provider, 'upstream_timeout', { message: `${provider} did not answer in time.`, cause: error });
   }
   const detail = error instanceof Error ? error.message : String(error);
+  if (midAnswer) {
+    return new UpstreamError(provider, 'upstream_interrupted', {
+      message: `${provider}'s connection broke off in the middle of its answer (${code ?? detail}).`,
+      cause: error,
+    });
+  }
   return new UpstreamError(provider, 'upstream_unreachable', {
     message: `Could not reach ${provider}: ${code ?? detail}.`,
     cause: error,

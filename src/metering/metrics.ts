@@ -112,7 +112,7 @@ export class GatewayMetrics {
     });
     this.upstreamErrors = new Counter({
       name: 'shuttle_upstream_errors_total',
-      help: 'Failed upstream calls, by provider type and failure (upstream_error, upstream_unreachable, upstream_timeout, upstream_invalid_response)',
+      help: 'Failed upstream calls, by provider type and failure (upstream_error, upstream_unreachable, upstream_interrupted, upstream_timeout, upstream_invalid_response)',
       labelNames: ['provider', 'code'],
       registers,
     });

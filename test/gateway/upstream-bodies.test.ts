@@ -111,7 +111,7 @@ describe("reading a provider's answer", { timeout: 30_000 }, () => {
     const response = await ask('cut short');
     expect(response.status).toBe(502);
     const body = (await response.json()) as { error: { message: string; type: string; code: string } };
-    expect(body.error.code).toBe('upstream_unreachable');
+    expect(body.error.code).toBe('upstream_interrupted');
     expect(body.error.message).toContain('openai');
     const next = await ask('Hi');
     expect(next.status).toBe(200);

@@ -87,6 +87,42 @@ describe('streams that fail after the answer has begun', () => {
     expect(stream.chunks.at(-1)).toMatchObject({ error: { code: 'upstream_invalid_response', provider: 'anthropic' } });
   });
 
+  it('meters the tokens a stream delivered before the provider reset its connection, and says it was cut', async () => {
+    const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama-3.1-8b-instant' };
+    upstream.handle((_request, res) => {
+      startSse(res);
+      sendEvent(res, { ...chunk, choices: [{ index: 0, delta: { content: 'Hello' }, finish_reason: null }] });
+      sendEvent(res, { ...chunk, choices: [{ index: 0, delta: { content: ' world' }, finish_reason: null }] });
+      // The events leave first; then the connection is reset, as a provider's crashing server would.
+      setTimeout(() => res.socket?.resetAndDestroy(), 50);
+    });
+    const stream = await postStream(gateway, { model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(stream.text).toBe('Hello world');
+    expect(stream.data).not.toContain('[DONE]');
+    expect(stream.chunks.at(-1)).toMatchObject({ error: { code: 'upstream_interrupted', provider: 'groq' } });
+    const usage = await usageEventOf(gateway, stream);
+    expect(usage).toMatchObject({ status: 502, errorCode: 'upstream_interrupted', streamed: true });
+    // What was delivered, counted by the stream tally: "Hello world" is 2 tokens, or 11 bytes without a tokenizer.
+    expect(usage?.completionTokens).toBeGreaterThanOrEqual(2);
+    expect(usage?.completionTokens).toBeLessThanOrEqual(11);
+    expect(usage?.costMicros).toBeGreaterThan(0);
+  });
+
+  it('answers 502 upstream_interrupted, with no stream begun, when the connection is reset before the first event', async () => {
+    upstream.handle((_request, res) => {
+      startSse(res);
+      res.flushHeaders();
+      setTimeout(() => res.socket?.resetAndDestroy(), 20);
+    });
+    const response = await postJson(gateway, '/chat/completions', {
+      model: 'groq/llama-3.1-8b-instant',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ error: { code: 'upstream_interrupted', provider: 'groq' } });
+  });
+
   it('logs no provider credential, whatever failed', async () => {
     upstream.handle((_request, res) => sendJson(res, 500, { message: 'Internal server error' }));
     const response = await postJson(gateway, '/chat/completions', {

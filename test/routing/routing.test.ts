@@ -132,6 +132,65 @@ describe('routing rules', () => {
     expect(backup.requests).toHaveLength(0);
   });
 
+  /** Answers the first call with `status` and `Retry-After: retryAfter`, then succeeds; notes when each call came. */
+  function busyOnce(status: number, retryAfter: () => string): { arrivals: number[]; handler: FakeHandler } {
+    const arrivals: number[] = [];
+    const handler: FakeHandler = (request, res) => {
+      arrivals.push(performance.now());
+      if (arrivals.length > 1) return ok('primary')(request, res);
+      sendJson(res, status, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': retryAfter() });
+    };
+    return { arrivals, handler };
+  }
+
+  it('waits for the provider’s Retry-After in seconds before retrying, when the wait fits in the timeout', async () => {
+    const alias = await rule({ timeoutMs: 5_000, retry: { attempts: 2, backoffMs: 5, on: [429] } });
+    const busy = busyOnce(429, () => '1');
+    primary.handle(busy.handler);
+    const response = await ask(alias);
+    expect(response.body.choices[0].message.content).toBe('primary');
+    expect(response.headers.get('x-shuttle-attempts')).toBe('2');
+    const [first = 0, second = 0] = busy.arrivals;
+    // Never before the provider said (the backoff alone would have retried within 5 ms).
+    expect(second - first).toBeGreaterThanOrEqual(990);
+  });
+
+  it('waits for a Retry-After given as an HTTP date', async () => {
+    const alias = await rule({ timeoutMs: 5_000, retry: { attempts: 2, backoffMs: 5, on: [503] } });
+    // An HTTP date has whole seconds: two seconds ahead is at least one second's wait.
+    const busy = busyOnce(503, () => new Date(Date.now() + 2_000).toUTCString());
+    primary.handle(busy.handler);
+    const response = await ask(alias);
+    expect(response.body.choices[0].message.content).toBe('primary');
+    const [first = 0, second = 0] = busy.arrivals;
+    expect(second - first).toBeGreaterThanOrEqual(950);
+  });
+
+  it('falls back at once, without retrying, when the Retry-After is beyond the timeout', async () => {
+    const alias = await rule({ timeoutMs: 1_000, retry: { attempts: 3, backoffMs: 5, on: [429] } });
+    const busy = busyOnce(429, () => '30');
+    primary.handle(busy.handler);
+    const response = await ask(alias);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-shuttle-provider')).toBe('backup');
+    expect(response.headers.get('x-shuttle-attempts')).toBe('2');
+    expect(busy.arrivals).toHaveLength(1);
+  });
+
+  it('answers the provider’s 429 and its Retry-After at once when no other target is left', async () => {
+    const alias = await rule({
+      timeoutMs: 1_000,
+      retry: { attempts: 3, backoffMs: 5, on: [429] },
+      targets: [{ provider: 'primary', model: 'primary-model-alone' }],
+    });
+    const busy = busyOnce(429, () => '30');
+    primary.handle(busy.handler);
+    const response = await ask(alias);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(busy.arrivals).toHaveLength(1);
+  });
+
   it('does not retry or fall back on a client error, and says so', async () => {
     const alias = await rule({ retry: { attempts: 3, backoffMs: 5, on: [500] } });
     primary.handle(fail(400));

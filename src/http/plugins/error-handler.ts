@@ -6,6 +6,8 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
 import { isDatabaseUnavailable } from '../../store/unavailable-errors.js';
+import { ClientClosedError } from '../proxy-request.js';
+import { CLIENT_CLOSED } from './request-lifecycle.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -26,8 +28,26 @@ const FASTIFY_CODES: Record<string, () => ShuttleError> = {
 /** About how long PostgreSQL takes to restart or fail over; the pool's connection timeout is 5 s. */
 const DATABASE_RETRY_AFTER_SECONDS = '5';
 
+/** What a socket's reader or writer throws once the other end has gone. */
+const HANG_UP_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * A client that hung up (a closed tab, a load tool closing its sockets) is normal life, not a fault: its request line
+ * says 499 client_closed at info, and the error it caused is logged at debug only.
+ */
+function isClientHangUp(error: FastifyError, request: FastifyRequest): boolean {
+  if (error instanceof ClientClosedError) return true;
+  return error.code !== undefined && HANG_UP_CODES.has(error.code) && request.raw.socket?.destroyed === true;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isClientHangUp(error, request)) {
+      request.log.debug({ err: error, reqId: request.id }, 'client closed the connection');
+      request.errorCode = 'client_closed';
+      // Nobody is left to read an answer; sending one lets Fastify finish the request as usual.
+      return reply.code(CLIENT_CLOSED).send();
+    }
     const shuttleError = toShuttleError(error);
     if (shuttleError.code === 'database_unavailable') {
       request.log.warn({ err: error, reqId: request.id }, 'database unavailable');
