@@ -2,9 +2,9 @@
 // stop and start again to play an outage, without touching the shared server on 5432.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 // Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed.
 const BIN = `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0]}/bin`;
@@ -15,14 +15,6 @@ export interface OwnPostgres {
   stop(): void;
   start(): void;
   destroy(): void;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** initdb refuses to run as root: as root, the cluster is made and run by the `postgres` user. */

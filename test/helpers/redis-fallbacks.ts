@@ -4,7 +4,7 @@ import { connectRedis, type Redis } from '../../src/cache/redis.js';
 import { type RedisFailureMode, RedisFallback } from '../../src/cache/redis-fallback.js';
 import { createLogger } from '../../src/config/logger.js';
 import { REDIS_URL } from './databases.js';
-import { freePort } from './redis-server.js';
+import { freePort } from './free-port.js';
 
 export interface TestFallbacks {
   /** The shared Redis, connected. */

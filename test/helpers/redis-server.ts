@@ -1,7 +1,7 @@
 // A throwaway redis-server of the test's own, on a free port, that a test can kill (SIGKILL), freeze (SIGSTOP) and
 // start again on the same port — never the shared Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface OwnRedis {
   port: number;
@@ -14,14 +14,6 @@ export interface OwnRedis {
   /** Starts a new process on the same port (after kill, or before the first start with `started: false`). */
   start(): Promise<void>;
   close(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function startOwnRedis(options: { started?: boolean } = {}): Promise<OwnRedis> {
