@@ -23,6 +23,7 @@ import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
 import { Environments } from './gateway/environments.js';
+import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { Gateway } from './gateway/gateway.js';
 import { ProviderConnections } from './gateway/provider-connection-service.js';
 import { globalConnections } from './gateway/providers/global-connections.js';
@@ -105,6 +106,8 @@ export interface Runtime {
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
+  /** Stored responses of the Responses API. */
+  responseStore: ResponseStore;
   flows: Flows;
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
@@ -143,7 +146,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
-  const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);
+  const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger, repos.storedResponses);
   runRetention.start();
 
   const lastUsed = new LastUsedTracker(repos.apiKeys, config.lastUsedFlushMs);
@@ -198,6 +201,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
+  const responseStore = new ResponseStore(repos.storedResponses, logger);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
@@ -240,6 +244,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunWriter,
     deadLetters,
     flowRunner,
+    responseStore,
     flows,
     flowDeployments,
     metrics,
@@ -248,6 +253,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await usageWriter.close(config.shutdownTimeoutMs);
       await flowRunWriter.close(config.shutdownTimeoutMs);
       await writer?.close();
+      await responseStore.flush();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
