@@ -48,7 +48,8 @@ export function responsesRoutes(runtime: Runtime) {
           store: params.store !== false && ctx.tenant.runRetentionDays > 0,
         };
         const keep = (response: Response): void => {
-          if (header.store) store.save({ id: header.id, tenantId: ctx.tenant.tenantId, input: conversation, response, createdAt: Date.now() });
+          if (header.store)
+            store.save({ id: header.id, tenantId: ctx.tenant.tenantId, input: conversation, response, createdAt: Date.now() });
         };
         if (result.stream) {
           const translator = new ResponseStreamTranslator(header, result.model);

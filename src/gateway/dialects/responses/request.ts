@@ -27,7 +27,15 @@ export function inputItemsOf(params: ResponseCreateParams): ResponseInputItem[] 
 }
 
 /** Request fields with the same meaning and name in Chat Completions, passed on as they are. */
-const SAME_FIELDS = ['temperature', 'top_p', 'parallel_tool_calls', 'user', 'service_tier', 'prompt_cache_key', 'safety_identifier'] as const;
+const SAME_FIELDS = [
+  'temperature',
+  'top_p',
+  'parallel_tool_calls',
+  'user',
+  'service_tier',
+  'prompt_cache_key',
+  'safety_identifier',
+] as const;
 
 /**
  * The chat request for a Responses request whose conversation (earlier turns, then this request's input, every
@@ -40,7 +48,8 @@ export function chatParamsOf(params: ResponseCreateParams, conversation: readonl
     messages.push({ role: 'system', content: params.instructions });
   }
   for (const item of conversation) appendItem(messages, item);
-  if (messages.length === 0) throw new InvalidRequestError('The request has no input: send `input` (a string or a list of items).', 'input');
+  if (messages.length === 0)
+    throw new InvalidRequestError('The request has no input: send `input` (a string or a list of items).', 'input');
 
   const chat: ChatCompletionCreateParams = { model: params.model, messages };
   for (const field of SAME_FIELDS) {
@@ -70,7 +79,10 @@ export function chatParamsOf(params: ResponseCreateParams, conversation: readonl
 
 function refuseUnsupported(params: ResponseCreateParams): void {
   if (params.background === true) {
-    throw new InvalidRequestError('Background responses are not supported by Shuttle; send the request without `background`.', 'background');
+    throw new InvalidRequestError(
+      'Background responses are not supported by Shuttle; send the request without `background`.',
+      'background',
+    );
   }
   for (const field of ['conversation', 'prompt'] as const) {
     if (params[field] !== undefined && params[field] !== null) {

@@ -142,7 +142,14 @@ export class ResponseStreamTranslator {
   private openCall(index: number, callId: string | undefined, name: string, args: string): string {
     const outputIndex = this.response.output.length;
     const id = outputItemId('fc', this.header.id, outputIndex);
-    const item = { type: 'function_call' as const, id, call_id: callId ?? `call_${id}`, name, arguments: '', status: 'in_progress' as const };
+    const item = {
+      type: 'function_call' as const,
+      id,
+      call_id: callId ?? `call_${id}`,
+      name,
+      arguments: '',
+      status: 'in_progress' as const,
+    };
     this.response.output.push(item);
     this.calls.set(index, { item, outputIndex });
     let out = this.event('response.output_item.added', { output_index: outputIndex, item: { ...item } });
