@@ -15,7 +15,8 @@ export async function sendResponseEvents(
   stream: ChatStreamResult,
   translator: ResponseStreamTranslator,
   signal: AbortSignal,
-  onCompleted: (response: Response) => void,
+  /** Called before the last event is written; the stream ends once it resolves. */
+  onCompleted: (response: Response) => Promise<void>,
 ): Promise<void> {
   const meter = request.meter;
   const raw = reply.raw;
@@ -38,8 +39,8 @@ export async function sendResponseEvents(
       if (signal.aborted) return;
     }
     const { events, response } = translator.finish(meter?.usage ?? NO_USAGE);
+    await onCompleted(response);
     raw.end(out.take() + events);
-    onCompleted(response);
   } catch (error) {
     if (signal.aborted || raw.destroyed) return;
     const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });

@@ -279,7 +279,10 @@ describe('Responses API', () => {
     expect(events[2]).toMatchObject({ item: { type: 'function_call', call_id: 'call_s1', name: 'get_weather', arguments: '' } });
     expect(events[5]).toMatchObject({ name: 'get_weather', arguments: '{"city":"Oslo"}' });
     expect(events[6]).toMatchObject({ item: { type: 'function_call', status: 'completed', arguments: '{"city":"Oslo"}' } });
-    expect((events.at(-1) as { response: OpenAI.Responses.Response }).response.usage).toMatchObject({ input_tokens: 30, output_tokens: 9 });
+    expect((events.at(-1) as unknown as { response: OpenAI.Responses.Response }).response.usage).toMatchObject({
+      input_tokens: 30,
+      output_tokens: 9,
+    });
   });
 
   it('ends a response the provider cut short as incomplete, with the reason', async () => {

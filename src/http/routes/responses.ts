@@ -57,7 +57,7 @@ export function responsesRoutes(runtime: Runtime) {
           return reply;
         }
         const response = responseFromCompletion(header, JSON.parse(result.body) as ChatCompletion, ctx.meter.usage);
-        keep(response);
+        await keep(response);
         return reply.type('application/json').send(JSON.stringify(response) as never);
       },
     );

@@ -1,5 +1,6 @@
 // Stored responses: saved once answered, without holding the answer up, and read back within the tenant for
 // GET /responses/{id}, `previous_response_id` and `item_reference` items.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { NotFoundError } from '../../../errors/shuttle-error.js';
 import type { StoredResponseRecord, StoredResponseRepository } from '../../../store/repositories/stored-responses.js';
@@ -21,15 +22,21 @@ export class ResponseStore {
   constructor(
     private readonly repository: StoredResponseRepository,
     private readonly logger: Logger,
+    /** How long an answer waits for its response to be written, so that any instance can read it next. */
+    private readonly waitMs = 1_000,
   ) {}
 
-  /** Starts the write and returns at once; a failed write is logged (the answer has gone out by then). */
-  save(record: StoredResponse): void {
+  /**
+   * Writes the response; resolves once it is written, or after `waitMs` at most, the write going on (this instance
+   * reads it from memory meanwhile). A failed write is logged: the answer goes out all the same.
+   */
+  save(record: StoredResponse): Promise<void> {
     const written = this.repository
       .insert(record as unknown as StoredResponseRecord)
       .catch((error: unknown) => this.logger.error({ err: error, responseId: record.id, tenantId: record.tenantId }, 'response not stored'))
       .finally(() => this.pending.delete(record.id));
     this.pending.set(record.id, { record, written });
+    return Promise.race([written, sleep(this.waitMs, undefined, { ref: false })]);
   }
 
   async find(tenantId: string, id: string): Promise<StoredResponse | undefined> {
