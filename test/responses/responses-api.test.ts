@@ -174,13 +174,13 @@ describe('Responses API', () => {
       'response.completed',
     ]);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
-    const added = events[2] as { item: { id: string; type: string }; output_index: number };
+    const added = events[2] as unknown as { item: { id: string; type: string }; output_index: number };
     expect(added).toMatchObject({ output_index: 0, item: { type: 'message', status: 'in_progress', role: 'assistant' } });
     expect(events[4]).toMatchObject({ item_id: added.item.id, output_index: 0, content_index: 0, delta: 'Hello' });
     expect(events[6]).toMatchObject({ item_id: added.item.id, text: 'Hello there' });
-    const completed = events.at(-1) as { response: OpenAI.Responses.Response };
+    const completed = events.at(-1) as unknown as { response: OpenAI.Responses.Response };
     expect(completed.response).toMatchObject({ status: 'completed', model: 'gpt-4o-mini-2024-07-18' });
-    expect(completed.response.id).toBe((events[0] as { response: { id: string } }).response.id);
+    expect(completed.response.id).toBe((events[0] as unknown as { response: { id: string } }).response.id);
     expect(completed.response.output[0]).toMatchObject({
       id: added.item.id,
       type: 'message',

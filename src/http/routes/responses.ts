@@ -47,9 +47,11 @@ export function responsesRoutes(runtime: Runtime) {
           params,
           store: params.store !== false && ctx.tenant.runRetentionDays > 0,
         };
-        const keep = (response: Response): void => {
-          if (header.store)
-            store.save({ id: header.id, tenantId: ctx.tenant.tenantId, input: conversation, response, createdAt: Date.now() });
+        // Written before the answer's last byte (a bounded wait: see ResponseStore.save), so that the client's next
+        // request finds it on any instance.
+        const keep = async (response: Response): Promise<void> => {
+          if (!header.store) return;
+          await store.save({ id: header.id, tenantId: ctx.tenant.tenantId, input: conversation, response, createdAt: Date.now() });
         };
         if (result.stream) {
           const translator = new ResponseStreamTranslator(header, result.model);
