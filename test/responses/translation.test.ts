@@ -175,6 +175,35 @@ describe('Responses stream translation', () => {
     expect(response.output[2]).toMatchObject({ call_id: 'call_2', name: 'v', arguments: '{"a":1}', status: 'completed' });
   });
 
+  it('streams reasoning text as a reasoning item that closes when the answer begins', () => {
+    const translator = new ResponseStreamTranslator(header(), 'deepseek-reasoner');
+    translator.start();
+    let text = translator.push(chunkOf({ reasoning_content: 'Hmm, ' } as never));
+    text += translator.push(chunkOf({ reasoning_content: 'yes.' } as never));
+    text += translator.push(chunkOf({ content: 'Yes.' }, 'stop'));
+    const { events: last, response } = translator.finish(usage);
+    expect(events(text + last).map((event) => event.type)).toEqual([
+      'response.output_item.added',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.delta',
+      'response.reasoning_text.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(response.output[0]).toEqual({
+      type: 'reasoning',
+      id: outputItemId('rs', RESPONSE_ID, 0),
+      summary: [],
+      content: [{ type: 'reasoning_text', text: 'Hmm, yes.' }],
+    });
+  });
+
   it('ends a stream cut at the token limit with response.incomplete, and a failed one with response.failed', () => {
     const cut = new ResponseStreamTranslator(header(), 'm');
     cut.start();

@@ -4,7 +4,19 @@ import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletionChunk, CompletionUsage, FinishReason } from '../../openai-wire.js';
 import { outputItemId } from './ids.js';
 import { finishResponse, type ResponseHeader, responseSkeleton, responseUsage } from './response.js';
-import type { Response, ResponseFunctionToolCall, ResponseOutputMessage } from './wire.js';
+import type { Response, ResponseFunctionToolCall, ResponseOutputMessage, ResponseReasoningItem } from './wire.js';
+
+interface OpenReasoning {
+  item: ResponseReasoningItem;
+  outputIndex: number;
+  text: string;
+}
+
+/** Reasoning text some providers stream beside the answer (DeepSeek's `reasoning_content`, others' `reasoning`). */
+interface ReasoningDelta {
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+}
 
 interface OpenMessage {
   item: ResponseOutputMessage;
@@ -28,6 +40,7 @@ export class ResponseStreamTranslator {
   private sequence = 0;
   private readonly response: Response;
   private message: OpenMessage | undefined;
+  private reasoning: OpenReasoning | undefined;
   /** Function calls by the chunk's tool-call index; closed at the end, in the order they opened. */
   private readonly calls = new Map<number, OpenCall>();
   private finishReason: FinishReason | null = null;
@@ -54,13 +67,16 @@ export class ResponseStreamTranslator {
     if (choice === undefined) return '';
     let out = '';
     const { delta } = choice;
+    const { reasoning_content: reasoningContent, reasoning } = delta as ReasoningDelta;
+    const thought = typeof reasoningContent === 'string' ? reasoningContent : reasoning;
+    if (typeof thought === 'string' && thought !== '') out += this.reason(thought);
     if (typeof delta.content === 'string' && delta.content !== '') out += this.text('output_text', delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') out += this.text('refusal', delta.refusal);
     for (const call of delta.tool_calls ?? []) {
       const open = this.calls.get(call.index);
       const args = call.function?.arguments ?? '';
       if (open === undefined) {
-        out += this.closeMessage();
+        out += this.closeReasoning() + this.closeMessage();
         out += this.openCall(call.index, call.id, call.function?.name ?? '', args);
       } else if (args !== '') {
         open.item.arguments += args;
@@ -74,7 +90,7 @@ export class ResponseStreamTranslator {
 
   /** Closes every open item and answers the last event, with the response as it ended. */
   finish(metered: TokenUsage): { events: string; response: Response } {
-    let out = this.closeMessage();
+    let out = this.closeReasoning() + this.closeMessage();
     for (const open of this.calls.values()) out += this.closeCall(open);
     const response = finishResponse(this.response, this.finishReason, responseUsage(metered, this.wireUsage));
     const type = response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
@@ -90,8 +106,42 @@ export class ResponseStreamTranslator {
     return this.event('response.failed', { response });
   }
 
-  private text(kind: OpenMessage['kind'], delta: string): string {
+  private reason(delta: string): string {
     let out = '';
+    if (this.reasoning === undefined) {
+      const outputIndex = this.response.output.length;
+      const item: ResponseReasoningItem = {
+        type: 'reasoning',
+        id: outputItemId('rs', this.header.id, outputIndex),
+        summary: [],
+        content: [],
+      };
+      this.response.output.push(item);
+      this.reasoning = { item, outputIndex, text: '' };
+      out += this.event('response.output_item.added', { output_index: outputIndex, item });
+    }
+    const open = this.reasoning;
+    open.text += delta;
+    return (
+      out + this.event('response.reasoning_text.delta', { item_id: open.item.id, output_index: open.outputIndex, content_index: 0, delta })
+    );
+  }
+
+  /** Reasoning ends where the answer (or a tool call) begins. */
+  private closeReasoning(): string {
+    const open = this.reasoning;
+    if (open === undefined) return '';
+    this.reasoning = undefined;
+    const { item, outputIndex, text } = open;
+    item.content = [{ type: 'reasoning_text', text }];
+    return (
+      this.event('response.reasoning_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text }) +
+      this.event('response.output_item.done', { output_index: outputIndex, item })
+    );
+  }
+
+  private text(kind: OpenMessage['kind'], delta: string): string {
+    let out = this.closeReasoning();
     if (this.message?.kind !== kind) out += this.closeMessage() + this.openMessage(kind);
     const open = this.message as OpenMessage;
     open.text += delta;
