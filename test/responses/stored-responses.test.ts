@@ -1,11 +1,12 @@
 // Stored responses on SQLite and PostgreSQL: store (the default) then GET, previous_response_id and item_reference
 // continuing a conversation, on another instance too; store: false, another tenant's ids, deletion and retention.
 import OpenAI from 'openai';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { RunRetention } from '../../src/flows/run-retention.js';
 import { call, login } from '../helpers/api.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { DIALECTS, POSTGRES_URL } from '../helpers/databases.js';
 import { type FakeUpstream, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -157,4 +158,28 @@ describe.each(DIALECTS)('stored responses on %s', (dialect) => {
       await call(gateway, 'PATCH', '/tenant', { auth: token, body: { runRetentionDays: 30 } });
     }
   });
+
+  it.runIf(dialect === 'postgres')(
+    'answers without waiting long for a write the database holds up, and stores it once it can',
+    async () => {
+      // A SHARE lock on the table lets reads through and holds every insert until it is released.
+      const schema = new URL(gateway.database.url).searchParams.get('schema') as string;
+      const locker = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE stored_responses IN SHARE MODE');
+        const created = await client.responses.create({ model: 'mock/echo', input: 'Held up' });
+        expect(storeOf(created)).toBe(true);
+        expect((await client.responses.retrieve(created.id)).output_text).toBe('Held up');
+        expect((await onSecond(`/responses/${created.id}`)).status).toBe(404);
+        await locker.query('COMMIT');
+        await gateway.shuttle.runtime.responseStore.flush();
+        expect((await onSecond(`/responses/${created.id}`)).body).toMatchObject({ id: created.id, status: 'completed' });
+      } finally {
+        await locker.query('ROLLBACK').catch(() => undefined);
+        await locker.end();
+      }
+    },
+  );
 });

@@ -6,9 +6,9 @@ export interface StoredResponseRecord {
   id: string;
   tenantId: string;
   /** The conversation's input items, earlier turns first. */
-  input: unknown[];
+  input: readonly unknown[];
   /** The response object as it was answered. */
-  response: Record<string, unknown>;
+  response: object;
   createdAt: number;
 }
 
@@ -40,7 +40,7 @@ export class StoredResponseRepository {
       id: row.id,
       tenantId: row.tenant_id,
       input: JSON.parse(row.input) as unknown[],
-      response: JSON.parse(row.response) as Record<string, unknown>,
+      response: JSON.parse(row.response) as object,
       createdAt: Number(row.created_at),
     };
   }

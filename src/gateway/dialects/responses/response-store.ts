@@ -1,6 +1,5 @@
-// Stored responses: saved once answered, without holding the answer up, and read back within the tenant for
-// GET /responses/{id}, `previous_response_id` and `item_reference` items.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Stored responses: saved once answered, before the answer's last byte (for a second at most), and read back within
+// the tenant for GET /responses/{id}, `previous_response_id` and `item_reference` items.
 import type { Logger } from 'pino';
 import { NotFoundError } from '../../../errors/shuttle-error.js';
 import type { StoredResponseRecord, StoredResponseRepository } from '../../../store/repositories/stored-responses.js';
@@ -32,17 +31,24 @@ export class ResponseStore {
    */
   save(record: StoredResponse): Promise<void> {
     const written = this.repository
-      .insert(record as unknown as StoredResponseRecord)
+      .insert(record)
       .catch((error: unknown) => this.logger.error({ err: error, responseId: record.id, tenantId: record.tenantId }, 'response not stored'))
       .finally(() => this.pending.delete(record.id));
     this.pending.set(record.id, { record, written });
-    return Promise.race([written, sleep(this.waitMs, undefined, { ref: false })]);
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.waitMs).unref();
+      void written.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async find(tenantId: string, id: string): Promise<StoredResponse | undefined> {
     const pending = this.pending.get(id)?.record;
     if (pending !== undefined) return pending.tenantId === tenantId ? pending : undefined;
-    return (await this.repository.find(tenantId, id)) as unknown as StoredResponse | undefined;
+    const stored = await this.repository.find(tenantId, id);
+    return stored && fromRecord(stored);
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -79,4 +85,9 @@ export class ResponseStore {
     if (item === undefined) throw new NotFoundError(`No stored item "${itemId}".`);
     return item;
   }
+}
+
+/** A stored row's JSON is what save() wrote: a response and its input items. */
+function fromRecord(record: StoredResponseRecord): StoredResponse {
+  return { ...record, input: record.input as ResponseInputItem[], response: record.response as Response };
 }
