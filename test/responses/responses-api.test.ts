@@ -410,4 +410,36 @@ describe('Responses API', () => {
     expect(failed.response).toMatchObject({ status: 'failed', error: { code: expect.stringMatching(/^upstream_/) } });
     expect(failed.response.output[0]).toMatchObject({ type: 'message' });
   });
+
+  it('meters a stream the client abandons as 499 client_closed, billed for what it used, and stores nothing', async () => {
+    let closed!: () => void;
+    const upstreamClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    upstream.handle(async (_request, res) => {
+      startSse(res);
+      sendEvent(res, chunk({ role: 'assistant', content: 'partial answer' }));
+      await new Promise((resolve) => res.once('close', resolve));
+      closed();
+    });
+    const response = await postJson(gateway, '/responses', { model: 'openai/gpt-4o-mini', input: 'Long story', stream: true });
+    expect(response.headers.get('x-shuttle-provider')).toBe('openai');
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    while (!received.includes('response.output_text.delta')) received += decoder.decode((await reader.read()).value, { stream: true });
+    const id = JSON.parse((/data: (.*)/.exec(received) as RegExpExecArray)[1] as string).response.id as string;
+    await reader.cancel();
+    // The provider's call is abandoned with the client.
+    await upstreamClosed;
+    // The usage event is queued when the server side of the response closes, which trails the client's cancel.
+    const deadline = Date.now() + 5_000;
+    let event: Awaited<ReturnType<typeof usageEventOf>>;
+    do event = await usageEventOf(gateway, response);
+    while (event === undefined && Date.now() < deadline);
+    expect(event).toMatchObject({ endpoint: 'responses', status: 499, errorCode: 'client_closed', streamed: true });
+    expect(event?.promptTokens).toBeGreaterThan(0);
+    expect(event?.completionTokens).toBeGreaterThan(0);
+    expect((await call(gateway, 'GET', `/responses/${id}`, { auth: gateway.masterKey })).status).toBe(404);
+  });
 });
