@@ -43,6 +43,8 @@ function toolCallCompletion() {
   });
 }
 
+const claudeGreets: FakeHandler = (_request, res) => sendJson(res, 200, message([{ type: 'text', text: 'Bonjour from Claude.' }]));
+
 describe('Responses API', () => {
   let upstream: FakeUpstream;
   let anthropic: RawUpstream;
@@ -51,7 +53,7 @@ describe('Responses API', () => {
 
   beforeAll(async () => {
     upstream = await startFakeOpenAi();
-    anthropic = await startFakeUpstream((_request, res) => sendJson(res, 200, message([{ type: 'text', text: 'Bonjour from Claude.' }])));
+    anthropic = await startFakeUpstream(claudeGreets);
     gateway = await startGateway({
       env: {
         OPENAI_API_KEY: 'sk-upstream-test',
@@ -70,6 +72,7 @@ describe('Responses API', () => {
   });
 
   beforeEach(() => {
+    anthropic.handle(claudeGreets);
     upstream.handle(defaultHandler);
     upstream.requests.length = 0;
   });
@@ -392,6 +395,33 @@ describe('Responses API', () => {
     expect(text).toBe('Hello!');
     expect(types.at(-1)).toBe('response.completed');
     expect(usage?.output_tokens).toBe(15);
+  });
+
+  it('round-trips a function tool with a Claude model: tool_use becomes a function_call, its output a tool_result', async () => {
+    anthropic.handle((_request, res) =>
+      sendJson(res, 200, message([{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Rome' } }], 'tool_use')),
+    );
+    const first = await client.responses.create({ model: `anthropic/${CLAUDE}`, input: 'Weather in Rome?', tools: [WEATHER_TOOL] });
+    expect(first.output).toEqual([
+      expect.objectContaining({ type: 'function_call', call_id: 'toolu_01', name: 'get_weather', arguments: '{"city":"Rome"}' }),
+    ]);
+    expect(anthropic.last().body.tools).toEqual([
+      { name: 'get_weather', description: 'The weather in a city', input_schema: WEATHER_TOOL.parameters },
+    ]);
+
+    anthropic.handle((_request, res) => sendJson(res, 200, message([{ type: 'text', text: 'Sunny in Rome.' }])));
+    const next = await client.responses.create({
+      model: `anthropic/${CLAUDE}`,
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: 'toolu_01', output: '{"sky":"sunny"}' }],
+      tools: [WEATHER_TOOL],
+    });
+    expect(next.output_text).toBe('Sunny in Rome.');
+    expect(anthropic.last().body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Rome?' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Rome' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: '{"sky":"sunny"}' }] },
+    ]);
   });
 
   it('sends a provider failure mid-stream as response.failed, the stream’s last event', async () => {
