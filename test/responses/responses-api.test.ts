@@ -7,6 +7,7 @@ import {
   chunk,
   completion,
   defaultHandler,
+  type FakeHandler,
   type FakeUpstream,
   sendEvent,
   sendJson,
