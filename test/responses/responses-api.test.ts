@@ -366,6 +366,31 @@ describe('Responses API', () => {
     expect(row).toMatchObject({ requests: 2, promptTokens: 1012, completionTokens: 502 });
   });
 
+  it('enforces the customer’s cost limit as /chat/completions does: 402 in the OpenAI shape, nothing sent upstream', async () => {
+    const created = await call(gateway, 'POST', '/customers', {
+      auth: gateway.masterKey,
+      body: { externalId: 'capped-responses', limits: { costUsd: { total: 0.001 } } },
+    });
+    expect(created.status).toBe(201);
+    const ask = () =>
+      client.responses
+        .create(
+          { model: 'openai/gpt-4o-mini', input: 'Spend', max_output_tokens: 100 },
+          { headers: { 'x-shuttle-customer-id': 'capped-responses' } },
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+    let refusal: unknown;
+    for (let i = 0; i < 10 && refusal === undefined; i++) refusal = await ask();
+    expect(refusal).toBeInstanceOf(OpenAI.APIError);
+    expect(refusal).toMatchObject({ status: 402, code: 'cost_limit_exceeded', type: 'insufficient_quota' });
+    const sent = upstream.requests.length;
+    expect(await ask()).toMatchObject({ status: 402 });
+    expect(upstream.requests.length).toBe(sent);
+  });
+
   it('serves a Claude model through /responses: translated to the Messages API and back, plain and streamed', async () => {
     const answer = await client.responses.create({
       model: `anthropic/${CLAUDE}`,
