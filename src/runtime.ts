@@ -201,7 +201,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
-  const responseStore = new ResponseStore(repos.storedResponses, logger);
+  const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);

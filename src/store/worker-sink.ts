@@ -6,10 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
+import { type StoredResponseWriter, storedResponseRow } from './repositories/stored-responses.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
 import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
-export type WriterKind = 'usage' | 'flow-runs';
+export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses';
 
 export interface WriterJob {
   id: number;
@@ -100,6 +101,11 @@ export class WriterWorker {
 
   flowRunSink(): BatchSink<FlowRunRecord> {
     return { insertBatch: (runs) => this.write('flow-runs', JSON.stringify(runs)) };
+  }
+
+  /** One stored response at a time, written at once: its answer waits for it (see ResponseStore). */
+  storedResponseSink(): StoredResponseWriter {
+    return { insert: (record) => this.write('stored-responses', JSON.stringify([storedResponseRow(record)])) };
   }
 
   async whenReady(): Promise<void> {

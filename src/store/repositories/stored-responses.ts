@@ -1,6 +1,8 @@
 // Responses a tenant chose to store (the Responses API's `store`): their conversation and the answer, by id, always
 // within one tenant.
+import type { Insertable } from 'kysely';
 import type { Db } from '../database.js';
+import type { StoredResponsesTable } from '../schema.js';
 
 export interface StoredResponseRecord {
   id: string;
@@ -12,20 +14,38 @@ export interface StoredResponseRecord {
   createdAt: number;
 }
 
-export class StoredResponseRepository {
+/** A stored response as its columns: the JSON serialised once, on the thread that answered. */
+export type StoredResponseRow = Insertable<StoredResponsesTable>;
+
+export function storedResponseRow(record: StoredResponseRecord): StoredResponseRow {
+  return {
+    id: record.id,
+    tenant_id: record.tenantId,
+    input: JSON.stringify(record.input),
+    response: JSON.stringify(record.response),
+    created_at: record.createdAt,
+  };
+}
+
+/** Where a stored response is written: the repository, or the writer thread that keeps writes off the event loop. */
+export interface StoredResponseWriter {
+  insert(record: StoredResponseRecord): Promise<void>;
+}
+
+export class StoredResponseRepository implements StoredResponseWriter {
   constructor(private readonly db: Db) {}
 
   async insert(record: StoredResponseRecord): Promise<void> {
-    await this.db
-      .insertInto('stored_responses')
-      .values({
-        id: record.id,
-        tenant_id: record.tenantId,
-        input: JSON.stringify(record.input),
-        response: JSON.stringify(record.response),
-        created_at: record.createdAt,
-      })
-      .execute();
+    await this.insertRows([storedResponseRow(record)]);
+  }
+
+  /** Rows already in column form (the writer thread receives them so). */
+  async insertRows(rows: readonly StoredResponseRow[]): Promise<void> {
+    if (rows.length > 0)
+      await this.db
+        .insertInto('stored_responses')
+        .values([...rows])
+        .execute();
   }
 
   async find(tenantId: string, id: string): Promise<StoredResponseRecord | undefined> {

@@ -2,7 +2,7 @@
 // the tenant for GET /responses/{id}, `previous_response_id` and `item_reference` items.
 import type { Logger } from 'pino';
 import { NotFoundError } from '../../../errors/shuttle-error.js';
-import type { StoredResponseRecord, StoredResponseRepository } from '../../../store/repositories/stored-responses.js';
+import type { StoredResponseRecord, StoredResponseRepository, StoredResponseWriter } from '../../../store/repositories/stored-responses.js';
 import { responseIdOfItem } from './ids.js';
 import type { Response, ResponseInputItem, ResponseOutputItem } from './wire.js';
 
@@ -21,6 +21,8 @@ export class ResponseStore {
   constructor(
     private readonly repository: StoredResponseRepository,
     private readonly logger: Logger,
+    /** The writer thread when there is one: a SQLite insert on the event loop would hold every request up. */
+    private readonly writer: StoredResponseWriter = repository,
     /** How long an answer waits for its response to be written, so that any instance can read it next. */
     private readonly waitMs = 1_000,
   ) {}
@@ -30,7 +32,7 @@ export class ResponseStore {
    * reads it from memory meanwhile). A failed write is logged: the answer goes out all the same.
    */
   save(record: StoredResponse): Promise<void> {
-    const written = this.repository
+    const written = this.writer
       .insert(record)
       .catch((error: unknown) => this.logger.error({ err: error, responseId: record.id, tenantId: record.tenantId }, 'response not stored'))
       .finally(() => this.pending.delete(record.id));
