@@ -23,6 +23,7 @@ import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
+import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
 import { Environments } from './gateway/environments.js';
 import { Gateway } from './gateway/gateway.js';
 import { ProviderConnections } from './gateway/provider-connection-service.js';
@@ -106,7 +107,8 @@ export interface Runtime {
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
-  /** Stored responses of the Responses API. */
+  /** The Responses API: requests through the gateway, and the responses tenants store. */
+  responses: ResponsesService;
   responseStore: ResponseStore;
   flows: Flows;
   flowDeployments: FlowDeployments;
@@ -202,6 +204,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
+  const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
@@ -244,6 +247,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunWriter,
     deadLetters,
     flowRunner,
+    responses,
     responseStore,
     flows,
     flowDeployments,
