@@ -464,7 +464,11 @@ describe('Responses API', () => {
     expect(last).toMatch(/^event: response\.failed\n/);
     const failed = JSON.parse(last.split('\ndata: ')[1] as string);
     expect(failed.response).toMatchObject({ status: 'failed', error: { code: expect.stringMatching(/^upstream_/) } });
-    expect(failed.response.output[0]).toMatchObject({ type: 'message' });
+    expect(failed.response.output[0]).toMatchObject({
+      type: 'message',
+      status: 'incomplete',
+      content: [{ type: 'output_text', text: 'Hel' }],
+    });
   });
 
   it('meters a stream the client abandons as 499 client_closed, billed for what it used, and stores nothing', async () => {

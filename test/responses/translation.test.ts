@@ -220,6 +220,9 @@ describe('Responses stream translation', () => {
     broken.start();
     broken.push(chunkOf({ refusal: 'No' }));
     const failed = events(broken.fail('upstream_interrupted', 'The provider broke off.', usage));
+    expect((failed[0] as unknown as { response: { output: unknown[] } }).response.output).toEqual([
+      expect.objectContaining({ type: 'message', status: 'incomplete', content: [{ type: 'refusal', refusal: 'No' }] }),
+    ]);
     expect(failed).toEqual([
       expect.objectContaining({
         type: 'response.failed',

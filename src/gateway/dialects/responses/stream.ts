@@ -100,6 +100,18 @@ export class ResponseStreamTranslator {
   /** The last event of a stream that broke off: the output so far, and the error. */
   fail(code: string, message: string, metered: TokenUsage): string {
     const response = this.response;
+    // The items still open keep what arrived, marked incomplete.
+    const open = this.message;
+    if (open !== undefined) {
+      open.item.status = 'incomplete';
+      open.item.content.push(
+        open.kind === 'refusal'
+          ? { type: 'refusal', refusal: open.text }
+          : { type: 'output_text', text: open.text, annotations: [], logprobs: [] },
+      );
+    }
+    for (const call of this.calls.values()) call.item.status = 'incomplete';
+    if (this.reasoning !== undefined) this.reasoning.item.content = [{ type: 'reasoning_text', text: this.reasoning.text }];
     response.status = 'failed';
     response.error = { code, message };
     response.usage = responseUsage(metered, this.wireUsage);
