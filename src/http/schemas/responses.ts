@@ -3,28 +3,15 @@ import { z } from 'zod';
 
 const contentPart = z.looseObject({ type: z.enum(['input_text', 'input_image', 'input_file', 'output_text', 'refusal']) });
 
-const message = z.looseObject({
-  type: z.literal('message').optional(),
-  role: z.enum(['user', 'assistant', 'system', 'developer']),
-  content: z.union([z.string(), z.array(contentPart)]),
-});
-
-const functionCall = z.looseObject({
-  type: z.literal('function_call'),
-  call_id: z.string().min(1),
-  name: z.string().min(1),
-  arguments: z.string(),
-});
-
-const functionCallOutput = z.looseObject({
-  type: z.literal('function_call_output'),
-  call_id: z.string().min(1),
-  output: z.union([z.string(), z.array(contentPart)]),
-});
-
-const otherItem = z.looseObject({ type: z.enum(['reasoning', 'item_reference']), id: z.string().min(1) });
-
-const inputItem = z.union([message, functionCall, functionCallOutput, otherItem]);
+// One schema for every kind of item, its fields by kind checked where the request is translated: a union here would
+// answer a mistake in a function_call with what a message lacks.
+const inputItem = z
+  .looseObject({
+    type: z.enum(['message', 'function_call', 'function_call_output', 'reasoning', 'item_reference']).optional(),
+    role: z.enum(['user', 'assistant', 'system', 'developer']).optional(),
+    content: z.union([z.array(contentPart), z.string()]).optional(),
+  })
+  .describe('A message ({role, content}), function_call, function_call_output, item_reference or reasoning item');
 
 const tool = z.looseObject({ type: z.string().min(1), name: z.string().min(1).optional() });
 
@@ -41,7 +28,7 @@ const format = z.union([
 export const responseCreateBody = z
   .looseObject({
     model: z.string().min(1).describe('provider/model, a bare model name, or a routing alias'),
-    input: z.union([z.string(), z.array(inputItem)]).describe('A user message as a string, or a list of input items'),
+    input: z.union([z.array(inputItem), z.string()]).describe('A user message as a string, or a list of input items'),
     instructions: z.string().nullish(),
     tools: z.array(tool).optional().describe('Function tools (other tool types are refused)'),
     tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.string() })]).optional(),

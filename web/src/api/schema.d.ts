@@ -93,40 +93,18 @@ export interface paths {
             /** @description provider/model, a bare model name, or a routing alias */
             model: string;
             /** @description A user message as a string, or a list of input items */
-            input: string | ((({
+            input: (({
                 /** @enum {string} */
-                type?: "message";
+                type?: "message" | "function_call" | "function_call_output" | "reasoning" | "item_reference";
                 /** @enum {string} */
-                role: "user" | "assistant" | "system" | "developer";
-                content: string | (({
+                role?: "user" | "assistant" | "system" | "developer";
+                content?: (({
                     /** @enum {string} */
                     type: "input_text" | "input_image" | "input_file" | "output_text" | "refusal";
                     [key: string]: unknown;
-                  })[]);
+                  })[]) | string;
                 [key: string]: unknown;
-              }) | {
-                /** @enum {string} */
-                type: "function_call";
-                call_id: string;
-                name: string;
-                arguments: string;
-                [key: string]: unknown;
-              } | ({
-                /** @enum {string} */
-                type: "function_call_output";
-                call_id: string;
-                output: string | (({
-                    /** @enum {string} */
-                    type: "input_text" | "input_image" | "input_file" | "output_text" | "refusal";
-                    [key: string]: unknown;
-                  })[]);
-                [key: string]: unknown;
-              }) | ({
-                /** @enum {string} */
-                type: "reasoning" | "item_reference";
-                id: string;
-                [key: string]: unknown;
-              }))[]);
+              })[]) | string;
             instructions?: string | null;
             /** @description Function tools (other tool types are refused) */
             tools?: {

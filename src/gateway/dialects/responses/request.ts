@@ -18,12 +18,44 @@ import type {
   ToolChoice,
 } from './wire.js';
 
-/** `input` as items: a string is one user message. */
+/** `input` as items: a string is one user message. Each item must have the fields of its kind. */
 export function inputItemsOf(params: ResponseCreateParams): ResponseInputItem[] {
   const { input } = params;
   if (input === undefined) return [];
   if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  input.forEach(checkItem);
   return input;
+}
+
+/** The fields each kind of item needs, as [field, the type it must have]. */
+const REQUIRED_FIELDS: Record<string, ReadonlyArray<[string, 'string' | 'string or array']>> = {
+  message: [
+    ['role', 'string'],
+    ['content', 'string or array'],
+  ],
+  function_call: [
+    ['call_id', 'string'],
+    ['name', 'string'],
+    ['arguments', 'string'],
+  ],
+  function_call_output: [
+    ['call_id', 'string'],
+    ['output', 'string or array'],
+  ],
+  item_reference: [['id', 'string']],
+  reasoning: [],
+};
+
+function checkItem(item: ResponseInputItem, index: number): void {
+  const kind = item.type ?? 'message';
+  for (const [field, type] of REQUIRED_FIELDS[kind] ?? []) {
+    const value = (item as unknown as Record<string, unknown>)[field];
+    const fits = typeof value === 'string' || (type === 'string or array' && Array.isArray(value));
+    if (!fits) {
+      const problem = value === undefined ? 'is missing' : `must be a ${type}`;
+      throw new InvalidRequestError(`input[${index}] (${kind}): \`${field}\` ${problem}.`, `input.${index}.${field}`);
+    }
+  }
 }
 
 /** Request fields with the same meaning and name in Chat Completions, passed on as they are. */
