@@ -256,8 +256,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       runRetention.stop();
       await usageWriter.close(config.shutdownTimeoutMs);
       await flowRunWriter.close(config.shutdownTimeoutMs);
-      await writer?.close();
+      // Before the writer thread closes: it writes them.
       await responseStore.flush();
+      await writer?.close();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
