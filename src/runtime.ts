@@ -25,6 +25,8 @@ import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
+import { ResponseStore } from './gateway/dialects/responses/response-store.js';
+import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
 import { Environments } from './gateway/environments.js';
 import { Gateway } from './gateway/gateway.js';
 import { ProviderConnections } from './gateway/provider-connection-service.js';
@@ -111,6 +113,9 @@ export interface Runtime {
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
+  /** The Responses API: requests through the gateway, and the responses tenants store. */
+  responses: ResponsesService;
+  responseStore: ResponseStore;
   flows: Flows;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
@@ -158,7 +163,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
-  const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger);
+  const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger, repos.storedResponses);
   runRetention.start();
 
   const lastUsed = new LastUsedTracker(repos.apiKeys, config.lastUsedFlushMs);
@@ -218,6 +223,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
+  const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
+  const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
@@ -262,6 +269,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunWriter,
     deadLetters,
     flowRunner,
+    responses,
+    responseStore,
     flows,
     flowDeployments,
     flowRunLog,
@@ -275,6 +284,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       const lost = (
         await Promise.allSettled([usageWriter.close(config.shutdownTimeoutMs), flowRunWriter.close(config.shutdownTimeoutMs)])
       ).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+      // Before the writer thread closes: it writes them.
+      await responseStore.flush();
       await writer?.close();
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));

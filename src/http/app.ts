@@ -27,6 +27,7 @@ import { membersRoutes } from './routes/members.js';
 import { modelsRoutes } from './routes/models.js';
 import { operationsRoutes } from './routes/operations.js';
 import { providersRoutes } from './routes/providers.js';
+import { responsesRoutes } from './routes/responses.js';
 import { routingRulesRoutes } from './routes/routing-rules.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { usageRoutes } from './routes/usage.js';
@@ -78,6 +79,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       api.addHook('onRequest', authenticate(runtime));
       api.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
       await api.register(chatCompletionsRoutes(runtime));
+      await api.register(responsesRoutes(runtime));
       await api.register(embeddingsRoutes(runtime));
       await api.register(modelsRoutes(runtime));
       await api.register(authRoutes(runtime));

@@ -57,7 +57,7 @@ export async function sendEventStream(
  * write, at the end of the tick that produced them, so nothing waits for more data. Each response write costs Node
  * a chunk header, the data and a CRLF through the socket's stream machinery (docs/benchmarks.md measures the gain).
  */
-class CoalescingWriter {
+export class CoalescingWriter {
   private pending = '';
   /** Set when a write found the client's buffer full; listening starts then, so a quick 'drain' is not missed. */
   private full: Promise<void> | undefined;

@@ -11,6 +11,7 @@ import { MembershipRepository } from './repositories/memberships.js';
 import { ProviderConnectionRepository } from './repositories/provider-connections.js';
 import { RoutingRuleRepository } from './repositories/routing-rules.js';
 import { ServerSettingsRepository } from './repositories/server-settings.js';
+import { StoredResponseRepository } from './repositories/stored-responses.js';
 import { TenantRepository } from './repositories/tenants.js';
 import { UsageEventRepository } from './repositories/usage-events.js';
 import { UsageQueryRepository } from './repositories/usage-queries.js';
@@ -32,6 +33,7 @@ export interface Repositories {
   flows: FlowRepository;
   flowRuns: FlowRunRepository;
   deadLetters: DeadLetterRepository;
+  storedResponses: StoredResponseRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -51,5 +53,6 @@ export function createRepositories(db: Db): Repositories {
     flows: new FlowRepository(db),
     flowRuns: new FlowRunRepository(db),
     deadLetters: new DeadLetterRepository(db),
+    storedResponses: new StoredResponseRepository(db),
   };
 }

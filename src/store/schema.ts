@@ -244,6 +244,16 @@ export interface DeadLettersTable {
   created_at: number;
 }
 
+export interface StoredResponsesTable {
+  id: string;
+  tenant_id: string;
+  /** JSON: the conversation's input items. */
+  input: string;
+  /** JSON: the response object. */
+  response: string;
+  created_at: number;
+}
+
 export interface ServerSettingsTable {
   key: string;
   value: string;
@@ -269,4 +279,5 @@ export interface Database {
   flow_deployments: FlowDeploymentsTable;
   flow_runs: FlowRunsTable;
   dead_letters: DeadLettersTable;
+  stored_responses: StoredResponsesTable;
 }

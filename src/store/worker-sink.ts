@@ -7,10 +7,11 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
+import { type StoredResponseWriter, storedResponseRow } from './repositories/stored-responses.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
 import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
-export type WriterKind = 'usage' | 'flow-runs';
+export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses';
 
 export interface WriterJob {
   id: number;
@@ -113,6 +114,11 @@ export class WriterWorker {
 
   flowRunSink(): BatchSink<FlowRunRecord> {
     return { insertBatch: (runs) => this.write('flow-runs', JSON.stringify(runs)) };
+  }
+
+  /** One stored response at a time, written at once: its answer waits for it (see ResponseStore). */
+  storedResponseSink(): StoredResponseWriter {
+    return { insert: (record) => this.write('stored-responses', JSON.stringify([storedResponseRow(record)])) };
   }
 
   async whenReady(): Promise<void> {

@@ -5,13 +5,19 @@ import { dialectOf, openDatabase } from './database.js';
 import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
+import { StoredResponseRepository } from './repositories/stored-responses.js';
 import type { WriterJob, WriterReply } from './worker-sink.js';
 import { describeWriteError } from './write-errors.js';
 
 const { databaseUrl } = workerData as { databaseUrl: string };
 const db = await openDatabase(databaseUrl);
 const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
-const sinks = { usage: sqliteUsage ?? new PostgresUsageSink(db), 'flow-runs': new FlowRunRepository(db) };
+const storedResponses = new StoredResponseRepository(db);
+const sinks = {
+  usage: sqliteUsage ?? new PostgresUsageSink(db),
+  'flow-runs': new FlowRunRepository(db),
+  'stored-responses': { insertBatch: (rows: never[]) => storedResponses.insertRows(rows) },
+};
 
 parentPort?.on('message', async (job: WriterJob | 'close') => {
   if (job === 'close') {

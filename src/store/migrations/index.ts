@@ -7,6 +7,7 @@ import * as environmentsRouting from './0004-environments-routing.js';
 import * as flows from './0005-flows.js';
 import * as invitations from './0006-invitations.js';
 import * as deadLetters from './0007-dead-letters.js';
+import * as storedResponses from './0008-stored-responses.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-flows': flows,
   '0006-invitations': invitations,
   '0007-dead-letters': deadLetters,
+  '0008-stored-responses': storedResponses,
 };
 
 export const migrationProvider: MigrationProvider = {

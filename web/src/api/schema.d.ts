@@ -83,6 +83,187 @@ export interface paths {
       };
     };
   };
+  "/api/v1/responses": {
+    /** Create a model response (OpenAI Responses API) */
+    post: {
+      /** @description OpenAI Responses request */
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description provider/model, a bare model name, or a routing alias */
+            model: string;
+            /** @description A user message as a string, or a list of input items */
+            input: (({
+                /** @enum {string} */
+                type?: "message" | "function_call" | "function_call_output" | "reasoning" | "item_reference";
+                /** @enum {string} */
+                role?: "user" | "assistant" | "system" | "developer";
+                content?: (({
+                    /** @enum {string} */
+                    type: "input_text" | "input_image" | "input_file" | "output_text" | "refusal";
+                    [key: string]: unknown;
+                  })[]) | string;
+                [key: string]: unknown;
+              })[]) | string;
+            instructions?: string | null;
+            /** @description Function tools (other tool types are refused) */
+            tools?: {
+                type: string;
+                name?: string;
+                [key: string]: unknown;
+              }[];
+            tool_choice?: ("none" | "auto" | "required") | {
+              type: string;
+              [key: string]: unknown;
+            };
+            parallel_tool_calls?: boolean | null;
+            text?: ({
+              format?: ({
+                /** @enum {string} */
+                type: "text" | "json_object";
+                [key: string]: unknown;
+              }) | ({
+                /** @enum {string} */
+                type: "json_schema";
+                name: string;
+                schema: {
+                  [key: string]: unknown;
+                };
+                strict?: boolean | null;
+                [key: string]: unknown;
+              });
+              [key: string]: unknown;
+            }) | null;
+            max_output_tokens?: number | null;
+            temperature?: number | null;
+            top_p?: number | null;
+            reasoning?: ({
+              effort?: string | null;
+              summary?: string | null;
+              [key: string]: unknown;
+            }) | null;
+            stream?: boolean | null;
+            /** @description Keep the response for GET and previous_response_id (default true) */
+            store?: boolean | null;
+            previous_response_id?: string | null;
+            metadata?: {
+              [key: string]: string;
+            } | null;
+            user?: string;
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description OpenAI response object; with stream: true, text/event-stream of Responses events ending in response.completed */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              /** @enum {string} */
+              object: "response";
+              created_at: number;
+              /** @enum {string} */
+              status: "completed" | "failed" | "in_progress" | "incomplete";
+              model: string;
+              output: {
+                  type: string;
+                  id: string;
+                  [key: string]: unknown;
+                }[];
+              usage: {
+                input_tokens: number;
+                input_tokens_details: {
+                  cached_tokens: number;
+                  [key: string]: unknown;
+                };
+                output_tokens: number;
+                output_tokens_details: {
+                  reasoning_tokens: number;
+                  [key: string]: unknown;
+                };
+                total_tokens: number;
+                [key: string]: unknown;
+              } | null;
+              previous_response_id: string | null;
+              store: boolean;
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/responses/{id}": {
+    /** Get a stored response */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description OpenAI response object; with stream: true, text/event-stream of Responses events ending in response.completed */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              /** @enum {string} */
+              object: "response";
+              created_at: number;
+              /** @enum {string} */
+              status: "completed" | "failed" | "in_progress" | "incomplete";
+              model: string;
+              output: {
+                  type: string;
+                  id: string;
+                  [key: string]: unknown;
+                }[];
+              usage: {
+                input_tokens: number;
+                input_tokens_details: {
+                  cached_tokens: number;
+                  [key: string]: unknown;
+                };
+                output_tokens: number;
+                output_tokens_details: {
+                  reasoning_tokens: number;
+                  [key: string]: unknown;
+                };
+                total_tokens: number;
+                [key: string]: unknown;
+              } | null;
+              previous_response_id: string | null;
+              store: boolean;
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a stored response */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              /** @enum {string} */
+              object: "response.deleted";
+              /** @enum {boolean} */
+              deleted: true;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/embeddings": {
     /** Create embeddings (OpenAI-compatible) */
     post: {

@@ -1,0 +1,56 @@
+// Writes a chat stream to a Responses client as the Responses event stream, translated chunk by chunk as it arrives,
+// honouring backpressure. A failure after the 200 becomes a response.failed event, the stream's last.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NO_USAGE } from '../domain/token-usage.js';
+import { ShuttleError } from '../errors/shuttle-error.js';
+import type { ResponseStreamTranslator } from '../gateway/dialects/responses/stream.js';
+import type { Response } from '../gateway/dialects/responses/wire.js';
+import type { ChatCompletionChunk } from '../gateway/openai-wire.js';
+import type { ChatStreamResult } from '../gateway/providers/provider.js';
+import { CoalescingWriter } from './sse-response.js';
+
+export async function sendResponseEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  stream: ChatStreamResult,
+  translator: ResponseStreamTranslator,
+  signal: AbortSignal,
+  /** Called before the last event is written; the stream ends once it resolves. */
+  onCompleted: (response: Response) => Promise<void>,
+): Promise<void> {
+  const meter = request.meter;
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  const out = new CoalescingWriter(raw);
+  out.write(translator.start());
+  try {
+    for await (const part of stream.parts) {
+      if (meter && meter.ttftMs === null) meter.ttftMs = performance.now() - meter.startedAt;
+      const events = translator.push(JSON.parse(part.data) as ChatCompletionChunk);
+      if (events === '') continue;
+      if (out.blocked) await out.drained();
+      out.write(events);
+      if (signal.aborted) return;
+    }
+    const { events, response } = translator.finish(meter?.usage ?? NO_USAGE);
+    await onCompleted(response);
+    raw.end(out.take() + events);
+  } catch (error) {
+    if (signal.aborted || raw.destroyed) return;
+    const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });
+    if (!(error instanceof ShuttleError)) request.log.error({ err: error }, 'stream failed');
+    request.errorCode = failure.code;
+    if (meter) {
+      meter.errorCode = failure.code;
+      meter.failedStatus = failure.status;
+    }
+    const usage = meter?.usage ?? NO_USAGE;
+    raw.end(out.take() + translator.fail(failure.code, failure.message, usage));
+  }
+}
