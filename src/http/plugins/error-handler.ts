@@ -1,10 +1,12 @@
-// The one place errors become HTTP answers, always in the OpenAI error shape, never with a stack trace.
+// The one place errors become HTTP answers, in the OpenAI error shape (Anthropic's on its routes: error-dialect.ts),
+// never with a stack trace.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
+import { errorBody } from '../error-dialect.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -73,7 +75,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
   request.errorCode = error.code;
   if (request.meter) request.meter.errorCode = error.code;
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.status).type('application/json').send(JSON.stringify(error.toBody()));
+  const body = errorBody(request.routeOptions.config.dialect, error, request.id);
+  return reply.code(error.status).type('application/json').send(JSON.stringify(body));
 }
 
 function toShuttleError(error: FastifyError): ShuttleError {

@@ -6,7 +6,7 @@ import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart } from '../provider.js';
 import { ChunkWriter } from '../translate/openai-output.js';
 import { streamError } from './errors.js';
-import { finishReasonOf, usageOf } from './response.js';
+import { finishReasonOf, mergedUsage, usageOf } from './response.js';
 import type { MessageStreamEvent, Usage } from './wire.js';
 
 export async function* anthropicStreamParts(provider: string, body: AsyncIterable<Uint8Array>, model: string): AsyncGenerator<StreamPart> {
@@ -57,7 +57,7 @@ class StreamTranslator {
         return;
       case 'message_delta':
         // message_delta's usage holds the totals so far (output tokens, and the input counts on newer models).
-        this.usage = { ...this.usage, ...definedFields(event.usage) };
+        this.usage = mergedUsage(this.usage, event.usage);
         yield this.writer.finish(finishReasonOf(event.delta.stop_reason) ?? 'stop');
         return;
       case 'message_stop':
@@ -82,8 +82,4 @@ class StreamTranslator {
     }
     // thinking_delta and signature_delta have no OpenAI equivalent and are not forwarded.
   }
-}
-
-function definedFields(usage: Usage | undefined): Usage {
-  return Object.fromEntries(Object.entries(usage ?? {}).filter(([, value]) => value !== null && value !== undefined));
 }
