@@ -11,7 +11,7 @@ import { countTokensBody, countTokensResponse, messageResponse, messagesCreateBo
 import { sendEventStream } from '../sse-response.js';
 
 // An API key in x-api-key, as Anthropic's SDKs send it, or as a bearer credential like everywhere else.
-const KEY_OR_SESSION = [{ apiKey: [] }, { bearer: [] }];
+const KEY_OR_SESSION: Array<Record<string, string[]>> = [{ apiKey: [] }, { bearer: [] }];
 
 export function messagesRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
