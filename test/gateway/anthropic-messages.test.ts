@@ -3,7 +3,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call, login } from '../helpers/api.js';
-import { chunk, completion, defaultHandler, type FakeUpstream as FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.js';
+import { chunk, completion, defaultHandler, type FakeUpstream as FakeOpenAi, startFakeOpenAi, usageChunk } from '../helpers/fake-openai.js';
 import { type FakeUpstream, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { usageEventOf } from '../helpers/gateway-client.js';
@@ -41,6 +41,7 @@ describe('the Anthropic Messages API', () => {
   beforeEach(() => {
     anthropic.handle(answerText);
     openai.handle(defaultHandler);
+    openai.requests.length = 0;
   });
 
   describe('with the mock provider', () => {
@@ -93,6 +94,274 @@ describe('the Anthropic Messages API', () => {
       });
       expect(counted.input_tokens).toBeGreaterThan(10);
       expect(counted.input_tokens).toBeLessThan(100);
+    });
+  });
+
+  describe('to an Anthropic model: passed through natively', () => {
+    it('sends the request as it came with only the model replaced — cache_control, thinking, documents, server tools, beta header — and relays the answer', async () => {
+      const body = {
+        model: `anthropic/${MODEL}`,
+        max_tokens: 2048,
+        system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'document',
+                source: { type: 'url', url: 'https://example.com/paper.pdf' },
+                cache_control: { type: 'ephemeral', ttl: '1h' },
+              },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+              { type: 'text', text: 'Summarise.' },
+            ],
+          },
+        ],
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        stop_sequences: ['END'],
+        top_k: 5,
+        metadata: { user_id: 'claude-user-7' },
+        tools: [
+          {
+            name: 'get_weather',
+            input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+            cache_control: { type: 'ephemeral' },
+          },
+          { type: 'web_search_20250305', name: 'web_search', max_uses: 2 },
+        ],
+        tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      };
+      const { data, response } = await client.messages
+        .create(body as never, { headers: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14' } })
+        .withResponse();
+      const sent = anthropic.last();
+      expect(sent.url).toBe('/v1/messages');
+      expect(sent.body).toEqual({ ...body, model: MODEL });
+      expect(sent.headers['x-api-key']).toBe('sk-ant-upstream');
+      expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+      expect(sent.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
+      expect(sent.headers.authorization).toBeUndefined();
+      expect(data).toEqual(message([{ type: 'text', text: 'Hi! My name is Claude.' }]));
+      expect(response.headers.get('x-shuttle-provider')).toBe('anthropic');
+      expect(response.headers.get('x-shuttle-cost-usd')).toBe('0.014430');
+      // 2,095 fresh + 100 written to the cache at $3, 1,000 cache reads at $0.30, 503 out at $15, per million tokens.
+      const event = await usageEventOf(gateway, response);
+      expect(event).toMatchObject({
+        endpoint: 'messages',
+        provider: 'anthropic',
+        servedModel: MODEL,
+        promptTokens: 3195,
+        completionTokens: 503,
+        cachedTokens: 1000,
+        costMicros: 14_430,
+      });
+      const customer = await call(gateway, 'GET', '/customers/claude-user-7', { auth: gateway.masterKey });
+      expect(customer.status).toBe(200);
+      expect(event?.customerId).toBe(customer.body.id);
+    });
+
+    it('relays the stream byte for byte, tool input as input_json_delta, and meters its usage events', async () => {
+      let upstreamText = '';
+      anthropic.handle((_request, res) => {
+        startSse(res);
+        const send = (type: string, fields: Record<string, unknown>) => {
+          const data = JSON.stringify({ type, ...fields });
+          upstreamText += `event: ${type}\ndata: ${data}\n\n`;
+          sendEvent(res, data, type);
+        };
+        send('message_start', { message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } });
+        send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+        send('ping', {});
+        send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Checking.' } });
+        send('content_block_stop', { index: 0 });
+        send('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: {} } });
+        send('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Ro' } });
+        send('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: 'me"}' } });
+        send('content_block_stop', { index: 1 });
+        send('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 40 } });
+        send('message_stop', {});
+        res.end();
+      });
+      const request = {
+        model: `anthropic/${MODEL}`,
+        max_tokens: 1024,
+        messages: [{ role: 'user' as const, content: 'Weather in Rome?' }],
+        tools: [{ name: 'get_weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } }],
+      };
+      const raw = await fetch(`${gateway.url}/api/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': gateway.masterKey },
+        body: JSON.stringify({ ...request, stream: true }),
+      });
+      expect(raw.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(await raw.text()).toBe(upstreamText);
+      expect(anthropic.last().body).toEqual({ ...request, model: MODEL, stream: true });
+      expect(await usageEventOf(gateway, raw)).toMatchObject({
+        promptTokens: 3195,
+        completionTokens: 40,
+        cachedTokens: 1000,
+        streamed: true,
+      });
+
+      const final = await client.messages.stream(request).finalMessage();
+      expect(final.content).toEqual([
+        { type: 'text', text: 'Checking.' },
+        { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Rome' } },
+      ]);
+      expect(final.stop_reason).toBe('tool_use');
+      expect(final.usage).toMatchObject({ input_tokens: 2095, output_tokens: 40, cache_read_input_tokens: 1000 });
+    });
+
+    it('counts tokens with Anthropic’s own count_tokens', async () => {
+      anthropic.handle((_request, res) => sendJson(res, 200, { input_tokens: 42 }));
+      const system = [{ type: 'text' as const, text: 'You are terse.', cache_control: { type: 'ephemeral' as const } }];
+      const counted = await client.messages.countTokens({
+        model: `anthropic/${MODEL}`,
+        system,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(counted).toEqual({ input_tokens: 42 });
+      expect(anthropic.last().url).toBe('/v1/messages/count_tokens');
+      expect(anthropic.last().body).toEqual({ model: MODEL, system, messages: [{ role: 'user', content: 'Hi' }] });
+    });
+  });
+
+  describe('to another provider: translated', () => {
+    it('round-trips a tool call: tool_use out, tool_result back in, with system blocks, images and tool_choice', async () => {
+      openai.handle((_request, res) =>
+        sendJson(
+          res,
+          200,
+          completion('', {
+            choices: [
+              {
+                index: 0,
+                message: {
+                  role: 'assistant',
+                  content: null,
+                  tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }],
+                },
+                finish_reason: 'tool_calls',
+                logprobs: null,
+              },
+            ],
+          }),
+        ),
+      );
+      const tools = [
+        {
+          name: 'get_weather',
+          description: 'Weather in a city',
+          input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+        },
+      ];
+      const question = {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'Weather where this was taken?' },
+          { type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: 'iVBORw0KGgo=' } },
+        ],
+      };
+      const system = [{ type: 'text' as const, text: 'You are terse.', cache_control: { type: 'ephemeral' as const } }];
+      const first = await client.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 300,
+        system,
+        tools,
+        tool_choice: { type: 'tool', name: 'get_weather' },
+        metadata: { user_id: 'claude-user-8' },
+        messages: [question],
+      });
+      expect(first).toMatchObject({
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Rome' } }],
+        stop_reason: 'tool_use',
+        // OpenAI's 1,000 prompt tokens, 200 of them read from its cache.
+        usage: { input_tokens: 800, cache_read_input_tokens: 200, output_tokens: 500 },
+      });
+      expect(openai.last().body).toEqual({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Weather where this was taken?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            ],
+          },
+        ],
+        max_completion_tokens: 300,
+        user: 'claude-user-8',
+        tools: [
+          { type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: tools[0]?.input_schema } },
+        ],
+        tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      });
+
+      openai.handle(defaultHandler);
+      const second = await client.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 300,
+        tools,
+        messages: [
+          question,
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '21°C' }] },
+        ],
+      });
+      expect(second.content).toEqual([{ type: 'text', text: 'Hello there' }]);
+      expect(openai.last().body.messages).toEqual([
+        expect.objectContaining({ role: 'user' }),
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '21°C' },
+      ]);
+    });
+
+    it('streams a translated answer as Anthropic events: text, then a tool call as input_json_delta, usage at the end', async () => {
+      openai.handle((_request, res) => {
+        startSse(res);
+        sendEvent(res, chunk({ role: 'assistant', content: '' }));
+        sendEvent(res, chunk({ content: 'Let me check.' }));
+        sendEvent(
+          res,
+          chunk({ tool_calls: [{ index: 0, id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"ci' } }] }),
+        );
+        sendEvent(res, chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }));
+        sendEvent(res, chunk({}, 'tool_calls'));
+        sendEvent(res, usageChunk(30, 7));
+        res.end('data: [DONE]\n\n');
+      });
+      const stream = client.messages.stream({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 300,
+        messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+        tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      });
+      const deltas: string[] = [];
+      stream.on('streamEvent', (event) => {
+        if (event.type === 'content_block_delta') deltas.push(event.delta.type);
+      });
+      const final = await stream.finalMessage();
+      expect(final.content).toEqual([
+        { type: 'text', text: 'Let me check.' },
+        { type: 'tool_use', id: 'call_2', name: 'get_weather', input: { city: 'Oslo' } },
+      ]);
+      expect(deltas).toEqual(['text_delta', 'input_json_delta', 'input_json_delta']);
+      expect(final.stop_reason).toBe('tool_use');
+      expect(final.usage).toMatchObject({ input_tokens: 30, output_tokens: 7 });
+      const { response } = await stream.withResponse();
+      expect(await usageEventOf(gateway, response)).toMatchObject({
+        provider: 'openai',
+        promptTokens: 30,
+        completionTokens: 7,
+        streamed: true,
+      });
     });
   });
 
