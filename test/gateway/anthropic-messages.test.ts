@@ -84,6 +84,9 @@ describe('the Anthropic Messages API', () => {
       const bearer = new Anthropic({ authToken: gateway.masterKey, apiKey: null, baseURL: `${gateway.url}/api`, maxRetries: 0 });
       const answer = await bearer.messages.create({ model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
       expect(answer.content).toEqual([{ type: 'text', text: 'hi' }]);
+      // Claude Code calls the beta resource: /v1/messages?beta=true.
+      const beta = await bearer.beta.messages.create({ model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'beta' }] });
+      expect(beta.content).toEqual([{ type: 'text', text: 'beta' }]);
     });
 
     it('counts tokens without calling a provider', async () => {
@@ -210,6 +213,48 @@ describe('the Anthropic Messages API', () => {
       ]);
       expect(final.stop_reason).toBe('tool_use');
       expect(final.usage).toMatchObject({ input_tokens: 2095, output_tokens: 40, cache_read_input_tokens: 1000 });
+    });
+
+    it('bills a stream the client leaves for the prompt Anthropic reported and the text seen, and hangs up on Anthropic', async () => {
+      let upstreamClosed!: () => void;
+      const closed = new Promise<void>((resolve) => {
+        upstreamClosed = resolve;
+      });
+      anthropic.handle((_request, res) => {
+        startSse(res);
+        sendEvent(
+          res,
+          { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } },
+          'message_start',
+        );
+        sendEvent(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
+        const text = 'A partial answer that the client never sees the end of.';
+        sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta');
+        // Never finishes: only the gateway hanging up ends it.
+        res.once('close', () => upstreamClosed());
+      });
+      const stream = client.messages.stream({
+        model: `anthropic/${MODEL}`,
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'Go on' }],
+      });
+      const { response } = await stream.withResponse();
+      await new Promise<void>((resolve) => stream.on('text', () => resolve()));
+      stream.abort();
+      await closed;
+      let event = await usageEventOf(gateway, response);
+      for (let tries = 0; event === undefined && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        event = await usageEventOf(gateway, response);
+      }
+      // Claude has no tokenizer here: its text counts by bytes, an upper bound.
+      expect(event).toMatchObject({
+        status: 499,
+        errorCode: 'client_closed',
+        promptTokens: 3195,
+        cachedTokens: 1000,
+        completionTokens: Buffer.byteLength(text),
+      });
     });
 
     it('counts tokens with Anthropic’s own count_tokens', async () => {
@@ -418,6 +463,19 @@ describe('the Anthropic Messages API', () => {
         .catch((e) => e);
       expect(refused).toBeInstanceOf(Anthropic.PermissionDeniedError);
       expect(refused.error.error.type).toBe('permission_error');
+    });
+
+    it('Shuttle’s own rate limit is a RateLimitError with retry-after', async () => {
+      const token = await login(gateway);
+      const created = await call(gateway, 'POST', '/keys', { auth: token, body: { name: 'One a minute' } });
+      await call(gateway, 'PATCH', `/keys/${created.body.id}`, { auth: token, body: { limits: { requestsPerMinute: 1 } } });
+      const limited = new Anthropic({ apiKey: created.body.key, baseURL: `${gateway.url}/api`, maxRetries: 0 });
+      const ask = () => limited.messages.create({ model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+      await ask();
+      const error = await ask().catch((e) => e);
+      expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+      expect(error.error.error.type).toBe('rate_limit_error');
+      expect(Number(error.headers.get('retry-after'))).toBeGreaterThan(0);
     });
 
     it('Anthropic’s own tools, refused for another provider, are a BadRequestError', async () => {
