@@ -220,6 +220,7 @@ describe('the Anthropic Messages API', () => {
       const closed = new Promise<void>((resolve) => {
         upstreamClosed = resolve;
       });
+      const text = 'A partial answer that the client never sees the end of.';
       anthropic.handle((_request, res) => {
         startSse(res);
         sendEvent(
@@ -228,7 +229,6 @@ describe('the Anthropic Messages API', () => {
           'message_start',
         );
         sendEvent(res, { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start');
-        const text = 'A partial answer that the client never sees the end of.';
         sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta');
         // Never finishes: only the gateway hanging up ends it.
         res.once('close', () => upstreamClosed());
