@@ -203,7 +203,8 @@ export class Gateway {
       });
     }
     const params = chatParamsOf({ ...request, max_tokens: 1 }, 'count');
-    const family = { ...familyOf(target), encoding: familyOf(target).encoding ?? ESTIMATE_ENCODING };
+    const own = familyOf(target);
+    const family = own.encoding === null ? { ...own, encoding: ESTIMATE_ENCODING } : own;
     await loadTokenizers([family]);
     return promptTokenBound(params, family);
   }
@@ -486,7 +487,7 @@ function allTargets(plans: readonly RoutePlan[]): RouteTarget[] {
 }
 
 // Models without a tokenizer of their own are estimated with OpenAI's newest: closer than their byte bound.
-const ESTIMATE_ENCODING = 'o200k_base';
+const ESTIMATE_ENCODING = 'o200k_base' as const;
 
 /** A native request as a target gets it: the routing rule's overrides that mean the same in its dialect applied. */
 function nativeBody(body: Record<string, unknown>, target: RouteTarget): Record<string, unknown> {
