@@ -368,6 +368,66 @@ describe('the Anthropic Messages API', () => {
       ]);
     });
 
+    it('translates documents, failed tool results with images, and leaves thinking and cache_control out', async () => {
+      await client.messages.create({
+        model: 'openai/gpt-4o-mini',
+        max_tokens: 50,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'document', title: 'paper', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
+              {
+                type: 'document',
+                source: { type: 'text', media_type: 'text/plain', data: 'Plain notes.' },
+                cache_control: { type: 'ephemeral' },
+              },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: 'Let me look.', signature: 'sig' },
+              { type: 'tool_use', id: 'call_9', name: 'screenshot', input: {} },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'call_9',
+                is_error: true,
+                content: [
+                  { type: 'text', text: 'Blurry.' },
+                  { type: 'image', source: { type: 'url', url: 'https://example.com/shot.png' } },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+      const sent = openai.last().body;
+      expect(sent.thinking).toBeUndefined();
+      expect(sent.messages).toEqual([
+        {
+          role: 'user',
+          content: [
+            { type: 'file', file: { filename: 'paper.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } },
+            { type: 'text', text: 'Plain notes.' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'screenshot', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_9', content: 'Error: Blurry.' },
+        { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/shot.png' } }] },
+      ]);
+    });
+
     it('streams a translated answer as Anthropic events: text, then a tool call as input_json_delta, usage at the end', async () => {
       openai.handle((_request, res) => {
         startSse(res);
