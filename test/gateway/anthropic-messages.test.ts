@@ -257,6 +257,35 @@ describe('the Anthropic Messages API', () => {
       });
     });
 
+    it('follows routing rules: overrides applied to the native body, and a fallback to another provider translated', async () => {
+      const token = await login(gateway);
+      const rule = {
+        environment: 'production',
+        targets: [
+          { provider: 'anthropic', model: MODEL, overrides: { temperature: 0.2 } },
+          { provider: 'openai', model: 'gpt-4o-mini' },
+        ],
+        retry: { attempts: 1, on: [529] },
+      };
+      expect((await call(gateway, 'PUT', '/routing-rules/claude-or-gpt', { auth: token, body: rule })).status).toBe(201);
+      anthropic.handle((_request, res) =>
+        sendJson(res, 529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      );
+      const { data, response } = await client.messages
+        .create({ model: 'claude-or-gpt', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] })
+        .withResponse();
+      expect(anthropic.last().body).toEqual({
+        model: MODEL,
+        max_tokens: 64,
+        temperature: 0.2,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(data).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'Hello there' }], stop_reason: 'end_turn' });
+      expect(response.headers.get('x-shuttle-provider')).toBe('openai');
+      expect(response.headers.get('x-shuttle-attempts')).toBe('2');
+      expect(await usageEventOf(gateway, response)).toMatchObject({ requestedModel: 'claude-or-gpt', provider: 'openai', status: 200 });
+    });
+
     it('counts tokens with Anthropic’s own count_tokens', async () => {
       anthropic.handle((_request, res) => sendJson(res, 200, { input_tokens: 42 }));
       const system = [{ type: 'text' as const, text: 'You are terse.', cache_control: { type: 'ephemeral' as const } }];
