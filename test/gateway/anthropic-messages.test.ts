@@ -7,7 +7,7 @@ import { chunk, completion, defaultHandler, type FakeUpstream as FakeOpenAi, sta
 import { type FakeUpstream, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { usageEventOf } from '../helpers/gateway-client.js';
-import { MODEL, message, streamText } from '../providers/fixtures/anthropic.js';
+import { MODEL, message } from '../providers/fixtures/anthropic.js';
 
 describe('the Anthropic Messages API', () => {
   let anthropic: FakeUpstream;
