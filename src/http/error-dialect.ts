@@ -1,8 +1,7 @@
 // The shape an error answer takes on a route: OpenAI's `{"error": {message, type, code, param}}` everywhere, except on
 // the routes of Anthropic's API, which answer Anthropic's error object (`{"type": "error", "error": {type, message}}`)
 // so that Anthropic's SDKs raise their typed errors. Statuses are the same in both.
-import type { ErrorType } from '../errors/catalogue.js';
-import type { ShuttleError } from '../errors/shuttle-error.js';
+import { type ShuttleError, UpstreamError } from '../errors/shuttle-error.js';
 
 /** A route's API dialect (route config `dialect`): the shape of its errors and streams. */
 export type ApiDialect = 'openai' | 'anthropic';
@@ -21,12 +20,6 @@ const ANTHROPIC_TYPES = new Set([
   'overloaded_error',
 ]);
 
-/** The catalogue's types that Anthropic's list lacks; upstream and server errors go by their status. */
-const ANTHROPIC_TYPE_OF: Partial<Record<ErrorType, string>> = {
-  conflict_error: 'invalid_request_error',
-  insufficient_quota: 'billing_error',
-};
-
 export interface AnthropicErrorBody {
   type: 'error';
   error: { type: string; message: string };
@@ -42,13 +35,12 @@ export function anthropicErrorBody(error: ShuttleError, requestId: string): Anth
 }
 
 /**
- * The Anthropic type of an error: its own when it is one (an Anthropic or OpenAI provider's error passed through keeps
- * the provider's type), the catalogue type's counterpart, else the one Anthropic answers that status with.
+ * The Anthropic type of an error: a provider's own when it is one of Anthropic's (an Anthropic provider's error passed
+ * on), else the type Anthropic answers the status with — the catalogue's statuses say what its types do, and the
+ * SDKs choose their error class by status.
  */
 export function anthropicErrorType(error: ShuttleError): string {
-  if (ANTHROPIC_TYPES.has(error.type)) return error.type;
-  const counterpart = ANTHROPIC_TYPE_OF[error.type as ErrorType];
-  if (counterpart !== undefined) return counterpart;
+  if (error instanceof UpstreamError && ANTHROPIC_TYPES.has(error.type)) return error.type;
   switch (error.status) {
     case 401:
       return 'authentication_error';
