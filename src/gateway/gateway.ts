@@ -12,8 +12,12 @@ import { costMicros, type PriceTable } from '../metering/price-table.js';
 import type { ModelPrice } from '../metering/prices.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Customer } from '../store/repositories/customers.js';
+import { chatParamsOf } from './dialects/anthropic-messages/request.js';
+import { messageBody } from './dialects/anthropic-messages/response.js';
+import { messageEvents } from './dialects/anthropic-messages/stream.js';
+import type { CountTokensRequest, MessagesRequest } from './dialects/anthropic-messages/wire.js';
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai-wire.js';
-import type { ChatResult, ChatStreamResult, EmbeddingsResult, StreamPart } from './providers/provider.js';
+import type { ChatResult, ChatStreamResult, EmbeddingsResult, NativeDialect, StreamPart } from './providers/provider.js';
 import { trustedUsage } from './reported-usage.js';
 import { assertModelAllowed } from './routing/allowed-models.js';
 import { waitBeforeRetry } from './routing/retry-after.js';
@@ -45,6 +49,25 @@ export interface ChatOptions {
   fallbackModels?: readonly string[];
   /** `params` as the client's JSON text, when they are exactly that text parsed: forwarded when nothing changes. */
   paramsJson?: string;
+  /** The request in a client dialect that some providers speak: their targets get it as it is, the others `params`. */
+  native?: NativeRequest;
+}
+
+/** A request in a client dialect other than OpenAI chat; `params` (given with it) is its translation. */
+export interface NativeRequest {
+  dialect: NativeDialect;
+  body: Record<string, unknown>;
+  bodyJson?: string;
+  /** The client's headers of that dialect, forwarded. */
+  headers: Record<string, string>;
+  /** The request as a target of another dialect gets it, refusing what it cannot carry: translated when one is tried. */
+  translated(target: RouteTarget): ChatCompletionCreateParams;
+}
+
+/** Options of a Messages call: the client's JSON text and its anthropic-* headers. */
+export interface MessagesOptions {
+  bodyJson?: string;
+  headers: Record<string, string>;
 }
 
 export interface GatewayOptions {
@@ -74,7 +97,7 @@ export class Gateway {
 
   /** A chat completion; `options.fallbackModels` come from a flow template's `fallbacks`. */
   async chat(params: ChatCompletionCreateParams, ctx: CallContext, options: ChatOptions = {}): Promise<Execution<ChatResult>> {
-    const { fallbackModels = [], paramsJson } = options;
+    const { fallbackModels = [], paramsJson, native } = options;
     const clientMax = params.max_completion_tokens ?? params.max_tokens ?? undefined;
     const maxCompletion = (clientMax ?? this.options.defaultMaxTokens) * (params.n ?? 1);
     const bounds: PromptBounds = {
@@ -92,9 +115,23 @@ export class Gateway {
       maxCompletion,
       bounds,
       async (target, timeoutMs, admission) => {
+        const endpoint = native && target.adapter.native?.dialect === native.dialect ? target.adapter.native : undefined;
+        if (native && endpoint) {
+          const answer = await endpoint.send({
+            connection: target.connection,
+            model: target.model,
+            body: nativeBody(native.body, target),
+            ...(native.bodyJson !== undefined && !target.overrides ? { bodyJson: native.bodyJson } : {}),
+            headers: native.headers,
+            signal: ctx.signal,
+            timeoutMs,
+          });
+          return answer.stream ? await withFirstPart(answer) : answer;
+        }
+        const request = native ? native.translated(target) : params;
         // Under a cost limit the answer may not outgrow its reservation: a request without a cap gets the default's.
         const capped =
-          clientMax === undefined && admission.costLimited ? withMaxTokens(params, target, this.options.defaultMaxTokens) : params;
+          clientMax === undefined && admission.costLimited ? withMaxTokens(request, target, this.options.defaultMaxTokens) : request;
         const sent = paramsFor(capped, target);
         const answer = await target.adapter.chat({
           connection: target.connection,
@@ -120,6 +157,58 @@ export class Gateway {
     }
     ctx.meter.streamed = true;
     return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission, paramsFor(params, target)) }, target };
+  }
+
+  /**
+   * An Anthropic Messages request: passed as it is to targets that speak the Messages API (Anthropic), translated to
+   * a chat request for the others and their answer translated back; limits, routing and metering as for chat.
+   */
+  async messages(request: MessagesRequest, ctx: CallContext, options: MessagesOptions): Promise<Execution<ChatResult>> {
+    let translated: ChatCompletionCreateParams | undefined;
+    const native: NativeRequest = {
+      dialect: 'anthropic-messages',
+      body: request,
+      headers: options.headers,
+      ...(options.bodyJson === undefined ? {} : { bodyJson: options.bodyJson }),
+      translated: (target) => {
+        translated ??= chatParamsOf(request, 'send');
+        const { max_tokens: _, ...rest } = translated;
+        return withMaxTokens(rest, target, request.max_tokens);
+      },
+    };
+    const execution = await this.chat(chatParamsOf(request, 'count'), ctx, { native });
+    const { result, target } = execution;
+    if (target.adapter.native?.dialect === native.dialect) return execution;
+    if (result.stream) return { target, result: { ...result, parts: messageEvents(result.parts, result.model) } };
+    return { target, result: { ...result, body: messageBody(result.body, result.usage, result.model) } };
+  }
+
+  /**
+   * The input tokens of a Messages request: Anthropic's own count when the model is served by Anthropic (its
+   * count_tokens endpoint is free), else the prompt's token bound that limits use (a tokenizer's count within its
+   * budget, bytes beyond it). Checks the model like a call, and meters nothing.
+   */
+  async countTokens(request: CountTokensRequest, ctx: Omit<CallContext, 'meter' | 'customer'>, options: MessagesOptions): Promise<number> {
+    assertModelAllowed(request.model, allowedLists(ctx.tenant, ctx.principal));
+    const env = ctx.tenant.environments.get(ctx.environment);
+    if (!env) throw new NotFoundError(`No environment "${ctx.environment}".`);
+    const target = this.router.plan(request.model, env).targets[0] as RouteTarget;
+    const endpoint = target.adapter.native;
+    if (endpoint?.dialect === 'anthropic-messages' && endpoint.countTokens) {
+      return endpoint.countTokens({
+        connection: target.connection,
+        model: target.model,
+        body: request,
+        headers: options.headers,
+        signal: ctx.signal,
+        timeoutMs: target.timeoutMs ?? this.options.timeoutMs,
+      });
+    }
+    const params = chatParamsOf({ ...request, max_tokens: 1 }, 'count');
+    const own = familyOf(target);
+    const family = own.encoding === null ? { ...own, encoding: ESTIMATE_ENCODING } : own;
+    await loadTokenizers([family]);
+    return promptTokenBound(params, family);
   }
 
   async embed(params: EmbeddingCreateParams, ctx: CallContext, paramsJson?: string): Promise<Execution<EmbeddingsResult>> {
@@ -405,6 +494,23 @@ function dearestAmong(plans: readonly RoutePlan[], tenant: TenantConfig): ModelP
 
 function allTargets(plans: readonly RoutePlan[]): RouteTarget[] {
   return plans.flatMap((plan) => plan.targets);
+}
+
+// Models without a tokenizer of their own are estimated with OpenAI's newest: closer than their byte bound.
+const ESTIMATE_ENCODING = 'o200k_base' as const;
+
+/** A native request as a target gets it: the routing rule's overrides that mean the same in its dialect applied. */
+function nativeBody(body: Record<string, unknown>, target: RouteTarget): Record<string, unknown> {
+  const { overrides } = target;
+  if (!overrides) return body;
+  const applied: Record<string, unknown> = { ...body };
+  const maxTokens = overrides.max_completion_tokens ?? overrides.max_tokens;
+  if (maxTokens !== undefined && maxTokens !== null) applied.max_tokens = maxTokens;
+  for (const field of ['temperature', 'top_p'] as const) {
+    const value = overrides[field];
+    if (value !== undefined && value !== null) applied[field] = value;
+  }
+  return applied;
 }
 
 /** The request as a target gets it: its routing rule's overrides applied. */

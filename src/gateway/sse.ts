@@ -22,4 +22,9 @@ export function sseData(data: string): string {
   return `data: ${data}\n\n`;
 }
 
+/** An event with a name, as Anthropic's streams send every event. */
+export function sseEvent(event: string, data: string): string {
+  return `event: ${event}\ndata: ${data}\n\n`;
+}
+
 export const SSE_DONE = 'data: [DONE]\n\n';

@@ -23,7 +23,7 @@ export class StreamTally {
   private eventChars = 0;
   private readonly texts: string[] = [];
 
-  /** Notes one event's `data:` payload (an OpenAI chat.completion.chunk). */
+  /** Notes one event's `data:` payload (an OpenAI chat.completion.chunk, or an Anthropic event of a native stream). */
   add(data: string): void {
     this.events.push(data);
     this.eventChars += data.length;
@@ -52,21 +52,33 @@ export class StreamTally {
   }
 }
 
-/** The tokens of a JSON answer's messages (a `chat.completion`), for an answer that came without a usable count. */
+/** An Anthropic content block or delta (text, thinking, tool input), as native Messages answers carry them. */
+interface AnthropicText {
+  text?: unknown;
+  thinking?: unknown;
+  partial_json?: unknown;
+  input?: unknown;
+}
+
+/**
+ * The tokens of a JSON answer's messages (a `chat.completion`, or a native Anthropic message), for an answer that
+ * came without a usable count.
+ */
 export function answerTokens(body: string, family: TokenFamily): number {
   const texts: string[] = [];
-  let completion: { choices?: Array<{ message?: ChunkDelta }> };
+  let completion: { choices?: Array<{ message?: ChunkDelta }>; content?: AnthropicText[] };
   try {
     completion = JSON.parse(body) as typeof completion;
   } catch {
     return textTokens([body], family);
   }
   for (const choice of completion.choices ?? []) if (choice.message) collectDelta(choice.message, texts);
+  if (Array.isArray(completion.content)) for (const block of completion.content) collectAnthropic(block, texts);
   return textTokens(texts, family);
 }
 
 function collectTexts(data: string, texts: string[]): void {
-  let chunk: { choices?: Array<{ delta?: ChunkDelta }> };
+  let chunk: { choices?: Array<{ delta?: ChunkDelta }>; delta?: AnthropicText };
   try {
     chunk = JSON.parse(data) as typeof chunk;
   } catch {
@@ -75,6 +87,12 @@ function collectTexts(data: string, texts: string[]): void {
     return;
   }
   for (const choice of chunk.choices ?? []) if (choice.delta) collectDelta(choice.delta, texts);
+  if (chunk.delta) collectAnthropic(chunk.delta, texts);
+}
+
+function collectAnthropic(block: AnthropicText, texts: string[]): void {
+  for (const text of [block.text, block.thinking, block.partial_json]) if (typeof text === 'string') texts.push(text);
+  if (block.input !== undefined) texts.push(JSON.stringify(block.input));
 }
 
 /** The text of a message or a chunk's delta: content, reasoning, refusal and tool calls. */

@@ -24,6 +24,7 @@ import { flowsRoutes } from './routes/flows.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { keysRoutes } from './routes/keys.js';
 import { membersRoutes } from './routes/members.js';
+import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
 import { operationsRoutes } from './routes/operations.js';
 import { providersRoutes } from './routes/providers.js';
@@ -66,7 +67,10 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     openapi: {
       info: { title: 'Shuttle API', version: '1', description: 'Multi-tenant, OpenAI-compatible LLM gateway' },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A ps_… API key or a dashboard session token' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A ps_… API key or a dashboard session token' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A ps_… API key, on the Anthropic Messages routes' },
+        },
       },
       security: [{ bearer: [] }],
     },
@@ -80,6 +84,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       api.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
       await api.register(chatCompletionsRoutes(runtime));
       await api.register(responsesRoutes(runtime));
+      await api.register(messagesRoutes(runtime));
       await api.register(embeddingsRoutes(runtime));
       await api.register(modelsRoutes(runtime));
       await api.register(authRoutes(runtime));

@@ -42,21 +42,27 @@ export function connectionSignal(socket: Socket): AbortSignal {
   return signal;
 }
 
-/** Body fields that can name the end customer: `customerId` (flow runs) and OpenAI's `user`. */
+/**
+ * Body fields that can name the end customer: `customerId` (flow runs), OpenAI's `user`, and Anthropic's
+ * `metadata.user_id` (given under that name by the Messages route).
+ */
 export interface CustomerFields {
   customerId?: unknown;
   user?: unknown;
+  'metadata.user_id'?: unknown;
 }
+
+const CUSTOMER_FIELDS = ['customerId', 'user', 'metadata.user_id'] as const;
 
 /**
  * The end customer of a request, in order: the X-Shuttle-Customer-Id header, `customerId` in the body, OpenAI's
- * `user` field. Invalid ids are a 400 naming where they came from.
+ * `user` field, Anthropic's `metadata.user_id`. Invalid ids are a 400 naming where they came from.
  */
 export function customerIdOf(request: FastifyRequest, body: CustomerFields): string | undefined {
   const header = request.headers[CUSTOMER_HEADER];
   // authenticate() has checked the header already, before the body was read.
   if (typeof header === 'string') return header;
-  for (const field of ['customerId', 'user'] as const) {
+  for (const field of CUSTOMER_FIELDS) {
     const value = body[field];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw new InvalidRequestError(`${field} must be a string.`, field, 'invalid_customer_id');

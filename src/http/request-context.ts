@@ -33,6 +33,11 @@ declare module 'fastify' {
     minRole?: Role;
     /** The usage-event endpoint name; marks the route as metered. */
     metered?: string;
+    /**
+     * The API the route speaks, OpenAI's by default: `anthropic` routes answer errors as Anthropic error objects and
+     * take an API key in `x-api-key` too, as Anthropic's SDKs send it.
+     */
+    dialect?: 'openai' | 'anthropic';
   }
 }
 

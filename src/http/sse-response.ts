@@ -1,9 +1,11 @@
 // Writes a provider's stream to the client as SSE, chunk by chunk as it arrives, honouring backpressure.
 // Once the 200 is sent a failure cannot change the status, so it becomes an error event and the stream ends.
+// OpenAI-style streams end with `data: [DONE]`; Anthropic's name every event and end with message_stop.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
-import { SSE_DONE, sseData } from '../gateway/sse.js';
+import { SSE_DONE, sseData, sseEvent } from '../gateway/sse.js';
+import { errorBody } from './error-dialect.js';
 
 export interface SseOptions {
   /** Whether the client asked for the usage chunk (stream_options.include_usage). */
@@ -29,16 +31,17 @@ export async function sendEventStream(
     'x-accel-buffering': 'no',
   });
   const out = new CoalescingWriter(raw);
+  const dialect = request.routeOptions.config.dialect;
   try {
     for await (const part of stream.parts) {
       if (part.usageOnly && !options.includeUsage) continue;
       if (meter && meter.ttftMs === null) meter.ttftMs = performance.now() - meter.startedAt;
       if (out.blocked) await out.drained();
-      out.write(sseData(part.data));
+      out.write(part.event === undefined ? sseData(part.data) : sseEvent(part.event, part.data));
       if (options.signal.aborted) return;
     }
     const trailer = options.trailer ? sseData(JSON.stringify(options.trailer())) : '';
-    raw.end(out.take() + trailer + SSE_DONE);
+    raw.end(out.take() + trailer + (dialect === 'anthropic' ? '' : SSE_DONE));
   } catch (error) {
     if (options.signal.aborted || raw.destroyed) return;
     const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });
@@ -48,7 +51,8 @@ export async function sendEventStream(
       meter.errorCode = failure.code;
       meter.failedStatus = failure.status;
     }
-    raw.end(out.take() + sseData(JSON.stringify(failure.toBody())));
+    const body = JSON.stringify(errorBody(dialect, failure, request.id));
+    raw.end(out.take() + (dialect === 'anthropic' ? sseEvent('error', body) : sseData(body)));
   }
 }
 

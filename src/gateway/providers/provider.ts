@@ -38,7 +38,10 @@ export interface ChatCall {
 
 export interface ChatJsonResult {
   stream: false;
-  /** An OpenAI `chat.completion` object, serialised: forwarded to the client without re-serialisation. */
+  /**
+   * An OpenAI `chat.completion` object (a native call's: the answer in its dialect), serialised: forwarded to the
+   * client without re-serialisation.
+   */
   body: string;
   usage: TokenUsage;
   /** The model the provider says served the request. */
@@ -46,8 +49,10 @@ export interface ChatJsonResult {
 }
 
 export interface StreamPart {
-  /** The `data:` payload of one SSE event: an OpenAI `chat.completion.chunk`, serialised. */
+  /** The `data:` payload of one SSE event: an OpenAI `chat.completion.chunk` (a native call's: its event), serialised. */
   data: string;
+  /** The SSE event's name, for dialects whose streams name their events (Anthropic's). */
+  event?: string;
   /** Set on the chunk that carries the usage totals. */
   usage?: TokenUsage;
   /** True for a usage-only chunk (no choices), which clients that did not ask for usage must not see. */
@@ -81,6 +86,31 @@ export interface EmbeddingsResult {
   model: string;
 }
 
+/** A client API other than OpenAI's chat completions that some providers speak themselves. */
+export type NativeDialect = 'anthropic-messages';
+
+/** A request in the provider's own dialect, passed through with only the model replaced. */
+export interface NativeCall {
+  connection: ProviderConnection;
+  model: string;
+  /** The client's request, as validated. Adapters must not mutate it. */
+  body: Record<string, unknown>;
+  /** `body` as the client's JSON text, when it is exactly that text parsed: sent as it is when the model is unchanged. */
+  bodyJson?: string;
+  /** The client's headers that belong to the dialect (`anthropic-version`, `anthropic-beta`), forwarded. */
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** A provider's endpoint for requests of its own dialect: answers (JSON or stream parts) are in that dialect too. */
+export interface NativeEndpoint {
+  readonly dialect: NativeDialect;
+  send(call: NativeCall): Promise<ChatResult>;
+  /** The input tokens the request would cost, counted by the provider (Anthropic's count_tokens). */
+  countTokens?(call: NativeCall): Promise<number>;
+}
+
 /** Where the price table looks a served model up: `providerType/model`. */
 export interface PriceKey {
   providerType: string;
@@ -92,6 +122,8 @@ export interface ProviderAdapter {
   chat(call: ChatCall): Promise<ChatResult>;
   /** Present only on providers that offer embeddings. */
   embeddings?(call: EmbeddingsCall): Promise<EmbeddingsResult>;
+  /** Present on providers that speak a client dialect natively: its requests reach them untranslated. */
+  readonly native?: NativeEndpoint;
   /**
    * The price-table key of a served model, when it is not `connection.type/model`: Azure serves OpenAI's models at
    * OpenAI's prices, Bedrock's cross-region inference profiles (`us.anthropic.…`) cost what the model costs.

@@ -1,5 +1,6 @@
-// authenticate(): every non-public /api/v1 route needs `Authorization: Bearer <ps_ key or session token>`. It runs
-// before the body is read, so unauthenticated requests cost almost nothing; API keys take the cached fast path.
+// authenticate(): every non-public /api/v1 route needs `Authorization: Bearer <ps_ key or session token>` (routes of
+// Anthropic's API also take `x-api-key`, as Anthropic's SDKs send it). It runs before the body is read, so
+// unauthenticated requests cost almost nothing; API keys take the cached fast path.
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { hasRole } from '../../auth/roles.js';
 import { looksLikeSessionToken } from '../../auth/session-tokens.js';
@@ -26,11 +27,8 @@ export function authenticate(runtime: Runtime) {
       done();
       return;
     }
-    const header = request.headers.authorization;
-    const principal =
-      mode === 'any' && header !== undefined && header.startsWith(BEARER_PREFIX)
-        ? runtime.keys.cached(header.slice(BEARER_PREFIX.length))
-        : undefined;
+    const key = mode === 'any' ? plainCredential(request, config) : undefined;
+    const principal = key === undefined ? undefined : runtime.keys.cached(key);
     if (principal === undefined) {
       authenticateFully(request, config, mode).then(() => done(), done);
       return;
@@ -46,12 +44,33 @@ export function authenticate(runtime: Runtime) {
   };
 }
 
+/** The credential of a `Bearer …` header, or of `x-api-key` on an Anthropic route without one, read without a regex. */
+function plainCredential(request: FastifyRequest, config: RouteConfig): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) return header.startsWith(BEARER_PREFIX) ? header.slice(BEARER_PREFIX.length) : undefined;
+  const apiKey = config.dialect === 'anthropic' ? request.headers['x-api-key'] : undefined;
+  return typeof apiKey === 'string' ? apiKey : undefined;
+}
+
+/** The credential the request carries: `Authorization: Bearer …`, or on an Anthropic route `x-api-key`. */
+function credentialOf(request: FastifyRequest, config: RouteConfig): string {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') {
+    const apiKey = config.dialect === 'anthropic' ? request.headers['x-api-key'] : undefined;
+    if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
+    throw new AuthenticationError(
+      'missing_api_key',
+      config.dialect === 'anthropic' ? { message: 'Missing credentials: send "x-api-key: ps_…" or "Authorization: Bearer ps_…".' } : {},
+    );
+  }
+  const credential = BEARER.exec(header)?.[1];
+  if (credential === undefined) throw new AuthenticationError('malformed_authorization');
+  return credential;
+}
+
 function fullAuthentication(runtime: Runtime) {
   return async function authenticateFully(request: FastifyRequest, config: RouteConfig, mode: string): Promise<void> {
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') throw new AuthenticationError('missing_api_key');
-    const credential = BEARER.exec(header)?.[1];
-    if (credential === undefined) throw new AuthenticationError('malformed_authorization');
+    const credential = credentialOf(request, config);
 
     if (!looksLikeSessionToken(credential)) {
       // A credential that is no key at all is a 401, like anywhere else; only a real key is told it may not do this.

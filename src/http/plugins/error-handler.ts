@@ -1,4 +1,5 @@
-// The one place errors become HTTP answers, always in the OpenAI error shape, never with a stack trace.
+// The one place errors become HTTP answers, in the OpenAI error shape (Anthropic's on its routes: error-dialect.ts),
+// never with a stack trace.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +7,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue } from '../../errors/catalogue.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
 import { isDatabaseUnavailable } from '../../store/unavailable-errors.js';
+import { errorBody } from '../error-dialect.js';
 import { ClientClosedError } from '../proxy-request.js';
 import { CLIENT_CLOSED } from './request-lifecycle.js';
 
@@ -99,7 +101,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
   request.errorCode = error.code;
   if (request.meter) request.meter.errorCode = error.code;
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.status).type('application/json').send(JSON.stringify(error.toBody()));
+  const body = errorBody(request.routeOptions.config.dialect, error, request.id);
+  return reply.code(error.status).type('application/json').send(JSON.stringify(body));
 }
 
 function toShuttleError(error: FastifyError): ShuttleError {

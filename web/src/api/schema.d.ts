@@ -264,6 +264,162 @@ export interface paths {
       };
     };
   };
+  "/api/v1/messages": {
+    /** Create a message (Anthropic Messages API) */
+    post: {
+      /** @description Anthropic Messages request */
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description provider/model, a bare model name, or a routing alias */
+            model: string;
+            messages: ({
+                /** @enum {string} */
+                role: "user" | "assistant";
+                content: string | {
+                    type: string;
+                    [key: string]: unknown;
+                  }[];
+                [key: string]: unknown;
+              })[];
+            system?: string | {
+                type: string;
+                [key: string]: unknown;
+              }[];
+            tools?: {
+                name: string;
+                /** @description Absent or "custom" for a client tool; Anthropic’s own tools only on Anthropic models */
+                type?: string;
+                description?: string;
+                input_schema?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }[];
+            tool_choice?: ({
+              /** @enum {string} */
+              type: "auto" | "any" | "none";
+              disable_parallel_tool_use?: boolean;
+              [key: string]: unknown;
+            }) | {
+              /** @enum {string} */
+              type: "tool";
+              name: string;
+              disable_parallel_tool_use?: boolean;
+              [key: string]: unknown;
+            };
+            thinking?: {
+              type: string;
+              [key: string]: unknown;
+            };
+            max_tokens: number;
+            stream?: boolean;
+            stop_sequences?: string[];
+            temperature?: number;
+            top_p?: number;
+            top_k?: number;
+            metadata?: {
+              /** @description Names the end customer, like OpenAI’s user */
+              user_id?: string | null;
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Anthropic message; with stream: true, text/event-stream of named events: message_start, content_block_start, content_block_delta, content_block_stop, message_delta, message_stop, ping and error */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              /** @enum {string} */
+              type: "message";
+              /** @enum {string} */
+              role: "assistant";
+              model: string;
+              content: {
+                  type: string;
+                  [key: string]: unknown;
+                }[];
+              stop_reason: string | null;
+              stop_sequence: string | null;
+              usage: {
+                input_tokens: number;
+                output_tokens: number;
+                [key: string]: unknown;
+              };
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/messages/count_tokens": {
+    /** Count the input tokens of a message (Anthropic Messages API) */
+    post: {
+      /** @description Anthropic count_tokens request */
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description provider/model, a bare model name, or a routing alias */
+            model: string;
+            messages: ({
+                /** @enum {string} */
+                role: "user" | "assistant";
+                content: string | {
+                    type: string;
+                    [key: string]: unknown;
+                  }[];
+                [key: string]: unknown;
+              })[];
+            system?: string | {
+                type: string;
+                [key: string]: unknown;
+              }[];
+            tools?: {
+                name: string;
+                /** @description Absent or "custom" for a client tool; Anthropic’s own tools only on Anthropic models */
+                type?: string;
+                description?: string;
+                input_schema?: {
+                  [key: string]: unknown;
+                };
+                [key: string]: unknown;
+              }[];
+            tool_choice?: ({
+              /** @enum {string} */
+              type: "auto" | "any" | "none";
+              disable_parallel_tool_use?: boolean;
+              [key: string]: unknown;
+            }) | {
+              /** @enum {string} */
+              type: "tool";
+              name: string;
+              disable_parallel_tool_use?: boolean;
+              [key: string]: unknown;
+            };
+            thinking?: {
+              type: string;
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description The input tokens of the request */
+        200: {
+          content: {
+            "application/json": {
+              input_tokens: number;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/embeddings": {
     /** Create embeddings (OpenAI-compatible) */
     post: {

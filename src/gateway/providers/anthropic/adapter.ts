@@ -4,18 +4,20 @@ import type { ChatCall, ChatResult, ProviderAdapter } from '../provider.js';
 import { answerToolOf } from '../translate/answer-tool.js';
 import { readJson, sendJsonRequest } from '../translate/upstream-json.js';
 import { readAnthropicError } from './errors.js';
+import { AnthropicMessagesEndpoint } from './native.js';
 import { toMessagesRequest } from './request.js';
 import { toCompletion } from './response.js';
 import { anthropicStreamParts } from './stream.js';
-import type { Message } from './wire.js';
-
-/** The Messages API version Shuttle speaks. */
-export const ANTHROPIC_VERSION = '2023-06-01';
+import { ANTHROPIC_VERSION, type Message } from './wire.js';
 
 export class AnthropicAdapter implements ProviderAdapter {
   readonly type = 'anthropic';
+  /** Anthropic Messages requests reach Anthropic as they came. */
+  readonly native: AnthropicMessagesEndpoint;
 
-  constructor(private readonly client: UpstreamClient) {}
+  constructor(private readonly client: UpstreamClient) {
+    this.native = new AnthropicMessagesEndpoint(client);
+  }
 
   async chat(call: ChatCall): Promise<ChatResult> {
     const { connection } = call;

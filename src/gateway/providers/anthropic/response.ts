@@ -32,6 +32,15 @@ export function usageOf(usage: Usage | undefined): TokenUsage {
   };
 }
 
+/** The usage so far after an event reporting `next`: Anthropic's counts are running totals, absent when unchanged. */
+export function mergedUsage(previous: Usage, next: Usage | undefined): Usage {
+  const merged = { ...previous };
+  for (const [field, value] of Object.entries(next ?? {})) {
+    if (value !== null && value !== undefined) merged[field as keyof Usage] = value;
+  }
+  return merged;
+}
+
 /** `answerTool` names the tool that stands for response_format: its call is the answer's content. */
 export function toCompletion(message: Message, answerTool?: string): { body: string; usage: TokenUsage } {
   const texts: string[] = [];

@@ -8,7 +8,7 @@ import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart } from '../provider.js';
 import { ChunkWriter } from '../translate/openai-output.js';
 import { streamError } from './errors.js';
-import { finishReasonOf, usageOf } from './response.js';
+import { finishReasonOf, mergedUsage, usageOf } from './response.js';
 import type { MessageStreamEvent, StopReason, Usage } from './wire.js';
 
 export async function* anthropicStreamParts(
@@ -70,7 +70,7 @@ class StreamTranslator {
         return;
       case 'message_delta':
         // message_delta's usage holds the totals so far (output tokens, and the input counts on newer models).
-        this.usage = { ...this.usage, ...definedFields(event.usage) };
+        this.usage = mergedUsage(this.usage, event.usage);
         yield this.writer.finish(this.finishReason(event.delta.stop_reason));
         return;
       case 'content_block_stop':
@@ -116,8 +116,4 @@ class StreamTranslator {
     const finish = finishReasonOf(reason) ?? 'stop';
     return finish === 'tool_calls' && this.answerBlock !== undefined && this.toolIndexOfBlock.size === 0 ? 'stop' : finish;
   }
-}
-
-function definedFields(usage: Usage | undefined): Usage {
-  return Object.fromEntries(Object.entries(usage ?? {}).filter(([, value]) => value !== null && value !== undefined));
 }

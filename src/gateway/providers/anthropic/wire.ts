@@ -1,5 +1,8 @@
 // Anthropic's Messages API wire format (POST /v1/messages), named after the wire as in Anthropic's own SDK.
 
+/** The Messages API version Shuttle speaks. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
 /** Marks the end of a prompt prefix to cache: `{"type": "ephemeral"}`, optionally with a `ttl`. */
 export type CacheControl = Record<string, unknown>;
 
