@@ -260,6 +260,14 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
     expect(sent[2]).toMatchObject({ role: 'user', content: [{ type: 'tool_result', tool_use_id: TOOL_USE_ID }] });
   });
 
+  it('a codex model goes through /responses without being asked, as LangChain prefers for it', async () => {
+    upstream.handle((_request, res) => sendJson(res, 200, completion('Done.')));
+    const reply = await chat('openai/gpt-5-codex').invoke('Refactor this');
+    expect(reply.text).toBe('Done.');
+    expect(reply.response_metadata.id).toMatch(/^resp_/);
+    expect(upstream.last().url).toBe('/v1/chat/completions');
+  });
+
   describe('with useResponsesApi (ChatOpenAI then calls /responses)', () => {
     it('invoke on Anthropic', async () => {
       upstream.handle((_request, res) => sendJson(res, 200, message([{ type: 'text', text: 'Hello!' }])));

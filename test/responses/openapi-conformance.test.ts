@@ -6,9 +6,11 @@ import type { ServerResponse } from 'node:http';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import extract from '../fixtures/openai-openapi/responses-schemas.json' with { type: 'json' };
+import { converseEvent } from '../helpers/event-stream-frames.js';
 import {
   chunk,
   completion,
+  defaultHandler,
   type FakeUpstream,
   sendEvent,
   sendJson,
@@ -19,6 +21,8 @@ import {
 import { type FakeUpstream as RawUpstream, type RecordedRequest, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { MODEL as CLAUDE, message } from '../providers/fixtures/anthropic.js';
+import { converse, credentials, HAIKU, sendFrames } from '../providers/fixtures/bedrock.js';
+import { answer } from '../providers/fixtures/google.js';
 
 type Schema = Record<string, unknown>;
 const schemas = extract.components.schemas as Record<string, Schema>;
@@ -112,36 +116,103 @@ async function claudeBreaksOff(_request: RecordedRequest, res: ServerResponse): 
   res.destroy();
 }
 
+/** Gemini and Bedrock, told apart by path: text, then a get_weather call, streamed or whole. */
+function geminiOrBedrockCallsTool(request: RecordedRequest, res: ServerResponse): void {
+  const gemini = !request.url.startsWith('/model/');
+  if (gemini) {
+    const call = { functionCall: { name: 'get_weather', args: { city: 'Paris' } } };
+    if (!request.url.includes(':streamGenerateContent')) {
+      sendJson(res, 200, answer([{ text: 'Let me look.' }, call]));
+      return;
+    }
+    startSse(res);
+    sendEvent(res, answer([{ text: 'Let me ' }], null));
+    sendEvent(res, answer([{ text: 'look.' }, call]));
+    res.end();
+    return;
+  }
+  const toolUse = { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather' };
+  if (!request.url.endsWith('/converse-stream')) {
+    sendJson(res, 200, converse([{ text: 'Let me look.' }, { toolUse: { ...toolUse, input: { city: 'Paris' } } }], 'tool_use'));
+    return;
+  }
+  sendFrames(res, [
+    converseEvent('messageStart', { role: 'assistant' }),
+    converseEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Let me look.' } }),
+    converseEvent('contentBlockStop', { contentBlockIndex: 0 }),
+    converseEvent('contentBlockStart', { contentBlockIndex: 1, start: { toolUse } }),
+    converseEvent('contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: '{"city":' } } }),
+    converseEvent('contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: '"Paris"}' } } }),
+    converseEvent('contentBlockStop', { contentBlockIndex: 1 }),
+    converseEvent('messageStop', { stopReason: 'tool_use' }),
+    converseEvent('metadata', { usage: { inputTokens: 300, outputTokens: 40, totalTokens: 340 } }),
+  ]);
+}
+
 describe("Responses API output against OpenAI's OpenAPI spec", () => {
   let openai: FakeUpstream;
   let anthropic: RawUpstream;
+  let others: RawUpstream;
   let gateway: TestGateway;
 
   beforeAll(async () => {
     openai = await startFakeOpenAi();
     anthropic = await startFakeUpstream(claudeCallsTool);
+    others = await startFakeUpstream(geminiOrBedrockCallsTool);
     gateway = await startGateway({
       env: {
         OPENAI_API_KEY: 'sk-upstream-test',
         OPENAI_BASE_URL: openai.baseUrl,
         ANTHROPIC_API_KEY: 'sk-ant-test',
         ANTHROPIC_BASE_URL: anthropic.url,
+        GOOGLE_API_KEY: 'AIza-test',
+        GEMINI_BASE_URL: others.url,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_REGION: 'eu-west-1',
+        BEDROCK_BASE_URL: others.url,
       },
     });
   });
 
-  beforeEach(() => anthropic.handle(claudeCallsTool));
+  beforeEach(() => {
+    anthropic.handle(claudeCallsTool);
+    openai.handle(defaultHandler);
+  });
 
   afterAll(async () => {
     await gateway?.close();
     await openai?.close();
     await anthropic?.close();
+    await others?.close();
   });
 
   it('the extract names its source and maps every event type Shuttle emits', () => {
     expect(extract.source).toMatch(/^https:\/\/github\.com\/openai\/openai-openapi\/blob\/[0-9a-f]{40}\/openapi\.json$/);
     expect(eventSchemas.get('response.output_text.delta')).toBe('ResponseTextDeltaEvent');
     expect(eventSchemas.size).toBeGreaterThan(40);
+  });
+
+  it('the schemas have teeth: what Shuttle used to send (user: null, usage: null, a code of its own) fails them', async () => {
+    const created = await postJson(gateway, '/responses', { model: 'mock/echo', input: 'Hello' });
+    const body = (await created.json()) as Record<string, unknown>;
+    for (const broken of [
+      { ...body, user: null },
+      { ...body, usage: null },
+      { ...body, status: 'failed', error: { code: 'upstream_error', message: 'x' } },
+    ]) {
+      expect(validatorOf('Response')(broken)).toBe(false);
+    }
+    const delta = {
+      type: 'response.output_text.delta',
+      sequence_number: 3,
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'Hi',
+    };
+    expect(validatorOf('ResponseTextDeltaEvent')(delta)).toBe(false); // logprobs is required
+    expect(validatorOf('ResponseTextDeltaEvent')({ ...delta, logprobs: [] })).toBe(true);
   });
 
   it('mock/echo: the response object, and the one fetched back by GET, match Response', async () => {
@@ -199,6 +270,69 @@ describe("Responses API output against OpenAI's OpenAPI spec", () => {
     ]) {
       expect(types).toContain(type);
     }
+  });
+
+  for (const model of ['google/gemini-2.5-flash', `bedrock/${HAIKU}`]) {
+    it(`${model.split('/')[0]} behind /responses: text and a function call match, whole and streamed`, async () => {
+      const request = { model, input: 'Weather in Paris?', tools: [WEATHER_TOOL] };
+      const created = await postJson(gateway, '/responses', request);
+      const body = (await created.json()) as { output: Array<{ type: string }> };
+      expect(body.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+      expectValid('Response', body);
+      const types = expectValidEvents(await streamed(gateway, request));
+      expect(types).toContain('response.function_call_arguments.done');
+      expect(types.at(-1)).toBe('response.completed');
+    });
+  }
+
+  it('the request fields a response echoes match: text.format json_schema, a named tool_choice, user, metadata', async () => {
+    const request = {
+      model: `anthropic/${CLAUDE}`,
+      input: 'Weather in Paris?',
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: 'function', name: 'get_weather' },
+      text: { format: { type: 'json_schema', name: 'weather', schema: { type: 'object', properties: {} }, strict: false } },
+      user: 'user-1234',
+      metadata: { team: 'blue' },
+      temperature: 0.2,
+      top_p: 0.9,
+      max_output_tokens: 500,
+      reasoning: { effort: 'low' },
+      instructions: 'Be brief.',
+      parallel_tool_calls: false,
+    };
+    const created = await postJson(gateway, '/responses', request);
+    expect(created.status).toBe(200);
+    const body = await created.json();
+    expect(body).toMatchObject({ user: 'user-1234', metadata: { team: 'blue' }, text: { format: { type: 'json_schema' } } });
+    expectValid('Response', body);
+    expectValidEvents(await streamed(gateway, request));
+  });
+
+  it('a refusal, whole and streamed, matches', async () => {
+    openai.handle((request, res) => {
+      if (request.body.stream !== true) {
+        const refused = {
+          index: 0,
+          message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' },
+          finish_reason: 'stop',
+        };
+        sendJson(res, 200, completion('', { choices: [refused] }));
+        return;
+      }
+      startSse(res);
+      sendEvent(res, chunk({ role: 'assistant', refusal: 'I cannot ' }));
+      sendEvent(res, chunk({ refusal: 'help with that.' }));
+      sendEvent(res, chunk({}, 'stop'));
+      sendEvent(res, usageChunk(12, 7));
+      res.end('data: [DONE]\n\n');
+    });
+    const created = await postJson(gateway, '/responses', { model: 'openai/gpt-4o-mini', input: 'Something bad' });
+    const body = (await created.json()) as { output: Array<{ content: Array<{ type: string }> }> };
+    expect(body.output[0]?.content[0]?.type).toBe('refusal');
+    expectValid('Response', body);
+    const types = expectValidEvents(await streamed(gateway, { model: 'openai/gpt-4o-mini', input: 'Something bad' }));
+    expect(types).toEqual(expect.arrayContaining(['response.refusal.delta', 'response.refusal.done']));
   });
 
   it('an OpenAI-compatible provider streaming reasoning, text and usage: reasoning events match', async () => {
