@@ -3,9 +3,7 @@
 // variant its type names, from the mock provider, a translated provider (Anthropic: text, a function call, usage),
 // an OpenAI-compatible one streaming reasoning, a response cut short, and a stream that breaks off.
 import type { ServerResponse } from 'node:http';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import extract from '../fixtures/openai-openapi/responses-schemas.json' with { type: 'json' };
 import { converseEvent } from '../helpers/event-stream-frames.js';
 import {
   chunk,
@@ -20,35 +18,10 @@ import {
 } from '../helpers/fake-openai.js';
 import { type FakeUpstream as RawUpstream, type RecordedRequest, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { responseEventSchemas as eventSchemas, expectMatchesSpec as expectValid, specSource, validatorOf } from '../helpers/openai-spec.js';
 import { MODEL as CLAUDE, message } from '../providers/fixtures/anthropic.js';
 import { converse, credentials, HAIKU, sendFrames } from '../providers/fixtures/bedrock.js';
 import { answer } from '../providers/fixtures/google.js';
-
-type Schema = Record<string, unknown>;
-const schemas = extract.components.schemas as Record<string, Schema>;
-
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-ajv.addSchema({ $id: 'openai', components: extract.components });
-
-function validatorOf(name: string): ValidateFunction {
-  const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
-  if (validate === undefined) throw new Error(`no schema ${name}`);
-  return validate;
-}
-
-/** Each ResponseStreamEvent variant's schema, by the event type it declares. */
-const eventSchemas = new Map<string, string>();
-for (const variant of (schemas.ResponseStreamEvent as { anyOf: Array<{ $ref: string }> }).anyOf) {
-  const name = variant.$ref.split('/').at(-1) ?? '';
-  const type = (schemas[name]?.properties as { type?: { enum?: string[] } } | undefined)?.type?.enum?.[0];
-  if (type !== undefined) eventSchemas.set(type, name);
-}
-
-function expectValid(name: string, value: unknown): void {
-  const validate = validatorOf(name);
-  const valid = validate(value);
-  expect(valid ? [] : ajv.errorsText(validate.errors, { separator: '\n' }).split('\n'), `${name}: ${JSON.stringify(value)}`).toEqual([]);
-}
 
 /** Checks each event against its variant and against ResponseStreamEvent; answers the event types in order. */
 function expectValidEvents(body: string): string[] {
@@ -188,7 +161,7 @@ describe("Responses API output against OpenAI's OpenAPI spec", () => {
   });
 
   it('the extract names its source and maps every event type Shuttle emits', () => {
-    expect(extract.source).toMatch(/^https:\/\/github\.com\/openai\/openai-openapi\/blob\/[0-9a-f]{40}\/openapi\.json$/);
+    expect(specSource).toMatch(/^https:\/\/github\.com\/openai\/openai-openapi\/blob\/[0-9a-f]{40}\/openapi\.json$/);
     expect(eventSchemas.get('response.output_text.delta')).toBe('ResponseTextDeltaEvent');
     expect(eventSchemas.size).toBeGreaterThan(40);
   });
