@@ -1,6 +1,7 @@
 // Validation against the schemas of OpenAI's published OpenAPI spec (extracted into test/fixtures/openai-openapi/).
 // The spec is OpenAPI 3.1, i.e. JSON Schema 2020-12: its components are one schema document whose
-// `#/components/schemas/…` references resolve within it.
+// `#/components/schemas/…` references resolve within it. A few chat schemas still say `nullable: true` (OpenAPI 3.0),
+// which is read as OpenAPI 3.0 meant it: the schema, or null.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 import extract from '../fixtures/openai-openapi/schemas.json' with { type: 'json' };
@@ -11,7 +12,16 @@ export const specSource: string = extract.source;
 const schemas = extract.components.schemas as Record<string, Schema>;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-ajv.addSchema({ $id: 'openai', components: extract.components });
+/** `{…, nullable: true}` → `{anyOf: [{…}, {type: 'null'}]}`, everywhere in a schema. */
+function withNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withNullable);
+  if (node === null || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Schema;
+  const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, withNullable(value)]));
+  return nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted;
+}
+
+ajv.addSchema({ $id: 'openai', components: withNullable(extract.components) });
 
 export function validatorOf(name: string): ValidateFunction {
   const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
