@@ -2,7 +2,7 @@
 // documented wire formats: withStructuredOutput (its default method, json_schema, and function calling), invoke,
 // streaming, a bindTools round trip on Anthropic, and the same through the Responses API (useResponsesApi).
 import type { ServerResponse } from 'node:http';
-import { type AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { type AIMessage, type AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -258,6 +258,37 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
     const sent = upstream.last().body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
     expect(sent[1]?.content).toContainEqual({ type: 'tool_use', id: TOOL_USE_ID, name: 'get_weather', input: { city: 'Paris' } });
     expect(sent[2]).toMatchObject({ role: 'user', content: [{ type: 'tool_result', tool_use_id: TOOL_USE_ID }] });
+  });
+
+  it('bindTools on Anthropic, streamed: the tool call assembles from its chunks', async () => {
+    upstream.handle((request, res) => {
+      startSse(res);
+      sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
+      const block = { type: 'tool_use', id: TOOL_USE_ID, name: 'get_weather', input: {} };
+      sendEvent(res, { type: 'content_block_start', index: 0, content_block: block }, 'content_block_start');
+      for (const partial_json of ['{"city"', ': "Paris"}']) {
+        sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta');
+      }
+      sendEvent(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
+      sendEvent(
+        res,
+        { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } },
+        'message_delta',
+      );
+      sendEvent(res, { type: 'message_stop' }, 'message_stop');
+      res.end();
+      expect(request.body.stream).toBe(true);
+    });
+    const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+      name: 'get_weather',
+      description: 'The weather in a city',
+      schema: z.object({ city: z.string() }),
+    });
+    let whole: AIMessageChunk | undefined;
+    for await (const piece of await chat(MODELS.anthropic).bindTools([getWeather]).stream('Weather in Paris?')) {
+      whole = whole === undefined ? piece : whole.concat(piece);
+    }
+    expect(whole?.tool_calls).toEqual([{ id: TOOL_USE_ID, name: 'get_weather', args: { city: 'Paris' }, type: 'tool_call' }]);
   });
 
   it('a codex model goes through /responses without being asked, as LangChain prefers for it', async () => {
