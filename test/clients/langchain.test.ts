@@ -261,7 +261,7 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
   });
 
   it('bindTools on Anthropic, streamed: the tool call assembles from its chunks', async () => {
-    upstream.handle((request, res) => {
+    upstream.handle((_request, res) => {
       startSse(res);
       sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
       const block = { type: 'tool_use', id: TOOL_USE_ID, name: 'get_weather', input: {} };
@@ -277,7 +277,6 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
       );
       sendEvent(res, { type: 'message_stop' }, 'message_stop');
       res.end();
-      expect(request.body.stream).toBe(true);
     });
     const getWeather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
       name: 'get_weather',
@@ -289,6 +288,7 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
       whole = whole === undefined ? piece : whole.concat(piece);
     }
     expect(whole?.tool_calls).toEqual([{ id: TOOL_USE_ID, name: 'get_weather', args: { city: 'Paris' }, type: 'tool_call' }]);
+    expect(upstream.last().body.stream).toBe(true);
   });
 
   it('a codex model goes through /responses without being asked, as LangChain prefers for it', async () => {
