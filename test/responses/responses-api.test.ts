@@ -129,7 +129,7 @@ describe('Responses API', () => {
       input_tokens: 1000,
       output_tokens: 500,
       total_tokens: 1500,
-      input_tokens_details: { cached_tokens: 200 },
+      input_tokens_details: { cached_tokens: 200, cache_write_tokens: 0 },
     });
     const sent = upstream.last();
     expect(sent.url).toBe('/v1/chat/completions');
@@ -468,7 +468,10 @@ describe('Responses API', () => {
     const last = events.at(-1) as string;
     expect(last).toMatch(/^event: response\.failed\n/);
     const failed = JSON.parse(last.split('\ndata: ')[1] as string);
-    expect(failed.response).toMatchObject({ status: 'failed', error: { code: expect.stringMatching(/^upstream_/) } });
+    expect(failed.response).toMatchObject({
+      status: 'failed',
+      error: { code: 'server_error', message: expect.stringMatching(/\(upstream_[a-z_]+\)$/) },
+    });
     expect(failed.response.output[0]).toMatchObject({
       type: 'message',
       status: 'incomplete',

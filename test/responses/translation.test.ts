@@ -126,7 +126,7 @@ describe('Responses from chat completions', () => {
     ]);
     expect(response.usage).toEqual({
       input_tokens: 10,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
       output_tokens: 4,
       output_tokens_details: { reasoning_tokens: 3 },
       total_tokens: 14,
@@ -228,7 +228,7 @@ describe('Responses stream translation', () => {
         type: 'response.failed',
         response: expect.objectContaining({
           status: 'failed',
-          error: { code: 'upstream_interrupted', message: 'The provider broke off.' },
+          error: { code: 'server_error', message: 'The provider broke off. (upstream_interrupted)' },
         }),
       }),
     ]);

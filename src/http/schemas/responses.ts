@@ -48,7 +48,7 @@ export const responseCreateBody = z
 
 const usage = z.looseObject({
   input_tokens: z.int(),
-  input_tokens_details: z.looseObject({ cached_tokens: z.int() }),
+  input_tokens_details: z.looseObject({ cached_tokens: z.int(), cache_write_tokens: z.int() }),
   output_tokens: z.int(),
   output_tokens_details: z.looseObject({ reasoning_tokens: z.int() }),
   total_tokens: z.int(),
@@ -62,7 +62,7 @@ export const responseObject = z
     status: z.enum(['completed', 'failed', 'in_progress', 'incomplete']),
     model: z.string(),
     output: z.array(z.looseObject({ type: z.string(), id: z.string() })),
-    usage: usage.nullable(),
+    usage: usage.optional(),
     previous_response_id: z.string().nullable(),
     store: z.boolean(),
   })

@@ -171,10 +171,11 @@ export interface paths {
                   id: string;
                   [key: string]: unknown;
                 }[];
-              usage: {
+              usage?: {
                 input_tokens: number;
                 input_tokens_details: {
                   cached_tokens: number;
+                  cache_write_tokens: number;
                   [key: string]: unknown;
                 };
                 output_tokens: number;
@@ -184,7 +185,7 @@ export interface paths {
                 };
                 total_tokens: number;
                 [key: string]: unknown;
-              } | null;
+              };
               previous_response_id: string | null;
               store: boolean;
               [key: string]: unknown;
@@ -219,10 +220,11 @@ export interface paths {
                   id: string;
                   [key: string]: unknown;
                 }[];
-              usage: {
+              usage?: {
                 input_tokens: number;
                 input_tokens_details: {
                   cached_tokens: number;
+                  cache_write_tokens: number;
                   [key: string]: unknown;
                 };
                 output_tokens: number;
@@ -232,7 +234,7 @@ export interface paths {
                 };
                 total_tokens: number;
                 [key: string]: unknown;
-              } | null;
+              };
               previous_response_id: string | null;
               store: boolean;
               [key: string]: unknown;

@@ -39,14 +39,13 @@ export function responseSkeleton(header: ResponseHeader, model: string, status: 
     tools: params.tools ?? [],
     top_p: params.top_p ?? null,
     truncation: 'disabled',
-    usage: null,
-    user: params.user ?? null,
+    ...(params.user === undefined ? {} : { user: params.user }),
     metadata: params.metadata ?? {},
   };
 }
 
 /** A finished response: `completed`, or `incomplete` with its reason when the provider stopped early. */
-export function finishResponse(response: Response, finishReason: FinishReason | null, usage: ResponseUsage | null): Response {
+export function finishResponse(response: Response, finishReason: FinishReason | null, usage: ResponseUsage): Response {
   const reason = finishReason === 'length' ? 'max_output_tokens' : finishReason === 'content_filter' ? 'content_filter' : null;
   response.status = reason === null ? 'completed' : 'incomplete';
   response.incomplete_details = reason === null ? null : { reason };
@@ -114,7 +113,7 @@ export function responseUsage(metered: TokenUsage, wire?: CompletionUsage | null
   const reasoning = wire?.completion_tokens_details?.reasoning_tokens;
   return {
     input_tokens: metered.promptTokens,
-    input_tokens_details: { cached_tokens: metered.cachedTokens },
+    input_tokens_details: { cached_tokens: metered.cachedTokens, cache_write_tokens: 0 },
     output_tokens: metered.completionTokens,
     output_tokens_details: { reasoning_tokens: Number.isSafeInteger(reasoning) ? (reasoning as number) : 0 },
     total_tokens: metered.promptTokens + metered.completionTokens,

@@ -97,7 +97,10 @@ export class ResponseStreamTranslator {
     return { events: out + this.event(type, { response }), response };
   }
 
-  /** The last event of a stream that broke off: the output so far, and the error. */
+  /**
+   * The last event of a stream that broke off: the output so far, and the error. OpenAI's spec allows only its own
+   * error codes there, so Shuttle's code goes into the message.
+   */
   fail(code: string, message: string, metered: TokenUsage): string {
     const response = this.response;
     // The items still open keep what arrived, marked incomplete.
@@ -113,7 +116,7 @@ export class ResponseStreamTranslator {
     for (const call of this.calls.values()) call.item.status = 'incomplete';
     if (this.reasoning !== undefined) this.reasoning.item.content = [{ type: 'reasoning_text', text: this.reasoning.text }];
     response.status = 'failed';
-    response.error = { code, message };
+    response.error = { code: code === 'rate_limit_exceeded' ? code : 'server_error', message: `${message} (${code})` };
     response.usage = responseUsage(metered, this.wireUsage);
     return this.event('response.failed', { response });
   }

@@ -134,11 +134,15 @@ export interface ResponseCreateParams {
 
 export interface ResponseUsage {
   input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
+  /** cache_write_tokens is always 0: Shuttle's metered usage does not keep cache writes apart from the prompt. */
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
 }
+
+/** The codes OpenAI's spec allows in a response's error that a gateway can meet. */
+export type ResponseErrorCode = 'server_error' | 'rate_limit_exceeded';
 
 export type ResponseStatus = 'completed' | 'failed' | 'in_progress' | 'incomplete';
 
@@ -148,7 +152,7 @@ export interface Response {
   created_at: number;
   status: ResponseStatus;
   completed_at: number | null;
-  error: { code: string; message: string } | null;
+  error: { code: ResponseErrorCode; message: string } | null;
   incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
   instructions: string | null;
   max_output_tokens: number | null;
@@ -164,7 +168,9 @@ export interface Response {
   tools: ResponseCreateParams['tools'] & unknown[];
   top_p: number | null;
   truncation: 'disabled';
-  usage: ResponseUsage | null;
-  user: string | null;
+  /** Absent until the response has finished (OpenAI's spec has no null usage). */
+  usage?: ResponseUsage;
+  /** Echoes the request's `user`; absent when it had none. */
+  user?: string;
   metadata: Record<string, string>;
 }
