@@ -39,6 +39,7 @@ const envSchema = z.object({
   SHUTTLE_USAGE_QUEUE_MAX: positiveInt.default(100_000),
   SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
+  SHUTTLE_USAGE_JOURNAL_SYNC_MS: nonNegativeInt.default(0),
   SHUTTLE_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
   SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
@@ -89,7 +90,8 @@ export interface Config {
   admin: { email: string | undefined; password: string | undefined };
   bodyLimitBytes: number;
   upstream: { timeoutMs: number; connections: number };
-  usage: { queueMax: number; batchSize: number; flushIntervalMs: number };
+  /** journalSyncMs: how often the usage journal is flushed to disk (fdatasync); 0 leaves it to the kernel. */
+  usage: { queueMax: number; batchSize: number; flushIntervalMs: number; journalSyncMs: number };
   /** How often keys' last-used and customers' last-seen times are written. */
   lastUsedFlushMs: number;
   keyCacheTtlMs: number;
@@ -149,7 +151,12 @@ export function loadConfig(env: Env = process.env): Config {
     admin: { email: e.SHUTTLE_ADMIN_EMAIL, password: e.SHUTTLE_ADMIN_PASSWORD },
     bodyLimitBytes: e.SHUTTLE_BODY_LIMIT_BYTES,
     upstream: { timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS, connections: e.SHUTTLE_UPSTREAM_CONNECTIONS },
-    usage: { queueMax: e.SHUTTLE_USAGE_QUEUE_MAX, batchSize: e.SHUTTLE_USAGE_BATCH_SIZE, flushIntervalMs: e.SHUTTLE_USAGE_FLUSH_MS },
+    usage: {
+      queueMax: e.SHUTTLE_USAGE_QUEUE_MAX,
+      batchSize: e.SHUTTLE_USAGE_BATCH_SIZE,
+      flushIntervalMs: e.SHUTTLE_USAGE_FLUSH_MS,
+      journalSyncMs: e.SHUTTLE_USAGE_JOURNAL_SYNC_MS,
+    },
     lastUsedFlushMs: e.SHUTTLE_LAST_USED_FLUSH_MS,
     keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,
     sessionTtlSeconds: e.SHUTTLE_SESSION_TTL_SECONDS,
