@@ -42,6 +42,7 @@ export async function createShuttle(config: Config, options: RuntimeOptions = {}
         force.unref();
         try {
           await app.close();
+          await app.requestsClosed();
         } finally {
           clearInterval(sweep);
           clearTimeout(force);

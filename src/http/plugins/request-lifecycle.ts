@@ -19,7 +19,7 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
   app.decorateRequest('startedAt', 0);
   app.decorateRequest('errorCode', null);
 
-  const drain = { draining: false, cut: false };
+  const drain = { draining: false, cut: false, open: 0, allClosed: undefined as (() => void) | undefined };
   app.addHook('preClose', (done) => {
     drain.draining = true;
     done();
@@ -31,7 +31,11 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
     // No answer is ever to be read as another type than it says (a JSON error rendered as HTML, say).
     reply.header('x-content-type-options', 'nosniff');
     const raw = reply.raw;
-    raw.once('close', () => finishRequest(runtime, request, reply, drain.cut));
+    drain.open++;
+    raw.once('close', () => {
+      finishRequest(runtime, request, reply, drain.cut);
+      if (--drain.open === 0) drain.allClosed?.();
+    });
     recordBeforeLastByte(runtime, request, raw);
     if (drain.draining) {
       reply.header('connection', 'close');
@@ -44,12 +48,22 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
   app.decorate('cutOpenRequests', () => {
     drain.cut = true;
   });
+  // A response's 'close' may come after the server's: the writer must not close before the last one is recorded.
+  app.decorate('requestsClosed', () =>
+    drain.open === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          drain.allClosed = resolve;
+        }),
+  );
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Called as the shutdown timeout cuts the connections still open: their requests are recorded 503 shutting_down. */
     cutOpenRequests(): void;
+    /** Resolves once every request has closed (and so has been recorded). */
+    requestsClosed(): Promise<void>;
   }
 }
 
