@@ -33,8 +33,11 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
     const raw = reply.raw;
     drain.open++;
     raw.once('close', () => {
-      finishRequest(runtime, request, reply, drain.cut);
-      if (--drain.open === 0) drain.allClosed?.();
+      try {
+        finishRequest(runtime, request, reply, drain.cut);
+      } finally {
+        if (--drain.open === 0) drain.allClosed?.();
+      }
     });
     recordBeforeLastByte(runtime, request, raw);
     if (drain.draining) {
