@@ -95,6 +95,23 @@ describe('the usage journal', () => {
     expect(await writer(sink, dir).replaySpilled()).toBe(0);
   });
 
+  it('with a sync interval, flushes the file being written to disk without getting in the way of its rotation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-journal-'));
+    const warnings: unknown[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const journal = new RecordJournal({ dir, name: 'usage', databaseUrl: DATABASE, logger, segmentRecords: 3, syncIntervalMs: 1 });
+    for (let seq = 1; seq <= 20; seq++) {
+      journal.append(usageEvent(`req_${seq}`), seq);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(journalFiles(dir)).toHaveLength(7);
+    journal.release(20);
+    journal.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(journalFiles(dir)).toEqual([]);
+    expect([warnings, journal.failures]).toEqual([[], 0]);
+  });
+
   it('is not replayed into another database, nor while the process that writes it still runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shuttle-journal-'));
     const sink = new GatedSink();

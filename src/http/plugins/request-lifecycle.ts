@@ -111,15 +111,16 @@ function recordUsage(runtime: Runtime, request: FastifyRequest, status: number, 
 function finishRequest(runtime: Runtime, request: FastifyRequest, reply: FastifyReply, cutAtShutdown: boolean): void {
   const endedAt = performance.now();
   const { meter, principal } = request;
-  const completed = reply.raw.writableFinished;
-  let status = completed ? reply.raw.statusCode : cutAtShutdown ? SHUTTING_DOWN : CLIENT_CLOSED;
-  if (meter?.failedStatus) status = meter.failedStatus;
-  if (!completed && meter && meter.errorCode === null) meter.errorCode = cutAtShutdown ? 'shutting_down' : 'client_closed';
-  if (meter?.recordedStatus) status = meter.recordedStatus;
-
-  // A call the client left is metered for what it used so far (before its event); then each admission a failure
-  // skipped is released.
-  if (meter && principal) recordUsage(runtime, request, status, endedAt);
+  let status = meter?.recordedStatus ?? null;
+  if (status === null) {
+    // Not recorded before its last byte: the client left, or the shutdown timeout cut it, before the end.
+    const completed = reply.raw.writableFinished;
+    status = meter?.failedStatus || (completed ? reply.raw.statusCode : cutAtShutdown ? SHUTTING_DOWN : CLIENT_CLOSED);
+    if (!completed && meter && meter.errorCode === null) meter.errorCode = cutAtShutdown ? 'shutting_down' : 'client_closed';
+    // A call the client left is metered for what it used so far, before its event.
+    if (meter && principal) recordUsage(runtime, request, status, endedAt);
+  }
+  // Then each admission a failure skipped is released.
   meter?.closeOpenCall();
   for (const admission of meter?.admissions ?? []) {
     admission.settle(0, 0)?.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
