@@ -75,7 +75,7 @@ describe.each(DIALECTS)('kill -9 under load on %s', (dialect) => {
     };
     const clients = Array.from({ length: 16 }, (_, id) => client(id));
     // Killed while busy: requests in flight, answers on their way out.
-    while (received.length < 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (received.length < 100) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGKILL');
     await exited(child);
     killed = true;
@@ -95,5 +95,5 @@ describe.each(DIALECTS)('kill -9 under load on %s', (dialect) => {
     expect(received.filter((id) => !stored.has(id))).toEqual([]);
     expect(rows.length).toBe(stored.size); // one row per request id
     expect(readdirSync(dataDir).filter((name) => name.startsWith('usage-journal-'))).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

@@ -104,5 +104,5 @@ describe.each(DIALECTS)('stopping with requests in flight on %s', (dialect) => {
     } finally {
       await db.destroy();
     }
-  }, 120_000);
+  }, 240_000);
 });
