@@ -18,7 +18,7 @@ export interface BatchSink<T> {
   insertBatch(records: readonly T[]): Promise<void>;
 }
 
-export interface BatchWriterOptions {
+export interface BatchWriterOptions<T> {
   /** Names the records in logs and spill files, e.g. `usage`. */
   name: string;
   maxQueue: number;
@@ -32,7 +32,7 @@ export interface BatchWriterOptions {
   /** Keeps a record the database refused; without it such a record is retried like any failed write. */
   setAside?: (refused: Omit<RefusedRecord, 'kind'>) => Promise<void>;
   /** Where each record is appended as it is recorded, until it is committed. */
-  journal?: RecordJournal;
+  journal?: RecordJournal<T>;
 }
 
 export class BatchWriter<T> {
@@ -65,7 +65,7 @@ export class BatchWriter<T> {
 
   constructor(
     private readonly sink: BatchSink<T>,
-    private readonly options: BatchWriterOptions,
+    private readonly options: BatchWriterOptions<T>,
   ) {
     this.spillPrefix = `${options.name}-spill-`;
   }
@@ -240,7 +240,8 @@ export class BatchWriter<T> {
    */
   async replaySpilled(): Promise<number> {
     const { spillDir, logger } = this.options;
-    const files = this.options.journal?.leftovers() ?? [];
+    const journalFiles = new Set(this.options.journal?.leftovers());
+    const files = [...journalFiles];
     if (spillDir !== undefined) {
       try {
         for (const name of readdirSync(spillDir)) {
@@ -255,7 +256,7 @@ export class BatchWriter<T> {
       const name = basename(file);
       let records: T[];
       try {
-        records = await this.readSpilled(file, name);
+        records = await this.readSpilled(file, name, journalFiles.has(file));
       } catch (error) {
         logger.error({ err: error, file }, `spilled ${this.options.name} records could not be read; the file is kept`);
         continue;
@@ -282,13 +283,14 @@ export class BatchWriter<T> {
   }
 
   /** A spill file's records; a line that is not JSON is set aside (or, with nowhere to set it, left in the file). */
-  private async readSpilled(file: string, name: string): Promise<T[]> {
+  private async readSpilled(file: string, name: string, journaled: boolean): Promise<T[]> {
     const records: T[] = [];
     const lines = readFileSync(file, 'utf8').split('\n');
     for (const [index, line] of lines.entries()) {
       if (line.trim() === '') continue;
       try {
-        records.push(JSON.parse(line) as T);
+        const parsed: unknown = JSON.parse(line);
+        records.push(journaled && this.options.journal ? this.options.journal.decode(parsed) : (parsed as T));
       } catch (error) {
         if (this.options.setAside === undefined) throw error;
         await this.options.setAside({ record: line, error, recordId: `${name}:${index + 1}` });

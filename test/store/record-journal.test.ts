@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type BatchSink, BatchWriter } from '../../src/store/batch-writer.js';
 import { RecordJournal } from '../../src/store/record-journal.js';
-import type { UsageEvent } from '../../src/store/repositories/usage-events.js';
+import type { UsageEventValues } from '../../src/store/repositories/usage-event-columns.js';
+import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import { usageEvent } from '../helpers/usage-event.js';
 
 const silent = pino({ level: 'silent' });
@@ -15,15 +16,25 @@ const DATABASE = 'postgres://shuttle:secret@db.internal:5432/shuttle';
 /** A sink whose writes wait until the test lets them through. */
 class GatedSink implements BatchSink<UsageEvent> {
   readonly stored: string[] = [];
+  readonly events = new Map<string, UsageEvent>();
   open = false;
   async insertBatch(events: readonly UsageEvent[]): Promise<void> {
     if (!this.open) throw new Error('connection refused');
     this.stored.push(...events.map((e) => e.id));
+    for (const e of events) this.events.set(e.id, e);
   }
 }
 
 function writer(sink: BatchSink<UsageEvent>, dir: string, database = DATABASE, segmentRecords = 3): BatchWriter<UsageEvent> {
-  const journal = new RecordJournal({ dir, name: 'usage', databaseUrl: database, logger: silent, segmentRecords });
+  const journal = new RecordJournal<UsageEvent>({
+    dir,
+    name: 'usage',
+    databaseUrl: database,
+    logger: silent,
+    segmentRecords,
+    encode: toValues,
+    decode: (values) => fromValues(values as UsageEventValues),
+  });
   return new BatchWriter<UsageEvent>(sink, {
     name: 'usage',
     maxQueue: 100,
@@ -48,7 +59,7 @@ describe('the usage journal', () => {
     const files = journalFiles(dir);
     expect(files).toHaveLength(3); // segments of 3, 3 and 1
     const lines = files.flatMap((name) => readFileSync(join(dir, name), 'utf8').trim().split('\n'));
-    expect(lines.map((line) => (JSON.parse(line) as UsageEvent).id).sort()).toEqual([
+    expect(lines.map((line) => (JSON.parse(line) as UsageEventValues)[0]).sort()).toEqual([
       'req_0',
       'req_1',
       'req_2',
@@ -89,6 +100,7 @@ describe('the usage journal', () => {
     const restarted = writer(sink, dir);
     expect(await restarted.replaySpilled()).toBe(5);
     expect(sink.stored.sort()).toEqual(['req_0', 'req_1', 'req_2', 'req_3', 'req_4']);
+    expect(sink.events.get('req_3')).toEqual(usageEvent('req_3', { flowId: null, flowVersion: null }));
     // The files of the dead process are gone; those of a journal still open in this process were left alone.
     for (const name of leftBehind) expect(journalFiles(dir)).not.toContain(name);
     expect(journalFiles(dir).length).toBeGreaterThan(0);
@@ -99,7 +111,14 @@ describe('the usage journal', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shuttle-journal-'));
     const warnings: unknown[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
-    const journal = new RecordJournal({ dir, name: 'usage', databaseUrl: DATABASE, logger, segmentRecords: 3, syncIntervalMs: 1 });
+    const journal = new RecordJournal<UsageEvent>({
+      dir,
+      name: 'usage',
+      databaseUrl: DATABASE,
+      logger,
+      segmentRecords: 3,
+      syncIntervalMs: 1,
+    });
     for (let seq = 1; seq <= 20; seq++) {
       journal.append(usageEvent(`req_${seq}`), seq);
       await new Promise((resolve) => setTimeout(resolve, 2));
