@@ -59,9 +59,11 @@ import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
 import { LastUsedTracker } from './store/last-used-tracker.js';
+import { RecordJournal } from './store/record-journal.js';
 import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
-import type { UsageEvent } from './store/repositories/usage-events.js';
+import type { UsageEventValues } from './store/repositories/usage-event-columns.js';
+import { fromValues, toValues, type UsageEvent } from './store/repositories/usage-events.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
 import { WriterWorker } from './store/worker-sink.js';
 
@@ -141,8 +143,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
-  const batchWriter = <T>(name: 'usage' | 'flow-runs', kind: DeadLetterKind, sink: BatchSink<T>) =>
+  const batchWriter = <T>(name: 'usage' | 'flow-runs', kind: DeadLetterKind, sink: BatchSink<T>, journal?: RecordJournal<T>) =>
     new BatchWriter<T>(sink, {
+      ...(journal ? { journal } : {}),
       name,
       maxQueue: config.usage.queueMax,
       batchSize: config.usage.batchSize,
@@ -151,7 +154,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       logger,
       setAside: (refused) => deadLetters.setAside({ kind, ...refused }),
     });
-  const usageWriter = batchWriter<UsageEvent>('usage', 'usage_event', writer?.usageSink() ?? repos.usageEvents);
+  // A killed process's events are on disk until written (an in-memory database dies with the process anyway).
+  const usageJournal = sqliteInMemory(config)
+    ? undefined
+    : new RecordJournal<UsageEvent>({
+        dir: dataDir,
+        name: 'usage',
+        databaseUrl: config.databaseUrl,
+        logger,
+        syncIntervalMs: config.usage.journalSyncMs,
+        encode: toValues,
+        decode: (values) => fromValues(values as UsageEventValues),
+      });
+  const usageWriter = batchWriter<UsageEvent>('usage', 'usage_event', writer?.usageSink() ?? repos.usageEvents, usageJournal);
   await usageWriter.replaySpilled();
   usageWriter.start();
 
@@ -186,6 +201,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const metrics = new GatewayMetrics(
     () => usageWriter.depth,
     () => deadLetters.counts,
+    () => usageWriter.stats,
   );
   const deploymentPrices = loadPriceFile(config.pricesFile);
   const prices = new PriceTable(deploymentPrices);

@@ -33,10 +33,16 @@ export async function createShuttle(config: Config, options: RuntimeOptions = {}
         // A keep-alive connection whose last response ends after close() began would otherwise stay open until
         // its keep-alive timeout; sweep such idle connections until the server is closed.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-        const force = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
+        // Requests still open at the timeout are cut, and recorded as they close (503 shutting_down, with the usage seen
+        // so far): before the usage writer closes, since closing a connection emits its 'close' before the server's.
+        const force = setTimeout(() => {
+          app.cutOpenRequests();
+          app.server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
         force.unref();
         try {
           await app.close();
+          await app.requestsClosed();
         } finally {
           clearInterval(sweep);
           clearTimeout(force);

@@ -42,6 +42,7 @@ const envSchema = z.object({
   SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
   SHUTTLE_USAGE_STALL_MS: positiveInt.default(15_000),
+  SHUTTLE_USAGE_JOURNAL_SYNC_MS: nonNegativeInt.default(0),
   SHUTTLE_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
   SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
@@ -96,7 +97,8 @@ export interface Config {
   admin: { email: string | undefined; password: string | undefined };
   bodyLimitBytes: number;
   upstream: { timeoutMs: number; connections: number };
-  usage: { queueMax: number; batchSize: number; flushIntervalMs: number; stallMs: number };
+  /** journalSyncMs: how often the usage journal is flushed to disk (fdatasync); 0 leaves it to the kernel. */
+  usage: { queueMax: number; batchSize: number; flushIntervalMs: number; stallMs: number; journalSyncMs: number };
   /** How often keys' last-used and customers' last-seen times are written. */
   lastUsedFlushMs: number;
   keyCacheTtlMs: number;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
       batchSize: e.SHUTTLE_USAGE_BATCH_SIZE,
       flushIntervalMs: e.SHUTTLE_USAGE_FLUSH_MS,
       stallMs: e.SHUTTLE_USAGE_STALL_MS,
+      journalSyncMs: e.SHUTTLE_USAGE_JOURNAL_SYNC_MS,
     },
     lastUsedFlushMs: e.SHUTTLE_LAST_USED_FLUSH_MS,
     keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,

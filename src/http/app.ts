@@ -47,7 +47,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     bodyLimit: runtime.config.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests that arrive while the server drains get Shuttle's own 503 shutting_down (request lifecycle).
+    return503OnClosing: false,
     trustProxy: runtime.config.trustProxy,
     forceCloseConnections: 'idle',
     // A path parameter may be a customer id of 256 characters, each up to 4 bytes of UTF-8, percent-encoded.

@@ -103,7 +103,10 @@ export function beginProxyRequest(
 ): MaybePromise<CallContext> {
   const meter = request.meter;
   if (meter === null) throw new Error(`${request.url} is proxied but not metered`);
-  if (!runtime.usageWriter.hasRoom()) throw new ShuttleError('usage_queue_full', { headers: { 'retry-after': '1' } });
+  if (!meter.holdsQueuePlace) {
+    if (!runtime.usageWriter.reserve()) throw new ShuttleError('usage_queue_full', { headers: { 'retry-after': '1' } });
+    meter.holdsQueuePlace = true;
+  }
   const principal = principalOf(request);
   const externalId = customerIdOf(request, body);
   const tenant = runtime.tenantConfigs.peek(principal.tenantId);

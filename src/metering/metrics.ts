@@ -75,6 +75,8 @@ export class GatewayMetrics {
     usageQueueDepth: () => number,
     /** Records set aside since start, by kind (DeadLetters.counts). */
     deadLetters: () => Readonly<Record<DeadLetterKind, number>> = () => ({ usage_event: 0, flow_run: 0 }),
+    /** Requests refused because the usage queue was full, and events left out of it (BatchWriter.stats). */
+    usageQueueFull: () => { rejected: number; notQueued: number } = () => ({ rejected: 0, notQueued: 0 }),
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'shuttle_process_' });
@@ -133,6 +135,22 @@ export class GatewayMetrics {
           this.inc({ kind }, count - reported[kind]);
           reported[kind] = count;
         }
+      },
+    });
+    const full = { rejected: 0, notQueued: 0 };
+    new Counter({
+      name: 'shuttle_usage_queue_full_total',
+      help:
+        'While the usage queue was full: requests refused with 503 usage_queue_full (outcome=request_refused), and events ' +
+        'of requests that never reached a provider, so without tokens or cost, left out of the queue (outcome=event_not_queued)',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const now = usageQueueFull();
+        this.inc({ outcome: 'request_refused' }, now.rejected - full.rejected);
+        this.inc({ outcome: 'event_not_queued' }, now.notQueued - full.notQueued);
+        full.rejected = now.rejected;
+        full.notQueued = now.notQueued;
       },
     });
     new Gauge({

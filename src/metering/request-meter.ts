@@ -37,6 +37,10 @@ export class RequestMeter {
    * before the event is written. A request's calls run one after another, so there is at most one.
    */
   openCall: (() => void) | null = null;
+  /** Whether the request holds a place in the usage queue (taken at admission, before any provider call). */
+  holdsQueuePlace = false;
+  /** The status its usage event was recorded with, once it is: a request is recorded once. */
+  recordedStatus: number | null = null;
   /** Set on flow runs: the usage event carries the flow and version. */
   flowId: string | null = null;
   flowVersion: number | null = null;

@@ -1,22 +1,24 @@
 // Writes records (usage events, flow runs) in batches, off the response path. Never drops one: a failed batch goes
-// back to the front of the queue and is retried with backoff; the queue's bound is enforced at admission (hasRoom)
-// rather than by discarding; whatever cannot reach the database at shutdown is spilled to a file and replayed at the
-// next start. Sinks must be idempotent by record id, so a batch retried after an ambiguous failure never doubles.
+// back to the front of the queue and is retried with backoff; the queue's bound is enforced at admission (reserve)
+// rather than by discarding; with a journal, each record is on disk from the moment it is recorded until its batch is
+// committed, so that a killed process loses none; whatever cannot reach the database at shutdown is spilled to a file,
+// and both are replayed at the next start. Sinks must be idempotent by record id, so a batch retried after an ambiguous failure never doubles.
 // A record the database refuses (its data, not the database's state: see write-errors.ts) is found by splitting its
 // batch in halves and set aside as a dead letter, so that it never holds up the records behind it.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { RefusedRecord } from './dead-letters.js';
 import { appendPrivateFile } from './private-files.js';
+import type { RecordJournal } from './record-journal.js';
 import { isRecordError } from './write-errors.js';
 
 export interface BatchSink<T> {
   insertBatch(records: readonly T[]): Promise<void>;
 }
 
-export interface BatchWriterOptions {
+export interface BatchWriterOptions<T> {
   /** Names the records in logs and spill files, e.g. `usage`. */
   name: string;
   maxQueue: number;
@@ -29,6 +31,8 @@ export interface BatchWriterOptions {
   retryMaxMs?: number;
   /** Keeps a record the database refused; without it such a record is retried like any failed write. */
   setAside?: (refused: Omit<RefusedRecord, 'kind'>) => Promise<void>;
+  /** Where each record is appended as it is recorded, until it is committed. */
+  journal?: RecordJournal<T>;
 }
 
 /** Records that could be neither written nor spilled at shutdown: they are lost, and the process must say so. */
@@ -54,8 +58,21 @@ export class BatchWriter<T> {
   private failures = 0;
   private retryAt = 0;
   private lastFullReport = 0;
-  /** Events written since start, and requests turned away because the queue was full. */
-  readonly stats = { written: 0, rejected: 0, failedBatches: 0, setAside: 0 };
+  /**
+   * Events written since start; requests turned away because the queue was full; records of requests that held no
+   * place in the queue (turned away, or refused before any provider call) left out because it was full.
+   */
+  readonly stats = { written: 0, rejected: 0, notQueued: 0, failedBatches: 0, setAside: 0 };
+  /** Places in the queue held by requests admitted and not yet recorded: with the queue, never more than maxQueue. */
+  private reserved = 0;
+  /**
+   * Records ever queued, and records taken off the queue's head for good (written, set aside or spilled). The queue
+   * is first in, first out (a failed batch goes back to the front), so record number n is done once finished >= n:
+   * the journal's segments are released by that number.
+   */
+  private enqueued = 0;
+  private finished = 0;
+  private closed = false;
 
   private readonly spillPrefix: string;
   /** Records set aside while a batch that holds them may still be retried (after a later, transient failure). */
@@ -63,7 +80,7 @@ export class BatchWriter<T> {
 
   constructor(
     private readonly sink: BatchSink<T>,
-    private readonly options: BatchWriterOptions,
+    private readonly options: BatchWriterOptions<T>,
   ) {
     this.spillPrefix = `${options.name}-spill-`;
   }
@@ -85,9 +102,15 @@ export class BatchWriter<T> {
     return this.depth === 0 ? 0 : now - this.progressAt;
   }
 
-  /** Admission check before a request goes upstream: false when the queue is full, which is logged, not silent. */
-  hasRoom(): boolean {
-    if (this.depth < this.options.maxQueue) return true;
+  /**
+   * Admission before a request goes upstream: holds a place in the queue for its record (record(…, true) takes it),
+   * so that the queue never grows past maxQueue. False when the queue is full, which is logged, not silent.
+   */
+  reserve(): boolean {
+    if (this.depth + this.reserved < this.options.maxQueue) {
+      this.reserved++;
+      return true;
+    }
     this.stats.rejected++;
     const now = Date.now();
     if (now - this.lastFullReport > 10_000) {
@@ -100,10 +123,35 @@ export class BatchWriter<T> {
     return false;
   }
 
-  record(item: T): void {
+  /**
+   * Queues a record (and journals it). A record whose request holds a place (reserve()) is always kept; one without —
+   * a request refused before any provider call, so no tokens and no cost — is counted, not queued, when the queue is
+   * full. After close(), a record goes straight to a spill file.
+   */
+  record(item: T, holdsPlace = false): void {
+    if (holdsPlace) this.reserved = Math.max(0, this.reserved - 1);
+    else if (this.depth + this.reserved >= this.options.maxQueue) {
+      this.stats.notQueued++;
+      return;
+    }
+    if (this.closed) {
+      // Too late for the writer: to a spill file (a failure there is logged as lost by spill()).
+      try {
+        this.spill([item]);
+      } catch {}
+      return;
+    }
     if (this.depth === 0) this.progressAt = Date.now();
+    this.enqueued++;
+    this.options.journal?.append(item, this.enqueued);
     this.queue.push(item);
     if (this.queue.length >= this.options.batchSize) void this.write(false);
+  }
+
+  /** Records taken off the queue for good: the journal lets go of them. */
+  private done(count: number): void {
+    this.finished += count;
+    this.options.journal?.release(this.finished);
   }
 
   /** Writes everything queued (unless a failed batch is waiting for its retry time). */
@@ -134,6 +182,7 @@ export class BatchWriter<T> {
       try {
         await this.store(batch);
         this.progressAt = Date.now();
+        this.done(batch.length);
         if (this.failures > 0) this.options.logger.info({ depth: this.depth }, `${this.options.name} writes recovered`);
         this.failures = 0;
         this.retryAt = 0;
@@ -159,6 +208,7 @@ export class BatchWriter<T> {
    */
   async close(timeoutMs: number): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.closed = true;
     const deadline = Date.now() + timeoutMs;
     while (this.depth > 0 && Date.now() < deadline) {
       const wait = Math.min(this.retryAt - Date.now(), deadline - Date.now());
@@ -170,7 +220,12 @@ export class BatchWriter<T> {
     }
     const left = [...this.inFlight, ...this.queue];
     this.queue = [];
-    if (left.length > 0) this.spill(left);
+    if (left.length > 0) {
+      // Throws RecordsLostError if they cannot be spilled either: the journal then keeps them for the next start.
+      this.spill(left);
+      this.done(left.length);
+    }
+    this.options.journal?.close();
   }
 
   private spill(records: readonly T[]): void {
@@ -220,26 +275,31 @@ export class BatchWriter<T> {
   }
 
   /**
-   * Writes records spilled by an earlier shutdown; a file is removed once all of it is stored or set aside. Never
+   * Writes records spilled by an earlier shutdown, and those a killed process left in its journal; a file is removed
+   * once all of it is stored or set aside. Never
    * throws, so that a bad spill file cannot keep the server from starting: a line that is not JSON and a record the
    * database refuses are set aside; when the database cannot be reached, the file is kept for the next start and its
    * records are queued, to be written as soon as it can (twice is harmless: the sink is idempotent).
    */
   async replaySpilled(): Promise<number> {
     const { spillDir, logger } = this.options;
-    if (spillDir === undefined) return 0;
-    let files: string[];
-    try {
-      files = readdirSync(spillDir).filter((name) => name.startsWith(this.spillPrefix) && name.endsWith('.jsonl'));
-    } catch {
-      return 0;
+    const journalFiles = new Set(this.options.journal?.leftovers());
+    const files = [...journalFiles];
+    if (spillDir !== undefined) {
+      try {
+        for (const name of readdirSync(spillDir)) {
+          if (name.startsWith(this.spillPrefix) && name.endsWith('.jsonl')) files.push(join(spillDir, name));
+        }
+      } catch {
+        // no spill directory yet: nothing spilled
+      }
     }
     let replayed = 0;
-    for (const name of files) {
-      const file = join(spillDir, name);
+    for (const file of files) {
+      const name = basename(file);
       let records: T[];
       try {
-        records = await this.readSpilled(file, name);
+        records = await this.readSpilled(file, name, journalFiles.has(file));
       } catch (error) {
         logger.error({ err: error, file }, `spilled ${this.options.name} records could not be read; the file is kept`);
         continue;
@@ -255,6 +315,7 @@ export class BatchWriter<T> {
       } catch (error) {
         const left = records.slice(written);
         this.queue.push(...left);
+        this.enqueued += left.length;
         logger.warn(
           { err: error, file, queued: left.length },
           `spilled ${this.options.name} records not written at start-up: queued for the writer, file kept for the next start`,
@@ -265,13 +326,14 @@ export class BatchWriter<T> {
   }
 
   /** A spill file's records; a line that is not JSON is set aside (or, with nowhere to set it, left in the file). */
-  private async readSpilled(file: string, name: string): Promise<T[]> {
+  private async readSpilled(file: string, name: string, journaled: boolean): Promise<T[]> {
     const records: T[] = [];
     const lines = readFileSync(file, 'utf8').split('\n');
     for (const [index, line] of lines.entries()) {
       if (line.trim() === '') continue;
       try {
-        records.push(JSON.parse(line) as T);
+        const parsed: unknown = JSON.parse(line);
+        records.push(journaled && this.options.journal ? this.options.journal.decode(parsed) : (parsed as T));
       } catch (error) {
         if (this.options.setAside === undefined) throw error;
         await this.options.setAside({ record: line, error, recordId: `${name}:${index + 1}` });

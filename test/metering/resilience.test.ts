@@ -53,8 +53,13 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
     expect(metrics).toMatch(/shuttle_usage_queue_depth 1[2-9]/);
     expect(gateway.logs().some((line) => String(line.msg).includes('usage queue is full'))).toBe(true);
 
+    // The queue holds no more than its bound: the refusals are counted, not queued.
+    expect(gateway.shuttle.runtime.usageWriter.depth).toBe(12);
+    expect(metrics).toContain('shuttle_usage_queue_full_total{outcome="request_refused"} 4');
+    expect(metrics).toContain('shuttle_usage_queue_full_total{outcome="event_not_queued"} 4');
+
     proxy.restore();
-    // The 12 admitted while the database was away, plus the 4 refusals (metered too, once there was room).
+    // The 12 admitted while the database was away.
     const left = await pollUntil(
       () => gateway.shuttle.runtime.usageWriter.depth,
       (depth) => depth === 0,
@@ -63,7 +68,7 @@ describe('usage events survive a database outage', { timeout: 120_000 }, () => {
     expect(left, 'usage events still queued after the database came back').toBe(0);
     const stored = await gateway.shuttle.runtime.repos.usageEvents.listRecent(gateway.tenantId, 100);
     expect(stored.filter((event) => event.status === 200)).toHaveLength(15);
-    expect(stored.filter((event) => event.status === 503)).toHaveLength(4);
+    expect(stored.filter((event) => event.status === 503)).toHaveLength(0);
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
     // An outage is not a refusal: nothing was set aside.
     expect(await gateway.shuttle.runtime.repos.deadLetters.list()).toEqual([]);

@@ -67,6 +67,21 @@ describe.each(backends)('SpendLedger (%s)', (_name, create) => {
     expect((await ledger.reserve([big], 999_900)).allowed).toBe(true);
   });
 
+  it('loads a budget again after a failed load, instead of refusing until the period rolls over', async () => {
+    const ledger = create();
+    const check = budget(`f-${randomBase62(6)}`, 1000, 100);
+    const load = check.load.bind(check);
+    let down = true;
+    check.load = async () => {
+      if (down) throw new Error('database unreachable');
+      return load();
+    };
+    await expect(Promise.resolve(ledger.reserve([check], 100))).rejects.toThrow('database unreachable');
+    down = false;
+    expect((await ledger.reserve([check], 100)).allowed).toBe(true);
+    expect(check.loads).toBe(1);
+  });
+
   it('100 parallel requests against a nearly spent budget: exactly as many as fit are let through', async () => {
     const ledger = create();
     const check = budget(`p-${randomBase62(6)}`, 10_000, 9_000);

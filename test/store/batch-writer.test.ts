@@ -101,14 +101,27 @@ describe('BatchWriter', () => {
     expect(writer.depth).toBe(0);
   });
 
-  it('reports a full queue instead of dropping: hasRoom turns false at the bound', () => {
+  it('never queues more than maxQueue: admitted requests hold their places, refusals are counted, not queued', () => {
     const writer = new BatchWriter<UsageEvent>(new SwitchableSink(), options());
-    for (let i = 0; i < 10; i++) {
-      expect(writer.hasRoom()).toBe(true);
-      writer.record(event(i));
-    }
-    expect(writer.hasRoom()).toBe(false);
-    expect(writer.stats.rejected).toBe(1);
+    for (let i = 0; i < 10; i++) expect(writer.reserve()).toBe(true);
+    expect(writer.reserve()).toBe(false);
+    // The refused request's own event (503 usage_queue_full) and other events of requests that held no place.
+    for (let i = 0; i < 50; i++) writer.record(event(100 + i));
+    for (let i = 0; i < 10; i++) writer.record(event(i), true);
+    expect(writer.depth).toBe(10);
+    expect(writer.stats).toMatchObject({ rejected: 1, notQueued: 50 });
+    expect(writer.reserve()).toBe(false);
+  });
+
+  it('spills a record that arrives after it closed, instead of losing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    const sink = new SwitchableSink();
+    const writer = new BatchWriter<UsageEvent>(sink, options(dir));
+    await writer.close(50);
+    writer.record(event(7));
+    const replayed = new BatchWriter<UsageEvent>(sink, options(dir));
+    expect(await replayed.replaySpilled()).toBe(1);
+    expect([...sink.stored.keys()]).toEqual(['req_7']);
   });
 
   it('spills to disk what it cannot write at shutdown, and replays it at the next start', async () => {

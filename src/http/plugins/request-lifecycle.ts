@@ -1,11 +1,17 @@
-// Per-request bookkeeping: the request id and nosniff headers, and — once the response has closed, off the response path —
-// one log line, the metrics, and the usage event of a metered request.
+// Per-request bookkeeping: the request id and nosniff headers; the usage event of a metered request, recorded (and
+// journaled) just before its response's last byte is handed to the socket, or when the client leaves; and once the
+// response has closed, off the response path, one log line and the metrics. Requests arriving while the server
+// drains are refused with 503 shutting_down; those still open when the shutdown timeout cuts them are recorded 503.
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPromise } from '../../domain/maybe-promise.js';
+import { ShuttleError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
 export const CLIENT_CLOSED = 499;
+/** Status recorded for a request the shutdown timeout cut. */
+const SHUTTING_DOWN = 503;
 
 export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime): void {
   app.decorateRequest('principal', null);
@@ -14,43 +20,112 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
   app.decorateRequest('startedAt', 0);
   app.decorateRequest('errorCode', null);
 
+  const drain = { draining: false, cut: false, open: 0, allClosed: undefined as (() => void) | undefined };
+  app.addHook('preClose', (done) => {
+    drain.draining = true;
+    done();
+  });
+
   app.addHook('onRequest', (request, reply, done) => {
     request.startedAt = performance.now();
     reply.header('x-request-id', request.id);
     // No answer is ever to be read as another type than it says (a JSON error rendered as HTML, say).
     reply.header('x-content-type-options', 'nosniff');
-    reply.raw.once('close', () => finishRequest(runtime, request, reply));
+    const raw = reply.raw;
+    drain.open++;
+    raw.once('close', () => {
+      try {
+        finishRequest(runtime, request, reply, drain.cut);
+      } finally {
+        if (--drain.open === 0) drain.allClosed?.();
+      }
+    });
+    recordBeforeLastByte(runtime, request, raw);
+    if (drain.draining) {
+      reply.header('connection', 'close');
+      done(new ShuttleError('shutting_down', { headers: { 'retry-after': '1' } }));
+      return;
+    }
     done();
   });
+
+  app.decorate('cutOpenRequests', () => {
+    drain.cut = true;
+  });
+  // A response's 'close' may come after the server's: the writer must not close before the last one is recorded.
+  app.decorate('requestsClosed', () =>
+    drain.open === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          drain.allClosed = resolve;
+        }),
+  );
 }
 
-function finishRequest(runtime: Runtime, request: FastifyRequest, reply: FastifyReply): void {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Called as the shutdown timeout cuts the connections still open: their requests are recorded 503 shutting_down. */
+    cutOpenRequests(): void;
+    /** Resolves once every request has closed (and so has been recorded). */
+    requestsClosed(): Promise<void>;
+  }
+}
+
+/**
+ * Wraps the response's end(), which hands the last bytes to the socket (for a stream: its final events and [DONE]),
+ * so that a metered request's usage event is recorded — appended to the usage journal — first: a process killed the
+ * moment after a client got its whole answer has the event on disk. The usage is complete by then; a client that
+ * left earlier is recorded when the connection closes instead.
+ */
+function recordBeforeLastByte(runtime: Runtime, request: FastifyRequest, raw: ServerResponse): void {
+  const end = raw.end;
+  raw.end = function endAfterRecording(this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
+    const meter = request.meter;
+    if (meter !== null && meter.recordedStatus === null && !raw.destroyed) {
+      recordUsage(runtime, request, meter.failedStatus ?? raw.statusCode, performance.now());
+    }
+    return end.apply(this, args);
+  } as ServerResponse['end'];
+}
+
+function recordUsage(runtime: Runtime, request: FastifyRequest, status: number, endedAt: number): void {
+  const { meter, principal } = request;
+  if (meter === null || principal === null || meter.recordedStatus !== null) return;
+  // A call still open (the client left it) is metered for what it used so far.
+  meter.closeOpenCall();
+  meter.recordedStatus = status;
+  runtime.usageWriter.record(
+    meter.toEvent(
+      {
+        requestId: request.id,
+        tenantId: principal.tenantId,
+        keyId: principal.type === 'key' ? principal.keyId : null,
+        environment: principal.environment,
+      },
+      status,
+      endedAt,
+    ),
+    meter.holdsQueuePlace,
+  );
+}
+
+function finishRequest(runtime: Runtime, request: FastifyRequest, reply: FastifyReply, cutAtShutdown: boolean): void {
   const endedAt = performance.now();
   const { meter, principal } = request;
-  const completed = reply.raw.writableFinished;
-  let status = completed ? reply.raw.statusCode : CLIENT_CLOSED;
-  if (meter?.failedStatus) status = meter.failedStatus;
-  if (!completed && meter && meter.errorCode === null) meter.errorCode = 'client_closed';
-
-  // A call the client left is metered for what it used so far; then each admission a failure skipped is released.
+  let status = meter?.recordedStatus ?? null;
+  if (status === null) {
+    // Not recorded before its last byte: the client left, or the shutdown timeout cut it, before the end.
+    const completed = reply.raw.writableFinished;
+    status = meter?.failedStatus || (completed ? reply.raw.statusCode : cutAtShutdown ? SHUTTING_DOWN : CLIENT_CLOSED);
+    if (!completed && meter && meter.errorCode === null) meter.errorCode = cutAtShutdown ? 'shutting_down' : 'client_closed';
+    // A call the client left is metered for what it used so far, before its event.
+    if (meter && principal) recordUsage(runtime, request, status, endedAt);
+  }
+  // Then each admission a failure skipped is released.
   meter?.closeOpenCall();
   for (const admission of meter?.admissions ?? []) {
     const settled = admission.settle(0, 0);
     if (isPromise(settled)) settled.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
-  }
-  if (meter && principal) {
-    runtime.usageWriter.record(
-      meter.toEvent(
-        {
-          requestId: request.id,
-          tenantId: principal.tenantId,
-          keyId: principal.type === 'key' ? principal.keyId : null,
-          environment: principal.environment,
-        },
-        status,
-        endedAt,
-      ),
-    );
   }
   const durationMs = endedAt - request.startedAt;
   runtime.metrics.observeRequest({

@@ -128,13 +128,21 @@ export class MemorySpendLedger implements SpendLedger {
     if (existing) return existing;
     let pending = this.loading.get(check.key);
     if (!pending) {
-      pending = check.load().then((spent) => {
-        const counter = { spent, reserved: 0, expiresAt: check.ttlMs === null ? Number.POSITIVE_INFINITY : Date.now() + check.ttlMs };
-        this.counters.set(check.key, counter);
-        this.loading.delete(check.key);
-        this.sweep();
-        return counter;
-      });
+      pending = check.load().then(
+        (spent) => {
+          const counter = { spent, reserved: 0, expiresAt: check.ttlMs === null ? Number.POSITIVE_INFINITY : Date.now() + check.ttlMs };
+          this.counters.set(check.key, counter);
+          this.loading.delete(check.key);
+          this.sweep();
+          return counter;
+        },
+        // A failed load (the database out of reach) fails the requests waiting for it, and the next one loads again:
+        // kept, it would refuse the tenant, key or customer until the period rolled over.
+        (error: unknown) => {
+          this.loading.delete(check.key);
+          throw error;
+        },
+      );
       this.loading.set(check.key, pending);
     }
     return pending;
