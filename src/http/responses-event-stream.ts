@@ -7,7 +7,7 @@ import type { ResponseStreamTranslator } from '../gateway/dialects/responses/str
 import type { Response } from '../gateway/dialects/responses/wire.js';
 import type { ChatCompletionChunk } from '../gateway/openai-wire.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
-import { CoalescingWriter } from './sse-response.js';
+import { startEventStream } from './sse-response.js';
 
 export async function sendResponseEvents(
   request: FastifyRequest,
@@ -20,14 +20,7 @@ export async function sendResponseEvents(
 ): Promise<void> {
   const meter = request.meter;
   const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
-  const out = new CoalescingWriter(raw);
+  const out = startEventStream(reply);
   out.write(translator.start());
   try {
     for await (const part of stream.parts) {

@@ -15,6 +15,21 @@ export interface SseOptions {
   trailer?: () => unknown;
 }
 
+/**
+ * Takes the response over from Fastify and sends the 200 and the event stream's headers (with those set on the reply
+ * so far, x-shuttle-* included): from here on, a failure can only be an event in the stream.
+ */
+export function startEventStream(reply: FastifyReply): CoalescingWriter {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  return new CoalescingWriter(reply.raw);
+}
+
 export async function sendEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -23,14 +38,7 @@ export async function sendEventStream(
 ): Promise<void> {
   const meter = request.meter;
   const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
-  const out = new CoalescingWriter(raw);
+  const out = startEventStream(reply);
   const dialect = request.routeOptions.config.dialect;
   try {
     for await (const part of stream.parts) {
