@@ -7,23 +7,13 @@ import { tool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { converseEvent } from '../helpers/event-stream-frames.js';
-import { chunk, completion, usageChunk } from '../helpers/fake-openai.js';
+import { completion } from '../helpers/fake-openai.js';
 import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { MODEL as CLAUDE, message, streamText } from '../providers/fixtures/anthropic.js';
-import { converse, credentials, HAIKU, sendFrames } from '../providers/fixtures/bedrock.js';
-import { answer } from '../providers/fixtures/google.js';
+import { credentials, HAIKU } from '../providers/fixtures/bedrock.js';
+import { forcedTool, forecast, isStream, providerOf, structuredAnswer, Weather } from '../providers/fixtures/structured-answers.js';
 
-const Weather = z.object({
-  city: z.string(),
-  celsius: z.number().int(),
-  sky: z.enum(['clear', 'cloudy']),
-  note: z.string().nullable(),
-});
-const forecast = { city: 'Paris', celsius: 21, sky: 'clear', note: null };
-const forecastJson = JSON.stringify(forecast);
-const fragments = [forecastJson.slice(0, 9), forecastJson.slice(9, 30), forecastJson.slice(30)];
 const TOOL_USE_ID = 'toolu_01A09q90qw90lq917835lq9';
 
 const MODELS = {
@@ -34,98 +24,6 @@ const MODELS = {
 } as const;
 
 type Provider = keyof typeof MODELS;
-
-function providerOf(request: RecordedRequest): Provider {
-  if (request.url === '/v1/messages') return 'anthropic';
-  if (request.url.startsWith('/model/')) return 'bedrock';
-  if (request.url === '/v1/chat/completions') return 'openai';
-  return 'google';
-}
-
-/** The tool an Anthropic or Bedrock request forces, if any. */
-function forcedTool(request: RecordedRequest): string | undefined {
-  const anthropic = request.body.tool_choice as { type?: string; name?: string } | undefined;
-  if (anthropic?.type === 'tool') return anthropic.name;
-  const bedrock = (request.body.toolConfig as { toolChoice?: { tool?: { name?: string } } } | undefined)?.toolChoice;
-  return bedrock?.tool?.name;
-}
-
-function isStream(request: RecordedRequest): boolean {
-  return request.body.stream === true || request.url.endsWith('/converse-stream') || request.url.includes(':streamGenerateContent');
-}
-
-function anthropicStructured(request: RecordedRequest, res: ServerResponse): void {
-  const name = forcedTool(request) ?? 'missing';
-  if (!isStream(request)) {
-    sendJson(res, 200, message([{ type: 'tool_use', id: TOOL_USE_ID, name, input: forecast }], 'tool_use'));
-    return;
-  }
-  startSse(res);
-  sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
-  const block = { type: 'tool_use', id: TOOL_USE_ID, name, input: {} };
-  sendEvent(res, { type: 'content_block_start', index: 0, content_block: block }, 'content_block_start');
-  for (const partial_json of fragments) {
-    sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta');
-  }
-  sendEvent(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
-  sendEvent(
-    res,
-    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 40 } },
-    'message_delta',
-  );
-  sendEvent(res, { type: 'message_stop' }, 'message_stop');
-  res.end();
-}
-
-function bedrockStructured(request: RecordedRequest, res: ServerResponse): void {
-  const name = forcedTool(request) ?? 'missing';
-  if (!isStream(request)) {
-    sendJson(res, 200, converse([{ toolUse: { toolUseId: 'tooluse_1', name, input: forecast } }], 'tool_use'));
-    return;
-  }
-  sendFrames(res, [
-    converseEvent('messageStart', { role: 'assistant' }),
-    converseEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_1', name } } }),
-    ...fragments.map((input) => converseEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input } } })),
-    converseEvent('contentBlockStop', { contentBlockIndex: 0 }),
-    converseEvent('messageStop', { stopReason: 'tool_use' }),
-    converseEvent('metadata', { usage: { inputTokens: 300, outputTokens: 40, totalTokens: 340 } }),
-  ]);
-}
-
-function geminiStructured(request: RecordedRequest, res: ServerResponse): void {
-  if (!isStream(request)) {
-    sendJson(res, 200, answer([{ text: forecastJson }]));
-    return;
-  }
-  startSse(res);
-  for (const [at, text] of fragments.entries()) sendEvent(res, answer([{ text }], at === fragments.length - 1 ? 'STOP' : null));
-  res.end();
-}
-
-function openAiStructured(request: RecordedRequest, res: ServerResponse): void {
-  if (!isStream(request)) {
-    sendJson(res, 200, completion(forecastJson));
-    return;
-  }
-  startSse(res);
-  for (const content of fragments) sendEvent(res, chunk({ content }));
-  sendEvent(res, chunk({}, 'stop'));
-  sendEvent(res, usageChunk(30, 12));
-  res.end('data: [DONE]\n\n');
-}
-
-const structuredByProvider = {
-  anthropic: anthropicStructured,
-  bedrock: bedrockStructured,
-  google: geminiStructured,
-  openai: openAiStructured,
-};
-
-/** Answers a structured-output request in each provider's wire format: a forced tool's input, or JSON text. */
-function structuredAnswer(request: RecordedRequest, res: ServerResponse): void {
-  structuredByProvider[providerOf(request)](request, res);
-}
 
 /** On Anthropic: calls get_weather until the conversation holds its result, then answers with that result. */
 function anthropicToolLoop(request: RecordedRequest, res: ServerResponse): void {

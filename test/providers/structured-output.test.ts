@@ -1,95 +1,14 @@
-// Structured output on every chat provider, driven by the real clients: openai-node's parse() and stream(), and the AI
-// SDK's generateObject, against fake Anthropic, Bedrock and Gemini upstreams speaking their documented wire formats.
-import type { ServerResponse } from 'node:http';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject } from 'ai';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { converseEvent } from '../helpers/event-stream-frames.js';
-import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postStream } from '../helpers/gateway-client.js';
 import { MODEL as CLAUDE, message } from './fixtures/anthropic.js';
-import { converse, credentials, HAIKU, sendFrames } from './fixtures/bedrock.js';
-import { answer } from './fixtures/google.js';
-
-const Weather = z.object({
-  city: z.string(),
-  celsius: z.number().int(),
-  sky: z.enum(['clear', 'cloudy']),
-  note: z.string().nullable(),
-});
-const forecast = { city: 'Paris', celsius: 21, sky: 'clear', note: null };
-const forecastJson = JSON.stringify(forecast);
-/** How a provider streams a tool's input: in fragments that are not JSON on their own. */
-const fragments = [forecastJson.slice(0, 9), forecastJson.slice(9, 30), forecastJson.slice(30)];
-
-/** The name of the tool an Anthropic or Bedrock request forces, which the fake model then calls. */
-function forcedTool(request: RecordedRequest): string {
-  const anthropic = request.body.tool_choice as { type?: string; name?: string } | undefined;
-  if (anthropic?.type === 'tool' && anthropic.name) return anthropic.name;
-  const bedrock = (request.body.toolConfig as { toolChoice?: { tool?: { name?: string } } } | undefined)?.toolChoice;
-  if (bedrock?.tool?.name) return bedrock.tool.name;
-  throw new Error(`no forced tool in ${request.rawBody}`);
-}
-
-function anthropicAnswer(request: RecordedRequest, res: ServerResponse): void {
-  const name = forcedTool(request);
-  if (request.body.stream !== true) {
-    sendJson(res, 200, message([{ type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name, input: forecast }], 'tool_use'));
-    return;
-  }
-  startSse(res);
-  sendEvent(res, { type: 'message_start', message: { ...message([], '', { output_tokens: 1 }), stop_reason: null } }, 'message_start');
-  const block = { type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name, input: {} };
-  sendEvent(res, { type: 'content_block_start', index: 0, content_block: block }, 'content_block_start');
-  for (const partial_json of ['', ...fragments]) {
-    sendEvent(res, { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } }, 'content_block_delta');
-  }
-  sendEvent(res, { type: 'content_block_stop', index: 0 }, 'content_block_stop');
-  sendEvent(
-    res,
-    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 40 } },
-    'message_delta',
-  );
-  sendEvent(res, { type: 'message_stop' }, 'message_stop');
-  res.end();
-}
-
-function bedrockAnswer(request: RecordedRequest, res: ServerResponse): void {
-  const name = forcedTool(request);
-  if (!request.url.endsWith('/converse-stream')) {
-    sendJson(res, 200, converse([{ toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name, input: forecast } }], 'tool_use'));
-    return;
-  }
-  sendFrames(res, [
-    converseEvent('messageStart', { role: 'assistant' }),
-    converseEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name } } }),
-    ...fragments.map((input) => converseEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input } } })),
-    converseEvent('contentBlockStop', { contentBlockIndex: 0 }),
-    converseEvent('messageStop', { stopReason: 'tool_use' }),
-    converseEvent('metadata', { usage: { inputTokens: 300, outputTokens: 40, totalTokens: 340 } }),
-  ]);
-}
-
-function geminiAnswer(request: RecordedRequest, res: ServerResponse): void {
-  if (!request.url.includes(':streamGenerateContent')) {
-    sendJson(res, 200, answer([{ text: forecastJson }]));
-    return;
-  }
-  startSse(res);
-  for (const [at, text] of fragments.entries()) sendEvent(res, answer([{ text }], at === fragments.length - 1 ? 'STOP' : null));
-  res.end();
-}
-
-/** Answers each provider's request in its own wire format, by the path it was sent to. */
-function answerByProvider(request: RecordedRequest, res: ServerResponse): void {
-  if (request.url === '/v1/messages') anthropicAnswer(request, res);
-  else if (request.url.startsWith('/model/')) bedrockAnswer(request, res);
-  else geminiAnswer(request, res);
-}
+import { credentials, HAIKU } from './fixtures/bedrock.js';
+import { forcedTool, forecast, forecastJson, structuredAnswer, Weather } from './fixtures/structured-answers.js';
 
 describe('structured output (response_format) on every chat provider', () => {
   let upstream: FakeUpstream;
@@ -97,7 +16,7 @@ describe('structured output (response_format) on every chat provider', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    upstream = await startFakeUpstream(answerByProvider);
+    upstream = await startFakeUpstream(structuredAnswer);
     gateway = await startGateway({
       env: {
         ANTHROPIC_API_KEY: 'sk-ant-test',
@@ -113,7 +32,7 @@ describe('structured output (response_format) on every chat provider', () => {
     client = new OpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey, maxRetries: 0 });
   });
 
-  beforeEach(() => upstream.handle(answerByProvider));
+  beforeEach(() => upstream.handle(structuredAnswer));
 
   afterAll(async () => {
     await gateway?.close();
