@@ -11,8 +11,9 @@ import { completion } from '../helpers/fake-openai.js';
 import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFakeUpstream, startSse } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { MODEL as CLAUDE, message, streamText } from '../providers/fixtures/anthropic.js';
-import { credentials, HAIKU } from '../providers/fixtures/bedrock.js';
+import { HAIKU } from '../providers/fixtures/bedrock.js';
 import { forcedTool, forecast, isStream, providerOf, structuredAnswer, Weather } from '../providers/fixtures/structured-answers.js';
+import { translatingProvidersAt } from '../providers/fixtures/translating-providers.js';
 
 const TOOL_USE_ID = 'toolu_01A09q90qw90lq917835lq9';
 
@@ -50,14 +51,7 @@ describe('LangChain ChatOpenAI through Shuttle', () => {
     upstream = await startFakeUpstream(structuredAnswer);
     gateway = await startGateway({
       env: {
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: upstream.url,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        BEDROCK_BASE_URL: upstream.url,
-        GOOGLE_API_KEY: 'AIza-test',
-        GEMINI_BASE_URL: upstream.url,
+        ...translatingProvidersAt(upstream.url),
         OPENAI_API_KEY: 'sk-upstream-test',
         OPENAI_BASE_URL: `${upstream.url}/v1`,
       },

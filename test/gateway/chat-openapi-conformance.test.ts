@@ -8,8 +8,9 @@ import { type FakeUpstream, type RecordedRequest, sendEvent, sendJson, startFake
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { expectMatchesSpec } from '../helpers/openai-spec.js';
 import { MODEL as CLAUDE, message } from '../providers/fixtures/anthropic.js';
-import { converse, credentials, HAIKU, sendFrames } from '../providers/fixtures/bedrock.js';
+import { converse, HAIKU, sendFrames } from '../providers/fixtures/bedrock.js';
 import { answer } from '../providers/fixtures/google.js';
+import { translatingProvidersAt } from '../providers/fixtures/translating-providers.js';
 
 const CITY = { city: 'Paris' };
 const CITY_JSON = JSON.stringify(CITY);
@@ -99,14 +100,7 @@ describe("Chat completions Shuttle builds, against OpenAI's OpenAPI spec", () =>
     upstream = await startFakeUpstream(answerByProvider);
     gateway = await startGateway({
       env: {
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: upstream.url,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        BEDROCK_BASE_URL: upstream.url,
-        GOOGLE_API_KEY: 'AIza-test',
-        GEMINI_BASE_URL: upstream.url,
+        ...translatingProvidersAt(upstream.url),
       },
     });
   });

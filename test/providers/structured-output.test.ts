@@ -7,8 +7,9 @@ import { type FakeUpstream, sendJson, startFakeUpstream } from '../helpers/fake-
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postStream } from '../helpers/gateway-client.js';
 import { MODEL as CLAUDE, message } from './fixtures/anthropic.js';
-import { credentials, HAIKU } from './fixtures/bedrock.js';
+import { HAIKU } from './fixtures/bedrock.js';
 import { forcedTool, forecast, forecastJson, structuredAnswer, Weather } from './fixtures/structured-answers.js';
+import { translatingProvidersAt } from './fixtures/translating-providers.js';
 
 describe('structured output (response_format) on every chat provider', () => {
   let upstream: FakeUpstream;
@@ -19,14 +20,7 @@ describe('structured output (response_format) on every chat provider', () => {
     upstream = await startFakeUpstream(structuredAnswer);
     gateway = await startGateway({
       env: {
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: upstream.url,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        BEDROCK_BASE_URL: upstream.url,
-        GOOGLE_API_KEY: 'AIza-test',
-        GEMINI_BASE_URL: upstream.url,
+        ...translatingProvidersAt(upstream.url),
       },
     });
     client = new OpenAI({ baseURL: gateway.api, apiKey: gateway.masterKey, maxRetries: 0 });

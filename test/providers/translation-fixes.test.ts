@@ -6,8 +6,9 @@ import { type FakeUpstream, sendEvent, sendJson, startFakeUpstream, startSse } f
 import { postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { postStream } from '../helpers/gateway-client.js';
 import { MODEL as CLAUDE, message } from './fixtures/anthropic.js';
-import { converse, credentials, HAIKU } from './fixtures/bedrock.js';
+import { converse, HAIKU } from './fixtures/bedrock.js';
 import { answer, usageMetadata } from './fixtures/google.js';
+import { translatingProvidersAt } from './fixtures/translating-providers.js';
 
 describe('translation details', () => {
   let upstream: FakeUpstream;
@@ -33,14 +34,7 @@ describe('translation details', () => {
     defaultAnswer();
     gateway = await startGateway({
       env: {
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: upstream.url,
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_REGION: 'eu-west-1',
-        BEDROCK_BASE_URL: upstream.url,
-        GOOGLE_API_KEY: 'AIza-test',
-        GEMINI_BASE_URL: upstream.url,
+        ...translatingProvidersAt(upstream.url),
         OPENAI_API_KEY: 'sk-test',
         OPENAI_BASE_URL: `${upstream.url}/openai/v1`,
       },
