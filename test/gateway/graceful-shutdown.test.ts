@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { exited, runShuttle, spawnShuttle, waitForOutput } from '../helpers/cli.js';
+import { exited, runShuttle, serveShuttle } from '../helpers/cli.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 
 async function oneRequest(url: string, key: string, stream: boolean): Promise<'completed' | 'refused'> {
@@ -37,16 +37,7 @@ describe.each(DIALECTS)('graceful stop on %s', (dialect) => {
     expect(boot.code, boot.stderr).toBe(0);
     const { masterKey, tenantId } = JSON.parse(boot.stdout) as { masterKey: string; tenantId: string };
 
-    const child = spawnShuttle(['serve'], {
-      ...env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTTLE_MOCK_LATENCY_MS: '30',
-      SHUTTLE_USAGE_FLUSH_MS: '1000',
-    });
-    const output = await waitForOutput(child, /"url":"http:\/\/[^"]+"/);
-    const url = String(/"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]).replace('localhost', '127.0.0.1');
+    const { child, url } = await serveShuttle({ ...env, SHUTTLE_MOCK_LATENCY_MS: '30', SHUTTLE_USAGE_FLUSH_MS: '1000' }, 20_000);
 
     let completed = 0;
     let stopping = false;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { exited, runShuttle, spawnShuttle, waitForOutput } from '../helpers/cli.js';
+import { exited, runShuttle, serveShuttle } from '../helpers/cli.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 
 /** The request id of a response received whole (a 200 with its full body), or null for anything else. */
@@ -21,12 +21,6 @@ async function oneRequest(url: string, key: string, stream: boolean): Promise<st
   } catch {
     return null; // the connection died with the server
   }
-}
-
-async function serve(env: Record<string, string>): Promise<{ child: ReturnType<typeof spawnShuttle>; url: string }> {
-  const child = spawnShuttle(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
-  const output = await waitForOutput(child, /"url":"http:\/\/[^"]+"/, 60_000);
-  return { child, url: String(/"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]).replace('localhost', '127.0.0.1') };
 }
 
 async function usageIds(url: string, tenantId: string): Promise<string[]> {
@@ -64,7 +58,7 @@ describe.each(DIALECTS)('kill -9 under load on %s', (dialect) => {
     expect(boot.code, boot.stderr).toBe(0);
     const { masterKey, tenantId } = JSON.parse(boot.stdout) as { masterKey: string; tenantId: string };
 
-    const { child, url } = await serve(env);
+    const { child, url } = await serveShuttle(env);
     const received: string[] = [];
     let killed = false;
     const client = async (id: number) => {
@@ -86,7 +80,7 @@ describe.each(DIALECTS)('kill -9 under load on %s', (dialect) => {
     expect(beforeRestart.filter((id) => received.includes(id)).length).toBeLessThan(received.length);
     expect(readdirSync(dataDir).some((name) => name.startsWith('usage-journal-'))).toBe(true);
 
-    const restarted = await serve(env);
+    const restarted = await serveShuttle(env);
     restarted.child.kill('SIGTERM');
     expect(await exited(restarted.child)).toBe(0);
 

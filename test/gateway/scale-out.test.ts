@@ -3,7 +3,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/store/ids.js';
-import { exited, runShuttle, spawnShuttle, waitForOutput } from '../helpers/cli.js';
+import { exited, runShuttle, serveShuttle } from '../helpers/cli.js';
 import { freshDatabase, REDIS_URL, type TestDatabase } from '../helpers/databases.js';
 import { completion, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
 
@@ -72,9 +72,7 @@ describe('three shuttle serve processes on one PostgreSQL and one Redis', () => 
 
     instances = await Promise.all(
       [0, 1, 2].map(async () => {
-        const child = spawnShuttle(['serve'], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
-        const output = await waitForOutput(child, /"url":"http:\/\/[^"]+"/, 90_000);
-        const url = String(/"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]).replace('localhost', '127.0.0.1');
+        const { child, url } = await serveShuttle(env, 90_000);
         return { child, api: `${url}/api/v1` };
       }),
     );

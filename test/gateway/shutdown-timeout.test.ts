@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { exited, runShuttle, spawnShuttle, waitForOutput } from '../helpers/cli.js';
+import { exited, runShuttle, serveShuttle, waitForOutput } from '../helpers/cli.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../helpers/databases.js';
 import { chunk, completion, type FakeUpstream, sendEvent, sendJson, startFakeOpenAi, startSse } from '../helpers/fake-openai.js';
 
@@ -40,15 +40,9 @@ describe.each(DIALECTS)('stopping with requests in flight on %s', (dialect) => {
     );
     expect(boot.code, boot.stderr).toBe(0);
     const { masterKey, tenantId } = JSON.parse(boot.stdout) as { masterKey: string; tenantId: string };
-    const child = spawnShuttle(['serve'], {
-      ...env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTTLE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    });
-    const output = await waitForOutput(child, /"url":"http:\/\/[^"]+"/, 60_000);
-    const url = new URL(String(/"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]).replace('localhost', '127.0.0.1'));
+    const served = await serveShuttle({ ...env, SHUTTLE_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
+    const { child } = served;
+    const url = new URL(served.url);
 
     // A stream that has sent its first words and will never end.
     const body = (stream: boolean) => JSON.stringify({ model: 'openai/gpt-4o-mini', stream, messages: [{ role: 'user', content: 'hi' }] });

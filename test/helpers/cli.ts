@@ -65,6 +65,19 @@ export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: Re
   });
 }
 
+/**
+ * `shuttle serve` on a free port of 127.0.0.1, logging at info, resolved once it listens: the process and its URL.
+ * `env` adds to (and may override) those settings.
+ */
+export async function serveShuttle(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string }> {
+  const child = spawnShuttle(['serve'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+  const output = await waitForOutput(child, /"url":"http:\/\/[^"]+"/, timeoutMs);
+  return { child, url: String(/"url":"(http:\/\/[^"]+)"/.exec(output)?.[1]).replace('localhost', '127.0.0.1') };
+}
+
 export function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
