@@ -2,12 +2,11 @@
 // honouring backpressure. A failure after the 200 becomes a response.failed event, the stream's last.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NO_USAGE } from '../domain/token-usage.js';
-import { ShuttleError } from '../errors/shuttle-error.js';
 import type { ResponseStreamTranslator } from '../gateway/dialects/responses/stream.js';
 import type { Response } from '../gateway/dialects/responses/wire.js';
 import type { ChatCompletionChunk } from '../gateway/openai-wire.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
-import { startEventStream } from './sse-response.js';
+import { startEventStream, streamFailure } from './sse-response.js';
 
 export async function sendResponseEvents(
   request: FastifyRequest,
@@ -36,13 +35,7 @@ export async function sendResponseEvents(
     raw.end(out.take() + events);
   } catch (error) {
     if (signal.aborted || raw.destroyed) return;
-    const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });
-    if (!(error instanceof ShuttleError)) request.log.error({ err: error }, 'stream failed');
-    request.errorCode = failure.code;
-    if (meter) {
-      meter.errorCode = failure.code;
-      meter.failedStatus = failure.status;
-    }
+    const failure = streamFailure(request, error);
     const usage = meter?.usage ?? NO_USAGE;
     raw.end(out.take() + translator.fail(failure.code, failure.message, usage));
   }

@@ -52,16 +52,25 @@ export async function sendEventStream(
     raw.end(out.take() + trailer + (dialect === 'anthropic' ? '' : SSE_DONE));
   } catch (error) {
     if (options.signal.aborted || raw.destroyed) return;
-    const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });
-    if (!(error instanceof ShuttleError)) request.log.error({ err: error }, 'stream failed');
-    request.errorCode = failure.code;
-    if (meter) {
-      meter.errorCode = failure.code;
-      meter.failedStatus = failure.status;
-    }
+    const failure = streamFailure(request, error);
     const body = JSON.stringify(errorBody(dialect, failure, request.id));
     raw.end(out.take() + (dialect === 'anthropic' ? sseEvent('error', body) : sseData(body)));
   }
+}
+
+/**
+ * What a stream that failed after its 200 was sent ends with, recorded on the request and its meter: the error itself
+ * if it is one of Shuttle's, otherwise (logged) an unreadable answer from the provider.
+ */
+export function streamFailure(request: FastifyRequest, error: unknown): ShuttleError {
+  const failure = error instanceof ShuttleError ? error : new ShuttleError('upstream_invalid_response', { cause: error });
+  if (!(error instanceof ShuttleError)) request.log.error({ err: error }, 'stream failed');
+  request.errorCode = failure.code;
+  if (request.meter) {
+    request.meter.errorCode = failure.code;
+    request.meter.failedStatus = failure.status;
+  }
+  return failure;
 }
 
 /**
