@@ -15,6 +15,13 @@ export type RedisBudget = <T>(call: Promise<T>) => Promise<T>;
 
 /** What a refused client is told to wait: about as long as ioredis's reconnection back-off (at most 2 s) and a try. */
 const RETRY_AFTER_SECONDS = 5;
+/**
+ * Calls in a row that Redis failed or did not answer in time before calls stop asking it (the breaker opens): a frozen
+ * Redis would otherwise cost every request the whole budget. One slow answer alone does not open it.
+ */
+const FAILURES_TO_OPEN = 3;
+/** While the breaker is open, how often one PING asks whether Redis answers again. */
+const PROBE_INTERVAL_MS = 1000;
 
 export interface Recovery {
   /** Whether the Redis server answering now is another process than before the outage: a restart, which may have lost counts. */
@@ -24,6 +31,9 @@ export interface Recovery {
 export class RedisFallback {
   private degraded = false;
   private recovering = false;
+  private failuresInARow = 0;
+  private probing = false;
+  private probedAt = 0;
   private readonly recoveryHandlers: Array<(recovery: Recovery) => void> = [];
   /** The Redis server process last seen (INFO's run_id), and the one seen when the outage began. */
   private runId: string | undefined;
@@ -73,17 +83,45 @@ export class RedisFallback {
       this.degrade(undefined);
       return fallback();
     }
+    if (this.breakerOpen) {
+      this.probe();
+      return fallback();
+    }
     return shared(this.within).then(
       (value) => {
+        this.failuresInARow = 0;
         if (this.degraded) void this.recover();
         return value;
       },
       (error: unknown) => {
+        this.failuresInARow++;
         this.degrade(error);
         const value = fallback();
         return isPromise(value) ? value : Promise.resolve(value);
       },
     );
+  }
+
+  /** Whether calls skip Redis: it failed FAILURES_TO_OPEN calls in a row, and no probe has found it answering since. */
+  get breakerOpen(): boolean {
+    return this.degraded && this.failuresInARow >= FAILURES_TO_OPEN;
+  }
+
+  /** One PING at most every PROBE_INTERVAL_MS, within the budget: an answer ends the outage. */
+  private probe(): void {
+    const now = Date.now();
+    if (this.probing || now - this.probedAt < PROBE_INTERVAL_MS) return;
+    this.probing = true;
+    this.probedAt = now;
+    this.within(this.redis.ping())
+      .then(() => {
+        this.failuresInARow = 0;
+        return this.recover();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.probing = false;
+      });
   }
 
   private degrade(error: unknown): void {

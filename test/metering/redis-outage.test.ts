@@ -192,6 +192,52 @@ describe('Redis that stops answering (frozen)', () => {
       return false;
     });
   });
+  it('after a few calls in a row that it did not answer, requests stop waiting for it until a probe finds it back', async () => {
+    const budgetMs = 2000;
+    const upstream: FakeUpstream = await startFakeOpenAi((_request, res) => sendJson(res, 200, answer));
+    cleanups.push(() => upstream.close());
+    const redis = await ownRedis();
+    const gateway = await gatewayOn(redis, {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: upstream.baseUrl,
+      SHUTTLE_REDIS_TIMEOUT_MS: String(budgetMs),
+    });
+    const token = await login(gateway);
+    const limited = await subKeyWithRpm(gateway, token, 1000);
+    const complete = () => call(gateway, 'POST', '/chat/completions', { auth: limited.key, body: ask });
+    expect((await complete()).status).toBe(200);
+
+    redis.freeze();
+    try {
+      // The first calls each wait the budget for Redis before falling back…
+      for (let i = 0; i < 3; i++) {
+        const frozen = await timed(complete);
+        expect(frozen.result.status).toBe(200);
+        expect(frozen.ms).toBeGreaterThanOrEqual(budgetMs - 50);
+      }
+      // …then the breaker is open: none waits for Redis any more.
+      for (let i = 0; i < 5; i++) {
+        const open = await timed(complete);
+        expect(open.result.status).toBe(200);
+        expect(open.ms).toBeLessThan(budgetMs / 2);
+      }
+    } finally {
+      redis.thaw();
+    }
+    // A probe finds Redis answering again: the key's requests are counted in Redis once more.
+    const client = new Redis(redis.url);
+    cleanups.push(async () => client.disconnect());
+    const counted = async () => {
+      let total = 0;
+      for (const counter of await client.keys('*rate*')) total += Number((await client.get(counter)) ?? 0);
+      return total;
+    };
+    const before = await counted();
+    await eventually(async () => {
+      expect((await complete()).status).toBe(200);
+      return (await counted()) > before;
+    });
+  });
 });
 
 describe('Redis outage, closed mode', () => {
