@@ -125,6 +125,8 @@ export interface Runtime {
   auditLog: AuditLogReader;
   /** Resolves when the database answers, rejects when it cannot be reached. */
   pingDatabase(): Promise<void>;
+  /** Whether Redis serves shared state (`degraded`: calls fall back, see RedisFallback), or none is configured. */
+  redisState(): 'ok' | 'degraded' | 'not_configured';
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
   close(): Promise<void>;
@@ -292,6 +294,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     flowRunLog,
     auditLog,
     pingDatabase: () => pingDatabase(db),
+    redisState: () => fallback?.state ?? 'not_configured',
     metrics,
     async close() {
       runRetention.stop();

@@ -102,6 +102,11 @@ export class RedisFallback {
     );
   }
 
+  /** For /readyz: `degraded` while calls fall back (Redis away, or its outage not yet over). */
+  get state(): 'ok' | 'degraded' {
+    return this.degraded || this.redis.status !== 'ready' ? 'degraded' : 'ok';
+  }
+
   /** Whether calls skip Redis: it failed FAILURES_TO_OPEN calls in a row, and no probe has found it answering since. */
   get breakerOpen(): boolean {
     return this.degraded && this.failuresInARow >= FAILURES_TO_OPEN;

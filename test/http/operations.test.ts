@@ -19,7 +19,7 @@ describe('operations', () => {
     expect(await (await fetch(`${gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok' });
+    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', redis: 'not_configured' });
   });
 
   it('puts a unique x-request-id on every response, errors and unknown routes included', async () => {

@@ -7,6 +7,7 @@ import { randomBase62 } from '../../src/store/ids.js';
 import { type ApiResponse, call, chat, login, OWNER } from '../helpers/api.js';
 import { completion, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { pollUntil } from '../helpers/poll.js';
 import { type OwnRedis, startOwnRedis } from '../helpers/redis-server.js';
 
 /** Generous for a loaded two-core machine; the behaviour this replaces took 6 to 40 s. */
@@ -79,8 +80,18 @@ describe('Redis outage, local mode (the default)', () => {
     const token = await login(gateway);
     const limited = await subKeyWithRpm(gateway, token, 3);
     expect((await chat(gateway, limited.key)).status).toBe(200);
+    const readiness = async () => {
+      const response = await fetch(`${gateway.url}/readyz`);
+      return { status: response.status, redis: ((await response.json()) as { redis: string }).redis };
+    };
+    expect(await readiness()).toEqual({ status: 200, redis: 'ok' });
 
     await redis.kill();
+    // Reported, but still ready: requests are served on this instance's counts.
+    expect(await pollUntil(readiness, (ready) => ready.redis === 'degraded', { withinMs: 5000 })).toEqual({
+      status: 200,
+      redis: 'degraded',
+    });
     const answers: Array<{ result: ApiResponse; ms: number }> = [];
     for (let i = 0; i < 4; i++) answers.push(await timed(() => chat(gateway, limited.key)));
     // This instance counts on its own: the limit of 3 a minute holds (the request before the kill may have been

@@ -28,6 +28,7 @@ export function operationsRoutes(runtime: Runtime) {
 
     // Not ready while the database does not answer, or while metering is stalled: records have waited longer than
     // SHUTTLE_USAGE_STALL_MS without a batch written (a writer thread that cannot start, writes that fail or hang).
+    // Redis is reported but does not decide: without it requests are still served (docs/reliability.md).
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
       const database = await runtime.pingDatabase().then(
         () => 'ok' as const,
@@ -40,6 +41,7 @@ export function operationsRoutes(runtime: Runtime) {
         status: ready ? 'ready' : 'unavailable',
         database,
         metering,
+        redis: runtime.redisState(),
         usageQueueDepth: runtime.usageWriter.depth,
         ...(metering === 'stalled' ? { meteringStalledForMs: stalledForMs } : {}),
       });
