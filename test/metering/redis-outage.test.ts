@@ -202,7 +202,7 @@ describe('Redis that stops answering (frozen)', () => {
       expect((await complete()).status).toBe(200);
       return false;
     });
-  });
+  }, 60_000);
   it('after a few calls in a row that it did not answer, requests stop waiting for it until a probe finds it back', async () => {
     const budgetMs = 2000;
     const upstream: FakeUpstream = await startFakeOpenAi((_request, res) => sendJson(res, 200, answer));
@@ -248,7 +248,7 @@ describe('Redis that stops answering (frozen)', () => {
       expect((await complete()).status).toBe(200);
       return (await counted()) > before;
     });
-  });
+  }, 60_000);
 });
 
 describe('Redis outage, closed mode', () => {
