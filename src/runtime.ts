@@ -38,6 +38,7 @@ import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
+import { UpstreamPoolWatch } from './gateway/upstream-pool-watch.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
 import { CustomerService } from './metering/customer-service.js';
 import { FallbackRateLimiter } from './metering/limits/fallback-rate-limiter.js';
@@ -227,10 +228,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
   );
-  const upstream = new UpstreamClient(
+  const upstreamAgents = [
     createUpstreamAgent(config.upstream.connections),
     createUpstreamAgent(config.upstream.connections, tenantConnector),
-  );
+  ] as const;
+  const upstream = new UpstreamClient(...upstreamAgents);
+  const upstreamPools = new UpstreamPoolWatch(upstreamAgents, config.upstream.connections, logger);
+  metrics.gaugeUpstreamWaiting(() => upstreamPools.waiting());
+  upstreamPools.start();
   const adapters = createAdapters({ client: upstream, mockLatencyMs: config.mockLatencyMs });
   const health = new TargetHealth();
   const globals = globalConnections(config);
@@ -298,6 +303,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     async close() {
       runRetention.stop();
+      upstreamPools.stop();
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
       // process to exit non-zero.
       const lost = (

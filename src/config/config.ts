@@ -37,7 +37,7 @@ const envSchema = z.object({
   SHUTTLE_ADMIN_PASSWORD: optionalString,
   SHUTTLE_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   SHUTTLE_UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
-  SHUTTLE_UPSTREAM_CONNECTIONS: positiveInt.default(256),
+  SHUTTLE_UPSTREAM_CONNECTIONS: nonNegativeInt.default(0),
   SHUTTLE_USAGE_QUEUE_MAX: positiveInt.default(100_000),
   SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
@@ -96,7 +96,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   admin: { email: string | undefined; password: string | undefined };
   bodyLimitBytes: number;
-  upstream: { timeoutMs: number; connections: number };
+  /** connections: the cap on connections per provider origin; null, none (SHUTTLE_UPSTREAM_CONNECTIONS=0, the default). */
+  upstream: { timeoutMs: number; connections: number | null };
   /** journalSyncMs: how often the usage journal is flushed to disk (fdatasync); 0 leaves it to the kernel. */
   usage: { queueMax: number; batchSize: number; flushIntervalMs: number; stallMs: number; journalSyncMs: number };
   /** How often keys' last-used and customers' last-seen times are written. */
@@ -159,7 +160,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     admin: { email: e.SHUTTLE_ADMIN_EMAIL, password: e.SHUTTLE_ADMIN_PASSWORD },
     bodyLimitBytes: e.SHUTTLE_BODY_LIMIT_BYTES,
-    upstream: { timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS, connections: e.SHUTTLE_UPSTREAM_CONNECTIONS },
+    upstream: {
+      timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS,
+      connections: e.SHUTTLE_UPSTREAM_CONNECTIONS === 0 ? null : e.SHUTTLE_UPSTREAM_CONNECTIONS,
+    },
     usage: {
       queueMax: e.SHUTTLE_USAGE_QUEUE_MAX,
       batchSize: e.SHUTTLE_USAGE_BATCH_SIZE,

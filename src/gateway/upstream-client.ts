@@ -21,7 +21,8 @@ export interface UpstreamRequest {
   trusted?: boolean;
 }
 
-export function createUpstreamAgent(connectionsPerOrigin: number, connect?: buildConnector.connector): Agent {
+/** `connectionsPerOrigin` null: no cap, since an HTTP/1.1 stream holds a connection for as long as it lasts. */
+export function createUpstreamAgent(connectionsPerOrigin: number | null, connect?: buildConnector.connector): Agent {
   return new Agent({
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,

@@ -163,6 +163,18 @@ export class GatewayMetrics {
     });
   }
 
+  /** Requests waiting for a connection to a provider, which only a cap on connections makes (UpstreamPoolWatch). */
+  gaugeUpstreamWaiting(waiting: () => number): void {
+    new Gauge({
+      name: 'shuttle_upstream_waiting_requests',
+      help: 'Requests waiting for a connection to a provider because SHUTTLE_UPSTREAM_CONNECTIONS caps them per origin',
+      registers: [this.registry],
+      collect() {
+        this.set(waiting());
+      },
+    });
+  }
+
   /**
    * Per request: label children and pending counts are looked up once per label combination, then only added to.
    * Looked up by route, then by status or provider, rather than by a key joined from them: the route and provider
