@@ -49,6 +49,7 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
+import { RequestTracer } from './metering/request-tracer.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
@@ -127,6 +128,8 @@ export interface Runtime {
   pingDatabase(): Promise<void>;
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
+  /** Exports requests as OpenTelemetry spans when an OTLP endpoint is set; null otherwise. */
+  tracing: RequestTracer | null;
   close(): Promise<void>;
 }
 
@@ -225,18 +228,24 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
   );
+  const tracing = config.tracing.enabled ? new RequestTracer(logger) : null;
   const upstream = new UpstreamClient(
     createUpstreamAgent(config.upstream.connections),
     createUpstreamAgent(config.upstream.connections, tenantConnector),
+    tracing,
   );
   const adapters = createAdapters({ client: upstream, mockLatencyMs: config.mockLatencyMs });
   const health = new TargetHealth();
   const globals = globalConnections(config);
   const router = new Router(globals, adapters, prices, health);
-  const gateway = new Gateway(router, health, limitGate, metrics, {
-    timeoutMs: config.upstream.timeoutMs,
-    defaultMaxTokens: config.defaultMaxTokens,
-  });
+  const gateway = new Gateway(
+    router,
+    health,
+    limitGate,
+    metrics,
+    { timeoutMs: config.upstream.timeoutMs, defaultMaxTokens: config.defaultMaxTokens },
+    tracing,
+  );
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
@@ -293,6 +302,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     auditLog,
     pingDatabase: () => pingDatabase(db),
     metrics,
+    tracing,
     async close() {
       runRetention.stop();
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
@@ -306,6 +316,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
+      // The spans of the last requests are exported before the process goes.
+      await tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
       await webhookAgent.close();
       await bus.close();
       if (redis) await closeRedis(redis);
