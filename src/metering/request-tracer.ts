@@ -110,8 +110,11 @@ export class RequestTracer {
     this.current.set(signal, span);
     return {
       failed: (error) => {
+        const open = request.open.indexOf(span);
+        // Ended with its request already: the client left while the provider had the call.
+        if (open === -1) return;
+        request.open.splice(open, 1);
         if (this.current.get(signal) === span) this.current.delete(signal);
-        request.open.splice(request.open.indexOf(span), 1);
         span.setAttributes(failureAttributes(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
         span.end();
@@ -137,6 +140,7 @@ export class RequestTracer {
     const live = request.signal && this.current.get(request.signal);
     if (live && request.open.includes(live)) this.current.delete(request.signal as AbortSignal);
     for (const span of request.open) span.end(endTime);
+    request.open.length = 0;
     const { span } = request;
     if (meter.requestedModel !== null) span.updateName(`${operationOf(meter.endpoint)} ${meter.requestedModel}`);
     span.setAttributes(requestAttributes(meter, finished));

@@ -18,6 +18,7 @@ describe('OpenTelemetry export', () => {
   let upstream: FakeUpstream;
   let down: FakeUpstream;
   let gateway: TestGateway;
+  let token: string;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -28,9 +29,10 @@ describe('OpenTelemetry export', () => {
     vi.stubEnv('OTEL_SERVICE_NAME', undefined);
     vi.stubEnv('OTEL_TRACES_SAMPLER', undefined);
     gateway = await startGateway({
+      captureLogs: true,
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: upstream.baseUrl },
     });
-    const token = await login(gateway);
+    token = await login(gateway);
     for (const [name, fake] of [
       ['down', down],
       ['backup', upstream],
@@ -210,6 +212,59 @@ describe('OpenTelemetry export', () => {
     expect(messages.status, JSON.stringify(messages.body)).toBe(200);
     const { request: message } = await spansOf(messages.headers.get('x-request-id') as string, 1);
     expect(message.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.output_tokens': 500 });
+  });
+
+  it('names the flow and version of a flow run', async () => {
+    upstream.handle(defaultHandler);
+    const api = (method: string, path: string, body?: unknown) => call(gateway, method, path, { auth: token, body });
+    const flow = await api('POST', '/flows', { title: 'Traced', slug: 'traced' });
+    expect(flow.status).toBe(201);
+    const version = await api('POST', '/flows/traced/versions', { templates: { main: { template: 'Say hi', llm: 'openai/gpt-4o-mini' } } });
+    expect(version.status, JSON.stringify(version.body)).toBe(201);
+    await api('POST', '/flows/traced/versions/1/environments', { environment: 'production' });
+    const run = await call(gateway, 'POST', '/flows/traced/runs', { auth: gateway.masterKey, body: { parameters: {} } });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    const { request } = await spansOf(run.headers.get('x-request-id') as string, 1);
+    expect(request.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.prompt.name': flow.body.id,
+      'gen_ai.prompt.version': '1',
+      'http.route': '/api/v1/flows/:flow/runs',
+    });
+  });
+
+  it('ends the attempt with its request when the client leaves while the provider has the call', async () => {
+    upstream.requests.length = 0;
+    upstream.handle(() => new Promise(() => undefined));
+    const leaving = new AbortController();
+    const request = fetch(`${gateway.api}/chat/completions`, {
+      method: 'POST',
+      signal: leaving.signal,
+      headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/left-behind', messages: [{ role: 'user', content: 'hi' }] }),
+    }).catch(() => undefined);
+    await pollUntil(
+      () => upstream.requests.length,
+      (count) => count > 0,
+      { withinMs: 5_000 },
+    );
+    leaving.abort();
+    await request;
+    const observe = async () => {
+      await gateway.shuttle.runtime.tracing?.flush();
+      return receiver.spans.find((span) => span.attributes['gen_ai.request.model'] === 'openai/left-behind');
+    };
+    const left = await pollUntil(observe, (span) => span !== undefined, { withinMs: 5_000 });
+    expect(left?.attributes['http.response.status_code']).toBe(499);
+    const attempt = await pollUntil(
+      async () => (await observe(), receiver.spans.find((span) => span.parentSpanId === left?.spanId)),
+      (span) => span !== undefined,
+      { withinMs: 5_000 },
+    );
+    expect(attempt?.endTimeUnixNano).toBeLessThanOrEqual(left?.endTimeUnixNano ?? 0n);
+    // Nothing was done to a span after it ended (the SDK would warn).
+    expect(gateway.logText()).not.toContain('OpenTelemetry');
+    upstream.handle(defaultHandler);
   });
 
   it('marks a request that failed with its error type and status', async () => {
