@@ -305,6 +305,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tracing,
     async close() {
       runRetention.stop();
+      // The last requests' spans are exported while the rest closes (an export waits at most OTEL_EXPORTER_OTLP_TIMEOUT).
+      const spansExported = tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
       // process to exit non-zero.
       const lost = (
@@ -316,10 +318,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await lastUsed.close().catch((error: unknown) => logger.warn({ err: error }, 'last-used times not saved'));
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
-      // The spans of the last requests are exported before the process goes.
-      await tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
       await webhookAgent.close();
       await bus.close();
+      await spansExported;
       if (redis) await closeRedis(redis);
       await db.destroy();
       if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');

@@ -80,8 +80,8 @@ export class RequestTracer {
     // the latest runtime's logger gets the messages.
     diag.setLogger(
       {
-        error: (message, ...args) => logger.warn({ args }, `OpenTelemetry: ${message}`),
-        warn: (message, ...args) => logger.warn({ args }, `OpenTelemetry: ${message}`),
+        error: (message, ...args) => logger.warn({ details: args.map(String) }, `OpenTelemetry: ${message}`),
+        warn: (message, ...args) => logger.warn({ details: args.map(String) }, `OpenTelemetry: ${message}`),
         info: () => undefined,
         debug: () => undefined,
         verbose: () => undefined,

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, login } from '../helpers/api.js';
 import { defaultHandler, type FakeUpstream, sendJson, startFakeOpenAi } from '../helpers/fake-openai.js';
@@ -257,7 +259,10 @@ describe('OpenTelemetry export', () => {
     const left = await pollUntil(observe, (span) => span !== undefined, { withinMs: 5_000 });
     expect(left?.attributes['http.response.status_code']).toBe(499);
     const attempt = await pollUntil(
-      async () => (await observe(), receiver.spans.find((span) => span.parentSpanId === left?.spanId)),
+      async () => {
+        await gateway.shuttle.runtime.tracing?.flush();
+        return receiver.spans.find((span) => span.parentSpanId === left?.spanId);
+      },
       (span) => span !== undefined,
       { withinMs: 5_000 },
     );
@@ -351,4 +356,42 @@ describe('without tracing', () => {
       expect(receiver.posts).toBe(0);
     });
   }
+});
+
+describe('a collector that refuses the spans', () => {
+  let upstream: FakeUpstream;
+  let collector: Server;
+  let collectorUrl: string;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAi();
+    collector = createServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"no"}'));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    await new Promise((resolve) => collector?.close(resolve));
+    vi.unstubAllEnvs();
+  });
+
+  it('costs the request nothing and is logged as a warning', async () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', collectorUrl);
+    const gateway = await startGateway({
+      captureLogs: true,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: upstream.baseUrl },
+    });
+    try {
+      const response = await call(gateway, 'POST', '/chat/completions', {
+        auth: gateway.masterKey,
+        body: { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+    const warnings = gateway.logs().filter((line) => line.level === 40 && String(line.msg).includes('OpenTelemetry'));
+    expect(warnings.length, gateway.logText()).toBeGreaterThan(0);
+  });
 });
