@@ -49,7 +49,7 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
-import { RequestTracer } from './metering/request-tracer.js';
+import type { RequestTracer } from './metering/request-tracer.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
@@ -228,7 +228,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
   );
-  const tracing = config.tracing.enabled ? new RequestTracer(logger) : null;
+  // The OpenTelemetry SDK is loaded only when it is used: a process without tracing does not pay for loading it.
+  const tracing: RequestTracer | null = config.tracing.enabled
+    ? new (await import('./metering/request-tracer.js')).RequestTracer(logger)
+    : null;
   const upstream = new UpstreamClient(
     createUpstreamAgent(config.upstream.connections),
     createUpstreamAgent(config.upstream.connections, tenantConnector),
