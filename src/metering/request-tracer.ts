@@ -66,7 +66,7 @@ export class RequestTracer {
    */
   private readonly current = new WeakMap<AbortSignal, Span>();
 
-  constructor(logger: Logger) {
+  constructor(private readonly logger: Logger) {
     const resource = defaultResource()
       .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'shuttle' }))
       // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
@@ -92,19 +92,28 @@ export class RequestTracer {
 
   /** Starts the request's span, continuing the caller's traceparent and tracestate when it sent them. */
   requestStarted(meter: RequestMeter, headers: IncomingHttpHeaders): void {
-    if (!this.requests.has(meter)) this.requests.set(meter, this.startRequest(meter, headers));
+    try {
+      if (!this.requests.has(meter)) this.requests.set(meter, this.startRequest(meter, headers));
+    } catch (error) {
+      this.failedToTrace(error);
+    }
   }
 
   /** Starts an attempt's span under its request's; null for calls outside a traced request (a CLI flow run). */
   attemptStarted(meter: RequestMeter, signal: AbortSignal, target: AttemptTarget): AttemptSpan | null {
     const request = this.requests.get(meter);
     if (request === undefined) return null;
-    const attempt = ++request.attempts;
-    const span = this.tracer.startSpan(
-      `${operationOf(meter.endpoint)} ${target.model}`,
-      { kind: SpanKind.CLIENT, attributes: attemptAttributes(meter.endpoint, target, attempt) },
-      request.context,
-    );
+    let span: Span;
+    try {
+      span = this.tracer.startSpan(
+        `${operationOf(meter.endpoint)} ${target.model}`,
+        { kind: SpanKind.CLIENT, attributes: attemptAttributes(meter.endpoint, target, ++request.attempts) },
+        request.context,
+      );
+    } catch (error) {
+      this.failedToTrace(error);
+      return null;
+    }
     request.open.push(span);
     request.signal = signal;
     this.current.set(signal, span);
@@ -133,6 +142,24 @@ export class RequestTracer {
 
   /** Ends the request's span (and its attempts still open) with what the meter holds; starts it first if need be. */
   requestFinished(meter: RequestMeter, headers: IncomingHttpHeaders, finished: FinishedRequest): void {
+    try {
+      this.finishRequest(meter, headers, finished);
+    } catch (error) {
+      this.failedToTrace(error);
+    }
+  }
+
+  /** Exports the spans ended so far. */
+  flush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+
+  /** Exports what is left and stops. */
+  close(): Promise<void> {
+    return this.provider.shutdown();
+  }
+
+  private finishRequest(meter: RequestMeter, headers: IncomingHttpHeaders, finished: FinishedRequest): void {
     const request = this.requests.get(meter) ?? this.startRequest(meter, headers);
     this.requests.delete(meter);
     const endTime = performance.timeOrigin + finished.endedAt;
@@ -148,14 +175,9 @@ export class RequestTracer {
     span.end(endTime);
   }
 
-  /** Exports the spans ended so far. */
-  flush(): Promise<void> {
-    return this.provider.forceFlush();
-  }
-
-  /** Exports what is left and stops. */
-  close(): Promise<void> {
-    return this.provider.shutdown();
+  /** Tracing never fails a request: whatever goes wrong in it is logged and the request goes on untraced. */
+  private failedToTrace(error: unknown): void {
+    this.logger.warn({ err: error }, 'OpenTelemetry: a span could not be recorded');
   }
 
   private startRequest(meter: RequestMeter, headers: IncomingHttpHeaders): RequestTrace {
