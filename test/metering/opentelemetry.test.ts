@@ -142,6 +142,26 @@ describe('OpenTelemetry export', () => {
     expect(sent.tracestate).toBe('caller=abc');
   });
 
+  it('follows a caller that did not sample its trace: nothing exported, the trace context still passed on', async () => {
+    upstream.handle(defaultHandler);
+    const response = await call(gateway, 'POST', '/chat/completions', {
+      auth: gateway.masterKey,
+      headers: { traceparent: `00-${CALLER_TRACE_ID.replace('4bf9', 'aaaa')}-${CALLER_SPAN_ID}-00` },
+      body: { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect(response.status).toBe(200);
+    const [, traceId, ,] = TRACEPARENT.exec(String(upstream.last().headers.traceparent)) ?? [];
+    expect(traceId).toBe(CALLER_TRACE_ID.replace('4bf9', 'aaaa'));
+    expect(String(upstream.last().headers.traceparent).endsWith('-00')).toBe(true);
+    // A sampled request after it is exported once the unsampled one has long finished.
+    const next = await call(gateway, 'POST', '/chat/completions', {
+      auth: gateway.masterKey,
+      body: { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+    });
+    await spansOf(next.headers.get('x-request-id') as string, 1);
+    expect(receiver.spans.filter((span) => span.traceId === traceId)).toEqual([]);
+  });
+
   it('records a failed attempt and its fallback as two child spans, the failure with error status', async () => {
     down.requests.length = 0;
     upstream.requests.length = 0;
