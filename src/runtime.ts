@@ -50,6 +50,7 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
+import type { RequestTracer } from './metering/request-tracer.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
@@ -130,6 +131,8 @@ export interface Runtime {
   redisState(): 'ok' | 'degraded' | 'not_configured';
   flowDeployments: FlowDeployments;
   metrics: GatewayMetrics;
+  /** Exports requests as OpenTelemetry spans when an OTLP endpoint is set; null otherwise. */
+  tracing: RequestTracer | null;
   close(): Promise<void>;
 }
 
@@ -228,11 +231,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
   );
+  // The OpenTelemetry SDK is loaded only when it is used: a process without tracing does not pay for loading it.
+  const tracing: RequestTracer | null = config.tracing.enabled
+    ? new (await import('./metering/request-tracer.js')).RequestTracer(logger)
+    : null;
   const upstreamAgents = [
     createUpstreamAgent(config.upstream.connections),
     createUpstreamAgent(config.upstream.connections, tenantConnector),
   ] as const;
-  const upstream = new UpstreamClient(...upstreamAgents);
+  const upstream = new UpstreamClient(...upstreamAgents, tracing);
   const upstreamPools = new UpstreamPoolWatch(upstreamAgents, config.upstream.connections, logger);
   metrics.gaugeUpstreamWaiting(() => upstreamPools.waiting());
   upstreamPools.start();
@@ -240,10 +247,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const health = new TargetHealth();
   const globals = globalConnections(config);
   const router = new Router(globals, adapters, prices, health);
-  const gateway = new Gateway(router, health, limitGate, metrics, {
-    timeoutMs: config.upstream.timeoutMs,
-    defaultMaxTokens: config.defaultMaxTokens,
-  });
+  const gateway = new Gateway(
+    router,
+    health,
+    limitGate,
+    metrics,
+    { timeoutMs: config.upstream.timeoutMs, defaultMaxTokens: config.defaultMaxTokens },
+    tracing,
+  );
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
@@ -301,9 +312,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     pingDatabase: () => pingDatabase(db),
     redisState: () => fallback?.state ?? 'not_configured',
     metrics,
+    tracing,
     async close() {
       runRetention.stop();
       upstreamPools.stop();
+      // The last requests' spans are exported while the rest closes (an export waits at most OTEL_EXPORTER_OTLP_TIMEOUT).
+      const spansExported = tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
       // process to exit non-zero.
       const lost = (
@@ -317,6 +331,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await upstream.close();
       await webhookAgent.close();
       await bus.close();
+      await spansExported;
       if (redis) await closeRedis(redis);
       await db.destroy();
       if (lost.length > 0) throw lost.length === 1 ? lost[0] : new AggregateError(lost, 'records were lost at shutdown');

@@ -18,6 +18,10 @@ const databaseUrl = z
     message: 'must start with sqlite:// (e.g. sqlite://./data/shuttle.db) or postgres://',
   });
 
+const otlpEndpoint = optionalString.refine((url) => url === undefined || /^https?:\/\//.test(url), {
+  message: 'must be an http:// or https:// URL (the OTLP/HTTP receiver, e.g. http://collector:4318)',
+});
+
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -64,6 +68,10 @@ const envSchema = z.object({
   SHUTTLE_METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  // Only whether traces are exported is read here; the OpenTelemetry SDK reads these and every other OTEL_* variable.
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint,
+  OTEL_SDK_DISABLED: z.enum(['true', 'false', '']).default('false'),
   SHUTTLE_ALLOW_PRIVATE_NETWORKS: z
     .string()
     .default('')
@@ -127,6 +135,11 @@ export interface Config {
    * none by default. The global connections below are the operator's and are never checked.
    */
   privateNetworks: PrivateNetworkAllowance;
+  /**
+   * Whether requests are exported as OpenTelemetry spans: an OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and OTEL_SDK_DISABLED is not true. The SDK reads the OTEL_* variables itself.
+   */
+  tracing: { enabled: boolean };
   /** The providers the environment enables (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), read from the table in providers.ts. */
   providers: ProviderSettings[];
 }
@@ -190,6 +203,11 @@ export function loadConfig(env: Env = process.env): Config {
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
     metricsToken: e.SHUTTLE_METRICS_TOKEN,
     privateNetworks: e.SHUTTLE_ALLOW_PRIVATE_NETWORKS,
+    tracing: {
+      enabled:
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined) &&
+        e.OTEL_SDK_DISABLED !== 'true',
+    },
     providers: providers.providers,
   };
 }

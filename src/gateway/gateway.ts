@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../metering/metrics.js';
 import { costMicros, type PriceTable } from '../metering/price-table.js';
 import type { ModelPrice } from '../metering/prices.js';
 import type { RequestMeter } from '../metering/request-meter.js';
+import type { RequestTracer } from '../metering/request-tracer.js';
 import type { Customer } from '../store/repositories/customers.js';
 import { chatParamsOf } from './dialects/anthropic-messages/request.js';
 import { messageBody } from './dialects/anthropic-messages/response.js';
@@ -93,6 +94,8 @@ export class Gateway {
     private readonly limits: LimitGate,
     private readonly metrics: GatewayMetrics,
     private readonly options: GatewayOptions,
+    /** Records each attempt as an OpenTelemetry span; null when tracing is off. */
+    private readonly tracing: RequestTracer | null = null,
   ) {}
 
   /** A chat completion; `options.fallbackModels` come from a flow template's `fallbacks`. */
@@ -296,6 +299,7 @@ export class Gateway {
           for (let attempt = 1; attempt <= plan.retry.attempts; attempt++) {
             if (attempt > 1) await sleep(wait, undefined, { signal: ctx.signal });
             meter.attempts++;
+            const attemptSpan = this.tracing?.attemptStarted(meter, ctx.signal, target);
             meter.provider = target.connection.name;
             meter.providerType = target.connection.type;
             meter.servedModel = target.model;
@@ -310,6 +314,7 @@ export class Gateway {
               this.health.succeeded(target.healthKey, took);
               return { result, target, admission };
             } catch (error) {
+              attemptSpan?.failed(error);
               inFlight = undefined;
               meter.upstreamMs += performance.now() - started;
               if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;

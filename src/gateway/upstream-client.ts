@@ -40,13 +40,22 @@ interface Destination {
 /** Providers' URLs are few (a connection's base URL and an endpoint), so each is split into origin and path once. */
 const MAX_DESTINATIONS = 1_000;
 
+/** Adds the trace context of the attempt a call belongs to (W3C traceparent) to its headers. */
+export interface UpstreamTracing {
+  withTraceContext(signal: AbortSignal, headers: Record<string, string>): Record<string, string>;
+}
+
 export class UpstreamClient {
   private readonly destinations = new Map<string, Destination>();
 
-  /** Two agents, so that a tenant's request never rides a connection the operator's opened to a private address. */
+  /**
+   * Two agents, so that a tenant's request never rides a connection the operator's opened to a private address;
+   * `tracing` only when requests are traced (OpenTelemetry).
+   */
   constructor(
     private readonly operatorAgent: Dispatcher,
     private readonly tenantAgent: Dispatcher,
+    private readonly tracing: UpstreamTracing | null = null,
   ) {}
 
   /**
@@ -65,7 +74,7 @@ export class UpstreamClient {
           origin,
           path,
           method: req.method ?? 'POST',
-          headers: req.headers,
+          headers: this.tracing === null ? req.headers : this.tracing.withTraceContext(req.signal, req.headers),
           body: req.body ?? null,
           // The exchange times the call itself, exactly; undici's timers are coarse (see UpstreamExchange).
           headersTimeout: 0,

@@ -2,6 +2,7 @@
 // journaled) just before its response's last byte is handed to the socket, or when the client leaves; and once the
 // response has closed, off the response path, one log line and the metrics. Requests arriving while the server
 // drains are refused with 503 shutting_down; those still open when the shutdown timeout cuts them are recorded 503.
+// With tracing on, a metered request's span starts before its handler and ends with it.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPromise } from '../../domain/maybe-promise.js';
@@ -48,6 +49,15 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
     }
     done();
   });
+
+  // Only when requests are traced: with tracing off, a request pays nothing for it.
+  const tracing = runtime.tracing;
+  if (tracing !== null) {
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (request.meter !== null) tracing.requestStarted(request.meter, request.headers);
+      done();
+    });
+  }
 
   app.decorate('cutOpenRequests', () => {
     drain.cut = true;
@@ -126,6 +136,19 @@ function finishRequest(runtime: Runtime, request: FastifyRequest, reply: Fastify
   for (const admission of meter?.admissions ?? []) {
     const settled = admission.settle(0, 0);
     if (isPromise(settled)) settled.catch((error: unknown) => request.log.error({ err: error }, 'limits not settled'));
+  }
+  if (runtime.tracing !== null && meter !== null && principal !== null) {
+    runtime.tracing.requestFinished(meter, request.headers, {
+      requestId: request.id,
+      tenantId: principal.tenantId,
+      keyId: principal.type === 'key' ? principal.keyId : null,
+      environment: principal.environment,
+      method: request.method,
+      route: request.routeOptions.url,
+      status,
+      errorCode: request.errorCode ?? meter.errorCode,
+      endedAt,
+    });
   }
   const durationMs = endedAt - request.startedAt;
   runtime.metrics.observeRequest({
