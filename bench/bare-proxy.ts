@@ -46,7 +46,7 @@ async function relay(agent: Agent, origin: string, req: IncomingMessage, res: Se
 
 export async function startBareProxy(options: BareProxyOptions): Promise<RunningServer> {
   // The same pool settings as Shuttle's upstream client, so the floor is measured on equal terms.
-  const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
+  const agent = new Agent({ connections: null, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
   const origin = options.upstream.replace(/\/+$/, '');
   const server = createServer((req, res) => {
     relay(agent, origin, req, res).catch(() => {
