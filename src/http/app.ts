@@ -7,7 +7,7 @@ import { newRequestId } from '../store/ids.js';
 import { authenticate } from './plugins/authenticate.js';
 import { registerErrorHandler, sendClientError, sendFrameworkError } from './plugins/error-handler.js';
 import { registerJsonBody } from './plugins/json-body.js';
-import { registerRequestLifecycle } from './plugins/request-lifecycle.js';
+import { recordingResponses, registerRequestLifecycle } from './plugins/request-lifecycle.js';
 import { registerUrlTextCheck } from './plugins/storable-text.js';
 import './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
@@ -55,6 +55,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 * 12 },
     frameworkErrors: sendFrameworkError,
     clientErrorHandler: sendClientError,
+    // Responses record their usage before their last byte (request lifecycle).
+    http: { ServerResponse: recordingResponses(runtime) },
   });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
