@@ -222,6 +222,26 @@ describe.each(DIALECTS)('response cache (%s)', (dialect) => {
     expect(upstream.requests).toHaveLength(2);
   });
 
+  it('counts hits against rate limits but not against cost limits', async () => {
+    const created = await call(gateway, 'POST', '/keys', { auth: token, body: { name: `limited ${prompt}` } });
+    const key = created.body.key as string;
+    await ask(USE, {}, key);
+    // The first (bought) answer spent more than the whole budget: a request to the provider is refused now, a hit is not.
+    await call(gateway, 'PATCH', `/keys/${created.body.id}`, {
+      auth: token,
+      body: { limits: { costUsd: { total: 0.000001 }, requestsPerMinute: 3 } },
+    });
+    await flushUsage(gateway);
+    expect((await ask(USE, { temperature: 1 }, key)).status).toBe(402);
+    const hit = await ask(USE, {}, key);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('x-shuttle-cache')).toBe('hit');
+    expect((await ask(USE, {}, key)).status).toBe(200);
+    const limited = await ask(USE, {}, key);
+    expect(limited.status).toBe(429);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
   it('does not store answers above the size cap', async () => {
     const small = await startGateway({
       dialect,
