@@ -2791,6 +2791,11 @@ export interface paths {
             };
             tags?: string[];
             stream?: boolean;
+            /**
+             * @description The response cache for this run (docs/cache.md), over the x-shuttle-cache header; TTL and namespace by header
+             * @enum {string}
+             */
+            cache?: "use" | "refresh" | "off";
           };
         };
       };
