@@ -141,5 +141,9 @@ describe('response cache when its Redis fails', () => {
     expect(JSON.parse(gone.text).choices[0].message.content).toBe('Hello there');
     expect(await failures('get')).toBeGreaterThanOrEqual(2);
     expect(await failures('set')).toBeGreaterThanOrEqual(1);
+
+    const cleared = await call(gateway, 'DELETE', '/cache', { auth: await login(gateway) });
+    expect(cleared.status).toBe(503);
+    expect(cleared.body.error.code).toBe('cache_unavailable');
   });
 });

@@ -3,6 +3,7 @@
 
 import type { Redis } from '../../cache/redis.js';
 import { type RedisBudget, withinBudget } from '../../cache/redis-fallback.js';
+import { ShuttleError } from '../../errors/shuttle-error.js';
 import type { ResponseCacheRepository } from '../../store/repositories/response-cache.js';
 
 export interface ResponseCacheStore {
@@ -41,14 +42,19 @@ export class RedisCacheStore implements ResponseCacheStore {
     await this.within(this.redis.set(this.redisKey(tenantId, key), entry, 'EX', ttlSeconds));
   }
 
+  /** A Redis that is away or fails midway is a 503 (cache_unavailable): a clear must not look done when it is not. */
   async clear(tenantId: string): Promise<number> {
     let cursor = '0';
     let deleted = 0;
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}response-cache:${tenantId}:*`, 'COUNT', CLEAR_BATCH);
-      cursor = next;
-      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    try {
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}response-cache:${tenantId}:*`, 'COUNT', CLEAR_BATCH);
+        cursor = next;
+        if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+      } while (cursor !== '0');
+    } catch (error) {
+      throw new ShuttleError('cache_unavailable', { cause: error, headers: { 'retry-after': '5' } });
+    }
     return deleted;
   }
 
