@@ -145,7 +145,8 @@ export function replayParts(answer: CachedAnswer): StreamPart[] {
   const parts: StreamPart[] = [];
   for (const choice of completion.choices) {
     const { message, index } = choice;
-    parts.push(chunk(index, { role: 'assistant', content: '' }));
+    // As OpenAI streams it: an empty content to start a text answer, null for one that is only tool calls.
+    parts.push(chunk(index, { role: 'assistant', content: message.content === null ? null : '' }));
     if (typeof message.content === 'string' && message.content !== '') parts.push(chunk(index, { content: message.content }));
     if (typeof message.refusal === 'string') parts.push(chunk(index, { refusal: message.refusal }));
     if (message.tool_calls?.length) {
