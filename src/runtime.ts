@@ -240,7 +240,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const router = new Router(globals, adapters, prices, health);
   const cacheEntries = new ResponseCacheRepository(db);
   const responseCache = new ResponseCache(
-    redis ? new RedisCacheStore(redis, config.redisPrefix, config.redisTimeoutMs) : new DatabaseCacheStore(cacheEntries),
+    redis
+      ? new RedisCacheStore(redis, config.redisPrefix, config.redisTimeoutMs)
+      : new DatabaseCacheStore(cacheEntries, writer?.responseCacheSink()),
     db,
     metrics,
     config.responseCache,

@@ -4,7 +4,7 @@
 import type { Redis } from '../../cache/redis.js';
 import { type RedisBudget, withinBudget } from '../../cache/redis-fallback.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
-import type { ResponseCacheRepository } from '../../store/repositories/response-cache.js';
+import type { ResponseCacheRepository, ResponseCacheWriter } from '../../store/repositories/response-cache.js';
 
 export interface ResponseCacheStore {
   readonly name: 'redis' | 'database';
@@ -67,14 +67,18 @@ export class RedisCacheStore implements ResponseCacheStore {
 export class DatabaseCacheStore implements ResponseCacheStore {
   readonly name = 'database';
 
-  constructor(private readonly entries: ResponseCacheRepository) {}
+  constructor(
+    private readonly entries: ResponseCacheRepository,
+    /** Writes go to the writer thread when there is one: a SQLite write would hold the event loop. */
+    private readonly writer: ResponseCacheWriter = entries,
+  ) {}
 
   get(tenantId: string, key: string): Promise<string | undefined> {
     return this.entries.get(tenantId, key, Date.now());
   }
 
   set(tenantId: string, key: string, entry: string, createdAt: number, ttlSeconds: number): Promise<void> {
-    return this.entries.put(tenantId, key, entry, createdAt, createdAt + ttlSeconds * 1000);
+    return this.writer.putRows([{ key, tenant_id: tenantId, entry, created_at: createdAt, expires_at: createdAt + ttlSeconds * 1000 }]);
   }
 
   clear(tenantId: string): Promise<number> {

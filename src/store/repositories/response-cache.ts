@@ -1,8 +1,14 @@
 // The response cache's entries in the database (when Redis is not configured): one row per key, read by primary
 // key, expired rows swept in bounded batches (docs/cache.md).
 import type { Db } from '../database.js';
+import type { ResponseCacheTable } from '../schema.js';
 
-export class ResponseCacheRepository {
+/** Where entries are written: the repository itself, or the writer thread (off the event loop, see worker-sink.ts). */
+export interface ResponseCacheWriter {
+  putRows(rows: readonly ResponseCacheTable[]): Promise<void>;
+}
+
+export class ResponseCacheRepository implements ResponseCacheWriter {
   constructor(private readonly db: Db) {}
 
   /** The entry, when it is the tenant's and has not expired. */
@@ -18,10 +24,23 @@ export class ResponseCacheRepository {
   }
 
   async put(tenantId: string, key: string, entry: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.putRows([{ key, tenant_id: tenantId, entry, created_at: createdAt, expires_at: expiresAt }]);
+  }
+
+  /** Inserts the entries, each replacing one stored under its key. */
+  async putRows(rows: readonly ResponseCacheTable[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.db
       .insertInto('response_cache')
-      .values({ key, tenant_id: tenantId, entry, created_at: createdAt, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ entry, created_at: createdAt, expires_at: expiresAt }))
+      .values([...rows])
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          tenant_id: eb.ref('excluded.tenant_id'),
+          entry: eb.ref('excluded.entry'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        })),
+      )
       .execute();
   }
 
