@@ -358,12 +358,10 @@ export class Gateway {
   ): CacheCall | undefined {
     const env = ctx.tenant.environments.get(ctx.environment);
     if (this.responseCache === undefined || env === undefined) return undefined;
-    const scope = {
-      tenantId: ctx.tenant.tenantId,
-      environment: ctx.environment,
-      tenantPolicy: ctx.tenant.cache,
-      rulePolicy: env.rules.get(params.model)?.cache,
-    };
+    const rulePolicy = env.rules.get(params.model)?.cache;
+    // The usual case, nothing asks for the cache: decided without building anything.
+    if (request.mode === undefined && rulePolicy === undefined && ctx.tenant.cache === null) return undefined;
+    const scope = { tenantId: ctx.tenant.tenantId, environment: ctx.environment, tenantPolicy: ctx.tenant.cache, rulePolicy };
     const models = [params.model, ...fallbackModels];
     const call = this.responseCache.begin(request, scope, params, () => {
       // Checked before anything is looked up: a hit is no way round a model the key may not use.

@@ -30,12 +30,15 @@ export const CACHE_TTL_HEADER = 'x-shuttle-cache-ttl';
 export const CACHE_NAMESPACE_HEADER = 'x-shuttle-cache-namespace';
 const MAX_NAMESPACE_LENGTH = 256;
 const MODES: readonly string[] = ['use', 'refresh', 'off'];
+/** A request without cache headers: most of them, answered without an object each. */
+const NOTHING_ASKED: CacheRequest = Object.freeze({});
 
 /** The x-shuttle-cache* headers of a request; a malformed one is a 400 naming it. */
 export function cacheRequestOf(headers: Record<string, string | string[] | undefined>): CacheRequest {
   const mode = single(headers[CACHE_HEADER]);
   const ttl = single(headers[CACHE_TTL_HEADER]);
   const namespace = single(headers[CACHE_NAMESPACE_HEADER]);
+  if (mode === undefined && ttl === undefined && namespace === undefined) return NOTHING_ASKED;
   const request: CacheRequest = {};
   if (mode !== undefined) {
     if (!MODES.includes(mode)) throw new InvalidRequestError(`${CACHE_HEADER} must be use, refresh or off.`, CACHE_HEADER);
