@@ -215,6 +215,7 @@ describe.each(DIALECTS)('response cache (%s)', (dialect) => {
       body: { targets: [{ provider: 'openai', model: 'gpt-4o-mini' }], cache: { mode: 'use' } },
     });
     expect(rule.status).toBeLessThan(300);
+    expect((await call(gateway, 'GET', '/routing-rules/cached-mini', { auth: token })).body).toMatchObject({ cache: { mode: 'use' } });
     upstream.requests.length = 0;
     await ask({}, { model: 'cached-mini' });
     expect((await ask({}, { model: 'cached-mini' })).headers.get('x-shuttle-cache')).toBe('hit');
@@ -240,6 +241,15 @@ describe.each(DIALECTS)('response cache (%s)', (dialect) => {
     const limited = await ask(USE, {}, key);
     expect(limited.status).toBe(429);
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('never answers a model the key may not use, whatever is cached', async () => {
+    await ask();
+    const created = await call(gateway, 'POST', '/keys', { auth: token, body: { name: `mock only ${prompt}` } });
+    await call(gateway, 'PATCH', `/keys/${created.body.id}`, { auth: token, body: { allowedModels: ['mock/*'] } });
+    const refused = await ask(USE, {}, created.body.key as string);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-shuttle-cache')).toBeNull();
   });
 
   it('does not store answers above the size cap', async () => {

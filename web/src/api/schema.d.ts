@@ -1992,6 +1992,16 @@ export interface paths {
                     afterFailures: number;
                     seconds: number;
                   };
+                  /** @description The response cache for requests to this alias; absent: the tenant’s default */
+                  cache?: {
+                    /**
+                     * @description use: identical requests are answered from the cache; off: never
+                     * @enum {string}
+                     */
+                    mode: "off" | "use";
+                    /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                    ttlSeconds?: number;
+                  };
                   /** @description ISO 8601 date-time */
                   createdAt: string;
                   /** @description ISO 8601 date-time */
@@ -2040,6 +2050,16 @@ export interface paths {
               cooldown: {
                 afterFailures: number;
                 seconds: number;
+              };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -2184,6 +2204,16 @@ export interface paths {
                 afterFailures: number;
                 seconds: number;
               };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
+              };
               /** @description ISO 8601 date-time */
               createdAt: string;
               /** @description ISO 8601 date-time */
@@ -2215,6 +2245,16 @@ export interface paths {
               cooldown: {
                 afterFailures: number;
                 seconds: number;
+              };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
