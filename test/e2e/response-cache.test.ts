@@ -1,11 +1,11 @@
 // The response cache on the dashboard: an Overview card with hits, hit rate and money saved, and a Usage column.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER } from '../helpers/api.js';
+import { call, login, OWNER } from '../helpers/api.js';
 import { type FakeUpstream, startFakeOpenAi } from '../helpers/fake-openai.js';
 import { flushUsage, postJson, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seriousViolations } from './support/axe.js';
-import { launchBrowser, logIn, newContext } from './support/browser.js';
+import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
 
 describe('the response cache on the dashboard', () => {
   let upstream: FakeUpstream;
@@ -57,5 +57,20 @@ describe('the response cache on the dashboard', () => {
     // Cells follow the row header: the column's index less one.
     expect(cells[headers.indexOf('cache hits') - 1]).toBe('3');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('keeps a routing rule’s cache setting when the rule is edited in Settings', async () => {
+    const session = await login(gateway);
+    const rule = { targets: [{ provider: 'openai', model: 'gpt-4o-mini' }], cache: { mode: 'use', ttlSeconds: 120 } };
+    expect((await call(gateway, 'PUT', '/routing-rules/cached-rule', { auth: session, body: rule })).status).toBeLessThan(300);
+    await page.goto('/settings/routing');
+    await page
+      .getByRole('row', { name: /cached-rule/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    await dialog(page, 'Edit cached-rule').getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Rule cached-rule saved', { exact: true }).waitFor();
+    const saved = await call(gateway, 'GET', '/routing-rules/cached-rule', { auth: session });
+    expect(saved.body.cache).toEqual({ mode: 'use', ttlSeconds: 120 });
   });
 });
