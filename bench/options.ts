@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ChatMode } from './chat-request.js';
 import type { LoadTool } from './load-driver.js';
-import { TARGET_NAMES, type TargetName } from './target.js';
+import { ON_REQUEST_TARGETS, TARGET_NAMES, type TargetName } from './target.js';
 
 export interface Cell {
   mode: ChatMode;
@@ -42,7 +42,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick                  one round of short cells (json at 1 and 32 connections, TTFB probe), no soak: under a minute
   --profile                run Shuttle under node --cpu-prof (profile in bench/results/); defaults --only to shuttle-sqlite
   --only <names>           comma-separated targets: ${TARGET_NAMES.join(', ')}
-                           (the direct upstream is always measured: "added" figures are relative to it)
+                           (the direct upstream is always measured: "added" figures are relative to it; the
+                           *-cache-hit targets, every request answered from the response cache, only when named)
   --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
   --rounds <n>             times each cell runs, targets taking turns; the median is reported (default 3, quick 1)
   --duration <s>           seconds per measured cell and round (default 4, quick 3)
@@ -63,7 +64,8 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
 }
 
 function targetList(only: string | undefined, profile: boolean): TargetName[] {
-  const requested = only === undefined ? (profile ? ['shuttle-sqlite'] : [...TARGET_NAMES]) : only.split(',').map((name) => name.trim());
+  const everyDefault = TARGET_NAMES.filter((name) => !ON_REQUEST_TARGETS.includes(name));
+  const requested = only === undefined ? (profile ? ['shuttle-sqlite'] : everyDefault) : only.split(',').map((name) => name.trim());
   for (const name of requested) {
     if (!(TARGET_NAMES as readonly string[]).includes(name))
       throw new Error(`--only: unknown target "${name}" (known: ${TARGET_NAMES.join(', ')})`);

@@ -26,6 +26,8 @@ const LAUNCHERS: Record<Exclude<TargetName, 'upstream'>, (context: LaunchContext
   portkey: launchPortkey,
   'shuttle-sqlite': (context) => launchShuttle(context, 'sqlite'),
   'shuttle-postgres': (context) => launchShuttle(context, 'postgres'),
+  'shuttle-sqlite-cache-hit': (context) => launchShuttle(context, 'sqlite', 'database'),
+  'shuttle-redis-cache-hit': (context) => launchShuttle(context, 'sqlite', 'redis'),
 };
 
 function progress(line: string): void {

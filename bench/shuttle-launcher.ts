@@ -75,7 +75,14 @@ async function bootstrapTenant(context: LaunchContext, env: NodeJS.ProcessEnv, d
   return { ...created, email, password };
 }
 
-export async function launchShuttle(context: LaunchContext, store: ShuttleStore): Promise<Target> {
+/** The shared Redis the redis cache-hit target keeps its entries in (its keys under a prefix of the run's own). */
+const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Shuttle on a store; with `cache`, every request asks the response cache (x-shuttle-cache: use) in the database or
+ * in Redis, and since the requests are identical all but the first are hits.
+ */
+export async function launchShuttle(context: LaunchContext, store: ShuttleStore, cache?: 'database' | 'redis'): Promise<Target> {
   if (!existsSync(fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url)))) {
     throw new Error('Shuttle is not built: run `npm run build` (npm run bench does)');
   }
@@ -93,6 +100,7 @@ export async function launchShuttle(context: LaunchContext, store: ShuttleStore)
       PORT: String(port),
       LOG_LEVEL: context.shuttleLogLevel,
       SHUTTLE_SECRET: randomBytes(32).toString('hex'),
+      ...(cache === 'redis' ? { REDIS_URL: BENCH_REDIS_URL, SHUTTLE_REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}:` } : {}),
     });
     const tenant = await bootstrapTenant(context, env, database);
     const profile = context.profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', context.profileDir];
@@ -108,9 +116,9 @@ export async function launchShuttle(context: LaunchContext, store: ShuttleStore)
     await waitForHttp(server, `${baseUrl}/healthz`);
     const pipeline = await configureShuttlePipeline(baseUrl, tenant);
     return {
-      name: `shuttle-${store}`,
+      name: cache === undefined ? `shuttle-${store}` : cache === 'redis' ? 'shuttle-redis-cache-hit' : 'shuttle-sqlite-cache-hit',
       url: `${baseUrl}/api/v1/chat/completions`,
-      headers: pipeline.headers,
+      headers: cache === undefined ? pipeline.headers : { ...pipeline.headers, 'x-shuttle-cache': 'use' },
       headerVariants: pipeline.headerVariants,
       pid: server.pid,
       stop: async () => {

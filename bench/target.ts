@@ -3,8 +3,19 @@ import { createServer } from 'node:net';
 import type { ChildProcesses } from './child-processes.js';
 import type { CpuLayout } from './cpu-layout.js';
 
-export const TARGET_NAMES = ['upstream', 'bare', 'portkey', 'shuttle-sqlite', 'shuttle-postgres'] as const;
+export const TARGET_NAMES = [
+  'upstream',
+  'bare',
+  'portkey',
+  'shuttle-sqlite',
+  'shuttle-postgres',
+  'shuttle-sqlite-cache-hit',
+  'shuttle-redis-cache-hit',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** Targets measured only when --only names them: cache hits answer without the upstream, a different question. */
+export const ON_REQUEST_TARGETS: readonly TargetName[] = ['shuttle-sqlite-cache-hit', 'shuttle-redis-cache-hit'];
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   upstream: 'upstream (direct)',
@@ -12,6 +23,8 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   portkey: 'Portkey',
   'shuttle-sqlite': 'Shuttle (SQLite)',
   'shuttle-postgres': 'Shuttle (PostgreSQL)',
+  'shuttle-sqlite-cache-hit': 'Shuttle cache hit (SQLite store)',
+  'shuttle-redis-cache-hit': 'Shuttle cache hit (Redis store)',
 };
 
 export interface Target {

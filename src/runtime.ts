@@ -33,6 +33,8 @@ import { ProviderConnections } from './gateway/provider-connection-service.js';
 import { globalConnections } from './gateway/providers/global-connections.js';
 import type { ProviderAdapter, ProviderConnection } from './gateway/providers/provider.js';
 import { createAdapters } from './gateway/providers/registry.js';
+import { CacheSweeper, DatabaseCacheStore, RedisCacheStore } from './gateway/response-cache/cache-stores.js';
+import { ResponseCache } from './gateway/response-cache/response-cache.js';
 import { Router } from './gateway/routing/router.js';
 import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
@@ -64,6 +66,7 @@ import { LastUsedTracker } from './store/last-used-tracker.js';
 import { RecordJournal } from './store/record-journal.js';
 import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
+import { ResponseCacheRepository } from './store/repositories/response-cache.js';
 import type { UsageEventValues } from './store/repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './store/repositories/usage-events.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
@@ -112,6 +115,8 @@ export interface Runtime {
   /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
   network: AddressPolicy;
   gateway: Gateway;
+  /** Identical requests answered again without the provider (docs/cache.md): in Redis, else the database. */
+  responseCache: ResponseCache;
   usageWriter: BatchWriter<UsageEvent>;
   flowRunWriter: BatchWriter<FlowRunRecord>;
   /** Records the database refused, set aside by the writers above. */
@@ -247,6 +252,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const health = new TargetHealth();
   const globals = globalConnections(config);
   const router = new Router(globals, adapters, prices, health);
+  const cacheEntries = new ResponseCacheRepository(db);
+  const responseCache = new ResponseCache(
+    redis
+      ? new RedisCacheStore(redis, config.redisPrefix, config.redisTimeoutMs)
+      : new DatabaseCacheStore(cacheEntries, writer?.responseCacheSink()),
+    db,
+    metrics,
+    config.responseCache,
+    logger,
+  );
+  const cacheSweeper = redis
+    ? undefined
+    : new CacheSweeper(cacheEntries, config.responseCache.sweepIntervalMs, (error) =>
+        logger.warn({ err: error }, 'expired response cache entries not swept'),
+      );
+  cacheSweeper?.start();
   const gateway = new Gateway(
     router,
     health,
@@ -254,6 +275,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     { timeoutMs: config.upstream.timeoutMs, defaultMaxTokens: config.defaultMaxTokens },
     tracing,
+    responseCache,
   );
 
   const flowRunner = new FlowRunner(repos.flows, gateway);
@@ -299,6 +321,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     cipher,
     network,
     gateway,
+    responseCache,
     usageWriter,
     flowRunWriter,
     deadLetters,
@@ -318,6 +341,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       upstreamPools.stop();
       // The last requests' spans are exported while the rest closes (an export waits at most OTEL_EXPORTER_OTLP_TIMEOUT).
       const spansExported = tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
+      await cacheSweeper?.stop();
+      await responseCache.idle();
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
       // process to exit non-zero.
       const lost = (

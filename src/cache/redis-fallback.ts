@@ -169,7 +169,7 @@ export class RedisFallback {
  * timer fires before the socket is read, failing calls whose answers had arrived; here the deadline is checked only
  * after the event loop has read what arrived (setImmediate runs after the poll phase).
  */
-function withinBudget<T>(call: Promise<T>, budgetMs: number): Promise<T> {
+export function withinBudget<T>(call: Promise<T>, budgetMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {

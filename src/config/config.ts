@@ -63,6 +63,10 @@ const envSchema = z.object({
   SHUTTLE_MOCK_LATENCY_MS: nonNegativeInt.default(0),
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
+  SHUTTLE_CACHE_MAX_ENTRY_BYTES: positiveInt.default(1024 * 1024),
+  SHUTTLE_CACHE_DEFAULT_TTL_SECONDS: positiveInt.max(30 * 24 * 3600).default(3600),
+  SHUTTLE_CACHE_HIT_COST_FRACTION: z.coerce.number().min(0).max(1).default(0),
+  SHUTTLE_CACHE_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
   SHUTTLE_DATA_DIR: optionalString,
   SHUTTLE_HEAP_GROWTH_PERCENT: nonNegativeInt.max(1000).default(20),
   SHUTTLE_METRICS_TOKEN: optionalString.refine((token) => token === undefined || token.length >= 16, {
@@ -122,6 +126,11 @@ export interface Config {
   mockLatencyMs: number;
   /** Completion tokens assumed for limits when a request sets no max_tokens. */
   defaultMaxTokens: number;
+  /**
+   * The response cache (docs/cache.md): the largest answer stored, the TTL when none is chosen, the share of the
+   * original cost a hit is charged, and how often expired database entries are swept.
+   */
+  responseCache: { maxEntryBytes: number; defaultTtlSeconds: number; hitCostFraction: number; sweepIntervalMs: number };
   /** Where spilled and dead-lettered records are written; unset: beside the SQLite file, or ./data. */
   dataDir: string | undefined;
   /** A JSON file of price overrides for this deployment: {"provider/model": {input, output, cachedInput?}}. */
@@ -199,6 +208,12 @@ export function loadConfig(env: Env = process.env): Config {
     mockLatencyMs: e.SHUTTLE_MOCK_LATENCY_MS,
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
+    responseCache: {
+      maxEntryBytes: e.SHUTTLE_CACHE_MAX_ENTRY_BYTES,
+      defaultTtlSeconds: e.SHUTTLE_CACHE_DEFAULT_TTL_SECONDS,
+      hitCostFraction: e.SHUTTLE_CACHE_HIT_COST_FRACTION,
+      sweepIntervalMs: e.SHUTTLE_CACHE_SWEEP_INTERVAL_MS,
+    },
     dataDir: e.SHUTTLE_DATA_DIR,
     heapGrowthPercent: e.SHUTTLE_HEAP_GROWTH_PERCENT,
     metricsToken: e.SHUTTLE_METRICS_TOKEN,

@@ -1,6 +1,7 @@
 // A routing rule: what a model name or alias resolves to in one environment — targets (connection + model +
 // request overrides), a strategy to order them, a retry policy, a per-target timeout and a cooldown.
 import { z } from 'zod';
+import { cachePolicySchema } from './cache-policy.js';
 
 export const STRATEGIES = ['fallback', 'weighted', 'least-latency'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -49,6 +50,9 @@ export const routingRuleSchema = z
     retry: retryPolicySchema.default({ attempts: 1, backoffMs: 100, on: [...RETRIED_STATUSES] }),
     timeoutMs: z.int().min(100).max(3_600_000).nullable().default(null).describe('Per target; null uses SHUTTLE_UPSTREAM_TIMEOUT_MS'),
     cooldown: cooldownSchema.default({ afterFailures: 3, seconds: 30 }),
+    cache: cachePolicySchema
+      .optional()
+      .describe('The response cache for requests to this alias (docs/cache.md); unset: the tenant’s default'),
   })
   .superRefine((rule, ctx) => {
     if (rule.strategy === 'weighted' && rule.targets.reduce((sum, t) => sum + t.weight, 0) <= 0) {

@@ -167,6 +167,11 @@ export const errorCatalogue = {
     type: 'server_error',
     message: 'The shared limit counters (Redis) are unreachable and this deployment refuses limited requests meanwhile. Retry shortly.',
   },
+  cache_unavailable: {
+    status: 503,
+    type: 'server_error',
+    message: 'The response cache’s store (Redis) cannot be reached just now; nothing was cleared. Retry shortly.',
+  },
   shutting_down: { status: 503, type: 'server_error', message: 'The gateway is shutting down.' },
   internal_error: { status: 500, type: 'server_error', message: 'Internal error.' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -5,9 +5,10 @@
 
 import type { FlowTemplate } from '../domain/flow-template.js';
 import { InvalidRequestError, NotFoundError, ShuttleError } from '../errors/shuttle-error.js';
-import type { CallContext, Gateway } from '../gateway/gateway.js';
+import type { CallContext, ChatOptions, Gateway } from '../gateway/gateway.js';
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from '../gateway/openai-wire.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
+import type { CacheRequest } from '../gateway/response-cache/response-cache.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
 import { newId } from '../store/ids.js';
 import type { Flow, FlowRepository, FlowVersion } from '../store/repositories/flows.js';
@@ -25,6 +26,8 @@ export interface RunInput {
   maxTokens?: number | undefined;
   responseSchema?: Record<string, unknown> | undefined;
   stream?: boolean | undefined;
+  /** What the run asks of the response cache (its `cache` field and x-shuttle-cache-* headers). */
+  cache?: CacheRequest | undefined;
 }
 
 export interface PreparedRun {
@@ -36,6 +39,7 @@ export interface PreparedRun {
   params: ChatCompletionCreateParams;
   fallbacks: string[];
   schema: Record<string, unknown> | undefined;
+  cache: CacheRequest | undefined;
 }
 
 export interface RunAnswer {
@@ -87,12 +91,13 @@ export class FlowRunner {
       params,
       fallbacks: input.overrideModel ? [] : (template.fallbacks ?? []),
       schema,
+      cache: input.cache,
     };
   }
 
   /** A whole answer: validated against the schema, and asked again once when it does not satisfy it. */
   async answer(run: PreparedRun, ctx: CallContext): Promise<RunAnswer> {
-    const first = await this.complete(run.params, run.fallbacks, ctx);
+    const first = await this.complete(run.params, run, ctx);
     if (!run.schema) return { ...first, response: first.text };
     const checked = validateAnswer(run.schema, first.text);
     if (checked.valid) return { ...first, response: checked.value };
@@ -104,7 +109,7 @@ export class FlowRunner {
         { role: 'user', content: `That answer is invalid (${checked.problem}). Reply again with only JSON that satisfies the schema.` },
       ],
     };
-    const second = await this.complete(retry, run.fallbacks, ctx);
+    const second = await this.complete(retry, run, ctx);
     const again = validateAnswer(run.schema, second.text);
     if (again.valid) return { ...second, response: again.value };
     throw new ShuttleError('invalid_structured_output', {
@@ -113,13 +118,13 @@ export class FlowRunner {
   }
 
   async stream(run: PreparedRun, ctx: CallContext): Promise<{ target: RouteTarget; stream: ChatStreamResult }> {
-    const { result, target } = await this.gateway.chat(run.params, ctx, { fallbackModels: run.fallbacks });
+    const { result, target } = await this.gateway.chat(run.params, ctx, chatOptions(run));
     if (!result.stream) throw new Error('asked for a stream, got a whole answer');
     return { target, stream: result };
   }
 
-  private async complete(params: ChatCompletionCreateParams, fallbacks: string[], ctx: CallContext): Promise<Omit<RunAnswer, 'response'>> {
-    const { result, target } = await this.gateway.chat(params, ctx, { fallbackModels: fallbacks });
+  private async complete(params: ChatCompletionCreateParams, run: PreparedRun, ctx: CallContext): Promise<Omit<RunAnswer, 'response'>> {
+    const { result, target } = await this.gateway.chat(params, ctx, chatOptions(run));
     if (result.stream) throw new Error('asked for a whole answer, got a stream');
     const completion = JSON.parse(result.body) as ChatCompletion;
     return { target, model: result.model, text: completion.choices[0]?.message.content ?? null };
@@ -139,4 +144,8 @@ export class FlowRunner {
     }
     return (await this.flows.version(tenantId, input.flow.id, deployment.version)) as FlowVersion;
   }
+}
+
+function chatOptions(run: PreparedRun): ChatOptions {
+  return { fallbackModels: run.fallbacks, ...(run.cache ? { cache: run.cache } : {}) };
 }

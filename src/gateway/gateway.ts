@@ -20,6 +20,8 @@ import type { CountTokensRequest, MessagesRequest } from './dialects/anthropic-m
 import type { ChatCompletionCreateParams, EmbeddingCreateParams } from './openai-wire.js';
 import type { ChatResult, ChatStreamResult, EmbeddingsResult, NativeDialect, StreamPart } from './providers/provider.js';
 import { trustedUsage } from './reported-usage.js';
+import { replayParts } from './response-cache/cached-answer.js';
+import type { CacheCall, CacheRequest, ResponseCache } from './response-cache/response-cache.js';
 import { assertModelAllowed } from './routing/allowed-models.js';
 import { waitBeforeRetry } from './routing/retry-after.js';
 import type { RoutePlan, Router, RouteTarget } from './routing/router.js';
@@ -52,6 +54,8 @@ export interface ChatOptions {
   paramsJson?: string;
   /** The request in a client dialect that some providers speak: their targets get it as it is, the others `params`. */
   native?: NativeRequest;
+  /** What the request asks of the response cache (docs/cache.md); absent: the cache is not used. */
+  cache?: CacheRequest;
 }
 
 /** A request in a client dialect other than OpenAI chat; `params` (given with it) is its translation. */
@@ -96,11 +100,18 @@ export class Gateway {
     private readonly options: GatewayOptions,
     /** Records each attempt as an OpenTelemetry span; null when tracing is off. */
     private readonly tracing: RequestTracer | null = null,
+    private readonly responseCache?: ResponseCache,
   ) {}
 
   /** A chat completion; `options.fallbackModels` come from a flow template's `fallbacks`. */
   async chat(params: ChatCompletionCreateParams, ctx: CallContext, options: ChatOptions = {}): Promise<Execution<ChatResult>> {
     const { fallbackModels = [], paramsJson, native } = options;
+    const cache = options.cache && !native ? this.openCache(params, ctx, options.cache, fallbackModels) : undefined;
+    if (cache) {
+      const hit = await this.answerFromCache(cache, params, ctx);
+      if (hit) return hit;
+    }
+    const before = { usage: ctx.meter.usage, costMicros: ctx.meter.costMicros };
     const clientMax = params.max_completion_tokens ?? params.max_tokens ?? undefined;
     const maxCompletion = (clientMax ?? this.options.defaultMaxTokens) * (params.n ?? 1);
     const bounds: PromptBounds = {
@@ -156,10 +167,14 @@ export class Gateway {
         cachedTokens: 0,
       });
       this.finishCall(ctx, target, admission, trustedUsage(result.usage, counted));
+      cache?.storeJson(result, target, ctx.meter.costMicros - before.costMicros);
       return { result, target };
     }
     ctx.meter.streamed = true;
-    return { result: { ...result, parts: this.meterStream(result.parts, target, ctx, admission, paramsFor(params, target)) }, target };
+    const parts = this.meterStream(result.parts, target, ctx, admission, paramsFor(params, target));
+    if (!cache) return { result: { ...result, parts }, target };
+    const spent = () => ({ ...spentSince(before, ctx.meter), model: ctx.meter.servedModel ?? result.model });
+    return { result: { ...result, parts: cache.recording(parts, target, spent) }, target };
   }
 
   /**
@@ -339,6 +354,76 @@ export class Gateway {
     }
   }
 
+  /** The request's use of the response cache, or undefined when it does not use it. */
+  private openCache(
+    params: ChatCompletionCreateParams,
+    ctx: CallContext,
+    request: CacheRequest,
+    fallbackModels: readonly string[],
+  ): CacheCall | undefined {
+    const env = ctx.tenant.environments.get(ctx.environment);
+    if (this.responseCache === undefined || env === undefined) return undefined;
+    const rulePolicy = env.rules.get(params.model)?.cache;
+    // The usual case, nothing asks for the cache: decided without building anything.
+    if (request.mode === undefined && rulePolicy === undefined && ctx.tenant.cache === null) return undefined;
+    const scope = { tenantId: ctx.tenant.tenantId, environment: ctx.environment, tenantPolicy: ctx.tenant.cache, rulePolicy };
+    const models = [params.model, ...fallbackModels];
+    const call = this.responseCache.begin(request, scope, params, () => {
+      // Checked before anything is looked up: a hit is no way round a model the key may not use.
+      for (const model of models) assertModelAllowed(model, allowedLists(ctx.tenant, ctx.principal));
+      return models.map((model) => this.router.plan(model, env));
+    });
+    if (call) ctx.meter.cacheStatus = 'miss';
+    return call;
+  }
+
+  /**
+   * A hit: the cached answer, metered as one (its tokens, no provider cost or the configured share of it, the cost
+   * it saved). It counts against rate limits, not cost limits: it costs the provider nothing.
+   */
+  private async answerFromCache(
+    cache: CacheCall,
+    params: ChatCompletionCreateParams,
+    ctx: CallContext,
+  ): Promise<Execution<ChatResult> | undefined> {
+    const lookup = cache.lookup();
+    const answer = lookup && (await lookup);
+    if (!answer || !this.responseCache) return undefined;
+    const { meter } = ctx;
+    const subjects = limitSubjects(ctx)
+      .filter((subject) => subject.limits.requestsPerMinute !== null || subject.limits.tokensPerMinute !== null)
+      .map((subject) => ({ ...subject, limits: { ...subject.limits, costUsd: NO_COST_LIMITS } }));
+    const admitted = this.limits.admit({
+      tenantId: ctx.tenant.tenantId,
+      alerts: ctx.tenant.alerts,
+      subjects,
+      estimatedPromptTokens: answer.usage.promptTokens,
+      maxCompletionTokens: answer.usage.completionTokens,
+      maxPrice: undefined,
+    });
+    const admission = isPromise(admitted) ? await admitted : admitted;
+    meter.admission = admission;
+    meter.admissions.push(admission);
+    const settled = admission.settle(0, answer.usage.promptTokens + answer.usage.completionTokens);
+    if (isPromise(settled)) settled.catch(ignore);
+    const { charged, saved } = this.responseCache.hitCost(answer.costMicros);
+    meter.requestedModel = params.model;
+    meter.provider = answer.provider;
+    meter.providerType = answer.providerType;
+    meter.servedModel = answer.model;
+    meter.upstreamMs ??= 0;
+    meter.addCall(answer.usage, charged);
+    meter.cached = true;
+    meter.savedMicros += saved;
+    meter.cacheStatus = 'hit';
+    meter.cacheAgeSeconds = Math.max(0, Math.floor((Date.now() - answer.createdAt) / 1000));
+    const targets = allTargets(cache.plans);
+    const target = targets.find((t) => t.connection.name === answer.provider) ?? (targets[0] as RouteTarget);
+    if (params.stream !== true) return { result: { stream: false, body: answer.body, usage: answer.usage, model: answer.model }, target };
+    meter.streamed = true;
+    return { result: { stream: true, parts: partsOf(replayParts(answer)), model: answer.model }, target };
+  }
+
   /** Adds a finished call's usage and cost to the request, and settles its admission with them. */
   private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
     const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
@@ -413,6 +498,25 @@ export class Gateway {
     };
     return metered;
   }
+}
+
+const NO_COST_LIMITS = Object.freeze({ day: null, month: null, total: null });
+
+/** What the request used and cost since `before` (one call's share, when a flow makes several). */
+function spentSince(before: { usage: TokenUsage; costMicros: number }, meter: RequestMeter): { usage: TokenUsage; costMicros: number } {
+  return {
+    usage: {
+      promptTokens: meter.usage.promptTokens - before.usage.promptTokens,
+      completionTokens: meter.usage.completionTokens - before.usage.completionTokens,
+      cachedTokens: meter.usage.cachedTokens - before.usage.cachedTokens,
+    },
+    costMicros: meter.costMicros - before.costMicros,
+  };
+}
+
+/** A cached stream's parts, handed out one by one. */
+async function* partsOf(parts: readonly StreamPart[]): AsyncIterableIterator<StreamPart> {
+  yield* parts;
 }
 
 /** A settlement that fails (Redis gone) leaves the estimate counted; the answer neither waits for it nor depends on it. */

@@ -4,6 +4,7 @@
 import type { CredentialCipher } from '../auth/credential-cipher.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
+import { type CachePolicy, parseCachePolicy } from '../domain/cache-policy.js';
 import type { Limits } from '../domain/limits.js';
 import type { RoutingRule } from '../domain/routing-rule.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
@@ -25,6 +26,8 @@ export interface TenantConfig {
   environments: ReadonlyMap<string, EnvironmentRouting>;
   /** Days flow-run prompts and answers are kept; 0 keeps metadata only. */
   runRetentionDays: number;
+  /** The response cache's default for the tenant's requests (docs/cache.md); null: off. */
+  cache: CachePolicy | null;
 }
 
 const TTL_MS = 30_000;
@@ -82,6 +85,7 @@ export class TenantConfigCache {
       allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
       environments: routing,
       runRetentionDays: runRetentionDays(tenant.settings),
+      cache: parseCachePolicy(tenant.settings.cache),
     };
   }
 }

@@ -13,6 +13,7 @@ import './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
+import { cacheRoutes } from './routes/cache.js';
 import { chatCompletionsRoutes } from './routes/chat-completions.js';
 import { customersRoutes } from './routes/customers.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -98,6 +99,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(tenantRoutes(runtime));
       await api.register(customersRoutes(runtime));
       await api.register(usageRoutes(runtime));
+      await api.register(cacheRoutes(runtime));
       await api.register(environmentsRoutes(runtime));
       await api.register(providersRoutes(runtime));
       await api.register(routingRulesRoutes(runtime));

@@ -161,6 +161,10 @@ export function setServedHeaders(
   reply.header('x-shuttle-model', headerSafe(model));
   reply.header('x-shuttle-attempts', String(meter.attempts));
   if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
+  if (meter.cacheStatus !== null) {
+    reply.header('x-shuttle-cache', meter.cacheStatus);
+    if (meter.cacheStatus === 'hit') reply.header('age', String(meter.cacheAgeSeconds));
+  }
   const limits = meter.admission?.headers;
   if (limits !== undefined) reply.headers(limits);
 }

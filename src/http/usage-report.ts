@@ -20,6 +20,8 @@ const EMPTY: UsageAggregate = {
   costMicros: 0,
   latencyMsSum: 0,
   histogram: [],
+  cacheHits: 0,
+  savedMicros: 0,
 };
 
 function parseInstant(value: string, param: string): number {
@@ -48,6 +50,8 @@ function metrics(a: UsageAggregate) {
     latencyAvgMs: a.requests === 0 ? null : Math.round(a.latencyMsSum / a.requests),
     latencyP50Ms: percentile(a.histogram, 0.5),
     latencyP95Ms: percentile(a.histogram, 0.95),
+    cacheHits: a.cacheHits,
+    savedUsd: microsToUsd(a.savedMicros),
   };
 }
 
@@ -126,6 +130,8 @@ const CSV_METRICS = [
   'latencyAvgMs',
   'latencyP50Ms',
   'latencyP95Ms',
+  'cacheHits',
+  'savedUsd',
 ] as const;
 const CSV_GROUP_COLUMNS: Record<string, readonly string[]> = {
   none: [],

@@ -70,6 +70,8 @@ export class GatewayMetrics {
   private readonly cost: Counter<'provider'>;
   private readonly upstreamErrors: Counter<'provider' | 'code'>;
   private readonly limitRefusals: Counter<'kind' | 'scope'>;
+  private readonly cacheLookups: Counter<'result'>;
+  private readonly cacheFailures: Counter<'store' | 'operation'>;
 
   constructor(
     usageQueueDepth: () => number,
@@ -122,6 +124,18 @@ export class GatewayMetrics {
       name: 'shuttle_limit_refusals_total',
       help: 'Requests refused by a limit, by kind (cost, requests, tokens) and scope (tenant, key, customer)',
       labelNames: ['kind', 'scope'],
+      registers,
+    });
+    this.cacheLookups = new Counter({
+      name: 'shuttle_response_cache_lookups_total',
+      help: 'Response cache lookups, by result (hit, miss, refresh)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.cacheFailures = new Counter({
+      name: 'shuttle_response_cache_failures_total',
+      help: 'Response cache calls that failed or ran out of time (each a miss, or an answer not stored), by store (redis, database) and operation (get, set, delete)',
+      labelNames: ['store', 'operation'],
       registers,
     });
     const reported: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0 };
@@ -231,6 +245,14 @@ export class GatewayMetrics {
 
   observeLimitRefusal(kind: 'cost' | 'requests' | 'tokens', scope: string): void {
     this.limitRefusals.inc({ kind, scope });
+  }
+
+  observeCacheLookup(result: 'hit' | 'miss' | 'refresh'): void {
+    this.cacheLookups.inc({ result });
+  }
+
+  observeCacheFailure(store: 'redis' | 'database', operation: 'get' | 'set' | 'delete'): void {
+    this.cacheFailures.inc({ store, operation });
   }
 
   /** By provider type and Shuttle's failure kind: never the provider's own error code, which any upstream can choose. */

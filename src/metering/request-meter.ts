@@ -44,6 +44,13 @@ export class RequestMeter {
   /** Set on flow runs: the usage event carries the flow and version. */
   flowId: string | null = null;
   flowVersion: number | null = null;
+  /** Set when the response cache answered: the event is a hit, and the provider cost it saved. */
+  cached = false;
+  savedMicros = 0;
+  /** For the x-shuttle-cache header: whether a request that used the cache was a hit; null when it did not use it. */
+  cacheStatus: 'hit' | 'miss' | null = null;
+  /** A hit's age in seconds (the age header). */
+  cacheAgeSeconds = 0;
 
   constructor(
     readonly endpoint: string,
@@ -92,6 +99,8 @@ export class RequestMeter {
       createdAt: Date.now(),
       flowId: this.flowId,
       flowVersion: this.flowVersion,
+      cached: this.cached,
+      savedMicros: this.savedMicros,
     };
   }
 }

@@ -2,6 +2,7 @@
 // limit alerts. A change and its audit entry are written together; every instance then reloads the tenant's config.
 import type { z } from 'zod';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
+import type { CachePolicy } from '../domain/cache-policy.js';
 import { type LimitsPatch, mergeLimits } from '../domain/limits.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import type { AddressPolicy } from '../network/address-policy.js';
@@ -21,6 +22,8 @@ export interface TenantSettingsPatch {
   runRetentionDays?: number | undefined;
   prices?: Record<string, ModelPrice | null> | undefined;
   alerts?: z.infer<typeof alertSettingsPatch> | undefined;
+  /** The response cache's default for the tenant's requests; null turns it off. */
+  cache?: CachePolicy | null | undefined;
 }
 
 export class TenantSettings {
@@ -36,7 +39,7 @@ export class TenantSettings {
 
   /** A webhook URL is checked against the address policy before anything is written. */
   async update(tenantId: string, actor: Actor, patch: TenantSettingsPatch): Promise<Tenant> {
-    const { name, limits, allowedModels, runRetentionDays, prices, alerts } = patch;
+    const { name, limits, allowedModels, runRetentionDays, prices, alerts, cache } = patch;
     if (alerts?.webhookUrl) await this.network.assertAllowed(alerts.webhookUrl, 'alerts.webhookUrl');
     return auditedChange(
       this.db,
@@ -47,6 +50,7 @@ export class TenantSettings {
         const settings = { ...tenant.settings };
         if (allowedModels !== undefined) settings.allowedModels = allowedModels;
         if (runRetentionDays !== undefined) settings.runRetentionDays = runRetentionDays;
+        if (cache !== undefined) settings.cache = cache;
         if (prices) settings.prices = mergePrices(settings.prices as Record<string, ModelPrice> | undefined, prices);
         if (alerts) {
           const current = parseAlertSettings(settings.alerts);
@@ -73,6 +77,7 @@ export class TenantSettings {
               prices,
               allowedModels,
               alerts: alerts && { webhookUrl: alerts.webhookUrl, thresholds: alerts.thresholds },
+              cache,
             }),
           ),
         });

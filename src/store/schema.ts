@@ -95,6 +95,8 @@ export interface UsageDailyTable extends HistogramColumns {
   cached_tokens: number;
   cost_micros: number;
   latency_ms_sum: number;
+  cache_hits: number;
+  saved_micros: number;
 }
 
 export interface LimitAlertsTable {
@@ -130,6 +132,9 @@ export interface UsageEventsTable {
   created_at: number;
   flow_id: string | null;
   flow_version: number | null;
+  /** 1 when the response cache answered. */
+  cached: number;
+  saved_micros: number;
 }
 
 export type ActorType = 'user' | 'key' | 'system';
@@ -254,6 +259,14 @@ export interface StoredResponsesTable {
   created_at: number;
 }
 
+export interface ResponseCacheTable {
+  key: string;
+  tenant_id: string;
+  entry: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface ServerSettingsTable {
   key: string;
   value: string;
@@ -280,4 +293,5 @@ export interface Database {
   flow_runs: FlowRunsTable;
   dead_letters: DeadLettersTable;
   stored_responses: StoredResponsesTable;
+  response_cache: ResponseCacheTable;
 }

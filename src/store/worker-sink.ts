@@ -7,11 +7,12 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
+import type { ResponseCacheWriter } from './repositories/response-cache.js';
 import { type StoredResponseWriter, storedResponseRow } from './repositories/stored-responses.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
 import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
-export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses';
+export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses' | 'response-cache';
 
 export interface WriterJob {
   id: number;
@@ -119,6 +120,11 @@ export class WriterWorker {
   /** One stored response at a time, written at once: its answer waits for it (see ResponseStore). */
   storedResponseSink(): StoredResponseWriter {
     return { insert: (record) => this.write('stored-responses', JSON.stringify([storedResponseRow(record)])) };
+  }
+
+  /** Response cache entries, written off the event loop (SQLite writes are synchronous, and may wait for the lock). */
+  responseCacheSink(): ResponseCacheWriter {
+    return { putRows: (rows) => this.write('response-cache', JSON.stringify(rows)) };
   }
 
   async whenReady(): Promise<void> {

@@ -5,6 +5,7 @@ import { dialectOf, openDatabase } from './database.js';
 import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
+import { ResponseCacheRepository } from './repositories/response-cache.js';
 import { StoredResponseRepository } from './repositories/stored-responses.js';
 import type { WriterJob, WriterReply } from './worker-sink.js';
 import { describeWriteError } from './write-errors.js';
@@ -13,10 +14,12 @@ const { databaseUrl } = workerData as { databaseUrl: string };
 const db = await openDatabase(databaseUrl);
 const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
 const storedResponses = new StoredResponseRepository(db);
+const responseCache = new ResponseCacheRepository(db);
 const sinks = {
   usage: sqliteUsage ?? new PostgresUsageSink(db),
   'flow-runs': new FlowRunRepository(db),
   'stored-responses': { insertBatch: (rows: never[]) => storedResponses.insertRows(rows) },
+  'response-cache': { insertBatch: (rows: never[]) => responseCache.putRows(rows) },
 };
 
 parentPort?.on('message', async (job: WriterJob | 'close') => {

@@ -23,6 +23,8 @@ export function usageEvent(id: string, overrides: Partial<UsageEvent> = {}): Usa
     status: 200,
     errorCode: null,
     createdAt: 0,
+    cached: false,
+    savedMicros: 0,
     ...overrides,
   };
 }

@@ -61,6 +61,8 @@ function events(tenantId: string): UsageEvent[] {
     createdAt: 1_790_000_000_000 + i * 600_000,
     flowId: i % 10 === 0 ? 'flow_a' : null,
     flowVersion: i % 10 === 0 ? 3 : null,
+    cached: i % 6 === 1,
+    savedMicros: i % 6 === 1 ? 5_000_000_000 + i : 0, // above 32 bits too
   }));
 }
 
@@ -90,6 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     expect([total('prompt_tokens'), total('completion_tokens'), total('cached_tokens')]).toEqual([44_850, 89_700, 300]);
     expect([total('cost_micros'), total('latency_ms_sum')]).toEqual([3_000_000_044_850, 313_950]);
     expect([total('h0'), total('h1'), total('h21')]).toEqual([1, 1, 0]); // 0 ms, 7 ms; nothing over 60 s
+    expect([total('cache_hits'), total('saved_micros')]).toEqual([50, 250_000_007_400]);
     expect(
       total(
         'requests',
@@ -109,7 +112,14 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     // toValues and fromValues would read back unchanged).
     const rows = await fast.db.selectFrom('usage_events').selectAll().where('id', 'in', ['req_7', 'req_30']).orderBy('id').execute();
     const common = { tenant_id: fast.tenantId, environment: 'production', endpoint: 'chat.completions', provider: 'mock' };
-    expect(rows.map((row) => ({ ...row, cost_micros: Number(row.cost_micros), created_at: Number(row.created_at) }))).toEqual([
+    expect(
+      rows.map((row) => ({
+        ...row,
+        cost_micros: Number(row.cost_micros),
+        created_at: Number(row.created_at),
+        saved_micros: Number(row.saved_micros),
+      })),
+    ).toEqual([
       {
         ...common,
         id: 'req_30',
@@ -130,6 +140,8 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
         created_at: 1_790_018_000_000,
         flow_id: 'flow_a',
         flow_version: 3,
+        cached: 0,
+        saved_micros: 0,
       },
       {
         ...common,
@@ -151,6 +163,8 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
         created_at: 1_790_004_200_000,
         flow_id: null,
         flow_version: null,
+        cached: 1,
+        saved_micros: 5_000_000_007,
       },
     ]);
     await portable.db.destroy();

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChatCompletionCreateParams } from '../../gateway/openai-wire.js';
+import { cacheRequestOf } from '../../gateway/response-cache/response-cache.js';
 import type { Runtime } from '../../runtime.js';
 import { beginProxyRequest, setServedHeaders } from '../proxy-request.js';
 import { chatCompletionCreateBody, chatCompletionResponse } from '../schemas/chat-completions.js';
@@ -25,7 +26,10 @@ export function chatCompletionsRoutes(runtime: Runtime) {
       async (request, reply) => {
         const params = request.body as ChatCompletionCreateParams;
         const ctx = await beginProxyRequest(runtime, request, params);
-        const { result, target } = await runtime.gateway.chat(params, ctx, { paramsJson: request.clientJson ?? undefined });
+        const { result, target } = await runtime.gateway.chat(params, ctx, {
+          paramsJson: request.clientJson ?? undefined,
+          cache: cacheRequestOf(request.headers),
+        });
         setServedHeaders(request, reply, target, result.model, ctx.meter, !result.stream);
         if (result.stream) {
           await sendEventStream(request, reply, result, {

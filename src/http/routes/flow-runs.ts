@@ -9,6 +9,7 @@ import type { PreparedRun } from '../../flows/flow-runner.js';
 import { runRecord } from '../../flows/run-record.js';
 import type { CallContext } from '../../gateway/gateway.js';
 import type { ChatCompletionMessageParam } from '../../gateway/openai-wire.js';
+import { cacheRequestOf } from '../../gateway/response-cache/response-cache.js';
 import { microsToUsd } from '../../metering/price-table.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredRun } from '../../store/repositories/flow-runs.js';
@@ -53,6 +54,7 @@ export function flowRunsRoutes(runtime: Runtime) {
           maxTokens: body.maxTokens,
           responseSchema: body.responseSchema,
           stream: body.stream,
+          cache: { ...cacheRequestOf(request.headers), ...(body.cache ? { mode: body.cache } : {}) },
         });
         ctx.meter.flowVersion = run.version.version;
         try {

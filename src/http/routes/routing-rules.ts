@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cachePolicySchema } from '../../domain/cache-policy.js';
 import { ALIAS, type RoutingRule, routingRuleSchema } from '../../domain/routing-rule.js';
 import type { Runtime } from '../../runtime.js';
 import type { StoredRule } from '../../store/repositories/routing-rules.js';
@@ -21,6 +22,7 @@ const ruleView = z.object({
   retry: z.object({ attempts: z.int(), backoffMs: z.int(), on: z.array(z.int()) }),
   timeoutMs: z.int().nullable(),
   cooldown: z.object({ afterFailures: z.int(), seconds: z.int() }),
+  cache: cachePolicySchema.optional().describe('The response cache for requests to this alias; absent: the tenant’s default'),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });

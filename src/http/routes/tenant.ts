@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole } from '../../auth/roles.js';
+import { cachePolicySchema, parseCachePolicy } from '../../domain/cache-policy.js';
 import { limitsPatch, limitsView } from '../../domain/limits.js';
 import { runRetentionDays } from '../../gateway/tenant-config.js';
 import { alertSettingsPatch, parseAlertSettings } from '../../metering/alert-settings.js';
@@ -32,6 +33,7 @@ const tenantView = z.object({
     thresholds: z.array(z.number()),
     signingSecret: z.string().nullable().describe('Signs alert payloads (x-shuttle-signature); shown to owners and admins'),
   }),
+  cache: cachePolicySchema.nullable().describe('The response cache’s default for this tenant’s requests (docs/cache.md); null: off'),
 });
 
 function view(tenant: Tenant, showSecrets: boolean) {
@@ -46,6 +48,7 @@ function view(tenant: Tenant, showSecrets: boolean) {
     runRetentionDays: runRetentionDays(tenant.settings),
     prices: (tenant.settings.prices ?? {}) as Record<string, ModelPrice>,
     alerts: { ...alerts, signingSecret: showSecrets ? alerts.signingSecret : null },
+    cache: parseCachePolicy(tenant.settings.cache),
   };
 }
 
@@ -76,6 +79,7 @@ export function tenantRoutes(runtime: Runtime) {
               runRetentionDays: z.int().min(0).max(3650).optional(),
               prices: priceOverrides.optional(),
               alerts: alertSettingsPatch.optional(),
+              cache: cachePolicySchema.nullable().optional(),
             })
             .strict(),
           response: { 200: tenantView },

@@ -50,6 +50,10 @@ export const runBody = z.object({
   responseSchema: z.record(z.string(), z.unknown()).optional(),
   tags: z.array(z.string().max(64)).max(20).optional(),
   stream: z.boolean().optional(),
+  cache: z
+    .enum(['use', 'refresh', 'off'])
+    .optional()
+    .describe('The response cache for this run (docs/cache.md), over the x-shuttle-cache header; TTL and namespace by header'),
 });
 
 export const runResult = z.object({

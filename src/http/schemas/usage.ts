@@ -26,6 +26,8 @@ export const usageMetrics = z.object({
   latencyAvgMs: z.number().nullable(),
   latencyP50Ms: z.number().nullable(),
   latencyP95Ms: z.number().nullable(),
+  cacheHits: z.int().describe('Requests answered from the response cache (docs/cache.md)'),
+  savedUsd: z.number().describe('The provider cost those cache hits saved'),
 });
 
 export const usageRow = usageMetrics.extend({

@@ -26,6 +26,8 @@ export const USAGE_EVENT_COLUMNS = [
   'created_at',
   'flow_id',
   'flow_version',
+  'cached',
+  'saved_micros',
 ] as const satisfies readonly (keyof UsageEventsTable)[];
 
 type ColumnValues<Columns extends readonly string[]> = {

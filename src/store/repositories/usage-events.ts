@@ -28,6 +28,10 @@ export interface UsageEvent {
   /** Set for flow runs. */
   flowId?: string | null;
   flowVersion?: number | null;
+  /** Answered from the response cache (docs/cache.md); absent on events written before it. */
+  cached?: boolean;
+  /** The provider cost the cache saved (a hit's original cost minus what it was charged). */
+  savedMicros?: number;
 }
 
 export function toValues(e: UsageEvent): UsageEventValues {
@@ -54,6 +58,8 @@ export function toValues(e: UsageEvent): UsageEventValues {
     e.createdAt,
     e.flowId ?? null,
     e.flowVersion ?? null,
+    e.cached ? 1 : 0,
+    e.savedMicros ?? 0,
   ];
 }
 
@@ -81,6 +87,8 @@ export function fromValues(values: UsageEventValues): UsageEvent {
     createdAt,
     flowId,
     flowVersion,
+    cached,
+    savedMicros,
   ] = values;
   return {
     id,
@@ -105,6 +113,9 @@ export function fromValues(values: UsageEventValues): UsageEvent {
     createdAt,
     flowId,
     flowVersion,
+    // Journal lines written before the cache existed have neither.
+    cached: cached === 1,
+    savedMicros: savedMicros ?? 0,
   };
 }
 

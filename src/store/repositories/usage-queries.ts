@@ -32,6 +32,9 @@ export interface UsageAggregate {
   costMicros: number;
   latencyMsSum: number;
   histogram: number[];
+  /** Requests the response cache answered, and the provider cost they saved. */
+  cacheHits: number;
+  savedMicros: number;
 }
 
 type Source = 'usage_daily' | 'usage_events';
@@ -86,6 +89,8 @@ export class UsageQueryRepository {
         sql<number>`sum(usage_daily.cached_tokens)`.as('cached_tokens'),
         sql<number>`sum(usage_daily.cost_micros)`.as('cost_micros'),
         sql<number>`sum(usage_daily.latency_ms_sum)`.as('latency_ms_sum'),
+        sql<number>`sum(usage_daily.cache_hits)`.as('cache_hits'),
+        sql<number>`sum(usage_daily.saved_micros)`.as('saved_micros'),
         ...histogramColumns.map((column) => sql<number>`sum(${sql.ref(`usage_daily.${column}`)})`.as(column)),
       ])
       .where(this.filters(filter, 'usage_daily'));
@@ -127,6 +132,8 @@ export class UsageQueryRepository {
         sql<number>`sum(usage_events.cached_tokens)`.as('cached_tokens'),
         sql<number>`sum(usage_events.cost_micros)`.as('cost_micros'),
         sql<number>`sum(usage_events.latency_ms)`.as('latency_ms_sum'),
+        sql<number>`sum(usage_events.cached)`.as('cache_hits'),
+        sql<number>`sum(usage_events.saved_micros)`.as('saved_micros'),
         ...Array.from({ length: HISTOGRAM_SIZE }, (_, i) => bucket(i).as(histogramColumns[i] as string)),
       ])
       .where(this.filters(filter, 'usage_events'));
@@ -166,6 +173,8 @@ export class UsageQueryRepository {
         costMicros: Number(row.cost_micros),
         latencyMsSum: Number(row.latency_ms_sum),
         histogram: histogramColumns.map((column) => Number(row[column] ?? 0)),
+        cacheHits: Number(row.cache_hits ?? 0),
+        savedMicros: Number(row.saved_micros ?? 0),
       }));
   }
 }

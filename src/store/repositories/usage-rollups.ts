@@ -16,10 +16,12 @@ export const SUMS = [
   'cost_micros',
   'latency_ms_sum',
   ...histogramColumns,
+  'cache_hits',
+  'saved_micros',
 ] as const;
 /** Every column of usage_daily: its dimensions, then its sums. */
 export const ROLLUP_COLUMNS: readonly string[] = [...DIMENSIONS, ...SUMS];
-// 35 columns a row: 500 rows stay under SQLite's 32,766 bind parameters.
+// 37 columns a row: 500 rows stay under SQLite's 32,766 bind parameters.
 const ROWS_PER_STATEMENT = 500;
 
 /** A rollup row as its values in ROLLUP_COLUMNS' order: its dimensions, then its sums. */
@@ -27,7 +29,7 @@ export type RollupValues = (string | number)[];
 
 const ZERO_SUMS: readonly number[] = SUMS.map(() => 0);
 const sumAt = (column: (typeof SUMS)[number]) => ROLLUP_COLUMNS.indexOf(column);
-const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_SUM, FIRST_BUCKET] = [
+const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_SUM, FIRST_BUCKET, CACHE_HITS, SAVED] = [
   sumAt('requests'),
   sumAt('prompt_tokens'),
   sumAt('completion_tokens'),
@@ -35,6 +37,8 @@ const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_
   sumAt('cost_micros'),
   sumAt('latency_ms_sum'),
   sumAt('h0'),
+  sumAt('cache_hits'),
+  sumAt('saved_micros'),
 ];
 
 const eventAt = (column: (typeof USAGE_EVENT_COLUMNS)[number]) => USAGE_EVENT_COLUMNS.indexOf(column);
@@ -52,6 +56,8 @@ const EVENT = {
   cached: eventAt('cached_tokens'),
   cost: eventAt('cost_micros'),
   latency: eventAt('latency_ms'),
+  cacheHit: eventAt('cached'),
+  saved: eventAt('saved_micros'),
 } as const;
 
 /**
@@ -84,6 +90,8 @@ export function rollUp(events: readonly UsageEventValues[]): RollupValues[] {
     add(row, COST, e[EVENT.cost] as number);
     add(row, LATENCY_SUM, latencyMs);
     add(row, FIRST_BUCKET + bucketOf(latencyMs), 1);
+    add(row, CACHE_HITS, (e[EVENT.cacheHit] as number | undefined) ?? 0);
+    add(row, SAVED, (e[EVENT.saved] as number | undefined) ?? 0);
   }
   return [...rows.values()];
 }

@@ -1152,6 +1152,16 @@ export interface paths {
                 /** @description Signs alert payloads (x-shuttle-signature); shown to owners and admins */
                 signingSecret: string | null;
               };
+              /** @description The response cache’s default for this tenant’s requests (docs/cache.md); null: off */
+              cache: ({
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
+              }) | null;
             };
           };
         };
@@ -1188,6 +1198,15 @@ export interface paths {
               webhookUrl?: string | null;
               thresholds?: number[];
             };
+            cache?: ({
+              /**
+               * @description use: identical requests are answered from the cache; off: never
+               * @enum {string}
+               */
+              mode: "off" | "use";
+              /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+              ttlSeconds?: number;
+            }) | null;
           };
         };
       };
@@ -1228,6 +1247,16 @@ export interface paths {
                 /** @description Signs alert payloads (x-shuttle-signature); shown to owners and admins */
                 signingSecret: string | null;
               };
+              /** @description The response cache’s default for this tenant’s requests (docs/cache.md); null: off */
+              cache: ({
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
+              }) | null;
             };
           };
         };
@@ -1536,6 +1565,10 @@ export interface paths {
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
+                  /** @description Requests answered from the response cache (docs/cache.md) */
+                  cacheHits: number;
+                  /** @description The provider cost those cache hits saved */
+                  savedUsd: number;
                   day?: string;
                   hour?: string;
                   customer?: string;
@@ -1556,6 +1589,10 @@ export interface paths {
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
+                /** @description Requests answered from the response cache (docs/cache.md) */
+                cacheHits: number;
+                /** @description The provider cost those cache hits saved */
+                savedUsd: number;
               };
             };
           };
@@ -1605,6 +1642,10 @@ export interface paths {
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
+                  /** @description Requests answered from the response cache (docs/cache.md) */
+                  cacheHits: number;
+                  /** @description The provider cost those cache hits saved */
+                  savedUsd: number;
                   day?: string;
                   hour?: string;
                   customer?: string;
@@ -1625,7 +1666,27 @@ export interface paths {
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
+                /** @description Requests answered from the response cache (docs/cache.md) */
+                cacheHits: number;
+                /** @description The provider cost those cache hits saved */
+                savedUsd: number;
               };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/cache": {
+    /** Clear the tenant’s cached responses (every environment and namespace) */
+    delete: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description Entries deleted */
+              deleted: number;
             };
           };
         };
@@ -1931,6 +1992,16 @@ export interface paths {
                     afterFailures: number;
                     seconds: number;
                   };
+                  /** @description The response cache for requests to this alias; absent: the tenant’s default */
+                  cache?: {
+                    /**
+                     * @description use: identical requests are answered from the cache; off: never
+                     * @enum {string}
+                     */
+                    mode: "off" | "use";
+                    /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                    ttlSeconds?: number;
+                  };
                   /** @description ISO 8601 date-time */
                   createdAt: string;
                   /** @description ISO 8601 date-time */
@@ -1979,6 +2050,16 @@ export interface paths {
               cooldown: {
                 afterFailures: number;
                 seconds: number;
+              };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -2084,6 +2165,16 @@ export interface paths {
                */
               seconds?: number;
             };
+            /** @description The response cache for requests to this alias (docs/cache.md); unset: the tenant’s default */
+            cache?: {
+              /**
+               * @description use: identical requests are answered from the cache; off: never
+               * @enum {string}
+               */
+              mode: "off" | "use";
+              /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+              ttlSeconds?: number;
+            };
           };
         };
       };
@@ -2112,6 +2203,16 @@ export interface paths {
               cooldown: {
                 afterFailures: number;
                 seconds: number;
+              };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -2144,6 +2245,16 @@ export interface paths {
               cooldown: {
                 afterFailures: number;
                 seconds: number;
+              };
+              /** @description The response cache for requests to this alias; absent: the tenant’s default */
+              cache?: {
+                /**
+                 * @description use: identical requests are answered from the cache; off: never
+                 * @enum {string}
+                 */
+                mode: "off" | "use";
+                /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
+                ttlSeconds?: number;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -2720,6 +2831,11 @@ export interface paths {
             };
             tags?: string[];
             stream?: boolean;
+            /**
+             * @description The response cache for this run (docs/cache.md), over the x-shuttle-cache header; TTL and namespace by header
+             * @enum {string}
+             */
+            cache?: "use" | "refresh" | "off";
           };
         };
       };

@@ -1,7 +1,8 @@
-// The headline numbers of a usage report: requests, spend, tokens and error rate.
+// The headline numbers of a usage report: requests, spend, tokens, error rate and cache hits.
 import type { UsageMetrics } from '../api/types';
 import { StatCard } from '../components/stat-card';
 import { formatCompact, formatInteger, formatMs, formatPercent, formatUsd } from '../format/format';
+import { CacheStat } from './cache-stat';
 
 export function UsageStats({ totals, loading }: { totals: UsageMetrics | undefined; loading: boolean }) {
   const requests = totals?.requests ?? 0;
@@ -27,6 +28,7 @@ export function UsageStats({ totals, loading }: { totals: UsageMetrics | undefin
         value={formatPercent(errorRate)}
         note={totals ? `${formatInteger(totals.errors)} failed` : null}
       />
+      <CacheStat totals={totals} loading={loading} />
     </div>
   );
 }

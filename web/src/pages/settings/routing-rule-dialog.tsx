@@ -62,6 +62,8 @@ export function RoutingRuleDialog({ rule, open, environment, onClose }: RoutingR
         },
         timeoutMs: timeoutMs.trim() === '' ? null : Number(timeoutMs),
         cooldown: rule?.cooldown ?? { afterFailures: 3, seconds: 30 },
+        // Not in the form: an edited rule keeps its response-cache setting (docs/cache.md).
+        ...(rule?.cache ? { cache: rule.cache } : {}),
       },
       {
         onSuccess: (saved) => {

@@ -31,6 +31,7 @@ function Metrics({ metrics }: { metrics: UsageMetrics }) {
       <td className="number">{formatInteger(metrics.errors)}</td>
       <td className="number">{formatCompact(metrics.totalTokens)}</td>
       <td className="number">{formatUsd(metrics.costUsd)}</td>
+      <td className="number">{formatInteger(metrics.cacheHits)}</td>
       <td className="number">{formatMs(metrics.latencyP50Ms)}</td>
       <td className="number">{formatMs(metrics.latencyP95Ms)}</td>
     </>
@@ -59,6 +60,9 @@ export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames
             </th>
             <th scope="col" className="number">
               Spend
+            </th>
+            <th scope="col" className="number">
+              Cache hits
             </th>
             <th scope="col" className="number">
               p50
