@@ -72,8 +72,8 @@ async function time(label: string, store: ResponseCacheStore, tenantId: string):
     if (!hit) throw new Error('expected a hit');
   }
   samples.sort((a, b) => a - b);
-  console.log(
-    `${label.padEnd(22)} lookup+decode  p50 ${percentile(samples, 0.5).toFixed(1)} µs  p99 ${percentile(samples, 0.99).toFixed(1)} µs`,
+  process.stdout.write(
+    `${label.padEnd(22)} lookup+decode  p50 ${percentile(samples, 0.5).toFixed(1)} µs  p99 ${percentile(samples, 0.99).toFixed(1)} µs\n`,
   );
 }
 
@@ -84,8 +84,8 @@ for (let i = 0; i < LOOKUPS; i++) {
   keySamples.push((performance.now() - started) * 1000);
 }
 keySamples.sort((a, b) => a - b);
-console.log(
-  `${'key (a miss)'.padEnd(22)} sha256 of JSON  p50 ${percentile(keySamples, 0.5).toFixed(1)} µs  p99 ${percentile(keySamples, 0.99).toFixed(1)} µs`,
+process.stdout.write(
+  `${'key (a miss)'.padEnd(22)} sha256 of JSON  p50 ${percentile(keySamples, 0.5).toFixed(1)} µs  p99 ${percentile(keySamples, 0.99).toFixed(1)} µs\n`,
 );
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
