@@ -23,6 +23,17 @@ const SEARCH_CHARS = 64 * 1024;
 // A fast level: bodies are mostly JSON text, which even level 1 shrinks several times.
 const GZIP = { level: 1 };
 
+/**
+ * Bodies shorter than this are stored as their UTF-8 text: gzip's fixed cost per call (about 50 µs in Node, a
+ * stream's set-up and its tables; docs/benchmarks.md) would exceed the request's own, for a hundred bytes saved.
+ */
+export const COMPRESS_FROM_BYTES = 1024;
+
+/** A body as stored: gzipped, or its text when short (told apart by gzip's magic bytes, which JSON cannot start with). */
+export function storedBody(body: { text: string; bytes: number }): Uint8Array {
+  return body.bytes < COMPRESS_FROM_BYTES ? Buffer.from(body.text, 'utf8') : gzipSync(body.text, GZIP);
+}
+
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
@@ -72,10 +83,10 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
       ),
       metadata: metadata === null ? null : JSON.stringify(metadata),
       preview: level === 'full' ? promptPreview(requestBody) : null,
-      request_body: request && gzipSync(request.text, GZIP),
+      request_body: request && storedBody(request),
       request_bytes: request?.bytes ?? null,
       request_truncated: request === null ? null : request.truncated ? 1 : 0,
-      response_body: answer && gzipSync(answer.text, GZIP),
+      response_body: answer && storedBody(answer),
       response_bytes: answer?.bytes ?? null,
       response_truncated: answer === null ? null : answer.truncated ? 1 : 0,
     },

@@ -38,10 +38,14 @@ export type StoredRequestLogEntry = Omit<Selectable<RequestLogTable>, 'request_b
 
 const gunzipAsync = promisify(gunzip);
 
-/** A stored body's text (gunzipped off the event loop, in libuv's pool). */
+/** A stored body's text: gunzipped off the event loop (in libuv's pool), or a short one's text as it is. */
 export async function bodyText(body: Uint8Array): Promise<string> {
-  return (await gunzipAsync(body)).toString('utf8');
+  const gzipped = body[0] === 0x1f && body[1] === 0x8b;
+  return gzipped ? (await gunzipAsync(body)).toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
+
+/** SQLite binds at most 32,766 values per statement; an entry has 33 columns. */
+const SQLITE_ROWS_PER_INSERT = 500;
 
 export class RequestLogRepository {
   private readonly postgres: boolean;
@@ -61,15 +65,22 @@ export class RequestLogRepository {
         .execute();
       return;
     }
+    // An entry and its search text together: a batch retried after a failure between them would skip the entry.
     await this.db.transaction().execute(async (trx) => {
-      for (const { row, searchText } of rows) {
+      for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_INSERT) {
+        const part = rows.slice(start, start + SQLITE_ROWS_PER_INSERT);
         const inserted = await trx
           .insertInto('request_log')
-          .values(row)
+          .values(part.map(({ row }) => row))
           .onConflict((oc) => oc.column('id').doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0 || searchText === '') continue;
-        await sql`insert into request_log_search (rowid, text) values (${inserted.insertId}, ${searchText})`.execute(trx);
+          .returning(['id', sql<number>`rowid`.as('rowid')])
+          .execute();
+        const texts = new Map(part.map(({ row, searchText }) => [row.id, searchText]));
+        const indexed = inserted.flatMap(({ id, rowid }) => {
+          const text = texts.get(id);
+          return text ? [sql`(${rowid}, ${text})`] : [];
+        });
+        if (indexed.length > 0) await sql`insert into request_log_search (rowid, text) values ${sql.join(indexed)}`.execute(trx);
       }
     });
   }
