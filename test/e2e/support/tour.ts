@@ -45,6 +45,13 @@ export async function furnish(gateway: TestGateway): Promise<void> {
   });
   await flushUsage(gateway);
   await gateway.shuttle.runtime.flowRunWriter.flush();
+  // The request log (the Logs page) is written in batches too.
+  const requestLog = gateway.shuttle.runtime.requestLogWriter;
+  await requestLog.flush();
+  while (requestLog.depth > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await requestLog.flush();
+  }
 }
 
 /** Opens the newest logged request in the Logs page's detail panel (furnish() made at least one). */

@@ -1,6 +1,6 @@
 // The Logs page's filters as they live in its URL (?customer=…&q=…&range=24h, or from=…&to=… for a custom range),
 // and as the request log API takes them.
-import type { RequestFilter } from '../../api/requests';
+import type { LoggedEndpoint, RequestFilter } from '../../api/requests';
 
 export const FILTER_NAMES = ['customer', 'key', 'model', 'provider', 'status', 'environment', 'endpoint', 'q'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
@@ -51,6 +51,20 @@ export function activeFilters(params: URLSearchParams): Array<[FilterName, strin
     const value = params.get(name)?.trim();
     return value ? [[name, value] as [FilterName, string]] : [];
   });
+}
+
+/**
+ * The URL's filters as the API's query. Values go as they are (an endpoint or status typed into the address bar
+ * included): the API checks them and its 400 says what is wrong.
+ */
+export function filterQuery(params: URLSearchParams): Omit<RequestFilter, 'from' | 'to'> {
+  const query: Omit<RequestFilter, 'from' | 'to'> = {};
+  for (const [name, value] of activeFilters(params)) {
+    if (name === 'status') query.status = /^\d+$/.test(value) ? Number(value) : (value as 'success' | 'error');
+    else if (name === 'endpoint') query.endpoint = value as LoggedEndpoint;
+    else query[name] = value;
+  }
+  return query;
 }
 
 export function statusLabel(status: string): string {

@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
-import { activeFilters, rangeOf, rangeQuery } from './log-filter';
+import { activeFilters, filterQuery, rangeOf, rangeQuery } from './log-filter';
 import { FilterChips, LogsFilters } from './logs-filters';
 import { RequestDetail } from './request-detail';
 import { RequestsTable } from './requests-table';
@@ -25,7 +25,7 @@ export function LogsPage() {
   const rangeKey = JSON.stringify(range);
   // biome-ignore lint/correctness/useExhaustiveDependencies: rangeKey stands for range, which is a new object each render
   const timeWindow = useMemo(() => rangeQuery(range, refreshedAt), [rangeKey, refreshedAt]);
-  const filter: RequestFilter = { ...timeWindow, ...Object.fromEntries(activeFilters(params)) };
+  const filter: RequestFilter = { ...timeWindow, ...filterQuery(params) };
   const requests = useRequests(filter);
   const keys = useKeys();
   const environments = useEnvironments();
