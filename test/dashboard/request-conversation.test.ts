@@ -132,6 +132,11 @@ describe('the conversation of a logged request', () => {
       'user: company: Acme\nquestion: Where is my order?',
       '=> assistant: Your order ships today.',
     ]);
+    const streamed = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Streamed reply.' } }] };
+    expect(outline(conversationOf('flows.run', { parameters: { question: 'Why?' }, stream: true }, streamed))).toEqual([
+      'user: question: Why?',
+      '=> assistant: Streamed reply.',
+    ]);
   });
 
   it('reads embeddings as their inputs, and sums the vectors up', () => {

@@ -194,12 +194,15 @@ function flowRun(request: unknown, response: unknown): Turn[] {
   const parameters = isObject(request.parameters) ? Object.entries(request.parameters) : [];
   const listed = parameters.map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join('\n');
   const extra = asArray(request.messages).flatMap((message) => chatMessage(message));
+  // A run answers {id, response, usage, …}; a streamed run is kept as the chat.completion its events add up to.
   const answer = isObject(response) && 'response' in response ? response.response : undefined;
-  return [
-    ...turn('user', listed ? [{ kind: 'text', text: listed }] : []),
-    ...extra,
-    ...(answer === undefined || answer === null ? [] : turn('assistant', [{ kind: 'text', text: readable(answer) }], true)),
-  ];
+  const answered =
+    isObject(response) && Array.isArray(response.choices)
+      ? chatCompletions({}, response)
+      : answer === undefined || answer === null
+        ? []
+        : turn('assistant', [{ kind: 'text', text: readable(answer) }], true);
+  return [...turn('user', listed ? [{ kind: 'text', text: listed }] : []), ...extra, ...answered];
 }
 
 /** Embeddings: each input as text (token arrays as they are); the answer is vectors, summed up, not shown. */
