@@ -1,7 +1,7 @@
 // The table "Requests": one row per logged request, newest first; its time opens the request's details.
 import { Link } from 'react-router';
 import type { RequestSummary } from '../../api/requests';
-import { formatCompact, formatDateTimeSeconds, formatMs, formatUsd } from '../../format/format';
+import { formatCompact, formatDateTimeSeconds, formatLogTime, formatMs, formatUsd } from '../../format/format';
 
 export function StatusBadge({ status, errorCode }: { status: number; errorCode: string | null }) {
   if (status < 400) return <span className="badge success">{status}</span>;
@@ -13,8 +13,10 @@ export function StatusBadge({ status, errorCode }: { status: number; errorCode: 
   );
 }
 
+/** The model asked for, and the one that answered when it is another (not just the same without its provider). */
 function modelCell(row: RequestSummary) {
-  if (row.servedModel && row.requestedModel && row.servedModel !== row.requestedModel) {
+  const same = row.servedModel === row.requestedModel || `${row.provider}/${row.servedModel}` === row.requestedModel;
+  if (row.servedModel && row.requestedModel && !same) {
     return (
       <>
         {row.requestedModel} <span className="muted">→ {row.servedModel}</span>
@@ -60,7 +62,9 @@ export function RequestsTable({ rows, search, busy }: RequestsTableProps) {
             <tr key={row.id}>
               <th scope="row">
                 <Link to={{ pathname: `/logs/${encodeURIComponent(row.id)}`, search }}>
-                  {formatDateTimeSeconds(row.createdAt)}
+                  <time dateTime={row.createdAt} title={formatDateTimeSeconds(row.createdAt)}>
+                    {formatLogTime(row.createdAt)}
+                  </time>
                   <span className="visually-hidden"> (request {row.id})</span>
                 </Link>
               </th>
@@ -78,7 +82,11 @@ export function RequestsTable({ rows, search, busy }: RequestsTableProps) {
               <td className="number">{formatMs(row.latencyMs)}</td>
               <td>{row.customerId ?? <span className="muted">—</span>}</td>
               <td className="preview">
-                {row.preview ?? <span className="muted">{row.level === 'metadata' ? 'Not kept (metadata only)' : '—'}</span>}
+                {row.preview === null ? (
+                  <span className="muted">{row.level === 'metadata' ? 'Not kept (metadata only)' : '—'}</span>
+                ) : (
+                  <span title={row.preview}>{row.preview}</span>
+                )}
               </td>
             </tr>
           ))}
