@@ -196,6 +196,8 @@ describe('the Logs page', () => {
 
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+    // Focus goes back to the row's link that opened it.
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent ?? ""'), { timeout: 5_000 }).toContain(ids.streamed);
     expect(new URL(page.url()).pathname).toBe('/logs');
     expect(new URL(page.url()).searchParams.get('q')).toBe('otters');
   });

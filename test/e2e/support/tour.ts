@@ -45,12 +45,17 @@ export async function furnish(gateway: TestGateway): Promise<void> {
   });
   await flushUsage(gateway);
   await gateway.shuttle.runtime.flowRunWriter.flush();
-  // The request log (the Logs page) is written in batches too.
-  const requestLog = gateway.shuttle.runtime.requestLogWriter;
-  await requestLog.flush();
-  while (requestLog.depth > 0) {
+  await flushRequestLog(gateway);
+}
+
+/** Waits until every request log entry so far (what the Logs page lists) is in the database: they are written in batches. */
+export async function flushRequestLog(gateway: TestGateway): Promise<void> {
+  await flushUsage(gateway);
+  const writer = gateway.shuttle.runtime.requestLogWriter;
+  await writer.flush();
+  while (writer.depth > 0) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-    await requestLog.flush();
+    await writer.flush();
   }
 }
 
