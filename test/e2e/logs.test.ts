@@ -233,6 +233,11 @@ describe('the Logs page', () => {
     expect(await panel.innerText()).not.toContain('Private plans');
   });
 
+  it('says so when a request id is not in the log', async () => {
+    await page.goto('/logs/req_not_in_the_log');
+    await dialog(page, 'Request req_not_in_the_log').getByRole('alert').getByText('No request with this id in the request log.').waitFor();
+  });
+
   it('is linked from usage rows and from the customer page', async () => {
     await page.goto('/usage?groupBy=customer');
     await page
