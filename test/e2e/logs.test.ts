@@ -262,6 +262,16 @@ describe('the Logs page', () => {
     expect(await requestsTable().innerText()).toContain('And tomorrow?');
   });
 
+  it('shows the requests made since with "Refresh"', async () => {
+    await page.goto('/logs');
+    await waitForRows(5);
+    await send('/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'A late question' }] });
+    await awaitLogged(6);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await waitForRows(6);
+    expect(await requestsTable().getByRole('row').nth(1).innerText()).toContain('A late question');
+  });
+
   it('loads older requests with "Load more"', async () => {
     for (let batch = 0; batch < 5; batch++) {
       await Promise.all(
@@ -271,11 +281,11 @@ describe('the Logs page', () => {
       );
     }
     await flushUsage(gateway);
-    await awaitLogged(55);
+    await awaitLogged(56);
     await page.goto('/logs');
     await waitForRows(50);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await waitForRows(55);
+    await waitForRows(56);
     await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
     // The first request made is the last row.
     expect(await requestsTable().getByRole('row').last().innerText()).toContain('Where is my parcel?');

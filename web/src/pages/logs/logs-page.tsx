@@ -53,7 +53,13 @@ export function LogsPage() {
         title="Logs"
         description="Every request with its prompt, its answer, what it cost and who answered. The same filters work on GET /api/v1/requests."
         actions={
-          <button type="button" className="button" onClick={() => setRefreshedAt(Date.now())} disabled={requests.isFetching}>
+          <button
+            type="button"
+            className="button"
+            // A preset moves to now (a new query); a custom range is asked again as it is.
+            onClick={() => (range.kind === 'preset' ? setRefreshedAt(Date.now()) : requests.refetch())}
+            disabled={requests.isFetching}
+          >
             Refresh
           </button>
         }
