@@ -6,6 +6,7 @@ import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import { type CachePolicy, parseCachePolicy } from '../domain/cache-policy.js';
 import type { Limits } from '../domain/limits.js';
+import { type RequestLogLevel, type RequestLogSettings, requestLogSettings } from '../domain/request-log-entry.js';
 import type { RoutingRule } from '../domain/routing-rule.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import { type AlertSettings, parseAlertSettings } from '../metering/alert-settings.js';
@@ -28,6 +29,8 @@ export interface TenantConfig {
   runRetentionDays: number;
   /** The response cache's default for the tenant's requests (docs/cache.md); null: off. */
   cache: CachePolicy | null;
+  /** What the request log keeps of this tenant's requests, and for how long. */
+  requestLog: RequestLogSettings;
 }
 
 const TTL_MS = 30_000;
@@ -47,6 +50,8 @@ export class TenantConfigCache {
     private readonly cipher: CredentialCipher,
     private readonly deploymentPrices: Readonly<Record<string, ModelPrice>>,
     bus: InvalidationBus,
+    /** The request log level of tenants that have not chosen one (SHUTTLE_REQUEST_LOG_DEFAULT). */
+    private readonly defaultLogLevel: RequestLogLevel = 'full',
   ) {
     bus.subscribe('tenant-config', (tenantId) => this.cache.forget(tenantId));
     bus.onResync(() => this.cache.clear());
@@ -86,6 +91,7 @@ export class TenantConfigCache {
       environments: routing,
       runRetentionDays: runRetentionDays(tenant.settings),
       cache: parseCachePolicy(tenant.settings.cache),
+      requestLog: requestLogSettings(tenant.settings, this.defaultLogLevel),
     };
   }
 }

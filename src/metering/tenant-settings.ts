@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import type { CachePolicy } from '../domain/cache-policy.js';
 import { type LimitsPatch, mergeLimits } from '../domain/limits.js';
+import type { RequestLogLevel } from '../domain/request-log-entry.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import type { AddressPolicy } from '../network/address-policy.js';
 import { auditedChange } from '../store/audited-change.js';
@@ -24,6 +25,8 @@ export interface TenantSettingsPatch {
   alerts?: z.infer<typeof alertSettingsPatch> | undefined;
   /** The response cache's default for the tenant's requests; null turns it off. */
   cache?: CachePolicy | null | undefined;
+  /** Absent parts keep their value. */
+  requestLog?: { level?: RequestLogLevel | undefined; retentionDays?: number | undefined } | undefined;
 }
 
 export class TenantSettings {
@@ -39,7 +42,7 @@ export class TenantSettings {
 
   /** A webhook URL is checked against the address policy before anything is written. */
   async update(tenantId: string, actor: Actor, patch: TenantSettingsPatch): Promise<Tenant> {
-    const { name, limits, allowedModels, runRetentionDays, prices, alerts, cache } = patch;
+    const { name, limits, allowedModels, runRetentionDays, prices, alerts, cache, requestLog } = patch;
     if (alerts?.webhookUrl) await this.network.assertAllowed(alerts.webhookUrl, 'alerts.webhookUrl');
     return auditedChange(
       this.db,
@@ -51,6 +54,7 @@ export class TenantSettings {
         if (allowedModels !== undefined) settings.allowedModels = allowedModels;
         if (runRetentionDays !== undefined) settings.runRetentionDays = runRetentionDays;
         if (cache !== undefined) settings.cache = cache;
+        if (requestLog) settings.requestLog = { ...(settings.requestLog as object | undefined), ...definedParts(requestLog) };
         if (prices) settings.prices = mergePrices(settings.prices as Record<string, ModelPrice> | undefined, prices);
         if (alerts) {
           const current = parseAlertSettings(settings.alerts);
@@ -76,6 +80,7 @@ export class TenantSettings {
               limits,
               prices,
               allowedModels,
+              requestLog,
               alerts: alerts && { webhookUrl: alerts.webhookUrl, thresholds: alerts.thresholds },
               cache,
             }),
@@ -86,6 +91,10 @@ export class TenantSettings {
       () => this.bus.publish('tenant-config', tenantId),
     );
   }
+}
+
+function definedParts<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== undefined)) as Partial<T>;
 }
 
 function found(tenant: Tenant | undefined): Tenant {

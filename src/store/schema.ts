@@ -137,6 +137,42 @@ export interface UsageEventsTable {
   saved_micros: number;
 }
 
+export interface RequestLogTable {
+  id: string;
+  tenant_id: string;
+  created_at: number;
+  key_id: string | null;
+  customer_id: string | null;
+  environment: string | null;
+  endpoint: string;
+  requested_model: string | null;
+  provider: string | null;
+  served_model: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cost_micros: number;
+  latency_ms: number;
+  upstream_ms: number | null;
+  ttft_ms: number | null;
+  streamed: number;
+  status: number;
+  error_code: string | null;
+  flow_id: string | null;
+  flow_version: number | null;
+  level: string;
+  attempt_count: number;
+  attempts: string;
+  metadata: string | null;
+  preview: string | null;
+  request_body: Uint8Array | null;
+  request_bytes: number | null;
+  request_truncated: number | null;
+  response_body: Uint8Array | null;
+  response_bytes: number | null;
+  response_truncated: number | null;
+}
+
 export type ActorType = 'user' | 'key' | 'system';
 
 export interface AuditLogTable {
@@ -294,4 +330,5 @@ export interface Database {
   dead_letters: DeadLettersTable;
   stored_responses: StoredResponsesTable;
   response_cache: ResponseCacheTable;
+  request_log: RequestLogTable;
 }
