@@ -22,12 +22,18 @@ interface Recorded {
 }
 
 /** A server whose handler answers as `answer` does, with responses of the gateway's class. */
-async function serve(answer: (res: ServerResponse & { shuttleRequest: unknown }) => void): Promise<{ url: string; recorded: Recorded[] }> {
+async function serve(
+  answer: (res: ServerResponse & { shuttleRequest: unknown }) => void,
+  { failing = false } = {},
+): Promise<{ url: string; recorded: Recorded[] }> {
   const recorded: Recorded[] = [];
   let current: ServerResponse | undefined;
   const runtime = {
     usageWriter: {
-      record: (event: UsageEvent) => recorded.push({ id: event.id, status: event.status, endedBefore: current?.writableEnded ?? true }),
+      record: (event: UsageEvent) => {
+        if (failing) throw new Error('the usage writer failed');
+        recorded.push({ id: event.id, status: event.status, endedBefore: current?.writableEnded ?? true });
+      },
     },
   } as unknown as Runtime;
   server = createServer({ ServerResponse: recordingResponses(runtime) }, (_req, res) => {
@@ -39,10 +45,13 @@ async function serve(answer: (res: ServerResponse & { shuttleRequest: unknown })
 }
 
 function meteredRequest(id: string, meter: RequestMeter | null): FastifyRequest {
+  // Not in the request log: what these tests look at is the usage event alone.
+  if (meter !== null) meter.logLevel = 'off';
   return {
     id,
     meter,
     principal: { type: 'key', tenantId: 'tenant_1', keyId: 'key_1', environment: 'production' },
+    log: { error: () => undefined },
   } as unknown as FastifyRequest;
 }
 
@@ -71,5 +80,16 @@ describe('the gateway’s responses', () => {
     const plain = await serve((res) => res.end('ok'));
     expect(await (await fetch(plain.url)).text()).toBe('ok');
     expect(plain.recorded).toEqual([]);
+  });
+
+  it('still send the answer when recording fails', async () => {
+    const { url } = await serve(
+      (res) => {
+        res.shuttleRequest = meteredRequest('req_failing', new RequestMeter('chat.completions', performance.now()));
+        res.end('the answer');
+      },
+      { failing: true },
+    );
+    expect(await (await fetch(url)).text()).toBe('the answer');
   });
 });

@@ -113,7 +113,12 @@ export function recordingResponses(runtime: Runtime): typeof ServerResponse {
             meter.logLevel !== 'off'
           )
             meter.answer = { kind: 'json', text: body };
-          recordUsage(runtime, request, meter.failedStatus ?? this.statusCode, performance.now());
+          try {
+            recordUsage(runtime, request, meter.failedStatus ?? this.statusCode, performance.now());
+          } catch (error) {
+            // The answer still goes out; the request is recorded when it closes, if it was not.
+            request.log.error({ err: error }, 'usage not recorded before the last byte');
+          }
         }
       }
       return (super.end as (...endArgs: unknown[]) => this)(...args);
