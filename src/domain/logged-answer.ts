@@ -150,7 +150,8 @@ export function searchableText(body: unknown, maxChars: number): string {
     } else if (Array.isArray(value)) {
       for (const item of value) visit(item, wanted);
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, item] of Object.entries(value)) visit(item, wanted || TEXT_FIELDS.has(key));
+      const object = value as Json;
+      for (const key in object) visit(object[key], wanted || TEXT_FIELDS.has(key));
     }
   };
   visit(body, false);

@@ -3,9 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { dialectOf, openDatabase } from './database.js';
 import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
+import { SqliteRequestLogSink } from './dialects/sqlite-request-log-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
-import { RequestLogRepository } from './repositories/request-log.js';
+import { RequestLogRepository, type RequestLogRow } from './repositories/request-log.js';
 import { ResponseCacheRepository } from './repositories/response-cache.js';
 import { StoredResponseRepository } from './repositories/stored-responses.js';
 import { type RequestLogRecord, requestLogRow } from './request-log-record.js';
@@ -17,7 +18,8 @@ const db = await openDatabase(databaseUrl);
 const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
 const storedResponses = new StoredResponseRepository(db);
 const responseCache = new ResponseCacheRepository(db);
-const requestLog = new RequestLogRepository(db);
+const sqliteRequestLog = dialectOf(databaseUrl) === 'sqlite' ? new SqliteRequestLogSink(databaseUrl) : undefined;
+const requestLog = sqliteRequestLog ?? { insertBatch: (rows: RequestLogRow[]) => new RequestLogRepository(db).insertRows(rows) };
 const sinks = {
   usage: sqliteUsage ?? new PostgresUsageSink(db),
   'flow-runs': new FlowRunRepository(db),
@@ -26,7 +28,7 @@ const sinks = {
   // Reassembled, truncated and gzipped here, on this thread, not on the one that serves requests.
   'request-log': {
     insertBatch: (records: RequestLogRecord[]) =>
-      requestLog.insertRows(records.map((record) => requestLogRow(record, requestLogMaxBodyBytes))),
+      requestLog.insertBatch(records.map((record) => requestLogRow(record, requestLogMaxBodyBytes))),
   },
 };
 
@@ -34,6 +36,7 @@ parentPort?.on('message', async (job: WriterJob | 'close') => {
   if (job === 'close') {
     try {
       sqliteUsage?.close();
+      sqliteRequestLog?.close();
       await db.destroy();
     } catch {
       // A database already gone: the thread ends either way, rather than on an unhandled rejection.

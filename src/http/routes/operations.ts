@@ -34,7 +34,11 @@ export function operationsRoutes(runtime: Runtime) {
         () => 'ok' as const,
         () => 'unreachable' as const,
       );
-      const stalledForMs = Math.max(runtime.usageWriter.stalledForMs(), runtime.flowRunWriter.stalledForMs());
+      const stalledForMs = Math.max(
+        runtime.usageWriter.stalledForMs(),
+        runtime.flowRunWriter.stalledForMs(),
+        runtime.requestLogWriter.stalledForMs(),
+      );
       const metering = stalledForMs > runtime.config.usage.stallMs ? ('stalled' as const) : ('ok' as const);
       const ready = database === 'ok' && metering === 'ok';
       return reply.code(ready ? 200 : 503).send({

@@ -56,8 +56,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (postgres) {
     await sql`create index request_log_search_idx on request_log using gin (search)`.execute(db);
   } else {
-    // Contentless (the text is kept compressed in request_log), with deletes, keyed by request_log's rowid.
-    await sql`create virtual table request_log_search using fts5(text, content='', contentless_delete=1)`.execute(db);
+    // Contentless (the text is kept compressed in request_log), with deletes, keyed by request_log's rowid; detail=none
+    // (no positions: searches are sets of words, never phrases) halves what indexing an entry costs.
+    await sql`create virtual table request_log_search using fts5(text, content='', contentless_delete=1, detail=none)`.execute(db);
     await sql`create trigger request_log_search_delete after delete on request_log begin delete from request_log_search where rowid = old.rowid; end`.execute(
       db,
     );
