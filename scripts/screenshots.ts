@@ -8,7 +8,7 @@ import { chromium, type Page } from 'playwright-core';
 import { randomBase62 } from '../src/store/ids.js';
 import type { UsageEvent } from '../src/store/repositories/usage-events.js';
 import { call, chat, login, OWNER } from '../test/helpers/api.js';
-import { startGateway, type TestGateway } from '../test/helpers/gateway.js';
+import { postJson, startGateway, type TestGateway } from '../test/helpers/gateway.js';
 import { buildDashboardIfStale, root } from './build-if-stale.mjs';
 
 const OUT = join(root, 'docs', 'screenshots');
@@ -144,7 +144,48 @@ async function seed(gateway: TestGateway): Promise<void> {
   // A few live requests, so "last seen" and "last used" are set the way traffic sets them.
   for (const [id] of CUSTOMERS) await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': id as string });
   await seedFlows(gateway, session);
+  await seedConversations(gateway);
   await new Promise((resolve) => setTimeout(resolve, 11_000));
+}
+
+/** Requests whose log entries make a telling Logs page: a tool call and its result, a stream, a system prompt. */
+async function seedConversations(gateway: TestGateway): Promise<void> {
+  // Read as text: the stream's answer is server-sent events, not JSON.
+  const send = async (path: string, body: unknown, headers: Record<string, string>) =>
+    (await postJson(gateway, path, body, headers)).text();
+  await send(
+    '/chat/completions',
+    {
+      model: 'mock/echo',
+      messages: [
+        { role: 'system', content: 'You are the order assistant of Acme. Answer in one sentence.' },
+        { role: 'user', content: 'Where is my order 1042?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_7Qd2', type: 'function', function: { name: 'find_order', arguments: '{"orderId":"1042"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_7Qd2', content: '{"status":"shipped","carrier":"DHL","eta":"Thursday"}' },
+        { role: 'user', content: 'Shipped with DHL, arriving Thursday. Thanks!' },
+      ],
+    },
+    { 'x-shuttle-customer-id': 'acme-corp' },
+  );
+  await send(
+    '/chat/completions',
+    { model: 'mock/echo', stream: true, messages: [{ role: 'user', content: 'Summarise my last three invoices' }] },
+    { 'x-shuttle-customer-id': 'globex' },
+  );
+  await send(
+    '/messages',
+    {
+      model: 'mock/echo',
+      max_tokens: 200,
+      system: 'You review pull requests.',
+      messages: [{ role: 'user', content: 'Is this diff safe?' }],
+    },
+    { 'x-shuttle-customer-id': 'initech' },
+  );
 }
 
 /** Two flows; "Support reply" with three versions (2 in production, 3 in development) and a few runs. */
@@ -241,6 +282,18 @@ try {
       await page.getByRole('region', { name: 'Run log' }).getByRole('row').nth(4).waitFor();
       await page.evaluate('window.scrollTo(0, 0)'); // else the sticky header is drawn mid-page
     });
+    await shoot(page, '/logs', 'Logs', 'logs.png');
+    if (wanted('logs-request.png')) {
+      await page.goto('/logs?q=1042');
+      await page.getByRole('table', { name: 'Requests' }).getByRole('link').first().click();
+      await page
+        .getByRole('dialog', { name: /^Request / })
+        .getByRole('list', { name: 'Conversation' })
+        .waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: join(OUT, 'logs-request.png') });
+      process.stdout.write('docs/screenshots/logs-request.png\n');
+    }
     await shoot(page, '/settings/routing', 'Routing rules', 'settings-routing.png');
     if (wanted('routing-rule-dialog.png')) {
       await page.goto('/settings/routing');

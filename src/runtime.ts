@@ -51,6 +51,8 @@ import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
 import type { RequestTracer } from './metering/request-tracer.js';
+import { RequestLog } from './metering/request-log.js';
+import { RequestLogRetention } from './metering/request-log-retention.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
@@ -64,9 +66,11 @@ import { LastUsedTracker } from './store/last-used-tracker.js';
 import { RecordJournal } from './store/record-journal.js';
 import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
+import { RequestLogRepository } from './store/repositories/request-log.js';
 import type { UsageEventValues } from './store/repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './store/repositories/usage-events.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
+import { type RequestLogRecord, requestLogRow } from './store/request-log-record.js';
 import { WriterWorker } from './store/worker-sink.js';
 
 export interface RuntimeOptions {
@@ -114,6 +118,10 @@ export interface Runtime {
   gateway: Gateway;
   usageWriter: BatchWriter<UsageEvent>;
   flowRunWriter: BatchWriter<FlowRunRecord>;
+  requestLogWriter: BatchWriter<RequestLogRecord>;
+  /** The request log: entries queued as requests are recorded, and read by GET /requests. */
+  requestLog: RequestLog;
+  requestLogRetention: RequestLogRetention;
   /** Records the database refused, set aside by the writers above. */
   deadLetters: DeadLetters;
   flowRunner: FlowRunner;
@@ -145,7 +153,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
   // Records are written by a worker thread with its own connection, off the event loop that serves requests (an
   // in-memory SQLite database cannot be shared with another thread, so it is written in place).
-  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger);
+  const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger, config.requestLog.maxBodyBytes);
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
@@ -184,6 +192,28 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
+  // The request log's writer: no journal (an entry's bodies would double the disk writes of every request) and no
+  // dead letters; spilled at shutdown like the others.
+  const requestLogRepository = new RequestLogRepository(db);
+  const requestLogWriter = new BatchWriter<RequestLogRecord>(
+    writer?.requestLogSink() ?? {
+      insertBatch: (records) =>
+        requestLogRepository.insertRows(records.map((record) => requestLogRow(record, config.requestLog.maxBodyBytes))),
+    },
+    {
+      name: 'request-log',
+      maxQueue: config.usage.queueMax,
+      batchSize: config.usage.batchSize,
+      flushIntervalMs: config.usage.flushIntervalMs,
+      spillDir: dataDir,
+      logger,
+    },
+  );
+  await requestLogWriter.replaySpilled();
+  requestLogWriter.start();
+  const requestLog = new RequestLog(requestLogWriter, requestLogRepository);
+  const requestLogRetention = new RequestLogRetention(repos.tenants, requestLogRepository, config.requestLog.defaultLevel, logger);
+  requestLogRetention.start();
   const runRetention = new RunRetention(repos.tenants, repos.flowRuns, logger, repos.storedResponses);
   runRetention.start();
 
@@ -212,7 +242,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const deploymentPrices = loadPriceFile(config.pricesFile);
   const prices = new PriceTable(deploymentPrices);
   const cipher = new CredentialCipher(secret);
-  const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus);
+  const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus, config.requestLog.defaultLevel);
   const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
@@ -301,6 +331,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     gateway,
     usageWriter,
     flowRunWriter,
+    requestLogWriter,
+    requestLog,
+    requestLogRetention,
     deadLetters,
     flowRunner,
     responses,
@@ -318,10 +351,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       upstreamPools.stop();
       // The last requests' spans are exported while the rest closes (an export waits at most OTEL_EXPORTER_OTLP_TIMEOUT).
       const spansExported = tracing?.close().catch((error: unknown) => logger.warn({ err: error }, 'OpenTelemetry spans not exported'));
+      requestLogRetention.stop();
       // Records neither written nor spilled: everything else is still closed, then the loss is thrown for the
       // process to exit non-zero.
       const lost = (
-        await Promise.allSettled([usageWriter.close(config.shutdownTimeoutMs), flowRunWriter.close(config.shutdownTimeoutMs)])
+        await Promise.allSettled([
+          usageWriter.close(config.shutdownTimeoutMs),
+          flowRunWriter.close(config.shutdownTimeoutMs),
+          requestLogWriter.close(config.shutdownTimeoutMs),
+        ])
       ).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
       // Before the writer thread closes: it writes them.
       await responseStore.flush();

@@ -47,6 +47,8 @@ const envSchema = z.object({
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
   SHUTTLE_USAGE_STALL_MS: positiveInt.default(15_000),
   SHUTTLE_USAGE_JOURNAL_SYNC_MS: nonNegativeInt.default(0),
+  SHUTTLE_REQUEST_LOG_DEFAULT: z.enum(['full', 'metadata', 'off']).default('full'),
+  SHUTTLE_REQUEST_LOG_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   SHUTTLE_LAST_USED_FLUSH_MS: positiveInt.default(10_000),
   SHUTTLE_KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   SHUTTLE_SESSION_TTL_SECONDS: positiveInt.default(8 * 3600),
@@ -108,6 +110,11 @@ export interface Config {
   upstream: { timeoutMs: number; connections: number | null };
   /** journalSyncMs: how often the usage journal is flushed to disk (fdatasync); 0 leaves it to the kernel. */
   usage: { queueMax: number; batchSize: number; flushIntervalMs: number; stallMs: number; journalSyncMs: number };
+  /**
+   * The request log: the level of tenants that have not chosen one, and the size past which a request's or an
+   * answer's body is truncated in it.
+   */
+  requestLog: { defaultLevel: 'full' | 'metadata' | 'off'; maxBodyBytes: number };
   /** How often keys' last-used and customers' last-seen times are written. */
   lastUsedFlushMs: number;
   keyCacheTtlMs: number;
@@ -184,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
       stallMs: e.SHUTTLE_USAGE_STALL_MS,
       journalSyncMs: e.SHUTTLE_USAGE_JOURNAL_SYNC_MS,
     },
+    requestLog: { defaultLevel: e.SHUTTLE_REQUEST_LOG_DEFAULT, maxBodyBytes: e.SHUTTLE_REQUEST_LOG_MAX_BODY_BYTES },
     lastUsedFlushMs: e.SHUTTLE_LAST_USED_FLUSH_MS,
     keyCacheTtlMs: e.SHUTTLE_KEY_CACHE_TTL_MS,
     sessionTtlSeconds: e.SHUTTLE_SESSION_TTL_SECONDS,

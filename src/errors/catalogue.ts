@@ -89,6 +89,7 @@ export const errorCatalogue = {
   customer_blocked: { status: 403, type: 'permission_error', message: 'This customer is blocked.' },
   model_not_allowed: { status: 403, type: 'permission_error', message: 'This key may not use that model.' },
   not_found: { status: 404, type: 'not_found_error', message: 'Not found.' },
+  request_not_found: { status: 404, type: 'not_found_error', message: 'No request with this id in the request log.' },
   model_not_found: { status: 404, type: 'not_found_error', message: 'The model does not exist or is not available.' },
   invitation_not_found: {
     status: 404,

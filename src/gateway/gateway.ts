@@ -4,8 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
 import { hasAnyLimit } from '../domain/limits.js';
 import { isPromise } from '../domain/maybe-promise.js';
+import type { UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { TokenUsage } from '../domain/token-usage.js';
-import { InvalidRequestError, NotFoundError, UpstreamError } from '../errors/shuttle-error.js';
+import { InvalidRequestError, NotFoundError, ShuttleError, UpstreamError } from '../errors/shuttle-error.js';
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
 import type { GatewayMetrics } from '../metering/metrics.js';
 import { costMicros, type PriceTable } from '../metering/price-table.js';
@@ -307,16 +308,30 @@ export class Gateway {
             const startedAt = Date.now();
             meter.upstreamStartedAt ??= started;
             inFlight = target;
+            const tried: UpstreamAttempt = {
+              provider: target.connection.name,
+              model: target.model,
+              status: null,
+              startedAt: started,
+              latencyMs: 0,
+              errorCode: null,
+              errorMessage: null,
+            };
+            meter.attemptLog.push(tried);
             try {
               const result = await call(target, timeoutMs, admission);
               const took = performance.now() - started;
               meter.upstreamMs += took;
+              tried.latencyMs = took;
+              tried.status = 200;
               this.health.succeeded(target.healthKey, took);
               return { result, target, admission };
             } catch (error) {
               attemptSpan?.failed(error);
               inFlight = undefined;
-              meter.upstreamMs += performance.now() - started;
+              tried.latencyMs = performance.now() - started;
+              meter.upstreamMs += tried.latencyMs;
+              describeFailure(tried, error);
               if (ctx.signal.aborted || !(error instanceof UpstreamError)) throw error;
               this.metrics.observeUpstreamError(target.connection.type, error.failure);
               if (!isRetryable(error, plan.retry.on)) throw error;
@@ -547,4 +562,16 @@ const TAKES_MAX_COMPLETION_TOKENS = new Set(['openai', 'azure', 'anthropic', 'go
 function withMaxTokens(params: ChatCompletionCreateParams, target: RouteTarget, maxTokens: number): ChatCompletionCreateParams {
   const field = TAKES_MAX_COMPLETION_TOKENS.has(target.connection.type) ? 'max_completion_tokens' : 'max_tokens';
   return { ...params, [field]: maxTokens };
+}
+
+/** An attempt's failure for the request log: the upstream's status when it answered, the error's code and message. */
+function describeFailure(attempt: UpstreamAttempt, error: unknown): void {
+  if (error instanceof UpstreamError) {
+    attempt.status = error.failure === 'upstream_error' ? error.status : null;
+    attempt.errorCode = error.code;
+    attempt.errorMessage = error.message;
+  } else if (error instanceof Error) {
+    attempt.errorCode = error instanceof ShuttleError ? error.code : 'error';
+    attempt.errorMessage = error.message;
+  }
 }

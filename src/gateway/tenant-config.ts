@@ -5,6 +5,7 @@ import type { CredentialCipher } from '../auth/credential-cipher.js';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import type { Limits } from '../domain/limits.js';
+import { type RequestLogLevel, type RequestLogSettings, requestLogSettings } from '../domain/request-log-entry.js';
 import type { RoutingRule } from '../domain/routing-rule.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import { type AlertSettings, parseAlertSettings } from '../metering/alert-settings.js';
@@ -25,6 +26,8 @@ export interface TenantConfig {
   environments: ReadonlyMap<string, EnvironmentRouting>;
   /** Days flow-run prompts and answers are kept; 0 keeps metadata only. */
   runRetentionDays: number;
+  /** What the request log keeps of this tenant's requests, and for how long. */
+  requestLog: RequestLogSettings;
 }
 
 const TTL_MS = 30_000;
@@ -44,6 +47,8 @@ export class TenantConfigCache {
     private readonly cipher: CredentialCipher,
     private readonly deploymentPrices: Readonly<Record<string, ModelPrice>>,
     bus: InvalidationBus,
+    /** The request log level of tenants that have not chosen one (SHUTTLE_REQUEST_LOG_DEFAULT). */
+    private readonly defaultLogLevel: RequestLogLevel = 'full',
   ) {
     bus.subscribe('tenant-config', (tenantId) => this.cache.forget(tenantId));
     bus.onResync(() => this.cache.clear());
@@ -82,6 +87,7 @@ export class TenantConfigCache {
       allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
       environments: routing,
       runRetentionDays: runRetentionDays(tenant.settings),
+      requestLog: requestLogSettings(tenant.settings, this.defaultLogLevel),
     };
   }
 }

@@ -28,6 +28,7 @@ import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
 import { operationsRoutes } from './routes/operations.js';
 import { providersRoutes } from './routes/providers.js';
+import { requestsRoutes } from './routes/requests.js';
 import { responsesRoutes } from './routes/responses.js';
 import { routingRulesRoutes } from './routes/routing-rules.js';
 import { tenantRoutes } from './routes/tenant.js';
@@ -96,6 +97,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(tenantRoutes(runtime));
       await api.register(customersRoutes(runtime));
       await api.register(usageRoutes(runtime));
+      await api.register(requestsRoutes(runtime));
       await api.register(environmentsRoutes(runtime));
       await api.register(providersRoutes(runtime));
       await api.register(routingRulesRoutes(runtime));

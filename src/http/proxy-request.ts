@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MaybePromise } from '../domain/maybe-promise.js';
+import { lowerLevel, requestedLevel } from '../domain/request-log-entry.js';
 import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext } from '../gateway/gateway.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
@@ -73,6 +74,9 @@ export function customerIdOf(request: FastifyRequest, body: CustomerFields): str
 
 export const ENVIRONMENT_HEADER = 'x-shuttle-environment';
 
+/** Lowers the request log's level for one request: `metadata` (no bodies) or `off`. */
+export const LOG_HEADER = 'x-shuttle-log';
+
 /**
  * The environment a request runs in: an API key's own (naming another is refused), or for a logged-in user the
  * X-Shuttle-Environment header, production by default.
@@ -142,6 +146,7 @@ function callContext(
     if (customer.blocked)
       throw new PermissionDeniedError('customer_blocked', { message: `The customer "${customer.externalId}" is blocked.` });
   }
+  meter.logLevel = lowerLevel(tenant.requestLog.level, requestedLevel(request.headers[LOG_HEADER]));
   const signal = connectionSignal(request.raw.socket);
   const environment = environmentOf(request, requestedEnvironment);
   return { tenant, principal: principalOf(request), customer, meter, signal, environment };

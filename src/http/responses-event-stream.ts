@@ -31,6 +31,7 @@ export async function sendResponseEvents(
       if (signal.aborted) return;
     }
     const { events, response } = translator.finish(meter?.usage ?? NO_USAGE);
+    if (meter?.logLevel === 'full') meter.answer = { kind: 'object', value: response };
     await onCompleted(response);
     raw.end(out.take() + events);
   } catch (error) {

@@ -2,6 +2,7 @@
 // Once the 200 is sent a failure cannot change the status, so it becomes an error event and the stream ends.
 // OpenAI-style streams end with `data: [DONE]`; Anthropic's name every event and end with message_stop.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { StreamEvent } from '../domain/request-log-entry.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
 import { SSE_DONE, sseData, sseEvent } from '../gateway/sse.js';
@@ -40,8 +41,12 @@ export async function sendEventStream(
   const raw = reply.raw;
   const out = startEventStream(reply);
   const dialect = request.routeOptions.config.dialect;
+  // The request log reassembles the answer from the events themselves, kept by reference until it is written.
+  const captured: StreamEvent[] | undefined = meter?.logLevel === 'full' ? [] : undefined;
+  if (meter && captured) meter.answer = { kind: 'events', events: captured };
   try {
     for await (const part of stream.parts) {
+      captured?.push(part);
       if (part.usageOnly && !options.includeUsage) continue;
       if (meter && meter.ttftMs === null) meter.ttftMs = performance.now() - meter.startedAt;
       if (out.blocked) await out.drained();

@@ -1,4 +1,5 @@
 // What one metered request accumulates on its way through the pipeline; becomes a usage event when it closes.
+import type { CapturedAnswer, RequestLogLevel, UpstreamAttempt } from '../domain/request-log-entry.js';
 import { NO_USAGE, type TokenUsage } from '../domain/token-usage.js';
 import type { UsageEvent } from '../store/repositories/usage-events.js';
 import type { Admission } from './limits/limit-gate.js';
@@ -21,6 +22,15 @@ export class RequestMeter {
   usage: TokenUsage = NO_USAGE;
   costMicros = 0;
   attempts = 0;
+  /** Each upstream try, in order, for the request log (and span export). */
+  readonly attemptLog: UpstreamAttempt[] = [];
+  /**
+   * What the request log keeps of this request, once known (the tenant's level, lowered by x-shuttle-log); null until
+   * the tenant's configuration is at hand.
+   */
+  logLevel: RequestLogLevel | null = null;
+  /** At level full: the answer as it went out, by reference (a stream's events as they were written). */
+  answer: CapturedAnswer | null = null;
   upstreamStartedAt: number | null = null;
   upstreamMs: number | null = null;
   ttftMs: number | null = null;

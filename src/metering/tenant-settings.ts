@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { type LimitsPatch, mergeLimits } from '../domain/limits.js';
+import type { RequestLogLevel } from '../domain/request-log-entry.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
 import type { AddressPolicy } from '../network/address-policy.js';
 import { auditedChange } from '../store/audited-change.js';
@@ -21,6 +22,8 @@ export interface TenantSettingsPatch {
   runRetentionDays?: number | undefined;
   prices?: Record<string, ModelPrice | null> | undefined;
   alerts?: z.infer<typeof alertSettingsPatch> | undefined;
+  /** Absent parts keep their value. */
+  requestLog?: { level?: RequestLogLevel | undefined; retentionDays?: number | undefined } | undefined;
 }
 
 export class TenantSettings {
@@ -36,7 +39,7 @@ export class TenantSettings {
 
   /** A webhook URL is checked against the address policy before anything is written. */
   async update(tenantId: string, actor: Actor, patch: TenantSettingsPatch): Promise<Tenant> {
-    const { name, limits, allowedModels, runRetentionDays, prices, alerts } = patch;
+    const { name, limits, allowedModels, runRetentionDays, prices, alerts, requestLog } = patch;
     if (alerts?.webhookUrl) await this.network.assertAllowed(alerts.webhookUrl, 'alerts.webhookUrl');
     return auditedChange(
       this.db,
@@ -47,6 +50,7 @@ export class TenantSettings {
         const settings = { ...tenant.settings };
         if (allowedModels !== undefined) settings.allowedModels = allowedModels;
         if (runRetentionDays !== undefined) settings.runRetentionDays = runRetentionDays;
+        if (requestLog) settings.requestLog = { ...(settings.requestLog as object | undefined), ...definedParts(requestLog) };
         if (prices) settings.prices = mergePrices(settings.prices as Record<string, ModelPrice> | undefined, prices);
         if (alerts) {
           const current = parseAlertSettings(settings.alerts);
@@ -72,6 +76,7 @@ export class TenantSettings {
               limits,
               prices,
               allowedModels,
+              requestLog,
               alerts: alerts && { webhookUrl: alerts.webhookUrl, thresholds: alerts.thresholds },
             }),
           ),
@@ -81,6 +86,10 @@ export class TenantSettings {
       () => this.bus.publish('tenant-config', tenantId),
     );
   }
+}
+
+function definedParts<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== undefined)) as Partial<T>;
 }
 
 function found(tenant: Tenant | undefined): Tenant {

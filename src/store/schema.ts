@@ -132,6 +132,42 @@ export interface UsageEventsTable {
   flow_version: number | null;
 }
 
+export interface RequestLogTable {
+  id: string;
+  tenant_id: string;
+  created_at: number;
+  key_id: string | null;
+  customer_id: string | null;
+  environment: string | null;
+  endpoint: string;
+  requested_model: string | null;
+  provider: string | null;
+  served_model: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cost_micros: number;
+  latency_ms: number;
+  upstream_ms: number | null;
+  ttft_ms: number | null;
+  streamed: number;
+  status: number;
+  error_code: string | null;
+  flow_id: string | null;
+  flow_version: number | null;
+  level: string;
+  attempt_count: number;
+  attempts: string;
+  metadata: string | null;
+  preview: string | null;
+  request_body: Uint8Array | null;
+  request_bytes: number | null;
+  request_truncated: number | null;
+  response_body: Uint8Array | null;
+  response_bytes: number | null;
+  response_truncated: number | null;
+}
+
 export type ActorType = 'user' | 'key' | 'system';
 
 export interface AuditLogTable {
@@ -280,4 +316,5 @@ export interface Database {
   flow_runs: FlowRunsTable;
   dead_letters: DeadLettersTable;
   stored_responses: StoredResponsesTable;
+  request_log: RequestLogTable;
 }

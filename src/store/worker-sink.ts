@@ -9,9 +9,10 @@ import type { BatchSink } from './batch-writer.js';
 import type { FlowRunRecord } from './repositories/flow-runs.js';
 import { type StoredResponseWriter, storedResponseRow } from './repositories/stored-responses.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
+import type { RequestLogRecord } from './request-log-record.js';
 import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
-export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses';
+export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses' | 'request-log';
 
 export interface WriterJob {
   id: number;
@@ -38,8 +39,14 @@ const WORKER_URL = new URL(`./writer-worker.${fromSource ? 'ts' : 'js'}`, import
 // thread) would hold about 10 MB more resident for nothing.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
-function startWorker(databaseUrl: string): Worker {
-  const workerData = { databaseUrl };
+/** What the writer thread is started with. */
+export interface WriterWorkerData {
+  databaseUrl: string;
+  /** Request and answer bodies past this many bytes are truncated in the request log. */
+  requestLogMaxBodyBytes: number;
+}
+
+function startWorker(workerData: WriterWorkerData): Worker {
   if (!fromSource) return new Worker(WORKER_URL, { workerData, resourceLimits: RESOURCE_LIMITS });
   // Resolved from here, not from the working directory (the CLI may run anywhere).
   const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
@@ -64,15 +71,19 @@ export class WriterWorker {
   private nextId = 0;
   private closing = false;
 
+  private readonly workerData: WriterWorkerData;
+
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly logger?: Logger,
+    requestLogMaxBodyBytes = 1024 * 1024,
   ) {
+    this.workerData = { databaseUrl, requestLogMaxBodyBytes };
     this.current = this.start();
   }
 
   private start(): RunningWorker {
-    const worker = startWorker(this.databaseUrl);
+    const worker = startWorker(this.workerData);
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
@@ -114,6 +125,11 @@ export class WriterWorker {
 
   flowRunSink(): BatchSink<FlowRunRecord> {
     return { insertBatch: (runs) => this.write('flow-runs', JSON.stringify(runs)) };
+  }
+
+  /** Request log entries cross as they were recorded: the thread reassembles, truncates and compresses them. */
+  requestLogSink(): BatchSink<RequestLogRecord> {
+    return { insertBatch: (records) => this.write('request-log', JSON.stringify(records)) };
   }
 
   /** One stored response at a time, written at once: its answer waits for it (see ResponseStore). */

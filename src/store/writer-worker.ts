@@ -5,18 +5,26 @@ import { dialectOf, openDatabase } from './database.js';
 import { PostgresUsageSink } from './dialects/postgres-usage-sink.js';
 import { SqliteUsageSink } from './dialects/sqlite-usage-sink.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
+import { RequestLogRepository } from './repositories/request-log.js';
 import { StoredResponseRepository } from './repositories/stored-responses.js';
-import type { WriterJob, WriterReply } from './worker-sink.js';
+import { type RequestLogRecord, requestLogRow } from './request-log-record.js';
+import type { WriterJob, WriterReply, WriterWorkerData } from './worker-sink.js';
 import { describeWriteError } from './write-errors.js';
 
-const { databaseUrl } = workerData as { databaseUrl: string };
+const { databaseUrl, requestLogMaxBodyBytes } = workerData as WriterWorkerData;
 const db = await openDatabase(databaseUrl);
 const sqliteUsage = dialectOf(databaseUrl) === 'sqlite' ? new SqliteUsageSink(databaseUrl) : undefined;
 const storedResponses = new StoredResponseRepository(db);
+const requestLog = new RequestLogRepository(db);
 const sinks = {
   usage: sqliteUsage ?? new PostgresUsageSink(db),
   'flow-runs': new FlowRunRepository(db),
   'stored-responses': { insertBatch: (rows: never[]) => storedResponses.insertRows(rows) },
+  // Reassembled, truncated and gzipped here, on this thread, not on the one that serves requests.
+  'request-log': {
+    insertBatch: (records: RequestLogRecord[]) =>
+      requestLog.insertRows(records.map((record) => requestLogRow(record, requestLogMaxBodyBytes))),
+  },
 };
 
 parentPort?.on('message', async (job: WriterJob | 'close') => {

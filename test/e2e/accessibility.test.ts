@@ -6,7 +6,7 @@ import { OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seriousViolations } from './support/axe.js';
 import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
-import { furnish, open, PAGES } from './support/tour.js';
+import { furnish, open, openNewestRequest, PAGES } from './support/tour.js';
 
 // Radix moves focus in a task after a dialog mounts or unmounts, so the element that has it is polled for.
 const FOCUS_WAIT = { timeout: 5_000, interval: 50 };
@@ -50,6 +50,10 @@ describe('accessibility', () => {
     await dialog(page, 'Create sub-key').waitFor();
     const inDialog = await seriousViolations(page);
     if (inDialog.length > 0) found['/keys (Create sub-key dialog)'] = inDialog;
+    await openNewestRequest(page);
+    await page.getByText(/^Request body \(/).click();
+    const inPanel = await seriousViolations(page);
+    if (inPanel.length > 0) found['/logs/:id (request detail panel)'] = inPanel;
     expect(found).toEqual({});
   }, 120_000);
 

@@ -6,7 +6,7 @@ import { OWNER } from '../helpers/api.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { seriousViolations } from './support/axe.js';
 import { launchBrowser, logIn, newContext } from './support/browser.js';
-import { furnish, open, PAGES } from './support/tour.js';
+import { furnish, open, openNewestRequest, PAGES } from './support/tour.js';
 
 describe('dark mode and phones', () => {
   let gateway: TestGateway;
@@ -32,6 +32,9 @@ describe('dark mode and phones', () => {
       const violations = await seriousViolations(page);
       if (violations.length > 0) found[path] = violations;
     }
+    await openNewestRequest(page);
+    const inPanel = await seriousViolations(page);
+    if (inPanel.length > 0) found['/logs/:id (request detail panel)'] = inPanel;
     expect(found).toEqual({});
   }, 120_000);
 
@@ -44,6 +47,9 @@ describe('dark mode and phones', () => {
       const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
       if (width > 390) overflowing.push(`${path}: ${width}px`);
     }
+    await openNewestRequest(page);
+    const panelWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    if (panelWidth > 390) overflowing.push(`/logs/:id (request detail panel): ${panelWidth}px`);
     expect(overflowing).toEqual([]);
   }, 90_000);
 });

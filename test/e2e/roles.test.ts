@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, chat, login } from '../helpers/api.js';
 import { flushUsage, startGateway, type TestGateway } from '../helpers/gateway.js';
-import { launchBrowser, logIn, newContext } from './support/browser.js';
+import { dialog, launchBrowser, logIn, newContext } from './support/browser.js';
+import { flushRequestLog } from './support/tour.js';
 
 describe.each(['viewer', 'member'] as const)('a %s', (role) => {
   let gateway: TestGateway;
@@ -17,6 +18,7 @@ describe.each(['viewer', 'member'] as const)('a %s', (role) => {
     await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
     await chat(gateway, gateway.masterKey, { 'x-shuttle-customer-id': 'acme-corp-42' });
     await flushUsage(gateway);
+    await flushRequestLog(gateway);
     page = await (await newContext(browser, gateway)).newPage();
     await logIn(page, `${role}@acme.test`, added.password);
   });
@@ -42,6 +44,18 @@ describe.each(['viewer', 'member'] as const)('a %s', (role) => {
     for (const name of ['Block', 'Unblock', 'Delete', 'Save limits', 'Save details']) {
       expect(await page.getByRole('button', { name }).count(), name).toBe(0);
     }
+  });
+
+  it('reads the request log, prompt and answer included', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
+    const row = page.getByRole('table', { name: 'Requests' }).getByRole('row', { name: /acme-corp-42/ });
+    await row.getByRole('link').click();
+    const bubbles = dialog(page, /^Request /)
+      .getByRole('list', { name: 'Conversation' })
+      .getByRole('listitem');
+    await expect.poll(() => bubbles.count()).toBe(2);
+    expect(await bubbles.nth(0).textContent()).toContain('ping');
+    await page.keyboard.press('Escape');
   });
 
   it('sees settings read-only, without members or the audit log', async () => {

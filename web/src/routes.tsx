@@ -15,6 +15,7 @@ const KeysPage = named(() => import('./pages/keys/keys-page'), 'KeysPage');
 const CustomersPage = named(() => import('./pages/customers/customers-page'), 'CustomersPage');
 const CustomerPage = named(() => import('./pages/customers/customer-page'), 'CustomerPage');
 const UsagePage = named(() => import('./pages/usage/usage-page'), 'UsagePage');
+const LogsPage = named(() => import('./pages/logs/logs-page'), 'LogsPage');
 const FlowsRoutes = named(() => import('./pages/flows/flows-routes'), 'FlowsRoutes');
 const SettingsPage = named(() => import('./pages/settings/settings-page'), 'SettingsPage');
 const LimitsSection = named(() => import('./pages/settings/limits-section'), 'LimitsSection');
@@ -49,6 +50,8 @@ export function AppRoutes() {
         <Route path="customers" element={page(<CustomersPage />)} />
         <Route path="customers/:externalId" element={page(<CustomerPage />)} />
         <Route path="usage" element={page(<UsagePage />)} />
+        {/* One route for the list and a request opened over it, so the list stays as it was. */}
+        <Route path="logs/:id?" element={page(<LogsPage />)} />
         <Route path="flows/*" element={page(<FlowsRoutes />)} />
         <Route path="settings" element={page(<SettingsPage />)}>
           <Route index element={<Navigate to="limits" replace />} />

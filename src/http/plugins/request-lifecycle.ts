@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPromise } from '../../domain/maybe-promise.js';
 import { ShuttleError } from '../../errors/shuttle-error.js';
 import type { Runtime } from '../../runtime.js';
+import { recordLogEntry } from '../request-log-entry.js';
 
 /** Status recorded when the client went away before the response was complete (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -92,6 +93,10 @@ function recordBeforeLastByte(runtime: Runtime, request: FastifyRequest, raw: Se
   raw.end = function endAfterRecording(this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
     const meter = request.meter;
     if (meter !== null && meter.recordedStatus === null && !raw.destroyed) {
+      // A plain answer's JSON text (or an error's), by reference, for the request log at level full.
+      const body = args[0];
+      if (!meter.streamed && meter.answer === null && typeof body === 'string' && meter.logLevel !== 'metadata' && meter.logLevel !== 'off')
+        meter.answer = { kind: 'json', text: body };
       recordUsage(runtime, request, meter.failedStatus ?? raw.statusCode, performance.now());
     }
     return end.apply(this, args);
@@ -104,19 +109,18 @@ function recordUsage(runtime: Runtime, request: FastifyRequest, status: number, 
   // A call still open (the client left it) is metered for what it used so far.
   meter.closeOpenCall();
   meter.recordedStatus = status;
-  runtime.usageWriter.record(
-    meter.toEvent(
-      {
-        requestId: request.id,
-        tenantId: principal.tenantId,
-        keyId: principal.type === 'key' ? principal.keyId : null,
-        environment: principal.environment,
-      },
-      status,
-      endedAt,
-    ),
-    meter.holdsQueuePlace,
+  const event = meter.toEvent(
+    {
+      requestId: request.id,
+      tenantId: principal.tenantId,
+      keyId: principal.type === 'key' ? principal.keyId : null,
+      environment: principal.environment,
+    },
+    status,
+    endedAt,
   );
+  runtime.usageWriter.record(event, meter.holdsQueuePlace);
+  recordLogEntry(runtime, request, meter, event);
 }
 
 function finishRequest(runtime: Runtime, request: FastifyRequest, reply: FastifyReply, cutAtShutdown: boolean): void {

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole } from '../../auth/roles.js';
 import { limitsPatch, limitsView } from '../../domain/limits.js';
+import { type RequestLogLevel, requestLogSettings } from '../../domain/request-log-entry.js';
 import { runRetentionDays } from '../../gateway/tenant-config.js';
 import { alertSettingsPatch, parseAlertSettings } from '../../metering/alert-settings.js';
 import { priceOverrides } from '../../metering/price-overrides.js';
@@ -26,6 +27,10 @@ const tenantView = z.object({
     .array(z.string())
     .nullable()
     .describe('Models or patterns (openai/*) the tenant’s keys and members may use; null: every model'),
+  requestLog: z.object({
+    level: z.enum(['full', 'metadata', 'off']).describe('full: metadata, request and answer; metadata: no bodies; off: nothing'),
+    retentionDays: z.int().describe('Days entries are kept'),
+  }),
   prices: z.record(z.string(), priceView).describe('This tenant’s price overrides, USD per million tokens'),
   alerts: z.object({
     webhookUrl: z.string().nullable(),
@@ -34,7 +39,7 @@ const tenantView = z.object({
   }),
 });
 
-function view(tenant: Tenant, showSecrets: boolean) {
+function view(tenant: Tenant, showSecrets: boolean, defaultLogLevel: RequestLogLevel) {
   const alerts = parseAlertSettings(tenant.settings.alerts);
   return {
     id: tenant.id,
@@ -44,6 +49,7 @@ function view(tenant: Tenant, showSecrets: boolean) {
     limits: tenant.limits,
     allowedModels: (tenant.settings.allowedModels as string[] | null | undefined) ?? null,
     runRetentionDays: runRetentionDays(tenant.settings),
+    requestLog: requestLogSettings(tenant.settings, defaultLogLevel),
     prices: (tenant.settings.prices ?? {}) as Record<string, ModelPrice>,
     alerts: { ...alerts, signingSecret: showSecrets ? alerts.signingSecret : null },
   };
@@ -58,7 +64,11 @@ export function tenantRoutes(runtime: Runtime) {
       { schema: { summary: 'The current tenant', tags: ['tenant'], response: { 200: tenantView } }, config: { auth: 'user' } },
       async (request) => {
         const principal = principalOf(request);
-        return view(await runtime.tenantSettings.get(principal.tenantId), principal.type === 'user' && hasRole(principal.role, 'admin'));
+        return view(
+          await runtime.tenantSettings.get(principal.tenantId),
+          principal.type === 'user' && hasRole(principal.role, 'admin'),
+          runtime.config.requestLog.defaultLevel,
+        );
       },
     );
 
@@ -66,7 +76,7 @@ export function tenantRoutes(runtime: Runtime) {
       '/tenant',
       {
         schema: {
-          summary: 'Update the current tenant: name, limits, price overrides, limit alerts',
+          summary: 'Update the current tenant: name, limits, price overrides, limit alerts, request log',
           tags: ['tenant'],
           body: z
             .object({
@@ -76,6 +86,10 @@ export function tenantRoutes(runtime: Runtime) {
               runRetentionDays: z.int().min(0).max(3650).optional(),
               prices: priceOverrides.optional(),
               alerts: alertSettingsPatch.optional(),
+              requestLog: z
+                .object({ level: z.enum(['full', 'metadata', 'off']).optional(), retentionDays: z.int().min(1).max(3650).optional() })
+                .strict()
+                .optional(),
             })
             .strict(),
           response: { 200: tenantView },
@@ -83,7 +97,8 @@ export function tenantRoutes(runtime: Runtime) {
         config: { auth: 'user', minRole: 'admin' },
       },
       async (request) => {
-        return view(await runtime.tenantSettings.update(principalOf(request).tenantId, actorOf(request), request.body), true);
+        const tenant = await runtime.tenantSettings.update(principalOf(request).tenantId, actorOf(request), request.body);
+        return view(tenant, true, runtime.config.requestLog.defaultLevel);
       },
     );
 

@@ -8,6 +8,7 @@ import * as flows from './0005-flows.js';
 import * as invitations from './0006-invitations.js';
 import * as deadLetters from './0007-dead-letters.js';
 import * as storedResponses from './0008-stored-responses.js';
+import * as requestLog from './0009-request-log.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-invitations': invitations,
   '0007-dead-letters': deadLetters,
   '0008-stored-responses': storedResponses,
+  '0009-request-log': requestLog,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -9,6 +9,7 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/customers', ready: 'Customers' },
   { path: '/customers/acme-corp-42', ready: 'Details and metadata' },
   { path: '/usage', ready: 'Breakdown' },
+  { path: '/logs', ready: 'Logs' },
   { path: '/flows', ready: 'All flows' },
   { path: '/flows/support-reply', ready: 'Run log' },
   { path: '/settings/limits', ready: 'Tenant limits' },
@@ -44,6 +45,29 @@ export async function furnish(gateway: TestGateway): Promise<void> {
   });
   await flushUsage(gateway);
   await gateway.shuttle.runtime.flowRunWriter.flush();
+  await flushRequestLog(gateway);
+}
+
+/** Waits until every request log entry so far (what the Logs page lists) is in the database: they are written in batches. */
+export async function flushRequestLog(gateway: TestGateway): Promise<void> {
+  await flushUsage(gateway);
+  const writer = gateway.shuttle.runtime.requestLogWriter;
+  await writer.flush();
+  while (writer.depth > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await writer.flush();
+  }
+}
+
+/** Opens the newest logged request in the Logs page's detail panel (furnish() made at least one). */
+export async function openNewestRequest(page: Page): Promise<void> {
+  await open(page, '/logs', 'Logs');
+  await page.getByRole('table', { name: 'Requests' }).getByRole('link').first().click();
+  await page
+    .getByRole('dialog', { name: /^Request / })
+    .getByRole('list', { name: 'Conversation' })
+    .waitFor();
+  await page.waitForLoadState('networkidle');
 }
 
 /** Opens a page and waits until it has finished loading: its heading, its queries, its lazy charts. */

@@ -1138,6 +1138,15 @@ export interface paths {
               runRetentionDays: number;
               /** @description Models or patterns (openai/*) the tenant’s keys and members may use; null: every model */
               allowedModels: string[] | null;
+              requestLog: {
+                /**
+                 * @description full: metadata, request and answer; metadata: no bodies; off: nothing
+                 * @enum {string}
+                 */
+                level: "full" | "metadata" | "off";
+                /** @description Days entries are kept */
+                retentionDays: number;
+              };
               /** @description This tenant’s price overrides, USD per million tokens */
               prices: {
                 [key: string]: {
@@ -1157,7 +1166,7 @@ export interface paths {
         };
       };
     };
-    /** Update the current tenant: name, limits, price overrides, limit alerts */
+    /** Update the current tenant: name, limits, price overrides, limit alerts, request log */
     patch: {
       requestBody: {
         content: {
@@ -1188,6 +1197,11 @@ export interface paths {
               webhookUrl?: string | null;
               thresholds?: number[];
             };
+            requestLog?: {
+              /** @enum {string} */
+              level?: "full" | "metadata" | "off";
+              retentionDays?: number;
+            };
           };
         };
       };
@@ -1214,6 +1228,15 @@ export interface paths {
               runRetentionDays: number;
               /** @description Models or patterns (openai/*) the tenant’s keys and members may use; null: every model */
               allowedModels: string[] | null;
+              requestLog: {
+                /**
+                 * @description full: metadata, request and answer; metadata: no bodies; off: nothing
+                 * @enum {string}
+                 */
+                level: "full" | "metadata" | "off";
+                /** @description Days entries are kept */
+                retentionDays: number;
+              };
               /** @description This tenant’s price overrides, USD per million tokens */
               prices: {
                 [key: string]: {
@@ -1626,6 +1649,154 @@ export interface paths {
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
               };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/requests": {
+    /** The request log: requests newest first, filtered by time, customer, key, model, provider, status, words */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Start (inclusive): a date (2026-11-01) or an ISO date-time; default 30 days before `to` */
+          from?: string;
+          /** @description End (exclusive): a date or an ISO date-time; default the start of tomorrow (UTC) */
+          to?: string;
+          /** @description A customer’s external id */
+          customer?: string;
+          /** @description An API key id */
+          key?: string;
+          /** @description The model as requested */
+          model?: string;
+          /** @description The provider connection that answered */
+          provider?: string;
+          /** @description success (< 400), error (>= 400), or one HTTP status */
+          status?: ("success" | "error") | number;
+          environment?: string;
+          endpoint?: "chat.completions" | "embeddings" | "responses" | "messages" | "flows.run";
+          /** @description Words to find in prompts and answers (full-text; all must match) */
+          q?: string;
+          limit?: number;
+          /** @description The nextCursor of the previous page */
+          cursor?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              data: ({
+                  /** @description The x-request-id the client got */
+                  id: string;
+                  /** @description ISO 8601 date-time */
+                  createdAt: string;
+                  endpoint: string;
+                  environment: string | null;
+                  keyId: string | null;
+                  /** @description The customer’s external id */
+                  customerId: string | null;
+                  requestedModel: string | null;
+                  servedModel: string | null;
+                  /** @description The provider connection that answered */
+                  provider: string | null;
+                  status: number;
+                  errorCode: string | null;
+                  promptTokens: number;
+                  completionTokens: number;
+                  cachedTokens: number;
+                  costMicros: number;
+                  costUsd: number;
+                  latencyMs: number;
+                  ttftMs: number | null;
+                  streamed: boolean;
+                  attemptCount: number;
+                  /** @enum {string} */
+                  level: "full" | "metadata";
+                  /** @description At level full: the start of the last user message */
+                  preview: string | null;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/requests/{id}": {
+    /** One request of the log: metadata, attempts, and at level full the request and the answer */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The x-request-id the client got */
+              id: string;
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              endpoint: string;
+              environment: string | null;
+              keyId: string | null;
+              /** @description The customer’s external id */
+              customerId: string | null;
+              requestedModel: string | null;
+              servedModel: string | null;
+              /** @description The provider connection that answered */
+              provider: string | null;
+              status: number;
+              errorCode: string | null;
+              promptTokens: number;
+              completionTokens: number;
+              cachedTokens: number;
+              costMicros: number;
+              costUsd: number;
+              latencyMs: number;
+              ttftMs: number | null;
+              streamed: boolean;
+              attemptCount: number;
+              /** @enum {string} */
+              level: "full" | "metadata";
+              /** @description At level full: the start of the last user message */
+              preview: string | null;
+              upstreamMs: number | null;
+              flowId: string | null;
+              flowVersion: number | null;
+              /** @description The request’s tags (x-shuttle-metadata, or the body’s metadata) */
+              metadata: {
+                [key: string]: string;
+              } | null;
+              attempts: ({
+                  provider: string;
+                  model: string | null;
+                  status: number | null;
+                  latencyMs: number;
+                  errorCode: string | null;
+                  errorMessage: string | null;
+                })[];
+              /** @description The request body as the client sent it; null at level metadata */
+              request: {
+                /** @description The JSON as sent, or the text kept when truncated */
+                body: unknown;
+                truncated: boolean;
+                /** @description The whole body’s size in bytes */
+                bytes: number;
+              } | null;
+              /** @description The answer in the endpoint’s dialect, a stream reassembled; null at level metadata */
+              response: {
+                /** @description The JSON as sent, or the text kept when truncated */
+                body: unknown;
+                truncated: boolean;
+                /** @description The whole body’s size in bytes */
+                bytes: number;
+              } | null;
             };
           };
         };

@@ -75,3 +75,11 @@ export type EnvironmentDifference = EnvironmentDiff['data'][number];
 export type FlowRunInput = Body<'/api/v1/flows/{flow}/runs', 'post'>;
 export type FlowRunResult = Answer<'/api/v1/flows/{flow}/runs', 'post'>;
 export type FlowRunSummary = ItemOf<Answer<'/api/v1/flows/{flow}/runs', 'get'>>;
+
+export type RequestListQuery = Query<'/api/v1/requests', 'get'>;
+export type RequestPage = Answer<'/api/v1/requests', 'get'>;
+export type RequestSummary = ItemOf<RequestPage>;
+export type RequestEntry = Answer<'/api/v1/requests/{id}', 'get'>;
+export type RequestAttempt = RequestEntry['attempts'][number];
+export type LoggedBody = NonNullable<RequestEntry['request']>;
+export type LoggedEndpoint = NonNullable<RequestListQuery['endpoint']>;

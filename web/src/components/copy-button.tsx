@@ -6,9 +6,11 @@ interface CopyButtonProps {
   value: string;
   /** The accessible name, when "Copy" alone would be ambiguous on the page. */
   label?: string;
+  /** What the button says before copying ("Copy as curl"); "Copy" by default. */
+  text?: string;
 }
 
-export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton({ value, label }, ref) {
+export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton({ value, label, text = 'Copy' }, ref) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -22,7 +24,7 @@ export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(functio
   return (
     <>
       <button ref={ref} type="button" className="button" onClick={copy} {...(label ? { 'aria-label': label } : {})}>
-        {state === 'copied' ? 'Copied' : 'Copy'}
+        {state === 'copied' ? 'Copied' : text}
       </button>
       <span role="status" className="visually-hidden">
         {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy: select the text and copy it yourself' : ''}

@@ -11,16 +11,18 @@ interface DialogProps {
   children: ReactNode;
   /** For forms with rows of fields. */
   wide?: boolean;
+  /** A full-height panel at the side (the whole screen on a phone), for long reading such as a logged request. */
+  panel?: boolean;
 }
 
-export function Dialog({ open, onOpenChange, title, description, children, wide = false }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, wide = false, panel = false }: DialogProps) {
   const restoreFocus = useRestoreFocus(open);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content
-          className={wide ? 'dialog wide' : 'dialog'}
+          className={panel ? 'dialog panel' : wide ? 'dialog wide' : 'dialog'}
           onCloseAutoFocus={restoreFocus}
           {...(description ? {} : { 'aria-describedby': undefined })}
         >

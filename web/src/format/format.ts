@@ -45,6 +45,23 @@ export function formatDateTimeSeconds(iso: string | null | undefined): string {
   return iso ? dateTimeSeconds.format(new Date(iso)) : '—';
 }
 
+const timeSeconds = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
+const monthDayTime = new Intl.DateTimeFormat(locale, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** For a list of log entries: the time alone today, the day and time this year, the full date before. */
+export function formatLogTime(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  if (date.toDateString() === now.toDateString()) return timeSeconds.format(date);
+  if (date.getFullYear() === now.getFullYear()) return monthDayTime.format(date);
+  return dateTimeSeconds.format(date);
+}
+
 export function formatDate(iso: string | null | undefined): string {
   return iso ? dateOnly.format(new Date(iso)) : '—';
 }

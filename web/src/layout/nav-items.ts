@@ -10,6 +10,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/keys', label: 'API keys' },
   { to: '/customers', label: 'Customers' },
   { to: '/usage', label: 'Usage' },
+  { to: '/logs', label: 'Logs' },
   { to: '/flows', label: 'Flows' },
   { to: '/settings', label: 'Settings' },
 ];

@@ -12,6 +12,7 @@ import { formatDate, formatInteger, formatRelative, formatUsd } from '../../form
 import { usePermissions } from '../../session/use-session';
 import { UsageChart } from '../../usage/lazy-charts';
 import { fillSeries, timeRange } from '../../usage/time-range';
+import { logsLink } from '../logs/logs-link';
 import { CustomerActions } from './customer-actions';
 import { CustomerDetails } from './customer-details';
 
@@ -52,7 +53,14 @@ export function CustomerPage() {
             {data.blocked ? <span className="badge danger">Blocked</span> : null}
           </>
         }
-        actions={manageCustomers ? <CustomerActions customer={data} onDeleted={() => navigate('/customers')} /> : null}
+        actions={
+          <>
+            <Link to={logsLink({ customer: data.externalId, range: '30d' })} className="button">
+              View requests
+            </Link>
+            {manageCustomers ? <CustomerActions customer={data} onDeleted={() => navigate('/customers')} /> : null}
+          </>
+        }
       />
       {data.blocked ? (
         <p className="warning" role="status">

@@ -99,7 +99,7 @@ export function UsagePage() {
       </section>
       <section className="card" aria-labelledby="usage-table-title">
         <h2 id="usage-table-title">Breakdown</h2>
-        {usage.data ? <UsageTable report={usage.data} keyNames={keyNames} /> : <Skeleton height="12rem" />}
+        {usage.data ? <UsageTable report={usage.data} keyNames={keyNames} filter={filter} /> : <Skeleton height="12rem" />}
       </section>
     </>
   );

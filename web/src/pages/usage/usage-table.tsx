@@ -1,9 +1,50 @@
-// The rows of a usage report, with the totals underneath.
+// The rows of a usage report, with the totals underneath; each row links to its requests in Logs.
 import { Link } from 'react-router';
 import type { UsageMetrics, UsageReport, UsageRow } from '../../api/types';
+import type { UsageFilter } from '../../api/usage';
 import { EmptyState } from '../../components/empty-state';
 import { formatBucket, formatCompact, formatInteger, formatMs, formatUsd } from '../../format/format';
+import { bucketRange, logsLink } from '../logs/logs-link';
 import { groupLabel } from './usage-filters';
+
+/** The filters of the report that the request log has too. */
+function logFilters(filter: UsageFilter) {
+  return {
+    from: filter.from,
+    to: filter.to,
+    customer: filter.customer,
+    key: filter.key,
+    model: filter.model,
+    provider: filter.provider,
+    status: filter.status,
+  };
+}
+
+/** The Logs page with this row's requests, or null when its group can't be filtered on (no customer, a session). */
+function rowLink(row: UsageRow, groupBy: UsageReport['groupBy'], filter: UsageFilter): string | null {
+  const base = logFilters(filter);
+  switch (groupBy) {
+    case 'day':
+    case 'hour': {
+      const range = bucketRange(row);
+      return range ? logsLink({ ...base, ...range }) : null;
+    }
+    case 'customer':
+      return row.customer ? logsLink({ ...base, customer: row.customer }) : null;
+    case 'key':
+      return row.keyId ? logsLink({ ...base, key: row.keyId }) : null;
+    case 'model':
+      return row.model ? logsLink({ ...base, model: row.model }) : null;
+    case 'provider':
+      return row.provider ? logsLink({ ...base, provider: row.provider }) : null;
+    default:
+      return logsLink(base);
+  }
+}
+
+function ViewRequests({ to }: { to: string | null }) {
+  return <td className="row-actions">{to ? <Link to={to}>View requests</Link> : null}</td>;
+}
 
 function groupCell(row: UsageRow, groupBy: UsageReport['groupBy'], keyNames: Map<string, string>) {
   switch (groupBy) {
@@ -37,7 +78,14 @@ function Metrics({ metrics }: { metrics: UsageMetrics }) {
   );
 }
 
-export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames: Map<string, string> }) {
+interface UsageTableProps {
+  report: UsageReport;
+  keyNames: Map<string, string>;
+  /** The filters the report was made with, which its rows' links keep. */
+  filter: UsageFilter;
+}
+
+export function UsageTable({ report, keyNames, filter }: UsageTableProps) {
   const rows = report.data.filter((row) => row.requests > 0);
   if (rows.length === 0) {
     return <EmptyState title="No requests match these filters">Widen the range or clear a filter.</EmptyState>;
@@ -66,6 +114,9 @@ export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames
             <th scope="col" className="number">
               p95
             </th>
+            <th scope="col">
+              <span className="visually-hidden">Logs</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -74,6 +125,7 @@ export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames
             <tr key={index}>
               <th scope="row">{groupCell(row, report.groupBy, keyNames)}</th>
               <Metrics metrics={row} />
+              <ViewRequests to={rowLink(row, report.groupBy, filter)} />
             </tr>
           ))}
         </tbody>
@@ -81,6 +133,7 @@ export function UsageTable({ report, keyNames }: { report: UsageReport; keyNames
           <tr>
             <th scope="row">Total</th>
             <Metrics metrics={report.totals} />
+            <ViewRequests to={logsLink(logFilters(filter))} />
           </tr>
         </tfoot>
       </table>

@@ -1,0 +1,199 @@
+// Turns a captured answer into the one JSON text the request log keeps — a stream reassembled into the final object
+// its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
+// plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
+// thread), never on the request path.
+import type { CapturedAnswer, StreamEvent } from './request-log-entry.js';
+
+/** The answer as one JSON text. */
+export function answerJson(answer: CapturedAnswer): string {
+  if (answer.kind === 'json') return answer.text;
+  if (answer.kind === 'object') return JSON.stringify(answer.value);
+  const anthropic = answer.events.some((event) => event.event !== undefined);
+  return JSON.stringify(anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events));
+}
+
+type Json = Record<string, unknown>;
+
+function parsed(data: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ToolCallDraft {
+  id?: string;
+  type: string;
+  function: { name: string; arguments: string };
+}
+
+interface ChoiceDraft {
+  index: number;
+  message: { role: string; content: string | null; refusal?: string; reasoning_content?: string; tool_calls?: ToolCallDraft[] };
+  finish_reason: unknown;
+}
+
+/** OpenAI chat.completion.chunk events → the chat.completion they add up to (a flow run's trailer is left out). */
+export function assembleChatCompletion(events: readonly StreamEvent[]): Json {
+  const completion: Json = { object: 'chat.completion' };
+  const choices = new Map<number, ChoiceDraft>();
+  for (const { data } of events) {
+    const chunk = parsed(data);
+    if (chunk === undefined || chunk.object !== 'chat.completion.chunk') continue;
+    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
+      if (chunk[key] !== undefined && chunk[key] !== null) completion[key] = chunk[key];
+    if (chunk.usage) completion.usage = chunk.usage;
+    for (const raw of Array.isArray(chunk.choices) ? (chunk.choices as Json[]) : []) {
+      const index = typeof raw.index === 'number' ? raw.index : 0;
+      let choice = choices.get(index);
+      if (choice === undefined) {
+        choice = { index, message: { role: 'assistant', content: null }, finish_reason: null };
+        choices.set(index, choice);
+      }
+      if (raw.finish_reason !== undefined && raw.finish_reason !== null) choice.finish_reason = raw.finish_reason;
+      addDelta(choice, (raw.delta ?? {}) as Json);
+    }
+  }
+  completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
+  return completion;
+}
+
+function addDelta(choice: ChoiceDraft, delta: Json): void {
+  const message = choice.message;
+  if (typeof delta.role === 'string') message.role = delta.role;
+  if (typeof delta.content === 'string') message.content = (message.content ?? '') + delta.content;
+  if (typeof delta.refusal === 'string') message.refusal = (message.refusal ?? '') + delta.refusal;
+  if (typeof delta.reasoning_content === 'string') message.reasoning_content = (message.reasoning_content ?? '') + delta.reasoning_content;
+  for (const call of Array.isArray(delta.tool_calls) ? (delta.tool_calls as Json[]) : []) {
+    message.tool_calls ??= [];
+    const index = typeof call.index === 'number' ? call.index : message.tool_calls.length;
+    let draft = message.tool_calls[index];
+    if (draft === undefined) {
+      draft = { type: 'function', function: { name: '', arguments: '' } };
+      message.tool_calls[index] = draft;
+    }
+    if (typeof call.id === 'string') draft.id = call.id;
+    if (typeof call.type === 'string') draft.type = call.type;
+    const fn = (call.function ?? {}) as Json;
+    if (typeof fn.name === 'string') draft.function.name += fn.name;
+    if (typeof fn.arguments === 'string') draft.function.arguments += fn.arguments;
+  }
+}
+
+/** Anthropic's message_start … message_stop events → the message a non-streamed call answers. */
+export function assembleAnthropicMessage(events: readonly StreamEvent[]): Json {
+  let message: Json = { type: 'message', role: 'assistant', content: [] };
+  const blocks: Json[] = [];
+  const partialJson = new Map<number, string>();
+  for (const { data } of events) {
+    const event = parsed(data);
+    if (event === undefined) continue;
+    const index = typeof event.index === 'number' ? event.index : 0;
+    if (event.type === 'message_start' && event.message) message = { ...(event.message as Json) };
+    else if (event.type === 'content_block_start' && event.content_block) blocks[index] = { ...(event.content_block as Json) };
+    else if (event.type === 'content_block_delta') {
+      blocks[index] ??= { type: 'text', text: '' };
+      const block = blocks[index] as Json;
+      const delta = (event.delta ?? {}) as Json;
+      if (delta.type === 'text_delta') block.text = `${(block.text as string | undefined) ?? ''}${delta.text as string}`;
+      else if (delta.type === 'thinking_delta')
+        block.thinking = `${(block.thinking as string | undefined) ?? ''}${delta.thinking as string}`;
+      else if (delta.type === 'signature_delta') block.signature = delta.signature;
+      else if (delta.type === 'input_json_delta') partialJson.set(index, (partialJson.get(index) ?? '') + (delta.partial_json as string));
+    } else if (event.type === 'message_delta') {
+      const delta = (event.delta ?? {}) as Json;
+      if (delta.stop_reason !== undefined) message.stop_reason = delta.stop_reason;
+      if (delta.stop_sequence !== undefined) message.stop_sequence = delta.stop_sequence;
+      if (event.usage) message.usage = { ...((message.usage as Json | undefined) ?? {}), ...(event.usage as Json) };
+    }
+  }
+  for (const [index, json] of partialJson) {
+    const block = blocks[index];
+    if (block === undefined) continue;
+    try {
+      block.input = JSON.parse(json);
+    } catch {
+      block.input = json;
+    }
+  }
+  message.content = blocks.filter((block) => block !== undefined);
+  return message;
+}
+
+/** Fields whose strings are what people wrote or read: prompts, answers, tool arguments, flow parameters. */
+const TEXT_FIELDS = new Set([
+  'content',
+  'text',
+  'input',
+  'system',
+  'instructions',
+  'prompt',
+  'arguments',
+  'refusal',
+  'parameters',
+  'thinking',
+]);
+
+/** The plain text of a JSON body, for full-text search: strings under TEXT_FIELDS, at most `maxChars`. */
+export function searchableText(body: unknown, maxChars: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  const visit = (value: unknown, wanted: boolean): void => {
+    if (length >= maxChars) return;
+    if (typeof value === 'string') {
+      if (wanted && value !== '') {
+        parts.push(value);
+        length += value.length + 1;
+      }
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, wanted);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, wanted || TEXT_FIELDS.has(key));
+    }
+  };
+  visit(body, false);
+  return parts.join('\n').slice(0, maxChars);
+}
+
+const PREVIEW_CHARS = 200;
+
+/** The start of the last user message of a request body (chat, Messages, Responses, embeddings, flow parameters). */
+export function promptPreview(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const request = body as Json;
+  const text =
+    lastUserText(request.messages) ?? lastUserText(request.input) ?? inputText(request.input) ?? parameterText(request.parameters);
+  if (text === undefined) return null;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat === '' ? null : flat.slice(0, PREVIEW_CHARS);
+}
+
+function lastUserText(items: unknown): string | undefined {
+  if (!Array.isArray(items)) return undefined;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i] as Json | null;
+    if (item && item.role === 'user') return contentText(item.content);
+  }
+  return undefined;
+}
+
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  const texts = content.flatMap((part) => (typeof (part as Json | null)?.text === 'string' ? [(part as Json).text as string] : []));
+  return texts.length === 0 ? undefined : texts.join(' ');
+}
+
+function inputText(input: unknown): string | undefined {
+  if (typeof input === 'string') return input;
+  if (Array.isArray(input) && typeof input[0] === 'string') return input[0];
+  return undefined;
+}
+
+function parameterText(parameters: unknown): string | undefined {
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  const values = Object.values(parameters).filter((value): value is string => typeof value === 'string');
+  return values.length === 0 ? undefined : values.join(' ');
+}

@@ -1,0 +1,104 @@
+// A request log entry as its row: short bodies kept as text, long ones gzipped (and read back either way), streams
+// reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { assembleAnthropicMessage } from '../../src/domain/logged-answer.js';
+import { bodyText } from '../../src/store/repositories/request-log.js';
+import { COMPRESS_FROM_BYTES, requestLogRow, storedBody } from '../../src/store/request-log-record.js';
+
+const event = {
+  id: 'req_1',
+  tenantId: 'ten_1',
+  keyId: null,
+  customerId: null,
+  environment: 'production',
+  endpoint: 'messages',
+  requestedModel: 'anthropic/claude',
+  provider: 'anthropic',
+  servedModel: 'claude',
+  promptTokens: 1,
+  completionTokens: 1,
+  cachedTokens: 0,
+  costMicros: 0,
+  latencyMs: 1,
+  upstreamMs: 1,
+  ttftMs: null,
+  streamed: true,
+  status: 200,
+  errorCode: null,
+  createdAt: 1,
+};
+
+describe('request log rows', () => {
+  it('gzips a long body, keeps a short one as text, and reads both back', async () => {
+    const long = JSON.stringify({ text: 'words '.repeat(COMPRESS_FROM_BYTES) });
+    const stored = storedBody({ text: long, bytes: Buffer.byteLength(long) });
+    expect([stored[0], stored[1]]).toEqual([0x1f, 0x8b]);
+    expect(stored.length).toBeLessThan(long.length / 10);
+    expect(gunzipSync(stored).toString('utf8')).toBe(long);
+    expect(await bodyText(stored)).toBe(long);
+    const short = '{"a":"é"}';
+    const kept = storedBody({ text: short, bytes: Buffer.byteLength(short) });
+    expect(Buffer.from(kept).toString('utf8')).toBe(short);
+    expect(await bodyText(kept)).toBe(short);
+  });
+
+  it('reassembles an Anthropic stream with text and a tool_use whose input came in pieces', () => {
+    const events = [
+      {
+        type: 'message_start',
+        message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 9 } },
+      },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'check.' } },
+      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'weather', input: {} } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 12 } },
+      { type: 'message_stop' },
+    ].map((data) => ({ event: data.type, data: JSON.stringify(data) }));
+    expect(assembleAnthropicMessage(events)).toEqual({
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [
+        { type: 'text', text: 'Let me check.' },
+        { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo' } },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 9, output_tokens: 12 },
+    });
+    const { row, searchText } = requestLogRow(
+      {
+        event,
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: JSON.stringify({
+          model: 'anthropic/claude',
+          system: 'Be terse.',
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather in Oslo?' }] }],
+        }),
+        answer: { kind: 'events', events },
+      },
+      1024 * 1024,
+    );
+    expect(row.preview).toBe('Weather in Oslo?');
+    expect(searchText).toContain('Be terse.');
+    expect(searchText).toContain('Let me check.');
+    expect(searchText).toContain('Oslo');
+    expect(searchText).not.toContain('anthropic/claude');
+  });
+
+  it('keeps neither bodies nor preview at level metadata', () => {
+    const { row, searchText } = requestLogRow(
+      { event, level: 'metadata', attempts: [], metadata: { a: 'b' }, request: null, answer: null },
+      1024,
+    );
+    expect(row).toMatchObject({ request_body: null, response_body: null, preview: null, metadata: '{"a":"b"}' });
+    expect(searchText).toBe('');
+  });
+});
