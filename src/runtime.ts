@@ -50,9 +50,9 @@ import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-led
 import { GatewayMetrics } from './metering/metrics.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
-import type { RequestTracer } from './metering/request-tracer.js';
 import { RequestLog } from './metering/request-log.js';
 import { RequestLogRetention } from './metering/request-log-retention.js';
+import type { RequestTracer } from './metering/request-tracer.js';
 import { TenantSettings } from './metering/tenant-settings.js';
 import { AddressPolicy, type HostResolver } from './network/address-policy.js';
 import { guardedConnector } from './network/guarded-connector.js';
