@@ -9,7 +9,17 @@ export interface UsageChartProps {
   label: string;
 }
 
+const hourWithDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** Hours over several days need their date ("Nov 3, 14:00"); within one day the hour alone ("14:00"). */
+function bucketFormatter(points: SeriesPoint[]): (bucket: string) => string {
+  const hours = points.filter((point) => point.bucket.includes('T'));
+  const days = new Set(hours.map((point) => new Date(point.bucket).toDateString()));
+  return days.size > 1 ? (bucket) => (bucket.includes('T') ? hourWithDate.format(new Date(bucket)) : formatBucket(bucket)) : formatBucket;
+}
+
 export function UsageChart({ points, label }: UsageChartProps) {
+  const formatTick = bucketFormatter(points);
   return (
     <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={280}>
@@ -21,7 +31,7 @@ export function UsageChart({ points, label }: UsageChartProps) {
             </linearGradient>
           </defs>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis dataKey="bucket" tickFormatter={formatBucket} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={24} />
+          <XAxis dataKey="bucket" tickFormatter={formatTick} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={24} />
           <YAxis
             yAxisId="spend"
             tickFormatter={(value: number) => formatUsd(value)}
@@ -31,12 +41,13 @@ export function UsageChart({ points, label }: UsageChartProps) {
           <YAxis
             yAxisId="requests"
             orientation="right"
+            allowDecimals={false}
             tickFormatter={(value: number) => formatCompact(value)}
             tick={{ fill: 'var(--muted)', fontSize: 12 }}
             width={48}
           />
           <Tooltip
-            labelFormatter={(bucket) => formatBucket(String(bucket))}
+            labelFormatter={(bucket) => formatTick(String(bucket))}
             formatter={(value, name) => (name === 'Spend' ? formatUsd(Number(value)) : formatCompact(Number(value)))}
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
           />

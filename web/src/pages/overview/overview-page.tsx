@@ -4,6 +4,7 @@ import { useUsage } from '../../api/usage';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { Skeleton } from '../../components/skeleton';
+import { modelLabel } from '../../format/labels';
 import { UsageChart } from '../../usage/lazy-charts';
 import { RangePicker } from '../../usage/range-picker';
 import { fillSeries, isRangeName, timeRange } from '../../usage/time-range';
@@ -66,7 +67,7 @@ export function OverviewPage() {
         )}
       </section>
       <div className="grid-2">
-        <TopList title="Top models" rows={models.data?.data} name={(row) => row.model ?? '—'} empty="No model used in this range" />
+        <TopList title="Top models" rows={models.data?.data} name={(row) => modelLabel(row.model)} empty="No model used in this range" />
         <TopList
           title="Top customers"
           rows={customers.data?.data}
