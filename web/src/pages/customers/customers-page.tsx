@@ -6,6 +6,7 @@ import { DebouncedInput } from '../../components/debounced-input';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { FilterChips } from '../../components/filter-chips';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { formatInteger, formatRelative, formatUsd } from '../../format/format';
@@ -60,8 +61,10 @@ export function CustomersPage() {
           </div>
         </div>
         <FilterChips chips={search ? [{ name: 'search', label: `Search: “${search}”` }] : []} onChange={update} />
-        <ErrorMessage error={customers.error} />
-        {customers.isPending ? (
+        {customers.data ? <ErrorMessage error={customers.error} /> : null}
+        {customers.error && !customers.data ? (
+          <PageError error={customers.error} onReload={() => void customers.refetch()} />
+        ) : customers.isPending ? (
           <SkeletonRows rows={6} label="Loading customers" />
         ) : rows.length === 0 ? (
           search ? (

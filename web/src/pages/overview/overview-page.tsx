@@ -2,6 +2,7 @@
 import { Link, useSearchParams } from 'react-router';
 import { useUsage } from '../../api/usage';
 import { ErrorMessage } from '../../components/error-message';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { Skeleton } from '../../components/skeleton';
 import { modelLabel } from '../../format/labels';
@@ -38,7 +39,14 @@ export function OverviewPage() {
       </>
     );
   }
-  if (lifetime.error) return <ErrorMessage error={lifetime.error} />;
+  if (lifetime.error && !lifetime.data) {
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <PageError error={lifetime.error} onReload={() => void lifetime.refetch()} />
+      </>
+    );
+  }
   if (!started) {
     return (
       <>
@@ -62,7 +70,7 @@ export function OverviewPage() {
         </div>
         {series.data ? (
           <UsageChart points={fillSeries(series.data.data, range)} label={`Requests and spend over the last ${rangeName}`} />
-        ) : (
+        ) : series.error ? null : (
           <Skeleton height="280px" />
         )}
       </section>

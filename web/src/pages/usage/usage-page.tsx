@@ -4,7 +4,9 @@ import { useSearchParams } from 'react-router';
 import { useKeys } from '../../api/keys';
 import type { GroupBy, UsageRow } from '../../api/types';
 import { downloadUsageCsv, type UsageFilter, useUsage } from '../../api/usage';
+import { useRetained } from '../../api/use-retained';
 import { ErrorMessage } from '../../components/error-message';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { Skeleton } from '../../components/skeleton';
 import { modelLabel, providerLabel } from '../../format/labels';
@@ -54,6 +56,7 @@ export function UsagePage() {
   const lifetime = useUsage({ groupBy: 'none' });
   const noTrafficYet = lifetime.data?.totals.requests === 0;
   const usage = useUsage(filter);
+  const report = useRetained(usage.data);
   const keys = useKeys();
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
@@ -83,9 +86,17 @@ export function UsagePage() {
     }
   };
   const timeGrouped = groupBy === 'day' || groupBy === 'hour';
-  const rows = usage.data?.data ?? [];
+  const rows = report?.data ?? [];
   const keyNames = new Map(keys.data?.data.map((key) => [key.id, key.name]) ?? []);
 
+  if (usage.error && !report) {
+    return (
+      <>
+        <PageHeader title="Usage" />
+        <PageError error={usage.error} onReload={() => void usage.refetch()} />
+      </>
+    );
+  }
   return (
     <>
       <PageHeader
@@ -101,10 +112,10 @@ export function UsagePage() {
       <UsageFilters params={params} choice={choice} range={range} groupBy={groupBy} keys={keys.data?.data ?? []} onChange={update} />
       <UsageFilterChips params={params} keyNames={keyNames} onChange={update} />
       <ErrorMessage error={usage.error} />
-      <UsageStats totals={usage.data?.totals} loading={usage.isPending} />
+      <UsageStats totals={report?.totals} loading={!report} />
       <section className="card" aria-labelledby="usage-chart-title">
         <h2 id="usage-chart-title">{timeGrouped ? 'Requests and spend' : `Spend by ${groupLabel(groupBy).toLowerCase()}`}</h2>
-        {!usage.data ? (
+        {!report ? (
           <Skeleton height="280px" />
         ) : timeGrouped ? (
           <UsageChart points={fillSeries(rows, { from: range.from, to: range.to, groupBy })} label="Requests and spend over time" />
@@ -122,8 +133,8 @@ export function UsagePage() {
       </section>
       <section className="card" aria-labelledby="usage-table-title">
         <h2 id="usage-table-title">Breakdown</h2>
-        {usage.data ? (
-          <UsageTable report={usage.data} keyNames={keyNames} filter={filter} noTrafficYet={noTrafficYet} />
+        {report ? (
+          <UsageTable report={report} keyNames={keyNames} filter={filter} noTrafficYet={noTrafficYet} />
         ) : (
           <Skeleton height="12rem" />
         )}
