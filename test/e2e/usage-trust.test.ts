@@ -164,4 +164,28 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
     await fresh.getByRole('heading', { name: 'Breakdown' }).waitFor();
     await fresh.close();
   });
+
+  it('keeps the chips, the custom range, the offline banner and the error view axe clean and within a phone, in dark mode', async () => {
+    const phone = await (await newContext(browser, gateway, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' })).newPage();
+    await logIn(phone, OWNER.email, OWNER.password, '/login?next=%2Fusage%3FgroupBy%3Dcustomer%26customer%3Dalice%26status%3Dsuccess');
+    await phone.getByRole('list', { name: 'Active filters' }).getByText('Customer: alice').waitFor();
+    await phone.getByLabel('Range').selectOption('custom');
+    await phone.getByLabel('From').waitFor();
+    await phone.getByRole('row', { name: /alice/ }).waitFor();
+    await phone.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+    await phone.getByLabel('Group by').selectOption('model');
+    await phone
+      .getByRole('status')
+      .filter({ hasText: /offline/ })
+      .waitFor();
+    expect(await seriousViolations(phone)).toEqual([]);
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+
+    // Unreachable with nothing loaded yet: the error view, not endless placeholders.
+    await phone.goto('/customers');
+    await phone.getByRole('heading', { name: 'This page could not load' }).waitFor();
+    expect(await seriousViolations(phone)).toEqual([]);
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+    await phone.close();
+  });
 });

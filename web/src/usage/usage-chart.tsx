@@ -1,7 +1,8 @@
 // The time-series chart (Recharts): spend as an area, requests as bars. Loaded lazily: Recharts stays out of the
 // initial bundle.
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatBucket, formatCompact, formatUsd } from '../format/format';
+import { formatCompact, formatUsd } from '../format/format';
+import { bucketFormatter } from './axis-format';
 import type { SeriesPoint } from './time-range';
 
 export interface UsageChartProps {
@@ -9,17 +10,8 @@ export interface UsageChartProps {
   label: string;
 }
 
-const hourWithDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-
-/** Hours over several days need their date ("Nov 3, 14:00"); within one day the hour alone ("14:00"). */
-function bucketFormatter(points: SeriesPoint[]): (bucket: string) => string {
-  const hours = points.filter((point) => point.bucket.includes('T'));
-  const days = new Set(hours.map((point) => new Date(point.bucket).toDateString()));
-  return days.size > 1 ? (bucket) => (bucket.includes('T') ? hourWithDate.format(new Date(bucket)) : formatBucket(bucket)) : formatBucket;
-}
-
 export function UsageChart({ points, label }: UsageChartProps) {
-  const formatTick = bucketFormatter(points);
+  const formatTick = bucketFormatter(points.map((point) => point.bucket));
   return (
     <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={280}>
