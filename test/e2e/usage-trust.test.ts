@@ -112,8 +112,10 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
       .getByRole('status')
       .filter({ hasText: /offline/ })
       .waitFor();
-    // The last report is still there, not zeros or placeholders.
+    // Once the retries have given up too, the last report is still there, not zeros or placeholders.
+    await page.getByRole('alert').filter({ hasText: 'Could not reach the server' }).waitFor();
     await page.getByRole('row', { name: /bob/ }).waitFor();
+    expect(await page.getByRole('heading', { name: 'This page could not load' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.unroute('**/api/v1/**');
@@ -124,6 +126,22 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
         .filter({ hasText: /offline/ })
         .count(),
     ).toBe(0);
+  });
+
+  it('keeps the overview as it was when another range cannot be loaded', async () => {
+    await page.goto('/?range=7d');
+    const topCustomers = page.getByRole('region', { name: 'Top customers' });
+    await topCustomers.getByRole('link', { name: 'alice' }).waitFor();
+    await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: '30 days' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Could not reach the server' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /offline/ })
+      .waitFor();
+    await topCustomers.getByRole('link', { name: 'alice' }).waitFor();
+    await page.getByRole('region', { name: 'Requests', exact: true }).getByText('4', { exact: true }).waitFor();
+    await page.unroute('**/api/v1/**');
   });
 
   it("shows an error view with Reload inside the app shell when a page's code can't load", async () => {

@@ -2,6 +2,7 @@
 import { useCallback, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type CustomerSort, useCustomers } from '../../api/customers';
+import { useRetained } from '../../api/use-retained';
 import { DebouncedInput } from '../../components/debounced-input';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
@@ -39,7 +40,9 @@ export function CustomersPage() {
   );
 
   const customers = useCustomers({ search, sort, order, limit: PAGE_SIZE, cursor });
-  const rows = customers.data?.data ?? [];
+  // The last page answered stays on screen while a newer question can't be answered (the server unreachable).
+  const list = useRetained(customers.data);
+  const rows = list?.data ?? [];
   const sortBy = (column: CustomerSort) =>
     update({ sort: column, order: column === sort ? (order === 'asc' ? 'desc' : 'asc') : column === 'externalId' ? 'asc' : 'desc' });
 
@@ -61,10 +64,10 @@ export function CustomersPage() {
           </div>
         </div>
         <FilterChips chips={search ? [{ name: 'search', label: `Search: “${search}”` }] : []} onChange={update} />
-        {customers.data ? <ErrorMessage error={customers.error} /> : null}
-        {customers.error && !customers.data ? (
+        {list ? <ErrorMessage error={customers.error} /> : null}
+        {customers.error && !list ? (
           <PageError error={customers.error} onReload={() => void customers.refetch()} />
-        ) : customers.isPending ? (
+        ) : !list ? (
           <SkeletonRows rows={6} label="Loading customers" />
         ) : rows.length === 0 ? (
           search ? (

@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { Skeleton } from '../../components/skeleton';
 import { modelLabel, providerLabel } from '../../format/labels';
 import { BreakdownChart, UsageChart } from '../../usage/lazy-charts';
-import { fillSeries } from '../../usage/time-range';
+import { seriesOf } from '../../usage/time-range';
 import { UsageStats } from '../../usage/usage-stats';
 import { FILTER_NAMES, groupLabel, UsageFilterChips, UsageFilters } from './usage-filters';
 import { usageRangeOf } from './usage-range';
@@ -85,7 +85,9 @@ export function UsagePage() {
       setExporting(false);
     }
   };
-  const timeGrouped = groupBy === 'day' || groupBy === 'hour';
+  // What the report on screen was grouped by: while a new one loads, or can't, the last one stays.
+  const shownGroupBy = (report?.groupBy ?? groupBy) as GroupBy;
+  const timeGrouped = shownGroupBy === 'day' || shownGroupBy === 'hour';
   const rows = report?.data ?? [];
   const keyNames = new Map(keys.data?.data.map((key) => [key.id, key.name]) ?? []);
 
@@ -114,18 +116,18 @@ export function UsagePage() {
       <ErrorMessage error={usage.error} />
       <UsageStats totals={report?.totals} loading={!report} />
       <section className="card" aria-labelledby="usage-chart-title">
-        <h2 id="usage-chart-title">{timeGrouped ? 'Requests and spend' : `Spend by ${groupLabel(groupBy).toLowerCase()}`}</h2>
+        <h2 id="usage-chart-title">{timeGrouped ? 'Requests and spend' : `Spend by ${groupLabel(shownGroupBy).toLowerCase()}`}</h2>
         {!report ? (
           <Skeleton height="280px" />
         ) : timeGrouped ? (
-          <UsageChart points={fillSeries(rows, { from: range.from, to: range.to, groupBy })} label="Requests and spend over time" />
+          <UsageChart points={seriesOf(report)} label="Requests and spend over time" />
         ) : rows.length === 0 ? (
           <p className="chart-empty muted">{noTrafficYet ? 'No traffic yet.' : 'No requests match these filters.'}</p>
         ) : (
           <BreakdownChart
-            label={`Spend by ${groupLabel(groupBy).toLowerCase()}`}
+            label={`Spend by ${groupLabel(shownGroupBy).toLowerCase()}`}
             points={rows.slice(0, 12).map((row) => ({
-              label: breakdownLabel(row, groupBy, keyNames),
+              label: breakdownLabel(row, shownGroupBy, keyNames),
               costUsd: row.costUsd,
             }))}
           />
