@@ -156,6 +156,13 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
     await fresh.getByRole('navigation', { name: 'Main' }).waitFor();
     expect(await seriousViolations(fresh)).toEqual([]);
 
+    // Another page works; coming back, only a new page load fetches the code again.
+    await fresh.getByRole('link', { name: 'Usage' }).click();
+    await fresh.getByRole('heading', { name: 'Breakdown' }).waitFor();
+    expect(await error.count()).toBe(0);
+    await fresh.getByRole('link', { name: 'Customers' }).click();
+    await error.waitFor();
+
     await fresh.unroute(/\/assets\/customers-page-[^/]+\.js$/);
     await error.getByRole('button', { name: 'Reload' }).click();
     await fresh.getByRole('row', { name: /alice/ }).waitFor();

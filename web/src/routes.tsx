@@ -31,10 +31,10 @@ const NotFoundPage = named(() => import('./pages/not-found-page'), 'NotFoundPage
 
 /** A page's chunk, with placeholders while it loads and an error view with "Reload" when it can't. */
 function PageFrame({ children }: { children: ReactNode }) {
-  // A new address starts afresh: an error on one page doesn't stay on the next.
+  // An error on one page doesn't stay on the next.
   const { pathname } = useLocation();
   return (
-    <PageErrorBoundary key={pathname}>
+    <PageErrorBoundary resetKey={pathname}>
       <Suspense fallback={<SkeletonRows rows={6} label="Loading the page" />}>{children}</Suspense>
     </PageErrorBoundary>
   );

@@ -21,12 +21,22 @@ export function PageError({ error, onReload }: PageErrorProps) {
   );
 }
 
+interface BoundaryProps {
+  children: ReactNode;
+  /** The address: going elsewhere clears the error (without remounting the page while there is none). */
+  resetKey: string;
+}
+
 /** A lazily loaded chunk that fails to load throws while rendering: this catches it (and any other render error). */
-export class PageErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+export class PageErrorBoundary extends Component<BoundaryProps, { error: unknown }> {
   override state: { error: unknown } = { error: null };
 
   static getDerivedStateFromError(error: unknown) {
     return { error };
+  }
+
+  override componentDidUpdate(previous: BoundaryProps): void {
+    if (this.state.error !== null && previous.resetKey !== this.props.resetKey) this.setState({ error: null });
   }
 
   override render() {
