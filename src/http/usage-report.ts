@@ -38,6 +38,7 @@ export function reportRange(query: Pick<UsageQuery, 'from' | 'to'>, now = Date.n
 }
 
 function metrics(a: UsageAggregate) {
+  const meanMs = a.requests === 0 ? undefined : a.latencyMsSum / a.requests;
   return {
     requests: a.requests,
     errors: a.errors,
@@ -47,9 +48,9 @@ function metrics(a: UsageAggregate) {
     totalTokens: a.promptTokens + a.completionTokens,
     costMicros: a.costMicros,
     costUsd: microsToUsd(a.costMicros),
-    latencyAvgMs: a.requests === 0 ? null : Math.round(a.latencyMsSum / a.requests),
-    latencyP50Ms: percentile(a.histogram, 0.5),
-    latencyP95Ms: percentile(a.histogram, 0.95),
+    latencyAvgMs: meanMs === undefined ? null : Math.round(meanMs),
+    latencyP50Ms: percentile(a.histogram, 0.5, meanMs),
+    latencyP95Ms: percentile(a.histogram, 0.95, meanMs),
     cacheHits: a.cacheHits,
     savedUsd: microsToUsd(a.savedMicros),
   };

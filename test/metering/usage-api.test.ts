@@ -99,6 +99,19 @@ describe.each(DIALECTS)('the usage API on %s', (dialect) => {
     expect((await usage('groupBy=none&status=404')).totals.requests).toBe(1);
   });
 
+  it('never shows a percentile that its own average rules out (a median of 3 ms beside an average of 0 ms)', async () => {
+    // The mock answers in a millisecond or two: all in the first histogram bucket (0–5 ms), whose middle is 3 ms.
+    // At least half the requests take at least the median, so the median is at most twice the average.
+    for (const groupBy of ['none', 'day', 'hour', 'customer', 'model', 'key', 'provider']) {
+      const report = await usage(`groupBy=${groupBy}&from=${new Date(Date.now() - DAY).toISOString().slice(0, 10)}`);
+      for (const row of [report.totals, ...report.data]) {
+        expect(row.latencyP50Ms, `${groupBy}: ${JSON.stringify(row)}`).toBeLessThanOrEqual(2 * row.latencyAvgMs);
+        expect(row.latencyP95Ms).toBeGreaterThanOrEqual(row.latencyP50Ms);
+        expect(row.latencyP95Ms).toBeLessThanOrEqual(20 * row.latencyAvgMs + 9);
+      }
+    }
+  });
+
   it('answers the same from the daily rollups as from the raw events', async () => {
     const now = Date.now();
     const fromRollups = await usage(`groupBy=customer&from=${new Date(now - 2 * DAY).toISOString().slice(0, 10)}`);

@@ -1,7 +1,8 @@
 // The dashboard's pages. Each page is its own chunk, loaded when first visited.
 import type { ComponentType, ReactNode } from 'react';
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { PageErrorBoundary } from './components/page-error';
 import { SkeletonRows } from './components/skeleton';
 import { AppShell } from './layout/app-shell';
 import { LoginPage } from './pages/login/login-page';
@@ -28,8 +29,19 @@ const AcceptInvitationPage = named(() => import('./pages/invitations/accept-invi
 const ChangePasswordPage = named(() => import('./pages/account/change-password-page'), 'ChangePasswordPage');
 const NotFoundPage = named(() => import('./pages/not-found-page'), 'NotFoundPage');
 
+/** A page's chunk, with placeholders while it loads and an error view with "Reload" when it can't. */
+function PageFrame({ children }: { children: ReactNode }) {
+  // An error on one page doesn't stay on the next.
+  const { pathname } = useLocation();
+  return (
+    <PageErrorBoundary resetKey={pathname}>
+      <Suspense fallback={<SkeletonRows rows={6} label="Loading the page" />}>{children}</Suspense>
+    </PageErrorBoundary>
+  );
+}
+
 function page(element: ReactNode) {
-  return <Suspense fallback={<SkeletonRows rows={6} label="Loading the page" />}>{element}</Suspense>;
+  return <PageFrame>{element}</PageFrame>;
 }
 
 export function AppRoutes() {

@@ -4,6 +4,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { sessionStore } from '../session/session-store';
 import { toApiError } from './api-error';
+import { trackedFetch } from './connectivity';
 import type { paths } from './schema';
 
 export function authHeaders(): Record<string, string> {
@@ -41,7 +42,7 @@ const sendSession: Middleware = {
 };
 
 /** The signed-in dashboard's client: sends the session and the chosen tenant. */
-export const api = createClient<paths>({ querySerializer: serializeQuery });
+export const api = createClient<paths>({ querySerializer: serializeQuery, fetch: trackedFetch });
 api.use(sendSession, throwApiErrors({ endsSession: true }));
 
 /** For the calls made without a session (login, an invitation's lookup). */

@@ -1,5 +1,6 @@
 // The frame around every signed-in page: the header (tenant, account) and the main navigation.
 import { NavLink, Outlet } from 'react-router';
+import { OfflineBanner } from '../components/offline-banner';
 import { useMembershipsRefresh } from '../session/use-memberships-refresh';
 import { AccountMenu } from './account-menu';
 import { NAV_ITEMS } from './nav-items';
@@ -33,6 +34,7 @@ export function AppShell() {
         </ul>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <OfflineBanner />
         <Outlet />
       </main>
     </div>

@@ -1,6 +1,6 @@
 // The time ranges the dashboard offers, as the usage API's from/to/groupBy: whole UTC days where possible (fast
 // rollups), hours for the last 24 hours.
-import type { GroupBy, UsageRow } from '../api/types';
+import type { GroupBy, UsageReport, UsageRow } from '../api/types';
 
 export type RangeName = '24h' | '7d' | '30d';
 
@@ -67,4 +67,9 @@ export function fillSeries(rows: UsageRow[], range: { from: string; to: string; 
     });
   }
   return points;
+}
+
+/** A time-grouped report's series over its own range: right even when it is an older report kept on screen. */
+export function seriesOf(report: UsageReport): SeriesPoint[] {
+  return fillSeries(report.data, { from: report.from, to: report.to, groupBy: report.groupBy === 'hour' ? 'hour' : 'day' });
 }

@@ -1,7 +1,8 @@
 // The time-series chart (Recharts): spend as an area, requests as bars. Loaded lazily: Recharts stays out of the
 // initial bundle.
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatBucket, formatCompact, formatUsd } from '../format/format';
+import { formatCompact, formatUsd } from '../format/format';
+import { bucketFormatter } from './axis-format';
 import type { SeriesPoint } from './time-range';
 
 export interface UsageChartProps {
@@ -10,6 +11,7 @@ export interface UsageChartProps {
 }
 
 export function UsageChart({ points, label }: UsageChartProps) {
+  const formatTick = bucketFormatter(points.map((point) => point.bucket));
   return (
     <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={280}>
@@ -21,7 +23,7 @@ export function UsageChart({ points, label }: UsageChartProps) {
             </linearGradient>
           </defs>
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis dataKey="bucket" tickFormatter={formatBucket} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={24} />
+          <XAxis dataKey="bucket" tickFormatter={formatTick} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={24} />
           <YAxis
             yAxisId="spend"
             tickFormatter={(value: number) => formatUsd(value)}
@@ -31,12 +33,13 @@ export function UsageChart({ points, label }: UsageChartProps) {
           <YAxis
             yAxisId="requests"
             orientation="right"
+            allowDecimals={false}
             tickFormatter={(value: number) => formatCompact(value)}
             tick={{ fill: 'var(--muted)', fontSize: 12 }}
             width={48}
           />
           <Tooltip
-            labelFormatter={(bucket) => formatBucket(String(bucket))}
+            labelFormatter={(bucket) => formatTick(String(bucket))}
             formatter={(value, name) => (name === 'Spend' ? formatUsd(Number(value)) : formatCompact(Number(value)))}
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
           />

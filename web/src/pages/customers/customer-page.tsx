@@ -1,9 +1,11 @@
 // One customer: spend, usage over time, limits, block/unblock, details and metadata.
 import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../../api/api-error';
 import { useCustomer, useUpdateCustomer } from '../../api/customers';
 import { useCustomerUsage } from '../../api/usage';
 import { ErrorMessage } from '../../components/error-message';
 import { LimitsForm } from '../../components/limits-form';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { StatCard } from '../../components/stat-card';
@@ -31,7 +33,11 @@ export function CustomerPage() {
     return (
       <>
         <PageHeader title={externalId} />
-        <ErrorMessage error={customer.error} />
+        {customer.error instanceof ApiError && customer.error.status === 404 ? (
+          <ErrorMessage error={customer.error} />
+        ) : (
+          <PageError error={customer.error} onReload={() => void customer.refetch()} />
+        )}
         <Link to="/customers">← All customers</Link>
       </>
     );

@@ -1,9 +1,13 @@
 // Customers: everyone the tenant's requests were made for, searchable, sortable, a page at a time.
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type CustomerSort, useCustomers } from '../../api/customers';
+import { useRetained } from '../../api/use-retained';
+import { DebouncedInput } from '../../components/debounced-input';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
+import { FilterChips } from '../../components/filter-chips';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { formatInteger, formatRelative, formatUsd } from '../../format/format';
@@ -20,28 +24,25 @@ export function CustomersPage() {
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
   // Cursors of the pages before this one, so "Previous" can go back.
   const [cursors, setCursors] = useState<string[]>([]);
-  const [typed, setTyped] = useState(search);
   const cursor = cursors.at(-1) ?? null;
 
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) {
-      if (value === '') next.delete(name);
-      else next.set(name, value);
-    }
-    setCursors([]);
-    setParams(next, { replace: true });
-  };
-
-  // Search as the person types, a moment after they stop.
-  useEffect(() => {
-    if (typed === search) return;
-    const timer = setTimeout(() => update({ search: typed }), 300);
-    return () => clearTimeout(timer);
-  });
+  const update = useCallback(
+    (changes: Record<string, string>) => {
+      const next = new URLSearchParams(window.location.search);
+      for (const [name, value] of Object.entries(changes)) {
+        if (value === '') next.delete(name);
+        else next.set(name, value);
+      }
+      setCursors([]);
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
 
   const customers = useCustomers({ search, sort, order, limit: PAGE_SIZE, cursor });
-  const rows = customers.data?.data ?? [];
+  // The last page answered stays on screen while a newer question can't be answered (the server unreachable).
+  const list = useRetained(customers.data);
+  const rows = list?.data ?? [];
   const sortBy = (column: CustomerSort) =>
     update({ sort: column, order: column === sort ? (order === 'asc' ? 'desc' : 'asc') : column === 'externalId' ? 'asc' : 'desc' });
 
@@ -52,17 +53,21 @@ export function CustomersPage() {
         <div className="card-header">
           <div className="field" style={{ flex: '1 1 280px', maxWidth: 420 }}>
             <label htmlFor="customer-search">Search customers</label>
-            <input
+            {/* Searches as you type, a moment after you stop. */}
+            <DebouncedInput
               id="customer-search"
               type="search"
               placeholder="External id, name or email"
-              value={typed}
-              onChange={(event) => setTyped(event.target.value)}
+              value={search}
+              onCommit={(typed) => update({ search: typed })}
             />
           </div>
         </div>
-        <ErrorMessage error={customers.error} />
-        {customers.isPending ? (
+        <FilterChips chips={search ? [{ name: 'search', label: `Search: “${search}”` }] : []} onChange={update} />
+        {list ? <ErrorMessage error={customers.error} /> : null}
+        {customers.error && !list ? (
+          <PageError error={customers.error} onReload={() => void customers.refetch()} />
+        ) : !list ? (
           <SkeletonRows rows={6} label="Loading customers" />
         ) : rows.length === 0 ? (
           search ? (

@@ -72,22 +72,3 @@ export function statusLabel(status: string): string {
   if (status === 'error') return 'Failed';
   return `HTTP ${status}`;
 }
-
-/**
- * A date (2026-11-03, a UTC day as the usage API counts them) or a date-time, as the value of a datetime-local input
- * (local time, to the minute); '' when it can't be read.
- */
-export function toLocalInput(value: string | null): string {
-  if (!value) return '';
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) return '';
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-}
-
-/** A datetime-local input's value (local time) as an ISO instant; '' stays ''. */
-export function fromLocalInput(value: string): string {
-  if (!value) return '';
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
-}

@@ -1,19 +1,10 @@
 // The Logs page's filters: a search of prompts and answers, a field per attribute, a time range (presets or a
 // custom from/to), and the filters in force as chips that remove them.
 import type { ApiKey, Environment } from '../../api/types';
-import { DebouncedInput } from './debounced-input';
-import {
-  activeFilters,
-  ENDPOINTS,
-  FILTER_LABELS,
-  type FilterName,
-  fromLocalInput,
-  type LogRange,
-  PRESETS,
-  rangeQuery,
-  statusLabel,
-  toLocalInput,
-} from './log-filter';
+import { CustomRangeFields } from '../../components/custom-range-fields';
+import { DebouncedInput } from '../../components/debounced-input';
+import { type FilterChip, FilterChips } from '../../components/filter-chips';
+import { activeFilters, ENDPOINTS, FILTER_LABELS, type FilterName, type LogRange, PRESETS, rangeQuery, statusLabel } from './log-filter';
 
 interface LogsFiltersProps {
   params: URLSearchParams;
@@ -126,66 +117,24 @@ function TimeRange({ range, onChange }: { range: LogRange; onChange: LogsFilters
           Custom range
         </button>
       </fieldset>
-      {custom ? (
-        <div className="logs-custom-range">
-          <div className="field">
-            <label htmlFor="logs-from">From</label>
-            <input
-              id="logs-from"
-              type="datetime-local"
-              value={toLocalInput(range.from)}
-              onChange={(event) => onChange({ from: fromLocalInput(event.target.value) })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="logs-to">To</label>
-            <input
-              id="logs-to"
-              type="datetime-local"
-              value={toLocalInput(range.to)}
-              onChange={(event) => onChange({ to: fromLocalInput(event.target.value) })}
-            />
-          </div>
-        </div>
-      ) : null}
+      {custom ? <CustomRangeFields idPrefix="logs" from={range.from} to={range.to} onChange={(changes) => onChange(changes)} /> : null}
     </div>
   );
 }
 
-interface FilterChipsProps {
+interface LogFilterChipsProps {
   params: URLSearchParams;
   keyNames: Map<string, string>;
   onChange: LogsFiltersProps['onChange'];
 }
 
-/** The filters in force, each a chip with a button that removes it, and "Clear filters". */
-export function FilterChips({ params, keyNames, onChange }: FilterChipsProps) {
-  const filters = activeFilters(params);
-  if (filters.length === 0) return null;
+/** The filters in force as chips that remove them. */
+export function LogFilterChips({ params, keyNames, onChange }: LogFilterChipsProps) {
   const shown = (name: FilterName, value: string) =>
     name === 'key' ? (keyNames.get(value) ?? value) : name === 'status' ? statusLabel(value) : name === 'q' ? `“${value}”` : value;
-  return (
-    <div className="chips">
-      <ul aria-label="Active filters">
-        {filters.map(([name, value]) => {
-          const label = `${FILTER_LABELS[name]}: ${shown(name, value)}`;
-          return (
-            <li key={name} className="chip">
-              <span>{label}</span>
-              <button type="button" aria-label={`Remove filter ${label}`} onClick={() => onChange({ [name]: '' })}>
-                <span aria-hidden="true">×</span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
-      <button
-        type="button"
-        className="button ghost small"
-        onClick={() => onChange(Object.fromEntries(filters.map(([name]) => [name, ''])))}
-      >
-        Clear filters
-      </button>
-    </div>
-  );
+  const chips: FilterChip[] = activeFilters(params).map(([name, value]) => ({
+    name,
+    label: `${FILTER_LABELS[name]}: ${shown(name, value)}`,
+  }));
+  return <FilterChips chips={chips} onChange={onChange} />;
 }

@@ -10,7 +10,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { activeFilters, filterQuery, rangeOf, rangeQuery } from './log-filter';
-import { FilterChips, LogsFilters } from './logs-filters';
+import { LogFilterChips, LogsFilters } from './logs-filters';
 import { RequestDetail } from './request-detail';
 import { RequestsTable } from './requests-table';
 
@@ -74,7 +74,7 @@ export function LogsPage() {
       <section className="card" aria-labelledby="logs-list-title">
         <div className="card-header">
           <h2 id="logs-list-title">Requests</h2>
-          <FilterChips params={params} keyNames={keyNames} onChange={update} />
+          <LogFilterChips params={params} keyNames={keyNames} onChange={update} />
         </div>
         <ErrorMessage error={requests.error} />
         {requests.isPending ? (

@@ -8,6 +8,7 @@ import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { SkeletonRows } from '../../components/skeleton';
 import { formatDateTimeSeconds, formatInteger, formatMs, formatUsd } from '../../format/format';
+import { NO_MODEL, NO_PROVIDER } from '../../format/labels';
 import { conversationOf, readable } from './conversation';
 import { ConversationView } from './conversation-view';
 import { curlCommand } from './curl';
@@ -128,9 +129,9 @@ function Facts({ entry, keyNames }: { entry: RequestEntry; keyNames: Map<string,
       <Fact term="Status">
         <StatusBadge status={entry.status} errorCode={entry.errorCode} />
       </Fact>
-      <Fact term="Model asked for">{entry.requestedModel ?? none}</Fact>
+      <Fact term="Model asked for">{entry.requestedModel ?? NO_MODEL}</Fact>
       <Fact term="Model that answered">{entry.servedModel ?? none}</Fact>
-      <Fact term="Provider">{entry.provider ?? none}</Fact>
+      <Fact term="Provider">{entry.provider ?? NO_PROVIDER}</Fact>
       <Fact term="Environment">{entry.environment ?? none}</Fact>
       <Fact term="API key">
         {entry.keyId ? (

@@ -2,6 +2,7 @@
 import { Link } from 'react-router';
 import type { RequestSummary } from '../../api/requests';
 import { formatCompact, formatDateTimeSeconds, formatLogTime, formatMs, formatUsd } from '../../format/format';
+import { NO_MODEL, NO_PROVIDER } from '../../format/labels';
 
 export function StatusBadge({ status, errorCode }: { status: number; errorCode: string | null }) {
   if (status < 400) return <span className="badge success">{status}</span>;
@@ -23,7 +24,7 @@ function modelCell(row: RequestSummary) {
       </>
     );
   }
-  return row.requestedModel ?? row.servedModel ?? <span className="muted">—</span>;
+  return row.requestedModel ?? row.servedModel ?? <span className="muted">{NO_MODEL}</span>;
 }
 
 interface RequestsTableProps {
@@ -73,7 +74,7 @@ export function RequestsTable({ rows, search, busy }: RequestsTableProps) {
                 {row.streamed ? <span className="badge subtle">stream</span> : null}
               </td>
               <td>{modelCell(row)}</td>
-              <td>{row.provider ?? <span className="muted">—</span>}</td>
+              <td>{row.provider ?? <span className="muted">{NO_PROVIDER}</span>}</td>
               <td>
                 <StatusBadge status={row.status} errorCode={row.errorCode} />
               </td>

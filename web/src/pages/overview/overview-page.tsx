@@ -1,12 +1,15 @@
 // Overview: the tenant's traffic and spend at a glance, or how to begin when there is none yet.
 import { Link, useSearchParams } from 'react-router';
 import { useUsage } from '../../api/usage';
+import { useRetained } from '../../api/use-retained';
 import { ErrorMessage } from '../../components/error-message';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { Skeleton } from '../../components/skeleton';
+import { modelLabel } from '../../format/labels';
 import { UsageChart } from '../../usage/lazy-charts';
 import { RangePicker } from '../../usage/range-picker';
-import { fillSeries, isRangeName, timeRange } from '../../usage/time-range';
+import { isRangeName, seriesOf, timeRange } from '../../usage/time-range';
 import { UsageStats } from '../../usage/usage-stats';
 import { FirstRequest } from './first-request';
 import { TopList } from './top-list';
@@ -24,6 +27,10 @@ export function OverviewPage() {
   const series = useUsage({ ...span, groupBy: range.groupBy }, started);
   const models = useUsage({ ...span, groupBy: 'model', limit: 5 }, started);
   const customers = useUsage({ ...span, groupBy: 'customer', limit: 5 }, started);
+  // The last answers stay on screen while newer ones can't be had (the server unreachable).
+  const seriesReport = useRetained(series.data);
+  const modelRows = useRetained(models.data)?.data;
+  const customerRows = useRetained(customers.data)?.data;
 
   const picker = <RangePicker value={rangeName} onChange={(name) => setParams({ range: name }, { replace: true })} />;
   if (lifetime.isPending) {
@@ -37,7 +44,14 @@ export function OverviewPage() {
       </>
     );
   }
-  if (lifetime.error) return <ErrorMessage error={lifetime.error} />;
+  if (lifetime.error && !lifetime.data) {
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <PageError error={lifetime.error} onReload={() => void lifetime.refetch()} />
+      </>
+    );
+  }
   if (!started) {
     return (
       <>
@@ -51,7 +65,7 @@ export function OverviewPage() {
     <>
       <PageHeader title="Overview" description="Traffic and spend across every key and customer." actions={picker} />
       <ErrorMessage error={series.error ?? models.error ?? customers.error} />
-      <UsageStats totals={series.data?.totals} loading={series.isPending} />
+      <UsageStats totals={seriesReport?.totals} loading={!seriesReport} />
       <section className="card" aria-labelledby="overview-chart-title">
         <div className="card-header">
           <h2 id="overview-chart-title">Requests and spend</h2>
@@ -59,17 +73,17 @@ export function OverviewPage() {
             Explore usage →
           </Link>
         </div>
-        {series.data ? (
-          <UsageChart points={fillSeries(series.data.data, range)} label={`Requests and spend over the last ${rangeName}`} />
-        ) : (
+        {seriesReport ? (
+          <UsageChart points={seriesOf(seriesReport)} label={`Requests and spend over the last ${rangeName}`} />
+        ) : series.error ? null : (
           <Skeleton height="280px" />
         )}
       </section>
       <div className="grid-2">
-        <TopList title="Top models" rows={models.data?.data} name={(row) => row.model ?? '—'} empty="No model used in this range" />
+        <TopList title="Top models" rows={modelRows} name={(row) => modelLabel(row.model)} empty="No model used in this range" />
         <TopList
           title="Top customers"
-          rows={customers.data?.data}
+          rows={customerRows}
           empty="No customer named in this range"
           name={(row) => (row.customer ? <Link to={`/customers/${encodeURIComponent(row.customer)}`}>{row.customer}</Link> : 'No customer')}
         />

@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import type { UsageRow } from '../../api/types';
 import { EmptyState } from '../../components/empty-state';
 import { SkeletonRows } from '../../components/skeleton';
-import { formatInteger, formatUsd } from '../../format/format';
+import { formatUsd } from '../../format/format';
+import { countOf } from '../../format/labels';
 
 interface TopListProps {
   title: string;
@@ -34,7 +35,7 @@ export function TopList({ title, rows, name, empty }: TopListProps) {
               <div className="bar" aria-hidden="true">
                 <span style={{ width: `${most > 0 ? Math.max(2, (row.costUsd / most) * 100) : 2}%` }} />
               </div>
-              <div className="muted small">{formatInteger(row.requests)} requests</div>
+              <div className="muted small">{countOf(row.requests, 'request')}</div>
             </li>
           ))}
         </ol>

@@ -4,6 +4,7 @@ import type { UsageMetrics, UsageReport, UsageRow } from '../../api/types';
 import type { UsageFilter } from '../../api/usage';
 import { EmptyState } from '../../components/empty-state';
 import { formatBucket, formatCompact, formatInteger, formatMs, formatUsd } from '../../format/format';
+import { modelLabel, providerLabel } from '../../format/labels';
 import { bucketRange, logsLink } from '../logs/logs-link';
 import { groupLabel } from './usage-filters';
 
@@ -57,9 +58,9 @@ function groupCell(row: UsageRow, groupBy: UsageReport['groupBy'], keyNames: Map
     case 'key':
       return row.keyName ?? keyNames.get(row.keyId ?? '') ?? row.keyId ?? 'Session (dashboard)';
     case 'model':
-      return row.model ?? '—';
+      return modelLabel(row.model);
     case 'provider':
-      return row.provider ?? '—';
+      return providerLabel(row.provider);
     default:
       return 'All';
   }
@@ -84,10 +85,19 @@ interface UsageTableProps {
   keyNames: Map<string, string>;
   /** The filters the report was made with, which its rows' links keep. */
   filter: UsageFilter;
+  /** Nothing in the last 30 days, whatever the filters: the tenant has not started. */
+  noTrafficYet?: boolean;
 }
 
-export function UsageTable({ report, keyNames, filter }: UsageTableProps) {
+export function UsageTable({ report, keyNames, filter, noTrafficYet = false }: UsageTableProps) {
   const rows = report.data.filter((row) => row.requests > 0);
+  if (rows.length === 0 && noTrafficYet) {
+    return (
+      <EmptyState title="No traffic yet" action={<Link to="/">How to make the first request</Link>}>
+        Requests appear here once traffic flows through Shuttle.
+      </EmptyState>
+    );
+  }
   if (rows.length === 0) {
     return <EmptyState title="No requests match these filters">Widen the range or clear a filter.</EmptyState>;
   }
