@@ -127,6 +127,13 @@ describe('the Flows page', () => {
       const row = versions.getByRole('row', { name: new RegExp(`Version ${version}`) });
       await row.getByLabel('Environment', { exact: true }).selectOption(environment);
       await row.getByRole('button', { name: 'Activate' }).click();
+      if (environment === 'production') {
+        // Production serves real traffic at once: it asks first, like Promote.
+        const confirm = dialog(page, `Activate version ${version} in production?`);
+        expect(await confirm.innerText()).toContain(`Production will run version ${version} of Support reply at once`);
+        await confirm.getByRole('button', { name: 'Activate' }).click();
+        await confirm.waitFor({ state: 'detached' });
+      }
       await region('Environments')
         .getByRole('row', { name: new RegExp(`${environment}.*Version ${version}`) })
         .waitFor();

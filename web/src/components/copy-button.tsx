@@ -6,9 +6,11 @@ interface CopyButtonProps {
   value: string;
   /** The accessible name, when "Copy" alone would be ambiguous on the page. */
   label?: string;
+  /** The compact style of buttons inside table rows. */
+  small?: boolean;
 }
 
-export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton({ value, label }, ref) {
+export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton({ value, label, small = false }, ref) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -21,7 +23,13 @@ export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(functio
   };
   return (
     <>
-      <button ref={ref} type="button" className="button" onClick={copy} {...(label ? { 'aria-label': label } : {})}>
+      <button
+        ref={ref}
+        type="button"
+        className={small ? 'button small' : 'button'}
+        onClick={copy}
+        {...(label ? { 'aria-label': label } : {})}
+      >
         {state === 'copied' ? 'Copied' : 'Copy'}
       </button>
       <span role="status" className="visually-hidden">
