@@ -115,7 +115,7 @@ describe('the API keys page', () => {
         const box = await row.getByRole('button', { name }).boundingBox();
         expect(box && box.x >= 0 && box.x + box.width <= 390, name).toBe(true);
       }
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
