@@ -26,7 +26,8 @@ describe('the API keys page', () => {
     await gateway?.close();
   });
 
-  it('shows the master key as dots and its last four characters only', async () => {
+  it('shows the master key as its prefix and last four characters only, in a tab titled after the page', async () => {
+    expect(await page.title()).toBe('API keys · Shuttle');
     const masterCard = page.getByRole('region', { name: 'Master key' });
     const text = await masterCard.innerText();
     expect(text).toContain(`ps_…${gateway.masterKey.slice(-4)}`);

@@ -55,6 +55,17 @@ describe('validation messages', () => {
     });
   });
 
+  it("take an email address as browsers do, the first run's admin@localhost included", async () => {
+    const invited = await call(gateway, 'POST', '/invitations', { auth: owner, body: { email: 'ops@localhost', role: 'member' } });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const customer = await call(gateway, 'POST', '/customers', { auth: owner, body: { externalId: 'local', email: 'billing@localhost' } });
+    expect(customer.status, JSON.stringify(customer.body)).toBe(201);
+    expect(await refusal('POST', '/invitations', { email: 'ops at localhost', role: 'member' })).toEqual({
+      param: 'email',
+      message: "Invalid value for 'email': must be an email address.",
+    });
+  });
+
   it('keep the words a schema wrote itself', async () => {
     expect(await refusal('POST', '/environments', { name: 'Bad Name' })).toEqual({
       param: 'name',
