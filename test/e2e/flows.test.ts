@@ -147,6 +147,17 @@ describe('the Flows page', () => {
     expect((await api('GET', '/flows/support-reply')).body.environments).toEqual({ production: 1, development: 2 });
   });
 
+  it('on a phone shows each version as a card, its Activate in reach without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const row = region('Versions').getByRole('row', { name: /Version 1/ });
+      const box = await row.getByRole('button', { name: 'Activate' }).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('compares development with production and promotes after a confirmation; the API agrees', async () => {
     const compare = region('Compare environments');
     await expect.poll(() => compare.getByLabel('From environment').inputValue()).toBe('development');

@@ -167,6 +167,18 @@ describe('the settings pages', () => {
     expect(members.body.data.find((m: { email: string }) => m.email === 'dana@acme.test').role).toBe('viewer');
   });
 
+  it("invites an address without a dot in its domain, like the first run's admin@localhost", async () => {
+    await sections().getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const invite = dialog(page, 'Invite member');
+    await invite.getByLabel('Email').fill('ops@localhost');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const invited = dialog(page, 'ops@localhost invited');
+    await invited.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.keyboard.press('Escape');
+    await invited.waitFor({ state: 'detached' });
+  });
+
   it('shows the changes in the audit log', async () => {
     await chat(gateway, gateway.masterKey);
     await sections().getByRole('link', { name: 'Audit log' }).click();
