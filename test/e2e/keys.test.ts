@@ -88,7 +88,7 @@ describe('the API keys page', () => {
       .poll(
         async () => {
           await page.reload();
-          return row.getByRole('cell').nth(3).innerText();
+          return row.getByRole('cell').nth(2).innerText();
         },
         { timeout: 15_000 },
       )

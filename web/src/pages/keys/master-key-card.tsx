@@ -24,17 +24,14 @@ export function MasterKeyCard({ masterKey, canManage }: { masterKey: ApiKey; can
         ) : null}
       </div>
       <dl className="key-facts">
-        <div>
+        <div className="key-fact-wide">
           <dt>Key</dt>
           <dd>
             <MaskedKey maskedKey={masterKey.maskedKey} />
-          </dd>
-        </div>
-        <div>
-          <dt>ID</dt>
-          <dd className="id-with-copy">
-            <code>{masterKey.id}</code>
-            <CopyButton value={masterKey.id} label="Copy the ID of the master key" small />
+            <span className="id-with-copy">
+              <code>{masterKey.id}</code>
+              <CopyButton value={masterKey.id} label="Copy the ID of the master key" small />
+            </span>
           </dd>
         </div>
         <div>

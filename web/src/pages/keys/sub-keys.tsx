@@ -55,10 +55,8 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Key</th>
-                <th scope="col">ID</th>
                 <th scope="col">Environment</th>
                 <th scope="col">Spend this month</th>
-                <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 {canManage ? (
                   <th scope="col">
@@ -70,11 +68,12 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
             <tbody>
               {keys.map((key) => (
                 <tr key={key.id}>
-                  <th scope="row">{key.name}</th>
+                  <th scope="row">
+                    {key.name}
+                    <span className="muted small key-created">Created {formatDate(key.createdAt)}</span>
+                  </th>
                   <td data-label="Key">
                     <MaskedKey maskedKey={key.maskedKey} />
-                  </td>
-                  <td data-label="ID">
                     <span className="id-with-copy">
                       <code>{key.id}</code>
                       <CopyButton value={key.id} label={`Copy the ID of ${key.name}`} small />
@@ -86,7 +85,6 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
                   <td data-label="Spend this month" className="number">
                     {spend.isPending ? <span className="muted">…</span> : formatUsd(spend.spend.get(key.id) ?? 0)}
                   </td>
-                  <td data-label="Created">{formatDate(key.createdAt)}</td>
                   <td data-label="Last used">{formatRelative(key.lastUsedAt)}</td>
                   {canManage ? (
                     <td className="row-actions">
