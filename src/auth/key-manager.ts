@@ -65,6 +65,7 @@ export class KeyManager {
       }
       await new TenantRepository(trx).lock(tenantId);
       const keys = new ApiKeyRepository(trx);
+      await refuseTakenName(keys, tenantId, input.name);
       if ((await keys.countLiveSubKeys(tenantId)) >= this.maxSubKeys) {
         throw new ConflictError('key_limit_reached', {
           message: `A tenant can have at most ${this.maxSubKeys} sub-keys; delete one before creating another.`,
@@ -115,6 +116,10 @@ export class KeyManager {
         };
         const { name, limits: patch, allowedModels } = changes;
         if (name !== undefined) {
+          if (name !== key.name) {
+            await new TenantRepository(trx).lock(tenantId);
+            await refuseTakenName(keys, tenantId, name, keyId);
+          }
           await change(
             keys.rename(tenantId, keyId, name),
             { ...key, name },
@@ -191,5 +196,20 @@ export class KeyManager {
       },
     );
     return { key, secret: generated.secret };
+  }
+}
+
+/**
+ * Key names are unique among a tenant's live keys, ignoring case, so a row in a list or an audit entry names one
+ * key. Callers hold the tenant lock, so two concurrent creations cannot both take a name.
+ */
+async function refuseTakenName(keys: ApiKeyRepository, tenantId: string, name: string, exceptKeyId?: string): Promise<void> {
+  const wanted = name.toLocaleLowerCase('en');
+  const holder = (await keys.listLive(tenantId)).find((key) => key.id !== exceptKeyId && key.name.toLocaleLowerCase('en') === wanted);
+  if (holder) {
+    throw new ConflictError('key_name_taken', {
+      message: `A key named "${holder.name}" already exists in this tenant; choose another name.`,
+      param: 'name',
+    });
   }
 }

@@ -105,6 +105,11 @@ export const errorCatalogue = {
     type: 'conflict_error',
     message: 'The tenant has reached its sub-key limit.',
   },
+  key_name_taken: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'Another key of this tenant already has this name; choose another.',
+  },
   email_taken: { status: 409, type: 'conflict_error', message: 'A user with this email already exists.' },
   flow_not_active: {
     status: 409,

@@ -8,7 +8,7 @@ import { ConflictError, InvalidRequestError, NotFoundError, UpstreamError, type 
 import type { AddressPolicy } from '../network/address-policy.js';
 import { auditedChange, type RecordAudit } from '../store/audited-change.js';
 import type { Db } from '../store/database.js';
-import type { Actor } from '../store/repositories/audit-log.js';
+import type { Actor, AuditAction } from '../store/repositories/audit-log.js';
 import { EnvironmentRepository } from '../store/repositories/environments.js';
 import { ProviderConnectionRepository, type StoredConnection } from '../store/repositories/provider-connections.js';
 import { RoutingRuleRepository } from '../store/repositories/routing-rules.js';
@@ -203,7 +203,7 @@ export class ProviderConnections {
   }
 }
 
-function audited(audit: RecordAudit, tenantId: string, actor: Actor, action: string, stored: StoredConnection): Promise<void> {
+function audited(audit: RecordAudit, tenantId: string, actor: Actor, action: AuditAction, stored: StoredConnection): Promise<void> {
   return audit(tenantId, actor, {
     action,
     targetType: 'provider_connection',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionTenant } from '../../src/auth/provisioning.js';
 import { call, chat, login } from '../helpers/api.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -52,6 +53,28 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe('New name');
     expect((await listKeys()).find((key) => key.id === body.id)?.name).toBe('New name');
+  });
+
+  it('keeps key names unique within the tenant, ignoring case, with a 409 that says which name is taken', async () => {
+    const first = await createKey('Billing Worker');
+    expect(first.status).toBe(201);
+    const again = await createKey('billing worker');
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'key_name_taken', type: 'conflict_error', param: 'name' });
+    expect(again.body.error.message).toBe('A key named "Billing Worker" already exists in this tenant; choose another name.');
+
+    const other = await createKey('Support Bot');
+    const rename = await call(gateway, 'PATCH', `/keys/${other.body.id}`, { auth: token, body: { name: 'BILLING WORKER' } });
+    expect(rename.status).toBe(409);
+    expect(rename.body.error.code).toBe('key_name_taken');
+    expect((await call(gateway, 'PATCH', `/keys/${first.body.id}`, { auth: token, body: { name: 'Billing worker' } })).status).toBe(200);
+
+    // A deleted key's name is free again; another tenant's keys never collide.
+    expect((await call(gateway, 'DELETE', `/keys/${other.body.id}`, { auth: token })).status).toBe(204);
+    expect((await createKey('Support Bot')).status).toBe(201);
+    await provisionTenant(gateway.shuttle.runtime.db, { tenantName: 'Globex', email: 'owner@globex.test', password: 'globex password' });
+    const globex = await login(gateway, 'owner@globex.test', 'globex password');
+    expect((await call(gateway, 'POST', '/keys', { auth: globex, body: { name: 'Billing Worker' } })).status).toBe(201);
   });
 
   it('revokes a key at once: the very next request with it gets 401', async () => {

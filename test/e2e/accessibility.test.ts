@@ -57,6 +57,18 @@ describe('accessibility', () => {
     expect(found).toEqual({});
   }, 120_000);
 
+  it('shows each chart as one image named by what it shows, never a Tab stop, its legend in the text colour', async () => {
+    const page = await (await newContext(browser, gateway)).newPage();
+    await logIn(page, OWNER.email, OWNER.password);
+    await open(page, '/', 'Top customers');
+    const chart = page.getByRole('img', { name: /^Requests and spend over the last/ });
+    await chart.getByText('Requests', { exact: true }).waitFor();
+    expect(await page.evaluate(`[...document.querySelectorAll('svg')].filter((svg) => svg.tabIndex >= 0).length`)).toBe(0);
+    const legendColour = `getComputedStyle([...document.querySelectorAll('figure li span')].filter((s) => s.textContent === 'Requests').at(-1)).color`;
+    const textColour = `getComputedStyle(document.body).color`;
+    expect(await page.evaluate(legendColour)).toBe(await page.evaluate(textColour));
+  });
+
   it('finds nothing serious in the flow dialogs: New flow, New version, Promote', async () => {
     const page = await (await newContext(browser, gateway)).newPage();
     await logIn(page, OWNER.email, OWNER.password);

@@ -127,6 +127,13 @@ describe('the Flows page', () => {
       const row = versions.getByRole('row', { name: new RegExp(`Version ${version}`) });
       await row.getByLabel('Environment', { exact: true }).selectOption(environment);
       await row.getByRole('button', { name: 'Activate' }).click();
+      if (environment === 'production') {
+        // Production serves real traffic at once: it asks first, like Promote.
+        const confirm = dialog(page, `Activate version ${version} in production?`);
+        expect(await confirm.innerText()).toContain(`Production will run version ${version} of Support reply at once`);
+        await confirm.getByRole('button', { name: 'Activate' }).click();
+        await confirm.waitFor({ state: 'detached' });
+      }
       await region('Environments')
         .getByRole('row', { name: new RegExp(`${environment}.*Version ${version}`) })
         .waitFor();
@@ -138,6 +145,17 @@ describe('the Flows page', () => {
     expect(await environments.getByRole('row', { name: /production/ }).innerText()).toContain('Version 1');
     expect(await environments.getByRole('row', { name: /development/ }).innerText()).toContain('Version 2');
     expect((await api('GET', '/flows/support-reply')).body.environments).toEqual({ production: 1, development: 2 });
+  });
+
+  it('on a phone shows each version as a card, its Activate in reach without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const row = region('Versions').getByRole('row', { name: /Version 1/ });
+      const box = await row.getByRole('button', { name: 'Activate' }).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('compares development with production and promotes after a confirmation; the API agrees', async () => {

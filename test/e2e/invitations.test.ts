@@ -70,7 +70,7 @@ describe('invitations and passwords', () => {
     await expectNoPageErrors(errors);
   });
 
-  it('changes the password from the account menu; other sessions end, this one carries on', async () => {
+  it('changes the password on the Account page from the account menu; other sessions end, this one carries on', async () => {
     const invited = await invite('changer@example.test');
     await call(gateway, 'POST', '/invitations/accept-with-password', { body: { token: invited.token, password: 'first password' } });
     const elsewhere = await login(gateway, 'changer@example.test', 'first password');
@@ -78,8 +78,11 @@ describe('invitations and passwords', () => {
     const errors = failOnPageErrors(page);
     await logIn(page, 'changer@example.test', 'first password');
     await page.getByRole('button', { name: /Account/ }).click();
-    await page.getByRole('menuitem', { name: 'Change password' }).click();
-    await page.getByRole('heading', { name: 'Change password' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+    expect(await page.title()).toBe('Account · Shuttle');
+    const password = page.getByRole('region', { name: 'Change password' });
+    expect(await password.innerText()).toContain('ends every other session of changer@example.test, on every device');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Current password').fill('not it');
     await page.getByLabel('New password', { exact: true }).fill('second password');
@@ -88,7 +91,7 @@ describe('invitations and passwords', () => {
     await page.getByRole('alert').filter({ hasText: 'The current password is not correct.' }).waitFor();
     await page.getByLabel('Current password').fill('first password');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.getByText('Password changed; your other sessions have ended').first().waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('heading', { name: 'Sub-keys', exact: true }).waitFor();
     expect((await call(gateway, 'GET', '/auth/me', { auth: elsewhere })).status).toBe(401);

@@ -26,10 +26,11 @@ describe('the API keys page', () => {
     await gateway?.close();
   });
 
-  it('shows the master key as dots and its last four characters only', async () => {
+  it('shows the master key as its prefix and last four characters only, in a tab titled after the page', async () => {
+    expect(await page.title()).toBe('API keys · Shuttle');
     const masterCard = page.getByRole('region', { name: 'Master key' });
     const text = await masterCard.innerText();
-    expect(text).toContain(`••••••••${gateway.masterKey.slice(-4)}`);
+    expect(text).toContain(`ps_…${gateway.masterKey.slice(-4)}`);
     expect(text).not.toContain(gateway.masterKey.slice(3, 12));
   });
 
@@ -49,7 +50,7 @@ describe('the API keys page', () => {
 
     const row = page.getByRole('row', { name: /Production Server/ });
     await row.waitFor();
-    expect(await row.innerText()).toContain(`••••••••${key.slice(-4)}`);
+    expect(await row.innerText()).toContain(`ps_…${key.slice(-4)}`);
     expect(await row.innerText()).toContain('development');
     expect(await row.innerText()).not.toContain(key);
 
@@ -70,6 +71,55 @@ describe('the API keys page', () => {
     const session = await call(gateway, 'POST', '/auth/login', { body: OWNER });
     const list = await call(gateway, 'GET', '/keys', { auth: session.body.token });
     expect(list.body.data.map((key: { name: string }) => key.name)).toContain('Billing Worker');
+  });
+
+  it('shows per row the id with Copy, the spend this month and the last use, with buttons named after the key', async () => {
+    const session = await call(gateway, 'POST', '/auth/login', { body: OWNER });
+    const listed = (await call(gateway, 'GET', '/keys', { auth: session.body.token })).body.data as Array<{ id: string; name: string }>;
+    const id = listed.find((key) => key.name === 'Billing Worker')?.id ?? '';
+    const row = page.getByRole('row', { name: /Billing Worker/ });
+    expect(await row.innerText()).toContain(id);
+    await row.getByRole('button', { name: 'Copy the ID of Billing Worker' }).click();
+    expect(await readClipboard(page)).toBe(id);
+    expect(await row.innerText()).toMatch(/Just now|minutes? ago/);
+
+    // Its request (made when it was created) costs fractions of a cent; usage is written in batches.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return row.getByRole('cell').nth(2).innerText();
+        },
+        { timeout: 15_000 },
+      )
+      .toMatch(/^\$0\.0000\d+$/);
+
+    await row.getByRole('button', { name: 'Rename Billing Worker' }).waitFor();
+    await row.getByRole('button', { name: 'Delete Billing Worker' }).waitFor();
+  });
+
+  it('refuses a name another key has, saying so in the dialog', async () => {
+    await page.getByRole('button', { name: 'Create sub-key' }).click();
+    const create = dialog(page, 'Create sub-key');
+    await create.getByLabel('Name').fill('billing worker');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.getByRole('alert').filter({ hasText: 'A key named "Billing Worker" already exists in this tenant' }).waitFor();
+    await page.keyboard.press('Escape');
+    await create.waitFor({ state: 'detached' });
+  });
+
+  it('on a phone shows each key as a card, Rename and Delete in reach without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const row = page.getByRole('row', { name: /Billing Worker/ });
+      for (const name of ['Rename Billing Worker', 'Delete Billing Worker']) {
+        const box = await row.getByRole('button', { name }).boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, name).toBe(true);
+      }
+      expect((await page.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('deletes a sub-key after a confirmation, and the API rejects it at once', async () => {
@@ -116,7 +166,7 @@ describe('the API keys page', () => {
 
     expect((await chat(gateway, oldKey)).status).toBe(401);
     expect((await chat(gateway, newKey)).status).toBe(200);
-    expect(await page.getByRole('region', { name: 'Master key' }).innerText()).toContain(`••••••••${newKey.slice(-4)}`);
+    expect(await page.getByRole('region', { name: 'Master key' }).innerText()).toContain(`ps_…${newKey.slice(-4)}`);
   });
 
   it('disables "Create sub-key" at the maximum the operator set (12 here) and says why', async () => {

@@ -40,11 +40,30 @@ describe('the settings pages', () => {
     expect(tenant.body.limits).toEqual({ costUsd: { day: 25, month: null, total: null }, requestsPerMinute: 600, tokensPerMinute: null });
   });
 
+  it('takes cost limits in fractions of a cent, and names the field the API refused in plain words', async () => {
+    await page.getByLabel('Cost per month (USD)').fill('0.005');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(0.005);
+
+    await page.getByLabel('Cost per day (USD)').fill('0');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Cost per day (USD): must be more than 0.' }).waitFor();
+    // Back as they were, so the requests of the next tests pass.
+    await page.getByLabel('Cost per day (USD)').fill('25');
+    await page.getByLabel('Cost per month (USD)').fill('');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(null);
+  });
+
   it('adds a provider whose key is never shown back, and tests the connection', async () => {
     await sections().getByRole('link', { name: 'Providers' }).click();
     await page.getByRole('button', { name: 'Add provider' }).click();
     const add = dialog(page, 'Add provider');
+    const connectionMismatch = `document.getElementById('provider-name').validity.patternMismatch`;
+    await add.getByLabel('Connection name').fill('Backup OpenAI');
+    expect(await page.evaluate(connectionMismatch)).toBe(true);
     await add.getByLabel('Connection name').fill('backup-openai');
+    expect(await page.evaluate(connectionMismatch)).toBe(false);
     await add.getByLabel('Base URL').fill(upstream.baseUrl);
     await add.getByLabel('API key').fill('sk-upstream-secret-123');
     await add.getByRole('button', { name: 'Add provider' }).click();
@@ -88,6 +107,12 @@ describe('the settings pages', () => {
 
   it('adds an environment', async () => {
     await sections().getByRole('link', { name: 'Environments' }).click();
+    // The browser itself checks the name (a pattern Chromium could not compile would check nothing).
+    const patternMismatch = `document.getElementById('environment-name').validity.patternMismatch`;
+    await page.getByLabel('New environment').fill('Staging Area');
+    expect(await page.evaluate(patternMismatch)).toBe(true);
+    await page.getByLabel('New environment').fill('pre-prod');
+    expect(await page.evaluate(patternMismatch)).toBe(false);
     await page.getByLabel('New environment').fill('staging');
     await page.getByRole('button', { name: 'Add environment' }).click();
     await page.getByRole('row', { name: /staging/ }).waitFor();
@@ -142,6 +167,18 @@ describe('the settings pages', () => {
     expect(members.body.data.find((m: { email: string }) => m.email === 'dana@acme.test').role).toBe('viewer');
   });
 
+  it("invites an address without a dot in its domain, like the first run's admin@localhost", async () => {
+    await sections().getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const invite = dialog(page, 'Invite member');
+    await invite.getByLabel('Email').fill('ops@localhost');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    const invited = dialog(page, 'ops@localhost invited');
+    await invited.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.keyboard.press('Escape');
+    await invited.waitFor({ state: 'detached' });
+  });
+
   it('shows the changes in the audit log', async () => {
     await chat(gateway, gateway.masterKey);
     await sections().getByRole('link', { name: 'Audit log' }).click();
@@ -149,6 +186,16 @@ describe('the settings pages', () => {
     const acceptances = page.getByRole('row', { name: /invitation\.accepted/ });
     await roleChanges.first().waitFor();
     expect(await roleChanges.count(), 'the audit log lists the role change made above').toBeGreaterThan(0);
+    // Every action the server records is offered, e.g. the routing rule and provider changes made above.
+    const offered = await page.getByLabel('Action').locator('option').allInnerTexts();
+    expect(offered).toEqual(expect.arrayContaining(['routing_rule.saved', 'provider.created', 'environment.created', 'flow.activated']));
+    // Details read as names and values; the wide table scrolls from the keyboard.
+    const renamed = page.getByRole('row', { name: /provider\.created/ }).first();
+    expect(await renamed.getByRole('term').allInnerTexts()).toEqual(expect.arrayContaining(['name', 'type']));
+    expect(await renamed.getByRole('definition').allInnerTexts()).toContain('backup-openai');
+    const entries = page.getByRole('region', { name: 'Audit log entries' });
+    await entries.focus();
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Audit log entries');
     await page.getByLabel('Action').selectOption('invitation.accepted');
     await roleChanges.first().waitFor({ state: 'detached' });
     await acceptances.first().waitFor();

@@ -27,6 +27,7 @@ const MembersSection = named(() => import('./pages/settings/members-section'), '
 const AuditLogSection = named(() => import('./pages/settings/audit-log-section'), 'AuditLogSection');
 const AcceptInvitationPage = named(() => import('./pages/invitations/accept-invitation-page'), 'AcceptInvitationPage');
 const ChangePasswordPage = named(() => import('./pages/account/change-password-page'), 'ChangePasswordPage');
+const AccountPage = named(() => import('./pages/account/account-page'), 'AccountPage');
 const NotFoundPage = named(() => import('./pages/not-found-page'), 'NotFoundPage');
 
 /** A page's chunk, with placeholders while it loads and an error view with "Reload" when it can't. */
@@ -74,6 +75,7 @@ export function AppRoutes() {
           <Route path="members" element={page(<MembersSection />)} />
           <Route path="audit-log" element={page(<AuditLogSection />)} />
         </Route>
+        <Route path="account" element={page(<AccountPage />)} />
         <Route path="*" element={page(<NotFoundPage />)} />
       </Route>
     </Routes>

@@ -9,13 +9,14 @@ import { ShuttleError } from '../../errors/shuttle-error.js';
 import { isDatabaseUnavailable } from '../../store/unavailable-errors.js';
 import { errorBody } from '../error-dialect.js';
 import { ClientClosedError } from '../proxy-request.js';
+import { plainValidationMessage, type ZodIssueParams } from './plain-validation-message.js';
 import { CLIENT_CLOSED } from './request-lifecycle.js';
 
 interface ValidationIssue {
   instancePath: string;
   message?: string;
   keyword?: string;
-  params?: { input?: unknown; received?: unknown; expected?: unknown; missingProperty?: string };
+  params?: { input?: unknown; received?: unknown; expected?: unknown; missingProperty?: string } & ZodIssueParams;
 }
 
 const FASTIFY_CODES: Record<string, () => ShuttleError> = {
@@ -108,7 +109,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: S
 function toShuttleError(error: FastifyError): ShuttleError {
   if (error instanceof ShuttleError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    return validationError(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
+    const issues = (error.validation as unknown as ValidationIssue[]).map((issue) => ({
+      ...issue,
+      message: plainValidationMessage(issue.keyword, issue.message ?? 'is invalid', issue.params),
+    }));
+    return validationError(issues, error.validationContext ?? 'body');
   }
   if (error.validation) return validationError(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;

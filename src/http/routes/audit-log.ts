@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
+import { AUDIT_ACTIONS } from '../../store/repositories/audit-log.js';
 import { principalOf } from '../request-context.js';
 import { isoDateTime, listOf, toIso } from '../schemas/common.js';
 
@@ -29,13 +30,21 @@ export function auditLogRoutes(runtime: Runtime) {
             cursor: z.string().optional(),
             action: z.string().optional(),
           }),
-          response: { 200: listOf(entry) },
+          response: {
+            200: listOf(entry).extend({
+              actions: z.array(z.enum(AUDIT_ACTIONS)).describe('Every action Shuttle records, for a filter to offer'),
+            }),
+          },
         },
         config: { auth: 'user', minRole: 'admin' },
       },
       async (request) => {
         const page = await runtime.auditLog.page(principalOf(request).tenantId, request.query);
-        return { data: page.data.map((record) => ({ ...record, createdAt: toIso(record.createdAt) })), nextCursor: page.nextCursor };
+        return {
+          data: page.data.map((record) => ({ ...record, createdAt: toIso(record.createdAt) })),
+          nextCursor: page.nextCursor,
+          actions: [...AUDIT_ACTIONS],
+        };
       },
     );
   };

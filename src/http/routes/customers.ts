@@ -10,7 +10,7 @@ import { microsToUsd } from '../../metering/price-table.js';
 import type { Runtime } from '../../runtime.js';
 import type { Customer, CustomerWithTotals } from '../../store/repositories/customers.js';
 import { actorOf, principalOf } from '../request-context.js';
-import { isoDateTime, listOf, toIso } from '../schemas/common.js';
+import { emailAddress, isoDateTime, listOf, toIso } from '../schemas/common.js';
 import { usageQuery, usageReport } from '../schemas/usage.js';
 import { buildUsageReport } from '../usage-report.js';
 import { sendUsage } from './usage.js';
@@ -29,7 +29,7 @@ const metadata = z
   .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KB of JSON');
 const fields = {
   name: z.string().trim().max(256).nullable().optional(),
-  email: z.email().max(254).nullable().optional(),
+  email: emailAddress.nullable().optional(),
   metadata: metadata.optional(),
   blocked: z.boolean().optional(),
   limits: limitsPatch.optional(),

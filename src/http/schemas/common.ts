@@ -17,7 +17,12 @@ export const isoDateTime = z.string().describe('ISO 8601 date-time');
 /** A password a person chooses for themselves. */
 export const newPassword = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
 
-export const email = z.string().trim().toLowerCase().pipe(z.email().max(254));
+/**
+ * An email address as browsers' `<input type="email">` checks it (the HTML standard's rule), so what the dashboard's
+ * form takes the API takes too — including the first run's `admin@localhost`, which has no dot in its domain.
+ */
+export const emailAddress = z.email({ pattern: z.regexes.html5Email }).max(254);
+export const email = z.string().trim().toLowerCase().pipe(emailAddress);
 
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -12,8 +12,47 @@ export interface Actor {
   ip: string | null;
 }
 
+/**
+ * Every action Shuttle records, so the dashboard's filter offers each (GET /audit-log answers them as `actions`).
+ * `member.added` is only in entries older than invitations (migration 0006).
+ */
+export const AUDIT_ACTIONS = [
+  'auth.login_failed',
+  'auth.password_changed',
+  'cache.cleared',
+  'customer.updated',
+  'environment.created',
+  'environment.deleted',
+  'environments.promoted',
+  'flow.activated',
+  'flow.created',
+  'flow.deleted',
+  'flow.updated',
+  'flow.version_created',
+  'invitation.accepted',
+  'invitation.created',
+  'invitation.revoked',
+  'key.allowed_models_changed',
+  'key.created',
+  'key.limits_changed',
+  'key.master_regenerated',
+  'key.renamed',
+  'key.revoked',
+  'member.added',
+  'member.removed',
+  'member.role_changed',
+  'provider.created',
+  'provider.deleted',
+  'provider.updated',
+  'routing_rule.deleted',
+  'routing_rule.saved',
+  'tenant.updated',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   details?: Record<string, unknown>;

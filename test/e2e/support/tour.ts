@@ -18,6 +18,7 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/settings/routing', ready: 'Routing rules' },
   { path: '/settings/members', ready: 'Members' },
   { path: '/settings/audit-log', ready: 'Audit log' },
+  { path: '/account', ready: 'Change password' },
 ];
 
 /**

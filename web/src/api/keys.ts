@@ -1,6 +1,7 @@
 // API keys: the list (with the server's sub-key maximum), and the changes an owner or admin makes to it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, dataOf } from './client';
+import { useUsage } from './usage';
 
 const KEYS = ['keys'] as const;
 
@@ -29,4 +30,13 @@ export function useDeleteKey() {
 
 export function useRegenerateMasterKey() {
   return useKeyMutation(() => dataOf(api.POST('/api/v1/keys/master/regenerate')));
+}
+
+/** Spend per key id since the start of this month (UTC, as the usage API counts days), from the usage API. */
+export function useKeySpendThisMonth(now = new Date()) {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
+  const usage = useUsage({ from, groupBy: 'key' });
+  const spend = new Map<string, number>();
+  for (const row of usage.data?.data ?? []) if (row.keyId) spend.set(row.keyId, row.costUsd);
+  return { spend, isPending: usage.isPending, error: usage.error };
 }

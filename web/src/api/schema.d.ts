@@ -1106,6 +1106,8 @@ export interface paths {
                   createdAt: string;
                 })[];
               nextCursor: string | null;
+              /** @description Every action Shuttle records, for a filter to offer */
+              actions: ("auth.login_failed" | "auth.password_changed" | "cache.cleared" | "customer.updated" | "environment.created" | "environment.deleted" | "environments.promoted" | "flow.activated" | "flow.created" | "flow.deleted" | "flow.updated" | "flow.version_created" | "invitation.accepted" | "invitation.created" | "invitation.revoked" | "key.allowed_models_changed" | "key.created" | "key.limits_changed" | "key.master_regenerated" | "key.renamed" | "key.revoked" | "member.added" | "member.removed" | "member.role_changed" | "provider.created" | "provider.deleted" | "provider.updated" | "routing_rule.deleted" | "routing_rule.saved" | "tenant.updated")[];
             };
           };
         };

@@ -6,11 +6,16 @@ interface CopyButtonProps {
   value: string;
   /** The accessible name, when "Copy" alone would be ambiguous on the page. */
   label?: string;
+  /** The compact style of buttons inside table rows. */
+  small?: boolean;
   /** What the button says before copying ("Copy as curl"); "Copy" by default. */
   text?: string;
 }
 
-export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton({ value, label, text = 'Copy' }, ref) {
+export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(function CopyButton(
+  { value, label, text = 'Copy', small = false },
+  ref,
+) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -23,7 +28,13 @@ export const CopyButton = forwardRef<HTMLButtonElement, CopyButtonProps>(functio
   };
   return (
     <>
-      <button ref={ref} type="button" className="button" onClick={copy} {...(label ? { 'aria-label': label } : {})}>
+      <button
+        ref={ref}
+        type="button"
+        className={small ? 'button small' : 'button'}
+        onClick={copy}
+        {...(label ? { 'aria-label': label } : {})}
+      >
         {state === 'copied' ? 'Copied' : text}
       </button>
       <span role="status" className="visually-hidden">

@@ -20,6 +20,8 @@ const FIELDS = [
   { name: 'tokensPerMinute', label: 'Tokens per minute', money: false },
 ] as const;
 
+const LIMIT_FIELDS = Object.fromEntries(FIELDS.map((field) => [field.money ? `costUsd.${field.name}` : field.name, field.label]));
+
 type FieldName = (typeof FIELDS)[number]['name'];
 type Values = Record<FieldName, string>;
 
@@ -61,7 +63,7 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
               type="number"
               inputMode={field.money ? 'decimal' : 'numeric'}
               min={0}
-              step={field.money ? 0.01 : 1}
+              step={field.money ? 'any' : 1}
               placeholder="No limit"
               readOnly={readOnly}
               value={values[field.name]}
@@ -73,7 +75,7 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
       <p className="hint" style={{ marginTop: '0.6rem' }}>
         Leave a field empty for no limit. Cost limits answer 402 before a request could pass them; rate limits answer 429.
       </p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={LIMIT_FIELDS} />
       {readOnly ? null : (
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>

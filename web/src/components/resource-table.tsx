@@ -26,6 +26,8 @@ interface ResourceTableProps<Row> {
   empty?: ReactNode;
   /** The row's buttons; the column is there only when given (i.e. for those who may act). */
   actions?: ((row: Row) => ReactNode) | undefined;
+  /** Names the table's scrolling area and makes it a Tab stop, so a wide table can be scrolled with the keyboard. */
+  scrollLabel?: string;
 }
 
 export function ResourceTable<Row>(props: ResourceTableProps<Row>) {
@@ -35,7 +37,7 @@ export function ResourceTable<Row>(props: ResourceTableProps<Row>) {
   else if (rows.length === 0 && props.empty !== undefined) body = props.empty;
   else {
     body = (
-      <div className="table-wrap">
+      <div className="table-wrap" {...(props.scrollLabel ? { role: 'region', 'aria-label': props.scrollLabel, tabIndex: 0 } : {})}>
         <table>
           <thead>
             <tr>

@@ -1,4 +1,4 @@
-// The signed-in person: who they are, "Change password" and "Log out".
+// The signed-in person: who they are, "Account" (profile, password, sessions) and "Log out".
 import { useQueryClient } from '@tanstack/react-query';
 import { DropdownMenu } from 'radix-ui';
 import { useNavigate } from 'react-router';
@@ -33,8 +33,8 @@ export function AccountMenu() {
         <DropdownMenu.Content className="menu" align="end" sideOffset={6}>
           <DropdownMenu.Label className="menu-label">{session.user.email}</DropdownMenu.Label>
           <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Item className="menu-item" onSelect={() => navigate('/change-password')}>
-            Change password
+          <DropdownMenu.Item className="menu-item" onSelect={() => navigate('/account')}>
+            Account
           </DropdownMenu.Item>
           <DropdownMenu.Item className="menu-item" onSelect={logOut}>
             Log out

@@ -10,9 +10,9 @@ export interface BreakdownPoint {
 export function BreakdownChart({ points, label }: { points: BreakdownPoint[]; label: string }) {
   const height = Math.max(120, points.length * 34 + 40);
   return (
-    <figure className="chart" aria-label={label}>
+    <figure className="chart" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={height}>
-        <BarChart data={points} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <BarChart data={points} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid horizontal={false} stroke="var(--border)" />
           <XAxis type="number" tickFormatter={(value: number) => formatUsd(value)} tick={{ fill: 'var(--muted)', fontSize: 12 }} />
           <YAxis type="category" dataKey="label" width={200} tick={{ fill: 'var(--muted)', fontSize: 12 }} />

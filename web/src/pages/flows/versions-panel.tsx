@@ -3,10 +3,18 @@
 import { type FormEvent, useState } from 'react';
 import { useActivateVersion } from '../../api/flows';
 import type { Flow, FlowVersion } from '../../api/types';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { useToast } from '../../components/toaster';
 import { formatDateTime } from '../../format/format';
+
+const PRODUCTION = 'production';
+
+interface Activation {
+  version: number;
+  environment: string;
+}
 
 interface VersionsPanelProps {
   flow: Flow;
@@ -24,8 +32,21 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
       .map(([environment]) => environment)
       .sort();
 
+  const [confirming, setConfirming] = useState<Activation | null>(null);
+  const run = ({ version, environment }: Activation) =>
+    activate.mutate(
+      { version, environment },
+      {
+        onSuccess: () => {
+          setConfirming(null);
+          notify(`Version ${version} is active in ${environment}`);
+        },
+      },
+    );
+  // Production serves real traffic at once, so it is confirmed like "Promote"; other environments switch directly.
   const onActivate = (version: number, environment: string) =>
-    activate.mutate({ version, environment }, { onSuccess: () => notify(`Version ${version} is active in ${environment}`) });
+    environment === PRODUCTION ? setConfirming({ version, environment }) : run({ version, environment });
+  const current = flow.environments[PRODUCTION];
 
   return (
     <section className="card" aria-labelledby="versions-title">
@@ -33,7 +54,7 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
       <p className="muted" style={{ marginBottom: '1rem' }}>
         Versions never change: a change is a new version. Each environment runs the version activated for it.
       </p>
-      <ErrorMessage error={activate.error} />
+      {confirming ? null : <ErrorMessage error={activate.error} />}
       {versions.length === 0 ? (
         <EmptyState title="No versions yet">
           {canManage
@@ -42,7 +63,7 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="card-rows">
             <thead>
               <tr>
                 <th scope="col">Version</th>
@@ -60,19 +81,21 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
                   <th scope="row" id={`version-${version.version}`} className="nowrap">
                     Version {version.version}
                   </th>
-                  <td className="wrap narrow">{version.description ?? <span className="muted">—</span>}</td>
-                  <td>
+                  <td data-label="Description" className="wrap narrow">
+                    {version.description ?? <span className="muted">—</span>}
+                  </td>
+                  <td data-label="Model">
                     <code>{version.templates.main?.llm}</code>
                   </td>
-                  <td className="wrap narrow">
+                  <td data-label="Parameters" className="wrap narrow">
                     {version.parameters.length === 0 ? (
                       <span className="muted">None</span>
                     ) : (
                       version.parameters.map((parameter) => parameter.name).join(', ')
                     )}
                   </td>
-                  <td>{formatDateTime(version.createdAt)}</td>
-                  <td>
+                  <td data-label="Created">{formatDateTime(version.createdAt)}</td>
+                  <td data-label="Active in">
                     {activeIn(version.version).length === 0 ? (
                       <span className="muted">—</span>
                     ) : (
@@ -86,7 +109,7 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
                     )}
                   </td>
                   {canManage ? (
-                    <td>
+                    <td data-label="Activate">
                       <ActivateForm
                         version={version.version}
                         environments={environments}
@@ -102,6 +125,26 @@ export function VersionsPanel({ flow, versions, environments, canManage }: Versi
           </table>
         </div>
       )}
+      <ConfirmDialog
+        open={confirming !== null}
+        onOpenChange={(open) => {
+          if (open) return;
+          setConfirming(null);
+          activate.reset();
+        }}
+        title={`Activate version ${confirming?.version ?? ''} in production?`}
+        description={
+          <p>
+            Production will run version {confirming?.version} of {flow.title} at once
+            {current === undefined || current === null ? ' (no version is active there now).' : `, instead of version ${current}.`}
+          </p>
+        }
+        confirmLabel="Activate"
+        destructive={false}
+        pending={activate.isPending}
+        error={activate.error}
+        onConfirm={() => (confirming ? run(confirming) : undefined)}
+      />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api, dataOf, publicApi } from '../../api/client';
 import type { InvitationSummary } from '../../api/types';
+import { useDocumentTitle } from '../../components/document-title';
 import { ErrorMessage } from '../../components/error-message';
 import { NewPasswordFields, newPasswordProblem } from '../../components/new-password-fields';
 import { formatDateTime } from '../../format/format';
@@ -18,6 +19,7 @@ function tokenOf(hash: string): string {
 }
 
 export function AcceptInvitationPage() {
+  useDocumentTitle('Accept invitation');
   const location = useLocation();
   const token = tokenOf(location.hash);
   const loginLink = `/login?next=${encodeURIComponent(`/accept-invitation#${token}`)}`;

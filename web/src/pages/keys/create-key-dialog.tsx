@@ -69,7 +69,7 @@ export function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenC
             </select>
             <p className="hint">Requests with this key use this environment's routing rules and providers.</p>
           </div>
-          <ErrorMessage error={create.error} />
+          <ErrorMessage error={create.error} fields={{ name: 'Name', environment: 'Environment' }} />
           <div className="dialog-actions">
             <DialogClose>
               <button type="button" className="button">

@@ -38,7 +38,7 @@ export function RenameKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; on
           <label htmlFor="rename-key-name">Name</label>
           <input id="rename-key-name" required maxLength={64} value={name} onChange={(event) => setName(event.target.value)} />
         </div>
-        <ErrorMessage error={rename.error} />
+        <ErrorMessage error={rename.error} fields={{ name: 'Name' }} />
         <div className="dialog-actions">
           <DialogClose>
             <button type="button" className="button">

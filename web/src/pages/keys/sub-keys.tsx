@@ -1,9 +1,11 @@
 // The sub-keys: a table with rename and delete per row, and "Create sub-key" until the limit is reached.
 import { useState } from 'react';
+import { useKeySpendThisMonth } from '../../api/keys';
 import type { ApiKey } from '../../api/types';
+import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
 import { MaskedKey } from '../../components/masked-key';
-import { formatDate, formatRelative } from '../../format/format';
+import { formatDate, formatRelative, formatUsd } from '../../format/format';
 import { CreateKeyDialog } from './create-key-dialog';
 import { DeleteKeyDialog } from './delete-key-dialog';
 import { RenameKeyDialog } from './rename-key-dialog';
@@ -15,6 +17,7 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
   const full = keys.length >= maxSubKeys;
+  const spend = useKeySpendThisMonth();
 
   return (
     <section className="card" aria-labelledby="sub-keys-title">
@@ -47,13 +50,13 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="card-rows">
             <thead>
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Key</th>
                 <th scope="col">Environment</th>
-                <th scope="col">Created</th>
+                <th scope="col">Spend this month</th>
                 <th scope="col">Last used</th>
                 {canManage ? (
                   <th scope="col">
@@ -65,21 +68,40 @@ export function SubKeys({ keys, maxSubKeys, canManage }: { keys: ApiKey[]; maxSu
             <tbody>
               {keys.map((key) => (
                 <tr key={key.id}>
-                  <th scope="row">{key.name}</th>
-                  <td>
+                  <th scope="row">
+                    {key.name}
+                    <span className="muted small key-created">Created {formatDate(key.createdAt)}</span>
+                  </th>
+                  <td data-label="Key">
                     <MaskedKey maskedKey={key.maskedKey} />
+                    <span className="id-with-copy">
+                      <code>{key.id}</code>
+                      <CopyButton value={key.id} label={`Copy the ID of ${key.name}`} small />
+                    </span>
                   </td>
-                  <td>
+                  <td data-label="Environment">
                     <span className="badge">{key.environment}</span>
                   </td>
-                  <td>{formatDate(key.createdAt)}</td>
-                  <td>{formatRelative(key.lastUsedAt)}</td>
+                  <td data-label="Spend this month" className="number">
+                    {spend.isPending ? <span className="muted">…</span> : formatUsd(spend.spend.get(key.id) ?? 0)}
+                  </td>
+                  <td data-label="Last used">{formatRelative(key.lastUsedAt)}</td>
                   {canManage ? (
                     <td className="row-actions">
-                      <button type="button" className="button small" onClick={() => setEditing({ kind: 'rename', key })}>
+                      <button
+                        type="button"
+                        className="button small"
+                        aria-label={`Rename ${key.name}`}
+                        onClick={() => setEditing({ kind: 'rename', key })}
+                      >
                         Rename
                       </button>
-                      <button type="button" className="button small danger-text" onClick={() => setEditing({ kind: 'delete', key })}>
+                      <button
+                        type="button"
+                        className="button small danger-text"
+                        aria-label={`Delete ${key.name}`}
+                        onClick={() => setEditing({ kind: 'delete', key })}
+                      >
                         Delete
                       </button>
                     </td>

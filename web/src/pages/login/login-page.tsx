@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { dataOf, publicApi } from '../../api/client';
+import { useDocumentTitle } from '../../components/document-title';
 import { formatDuration } from '../../format/format';
 import { safeNext } from '../../session/safe-next';
 import { LAST_TENANT_KEY, sessionStore } from '../../session/session-store';
@@ -18,6 +19,7 @@ function loginError(error: unknown): string {
 }
 
 export function LoginPage() {
+  useDocumentTitle('Log in');
   const session = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();

@@ -5,6 +5,7 @@ import type { NewProvider } from '../../api/types';
 import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useToast } from '../../components/toaster';
+import { CONNECTION_NAME_PATTERN } from './name-patterns';
 
 // Every adapter the API accepts, in the order offered: a provider added on the server fails this type-check until
 // it is listed here.
@@ -68,7 +69,8 @@ export function AddProviderDialog({ open, onOpenChange }: { open: boolean; onOpe
             <input
               id="provider-name"
               required
-              pattern="[a-z0-9][a-z0-9-]{0,63}"
+              pattern={CONNECTION_NAME_PATTERN}
+              title="Lower-case letters, digits and dashes, e.g. backup-openai"
               placeholder="backup-openai"
               value={form.name}
               onChange={set('name')}
@@ -105,7 +107,10 @@ export function AddProviderDialog({ open, onOpenChange }: { open: boolean; onOpe
           <label htmlFor="provider-api-key">API key</label>
           <input id="provider-api-key" type="password" autoComplete="off" value={form.apiKey} onChange={set('apiKey')} />
         </div>
-        <ErrorMessage error={create.error} />
+        <ErrorMessage
+          error={create.error}
+          fields={{ name: 'Connection name', type: 'Provider', environment: 'Environment', baseUrl: 'Base URL', apiKey: 'API key' }}
+        />
         <div className="dialog-actions">
           <DialogClose>
             <button type="button" className="button">

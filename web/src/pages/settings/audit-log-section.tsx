@@ -6,27 +6,20 @@ import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
 import { formatDateTime } from '../../format/format';
 
-const ACTIONS = [
-  'key.created',
-  'key.renamed',
-  'key.revoked',
-  'key.master_regenerated',
-  'invitation.created',
-  'invitation.accepted',
-  'invitation.revoked',
-  'member.added',
-  'member.role_changed',
-  'member.removed',
-  'tenant.updated',
-  'auth.login_failed',
-  'auth.password_changed',
-];
-
-function describeDetails(entry: AuditEntry): string {
-  const parts = Object.entries(entry.details).map(
-    ([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+/** The details as a list of names and values, each value wrapped as needed (JSON for what is not text). */
+function Details({ entry }: { entry: AuditEntry }) {
+  const entries = Object.entries(entry.details);
+  if (entries.length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="audit-details">
+      {entries.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+        </div>
+      ))}
+    </dl>
   );
-  return parts.join(' · ');
 }
 
 const COLUMNS: Array<Column<AuditEntry>> = [
@@ -41,12 +34,14 @@ const COLUMNS: Array<Column<AuditEntry>> = [
       </>
     ),
   },
-  { header: 'Details', className: 'small wrap', cell: (entry) => describeDetails(entry) || <span className="muted">—</span> },
+  { header: 'Details', className: 'small wrap', cell: (entry) => <Details entry={entry} /> },
 ];
 
 export function AuditLogSection() {
   const [action, setAction] = useState('');
   const log = useAuditLog(action);
+  // Every action the server records (its own list), so none is missing from the filter.
+  const actions = log.data?.pages[0]?.actions ?? [];
 
   return (
     <section className="card" aria-labelledby="audit-title">
@@ -59,7 +54,8 @@ export function AuditLogSection() {
           <label htmlFor="audit-action">Action</label>
           <select id="audit-action" value={action} onChange={(event) => setAction(event.target.value)}>
             <option value="">All actions</option>
-            {ACTIONS.map((name) => (
+            {action !== '' && !actions.some((name) => name === action) ? <option>{action}</option> : null}
+            {actions.map((name) => (
               <option key={name}>{name}</option>
             ))}
           </select>
@@ -74,6 +70,7 @@ export function AuditLogSection() {
         loadingLabel="Loading the audit log"
         loadingRows={5}
         empty={<EmptyState title="Nothing recorded yet" />}
+        scrollLabel="Audit log entries"
       />
       {log.hasNextPage ? (
         <div className="pagination">

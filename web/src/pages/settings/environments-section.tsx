@@ -8,6 +8,7 @@ import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { formatDate } from '../../format/format';
 import { usePermissions } from '../../session/use-session';
+import { ENVIRONMENT_NAME_PATTERN } from './name-patterns';
 
 const COLUMNS: Array<Column<Environment>> = [
   {
@@ -73,7 +74,8 @@ export function EnvironmentsSection() {
             <input
               id="environment-name"
               required
-              pattern="[a-z][a-z0-9-]{0,31}"
+              pattern={ENVIRONMENT_NAME_PATTERN}
+              title="Lower-case letters, digits and dashes, starting with a letter, e.g. staging"
               placeholder="staging"
               value={name}
               onChange={(event) => setName(event.target.value)}
@@ -84,7 +86,7 @@ export function EnvironmentsSection() {
           </button>
         </form>
       ) : null}
-      <ErrorMessage error={create.error} />
+      <ErrorMessage error={create.error} fields={{ name: 'New environment' }} />
       <ConfirmDialog
         open={deleting !== null}
         onOpenChange={(open) => {

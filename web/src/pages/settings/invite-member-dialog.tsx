@@ -64,7 +64,7 @@ export function InviteMemberDialog({ open, onOpenChange }: { open: boolean; onOp
               ))}
             </select>
           </div>
-          <ErrorMessage error={add.error} />
+          <ErrorMessage error={add.error} fields={{ email: 'Email', role: 'Role', name: 'Name' }} />
           <div className="dialog-actions">
             <DialogClose>
               <button type="button" className="button">

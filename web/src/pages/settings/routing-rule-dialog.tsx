@@ -5,6 +5,7 @@ import type { RoutingRule, RoutingTarget, Strategy } from '../../api/types';
 import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useToast } from '../../components/toaster';
+import { STATUS_LIST_PATTERN } from './name-patterns';
 
 interface RoutingRuleDialogProps {
   rule: RoutingRule | null;
@@ -12,6 +13,19 @@ interface RoutingRuleDialogProps {
   environment: string;
   onClose: () => void;
 }
+
+/** The form's labels for the API's parameters, so a refusal names the field as the form does. */
+const RULE_FIELDS = {
+  alias: 'Model name',
+  strategy: 'Strategy',
+  provider: 'Provider',
+  model: 'Model',
+  weight: 'Weight',
+  'retry.attempts': 'Attempts per target',
+  'retry.backoffMs': 'Backoff (ms)',
+  'retry.on': 'Retry on statuses',
+  timeoutMs: 'Timeout (ms)',
+};
 
 const STRATEGIES: Array<{ value: Strategy; label: string }> = [
   { value: 'fallback', label: 'Fallback: in order' },
@@ -191,7 +205,13 @@ export function RoutingRuleDialog({ rule, open, environment, onClose }: RoutingR
           </div>
           <div className="field">
             <label htmlFor="rule-retry-on">Retry on statuses</label>
-            <input id="rule-retry-on" value={retryOn} onChange={(event) => setRetryOn(event.target.value)} />
+            <input
+              id="rule-retry-on"
+              pattern={STATUS_LIST_PATTERN}
+              title="HTTP statuses separated by commas, e.g. 429, 500, 503"
+              value={retryOn}
+              onChange={(event) => setRetryOn(event.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="rule-timeout">Timeout (ms)</label>
@@ -205,7 +225,7 @@ export function RoutingRuleDialog({ rule, open, environment, onClose }: RoutingR
             />
           </div>
         </div>
-        <ErrorMessage error={save.error} />
+        <ErrorMessage error={save.error} fields={RULE_FIELDS} />
         <div className="dialog-actions">
           <DialogClose>
             <button type="button" className="button">
