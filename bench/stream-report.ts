@@ -1,0 +1,215 @@
+// The report of `npm run bench -- --streams`: per target and step, what was held and what it cost, as text and JSON.
+// Pure arithmetic on what the run measured (test/bench/stream-report.test.ts).
+
+export interface Spread {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface StepResult {
+  ramp: number;
+  /** Concurrent streams asked for. */
+  streams: number;
+  /** The most streams open at once during the step's window. */
+  held: number;
+  completed: number;
+  errors: number;
+  /** Each chunk's arrival minus its scheduled send time, over the window. */
+  chunk: Spread | null;
+  /** Request sent to first byte, for streams started in the window. */
+  ttfb: Spread | null;
+  /** The target's event-loop delay: the highest per-second p99 (and max) over the window. */
+  loopP99Ms: number | null;
+  loopMaxMs: number | null;
+  /** Peak RSS during the window. */
+  rssKb: number | null;
+  /** The target's CPU time over the window (all threads). */
+  cpuMs: number | null;
+  /** Open streams integrated over the window. */
+  streamSeconds: number;
+}
+
+export interface StreamTargetResult {
+  name: string;
+  label: string;
+  steps: StepResult[];
+  /** RSS before the first ramp (after a short warm-up), and after each ramp once drained and settled. */
+  idleRssKb: number | null;
+  afterRampRssKb: number[];
+  /** Streams read to [DONE] over the whole run (warm-up included): what the usage events should add up to. */
+  completed: number;
+  errors: number;
+  errorSamples: string[];
+  /** Rows in usage_events after a graceful stop (Shuttle only). */
+  usageEvents: number | null;
+  error: string | null;
+}
+
+export interface StreamsEnvironment {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  mode: 'quick' | 'full';
+  layout: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  loadAverage: { before: number; after: number };
+  fileDescriptorLimit: number;
+  steps: number[];
+  holdS: number;
+  ramps: number;
+  streamChunks: number;
+  chunkIntervalMs: number;
+  portkeyVersion: string | null;
+}
+
+export interface StreamsReport {
+  environment: StreamsEnvironment;
+  results: StreamTargetResult[];
+}
+
+/** A figure minus the direct upstream's for the same ramp and step: what the gateway adds. */
+export function added(value: number | undefined, direct: number | undefined): number | null {
+  return value === undefined || direct === undefined ? null : value - direct;
+}
+
+/** The direct upstream's step to subtract: the same ramp and step count, else the same step count in its first ramp. */
+export function directStep(direct: StreamTargetResult | undefined, step: StepResult): StepResult | undefined {
+  return (
+    direct?.steps.find((candidate) => candidate.ramp === step.ramp && candidate.streams === step.streams) ??
+    direct?.steps.find((candidate) => candidate.streams === step.streams)
+  );
+}
+
+/** Memory the streams added over idle, per stream held. */
+export function rssPerStreamKb(step: StepResult, idleRssKb: number | null): number | null {
+  if (step.rssKb === null || idleRssKb === null || step.held === 0) return null;
+  return (step.rssKb - idleRssKb) / step.held;
+}
+
+/** CPU milliseconds per second of one open stream: the target's CPU over the window divided by open stream-seconds. */
+export function cpuMsPerStreamSecond(step: StepResult): number | null {
+  return step.cpuMs === null || step.streamSeconds <= 0 ? null : step.cpuMs / step.streamSeconds;
+}
+
+/** Every completed stream metered once: usage events equal completed streams (a failed stream may or may not be). */
+export function meteringVerdict(result: StreamTargetResult): { ok: boolean | null; text: string } {
+  if (result.usageEvents === null) return { ok: null, text: 'no usage store' };
+  const text = `${result.usageEvents} usage events for ${result.completed} completed streams (${result.errors} failed)`;
+  const ok = result.usageEvents >= result.completed && result.usageEvents <= result.completed + result.errors;
+  return { ok, text };
+}
+
+/** How far above the first ramp's settled RSS a later ramp may settle and still count as no growth. */
+export function growthToleranceKb(idleRssKb: number): number {
+  return Math.max(16 * 1024, idleRssKb * 0.1);
+}
+
+/**
+ * Whether memory comes back after the load: the RSS each ramp settles at must not grow ramp over ramp (the last within
+ * the tolerance of the first). RSS rarely falls all the way to the idle level before the first ramp (V8 keeps heap it
+ * grew into), so growth across ramps, not the distance to idle, is what tells a leak.
+ */
+export function memoryVerdict(idleRssKb: number | null, afterRampRssKb: readonly number[]): { ok: boolean | null; text: string } {
+  const first = afterRampRssKb[0];
+  const last = afterRampRssKb.at(-1);
+  if (idleRssKb === null || first === undefined || last === undefined) return { ok: null, text: 'not measured' };
+  const mb = (kb: number): string => (kb / 1024).toFixed(1);
+  const text = `idle ${mb(idleRssKb)} MB, after each ramp ${afterRampRssKb.map(mb).join(' / ')} MB`;
+  if (afterRampRssKb.length < 2) return { ok: null, text: `${text} (one ramp: growth across ramps not measured)` };
+  const ok = last - first <= growthToleranceKb(idleRssKb);
+  return { ok, text: `${text}: ${ok ? 'no growth across ramps' : `grew ${mb(last - first)} MB from the first ramp to the last`}` };
+}
+
+const dash = '—';
+const fixed = (value: number | null | undefined, digits: number): string =>
+  value === null || value === undefined || Number.isNaN(value) ? dash : value.toFixed(digits);
+const plus = (value: number | null, digits = 1): string => (value === null ? dash : `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`);
+
+const COLUMNS = [
+  'target',
+  'ramp',
+  'streams',
+  'held',
+  'errors',
+  'chunk +p50',
+  '+p99',
+  '+max ms',
+  'TTFB +p50',
+  '+p99 ms',
+  'loop p99 ms',
+  'RSS MB',
+  'KB/stream',
+  'CPU ms/stream-s',
+] as const;
+
+export function stepRow(result: StreamTargetResult, step: StepResult, direct: StreamTargetResult | undefined): string[] {
+  const reference = result === direct ? undefined : directStep(direct, step);
+  const chunkFigure = (pick: (spread: Spread) => number): string => {
+    if (step.chunk === null) return dash;
+    // The direct upstream's own row shows its absolute lateness: the figure every other row is reduced by.
+    if (result === direct) return fixed(pick(step.chunk), 1);
+    return plus(added(pick(step.chunk), reference?.chunk ? pick(reference.chunk) : undefined));
+  };
+  const ttfbFigure = (pick: (spread: Spread) => number): string => {
+    if (step.ttfb === null) return dash;
+    if (result === direct) return fixed(pick(step.ttfb), 1);
+    return plus(added(pick(step.ttfb), reference?.ttfb ? pick(reference.ttfb) : undefined));
+  };
+  return [
+    result.label,
+    String(step.ramp),
+    step.streams.toLocaleString('en-US'),
+    step.held.toLocaleString('en-US'),
+    String(step.errors),
+    chunkFigure((spread) => spread.p50Ms),
+    chunkFigure((spread) => spread.p99Ms),
+    chunkFigure((spread) => spread.maxMs),
+    ttfbFigure((spread) => spread.p50Ms),
+    ttfbFigure((spread) => spread.p99Ms),
+    fixed(step.loopP99Ms, 1),
+    step.rssKb === null ? dash : (step.rssKb / 1024).toFixed(0),
+    fixed(rssPerStreamKb(step, result.idleRssKb), 1),
+    fixed(cpuMsPerStreamSecond(step), 3),
+  ];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = COLUMNS.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(COLUMNS), line(COLUMNS.map((_, column) => '-'.repeat(widths[column] ?? 0))), ...rows.map(line)];
+}
+
+export function renderStreamsReport(report: StreamsReport, file: string): string {
+  const env = report.environment;
+  const direct = report.results.find((result) => result.name === 'upstream');
+  const lines = [
+    '',
+    `Concurrent streams — ${env.command}`,
+    `${env.startedAt} · node ${env.node} · ${env.cpu} × ${env.cores} · load average ${env.loadAverage.before.toFixed(2)} → ${env.loadAverage.after.toFixed(2)}`,
+    `layout: ${env.layout} · open files allowed: ${env.fileDescriptorLimit}`,
+    `streams: ${env.streamChunks} chunks every ${env.chunkIntervalMs} ms, usage at the end · steps ${env.steps.join(', ')}, ` +
+      `each held ${env.holdS} s (measured after one stream length) · ${env.ramps} ramp(s)`,
+    'chunk/TTFB: what the target adds over the direct upstream (whose own row shows its absolute figures)',
+    '',
+    ...table(report.results.flatMap((result) => result.steps.map((step) => stepRow(result, step, direct)))),
+    '',
+  ];
+  for (const result of report.results) {
+    if (result.error) lines.push(`${result.label}: stopped — ${result.error}`);
+    const memory = memoryVerdict(result.idleRssKb, result.afterRampRssKb);
+    const metering = meteringVerdict(result);
+    const mark = (ok: boolean | null): string => (ok === null ? '·' : ok ? 'ok' : 'FAIL');
+    lines.push(`${mark(memory.ok).padEnd(4)} ${result.label} memory: ${memory.text}`);
+    if (result.usageEvents !== null) lines.push(`${mark(metering.ok).padEnd(4)} ${result.label} metering: ${metering.text}`);
+    if (result.errorSamples.length > 0) lines.push(`     ${result.label} errors, e.g.: ${result.errorSamples.slice(0, 3).join(' | ')}`);
+  }
+  lines.push('', `results: ${file}`, '');
+  return lines.join('\n');
+}
