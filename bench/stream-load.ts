@@ -16,6 +16,9 @@ export interface StreamRequest {
 
 /** What one step measured, over its window: chunks by their scheduled time, first bytes by their stream's start. */
 export interface StepWindow {
+  /** When the step began raising concurrency: streams completed and failed count from here. */
+  stepFromMs: number;
+  /** The measured part, after one stream length of ramping in: chunks, first bytes and peak open streams. */
   fromMs: number;
   toMs: number;
   chunkDelayUs: RecordableHistogram;
@@ -25,17 +28,15 @@ export interface StepWindow {
   peakOpen: number;
 }
 
-export function newWindow(fromMs: number, toMs: number): StepWindow {
+export function newWindow(fromMs: number, toMs: number, stepFromMs = fromMs): StepWindow {
   const histogram = () => createHistogram({ lowest: 1, highest: 600_000_000, figures: 3 });
-  return { fromMs, toMs, chunkDelayUs: histogram(), ttfbUs: histogram(), completed: 0, errors: 0, peakOpen: 0 };
+  return { stepFromMs, fromMs, toMs, chunkDelayUs: histogram(), ttfbUs: histogram(), completed: 0, errors: 0, peakOpen: 0 };
 }
 
-const within = (window: StepWindow, atMs: number): boolean => atMs >= window.fromMs && atMs < window.toMs;
-
-function windowAt(windows: readonly StepWindow[], atMs: number): StepWindow | undefined {
+function windowAt(windows: readonly StepWindow[], atMs: number, wholeStep = false): StepWindow | undefined {
   for (let index = windows.length - 1; index >= 0; index--) {
     const window = windows[index] as StepWindow;
-    if (within(window, atMs)) return window;
+    if (atMs >= (wholeStep ? window.stepFromMs : window.fromMs) && atMs < window.toMs) return window;
   }
   return undefined;
 }
@@ -116,7 +117,7 @@ export class StreamLoad {
     this.open++;
     const window = windowAt(this.windows, startedMs);
     if (window && this.open > window.peakOpen) window.peakOpen = this.open;
-    const endedIn = (): StepWindow | undefined => windowAt(this.windows, wallClockMs());
+    const endedIn = (): StepWindow | undefined => windowAt(this.windows, wallClockMs(), true);
     try {
       const response = await this.pool.request({ path: this.path, method: 'POST', headers, body: this.request.body });
       if (response.statusCode !== 200) {

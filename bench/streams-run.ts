@@ -124,11 +124,11 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
       const measured: Measured[] = [];
       let overwhelmed = false;
       for (const streams of options.steps) {
-        load.setConcurrency(streams, streamMs);
-        await sleep(streamMs);
-        const fromMs = wallClockMs();
-        const window = newWindow(fromMs, fromMs + options.holdS * 1000 - streamMs);
+        const stepFromMs = wallClockMs();
+        const window = newWindow(stepFromMs + streamMs, stepFromMs + options.holdS * 1000, stepFromMs);
         load.windows.push(window);
+        load.setConcurrency(streams, streamMs);
+        await sleep(window.fromMs - wallClockMs());
         const cpuBefore = readCpuTimes(target.pid);
         let streamSeconds = 0;
         let held = 0;
