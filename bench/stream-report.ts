@@ -57,6 +57,8 @@ export interface StreamsEnvironment {
   cores: number;
   loadAverage: { before: number; after: number };
   fileDescriptorLimit: number;
+  /** Steps left out because the open-files limit could not be raised far enough for them. */
+  skippedSteps: number[];
   steps: number[];
   holdS: number;
   ramps: number;
@@ -194,6 +196,9 @@ export function renderStreamsReport(report: StreamsReport, file: string): string
     `Concurrent streams — ${env.command}`,
     `${env.startedAt} · node ${env.node} · ${env.cpu} × ${env.cores} · load average ${env.loadAverage.before.toFixed(2)} → ${env.loadAverage.after.toFixed(2)}`,
     `layout: ${env.layout} · open files allowed: ${env.fileDescriptorLimit}`,
+    ...(env.skippedSteps.length > 0
+      ? [`NOT MEASURED: steps ${env.skippedSteps.join(', ')}, above what the open-files limit allows (ulimit -n)`]
+      : []),
     `streams: ${env.streamChunks} chunks every ${env.chunkIntervalMs} ms, usage at the end · steps ${env.steps.join(', ')}, ` +
       `each held ${env.holdS} s (measured after one stream length) · ${env.ramps} ramp(s)`,
     'chunk/TTFB: what the target adds over the direct upstream (whose own row shows its absolute figures)',

@@ -37,6 +37,14 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/**
+ * Descriptors the busiest process needs for `streams` open streams: the gateway holds two sockets a stream (its client's
+ * and its upstream's), plus its own (listening socket, database, pipes, epoll); the client and the upstream one each.
+ */
+export function openFilesNeeded(streams: number): number {
+  return 2 * streams + 512;
+}
+
 function openFilesLimit(): { soft: number; hard: number } {
   const match = /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
   const value = (text: string | undefined): number => (text === undefined || text === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(text));
@@ -44,26 +52,22 @@ function openFilesLimit(): { soft: number; hard: number } {
 }
 
 /**
- * Every open stream costs a file descriptor in the load client, two in the gateway (client and upstream sockets) and
- * one in the upstream. Node cannot call setrlimit, so the harness raises its own limit with util-linux's prlimit; the
- * processes it starts inherit it. Fails with what to do when that is not allowed.
+ * Raises this process's open-files limit to what `needed` descriptors take, as far as it may: Node cannot call
+ * setrlimit, so it asks util-linux's prlimit (raising the hard limit needs root or CAP_SYS_RESOURCE); the processes
+ * the harness starts inherit the limit. Returns the limit in force.
  */
-function ensureOpenFiles(needed: number): number {
+function raiseOpenFiles(needed: number): number {
   const before = openFilesLimit();
   if (before.soft >= needed) return before.soft;
-  try {
-    execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${needed}:${Math.max(before.hard, needed)}`], { stdio: 'ignore' });
-  } catch {
-    // Not installed, or not allowed to raise the hard limit: checked below.
+  for (const limit of [`${needed}:${Math.max(before.hard, needed)}`, `${Math.min(needed, before.hard)}:${before.hard}`]) {
+    try {
+      execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${limit}`], { stdio: 'ignore' });
+      break;
+    } catch {
+      // Not installed, or not allowed to raise the hard limit: the soft one up to it, then.
+    }
   }
-  const after = openFilesLimit();
-  if (after.soft < needed) {
-    throw new Error(
-      `--streams needs ${needed} open files per process (open files allowed: ${after.soft}, hard limit ${after.hard}); ` +
-        `run \`ulimit -n ${needed}\` in the shell first (as root if the hard limit is lower), or lower --steps`,
-    );
-  }
-  return after.soft;
+  return openFilesLimit().soft;
 }
 
 function spreadOf(histogram: StepWindow['chunkDelayUs']): Spread | null {
@@ -206,7 +210,20 @@ export async function runStreams(argv: string[]): Promise<number> {
     process.stdout.write(`${STREAMS_USAGE}\n`);
     return 0;
   }
-  const fileDescriptorLimit = ensureOpenFiles(2 * Math.max(...options.steps) + 2048);
+  const fileDescriptorLimit = raiseOpenFiles(openFilesNeeded(Math.max(...options.steps)));
+  const skippedSteps = options.steps.filter((streams) => openFilesNeeded(streams) > fileDescriptorLimit);
+  if (skippedSteps.length > 0) {
+    const message =
+      `open files allowed: ${fileDescriptorLimit}, and a gateway holding ${skippedSteps.join(', ')} streams needs ` +
+      `${skippedSteps.map(openFilesNeeded).join(', ')} (two sockets a stream); run \`ulimit -n ` +
+      `${openFilesNeeded(Math.max(...skippedSteps))}\` first (as root where the hard limit is lower)`;
+    if (skippedSteps.length === options.steps.length) {
+      progress(`--streams: ${message}, or lower --steps`);
+      return 2;
+    }
+    progress(`WARNING: skipping steps ${skippedSteps.join(', ')}: ${message}`);
+    options = { ...options, steps: options.steps.filter((streams) => !skippedSteps.includes(streams)) };
+  }
   const layout = planCpuLayout(options.pin);
   pinHarness(layout);
   const startedAt = new Date();
@@ -300,6 +317,7 @@ export async function runStreams(argv: string[]): Promise<number> {
         cores: cpus().length,
         loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
         fileDescriptorLimit,
+        skippedSteps,
         steps: options.steps,
         holdS: options.holdS,
         ramps: options.ramps,

@@ -15,6 +15,7 @@ import {
   stepRow,
 } from '../../bench/stream-report.js';
 import { scheduledAtOf, scheduledChunkId, sendTimes } from '../../bench/stream-schedule.js';
+import { openFilesNeeded } from '../../bench/streams-run.js';
 
 // The tooling of `npm run bench -- --streams` (issue 29): what it emits, counts and computes, never how fast.
 
@@ -200,5 +201,11 @@ describe('npm run bench -- --streams options', () => {
       targets: ['upstream', 'bare'],
       steps: [100, 300],
     });
+  });
+});
+
+describe('open files for a step', () => {
+  it('a gateway holds two sockets a stream, plus its own', () => {
+    expect(openFilesNeeded(10_000)).toBe(20_512);
   });
 });
