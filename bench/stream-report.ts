@@ -22,6 +22,9 @@ export interface StepResult {
   /** The target's event-loop delay: the highest per-second p99 (and max) over the window. */
   loopP99Ms: number | null;
   loopMaxMs: number | null;
+  /** The target's V8 heap in use and its active resources by type, at the last event-loop sample in the window. */
+  heapUsedKb: number | null;
+  resources: Record<string, number> | null;
   /** Peak RSS during the window. */
   rssKb: number | null;
   /** The target's CPU time over the window (all threads). */
@@ -36,6 +39,9 @@ export interface StreamTargetResult {
   steps: StepResult[];
   /** RSS before the first ramp (after a short warm-up), and after each ramp once drained and settled. */
   idleRssKb: number | null;
+  /** The heap and active resources at idle (the last event-loop sample before the first ramp). */
+  idleHeapUsedKb: number | null;
+  idleResources: Record<string, number> | null;
   afterRampRssKb: number[];
   /** Streams read to [DONE] over the whole run (warm-up included): what the usage events should add up to. */
   completed: number;
@@ -89,6 +95,24 @@ export function directStep(direct: StreamTargetResult | undefined, step: StepRes
 export function rssPerStreamKb(step: StepResult, idleRssKb: number | null): number | null {
   if (step.rssKb === null || idleRssKb === null || step.held === 0) return null;
   return (step.rssKb - idleRssKb) / step.held;
+}
+
+/**
+ * What one open stream holds in the target, from the step with the most streams against the idle sample: V8 heap and
+ * Node's active resources (sockets, timers…) per stream held.
+ */
+export function perStreamHoldings(result: StreamTargetResult): { heapKb: number | null; resources: Record<string, number> } | null {
+  const busiest = [...result.steps].filter((step) => step.resources !== null).sort((a, b) => b.held - a.held)[0];
+  if (busiest === undefined || busiest.held === 0) return null;
+  const idle = result.idleResources ?? {};
+  const resources: Record<string, number> = {};
+  for (const [type, count] of Object.entries(busiest.resources ?? {})) {
+    const perStream = (count - (idle[type] ?? 0)) / busiest.held;
+    if (Math.abs(perStream) >= 0.005) resources[type] = Math.round(perStream * 100) / 100;
+  }
+  const heapKb =
+    busiest.heapUsedKb === null || result.idleHeapUsedKb === null ? null : (busiest.heapUsedKb - result.idleHeapUsedKb) / busiest.held;
+  return { heapKb, resources };
 }
 
 /** CPU milliseconds per second of one open stream: the target's CPU over the window divided by open stream-seconds. */
@@ -215,6 +239,13 @@ export function renderStreamsReport(report: StreamsReport, file: string): string
     if (result.usageEvents !== null) lines.push(`${mark(metering.ok).padEnd(4)} ${result.label} metering: ${metering.text}`);
     else
       lines.push(`${mark(result.errors === 0).padEnd(4)} ${result.label}: ${result.completed} streams completed, ${result.errors} failed`);
+    const holdings = perStreamHoldings(result);
+    if (holdings) {
+      const resources = Object.entries(holdings.resources).map(([type, count]) => `${type} ${count}`);
+      lines.push(
+        `     ${result.label} per open stream: heap ${fixed(holdings.heapKb, 1)} KB; ${resources.join(', ') || 'no active resources'}`,
+      );
+    }
     if (result.errorSamples.length > 0) lines.push(`     ${result.label} errors, e.g.: ${result.errorSamples.slice(0, 3).join(' | ')}`);
   }
   lines.push('', `results: ${file}`, '');

@@ -75,20 +75,37 @@ function spreadOf(histogram: StepWindow['chunkDelayUs']): Spread | null {
   return { p50Ms: histogram.percentile(50) / 1000, p99Ms: histogram.percentile(99) / 1000, maxMs: histogram.max / 1000 };
 }
 
-function loopDelay(file: string, pid: number, fromMs: number, toMs: number): { p99Ms: number | null; maxMs: number | null } {
-  if (!existsSync(file)) return { p99Ms: null, maxMs: null };
-  const samples = readFileSync(file, 'utf8')
+function loopSamples(file: string, pid: number): LoopDelaySample[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as LoopDelaySample)
-    // A sample covers the second before atMs: every sample that overlaps the window counts.
-    .filter((sample) => sample.pid === pid && sample.atMs > fromMs && sample.atMs < toMs + 1000);
-  if (samples.length === 0) return { p99Ms: null, maxMs: null };
-  return { p99Ms: Math.max(...samples.map((s) => s.p99Ms)), maxMs: Math.max(...samples.map((s) => s.maxMs)) };
+    .filter((sample) => sample.pid === pid);
+}
+
+interface LoopFigures {
+  p99Ms: number | null;
+  maxMs: number | null;
+  heapUsedKb: number | null;
+  resources: Record<string, number> | null;
+}
+
+function loopFigures(file: string, pid: number, fromMs: number, toMs: number): LoopFigures {
+  // A sample covers the second before atMs: every sample that overlaps the window counts for the delay.
+  const samples = loopSamples(file, pid).filter((sample) => sample.atMs > fromMs && sample.atMs < toMs + 1000);
+  if (samples.length === 0) return { p99Ms: null, maxMs: null, heapUsedKb: null, resources: null };
+  const inside = samples.filter((sample) => sample.atMs <= toMs).at(-1) ?? samples[0];
+  return {
+    p99Ms: Math.max(...samples.map((s) => s.p99Ms)),
+    maxMs: Math.max(...samples.map((s) => s.maxMs)),
+    heapUsedKb: inside?.heapUsedKb ?? null,
+    resources: inside?.resources ?? null,
+  };
 }
 
 interface Measured {
-  step: Omit<StepResult, 'chunk' | 'ttfb' | 'completed' | 'errors' | 'loopP99Ms' | 'loopMaxMs'>;
+  step: Omit<StepResult, 'chunk' | 'ttfb' | 'completed' | 'errors' | 'loopP99Ms' | 'loopMaxMs' | 'heapUsedKb' | 'resources'>;
   window: StepWindow;
 }
 
@@ -109,6 +126,8 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
     label,
     steps: [],
     idleRssKb: null,
+    idleHeapUsedKb: null,
+    idleResources: null,
     afterRampRssKb: [],
     completed: 0,
     errors: 0,
@@ -123,6 +142,9 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
     await load.drain();
     await sleep(settleMs);
     result.idleRssKb = readMemory(target.pid)?.rssKb ?? null;
+    const idle = loopSamples(loopFile, target.pid).at(-1);
+    result.idleHeapUsedKb = idle?.heapUsedKb ?? null;
+    result.idleResources = idle?.resources ?? null;
 
     for (let ramp = 1; ramp <= options.ramps; ramp++) {
       const measured: Measured[] = [];
@@ -171,7 +193,7 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
       await sleep(settleMs);
       // Late chunks of the last window have arrived, and the event-loop samples that overlap it: summarise each step.
       for (const { step, window } of measured) {
-        const loop = loopDelay(loopFile, target.pid, window.fromMs, window.toMs);
+        const loop = loopFigures(loopFile, target.pid, window.fromMs, window.toMs);
         result.steps.push({
           ...step,
           completed: window.completed,
@@ -180,6 +202,8 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
           ttfb: spreadOf(window.ttfbUs),
           loopP99Ms: loop.p99Ms,
           loopMaxMs: loop.maxMs,
+          heapUsedKb: loop.heapUsedKb,
+          resources: loop.resources,
         });
       }
       load.windows = [];
@@ -286,6 +310,8 @@ export async function runStreams(argv: string[]): Promise<number> {
           label,
           steps: [],
           idleRssKb: null,
+          idleHeapUsedKb: null,
+          idleResources: null,
           afterRampRssKb: [],
           completed: 0,
           errors: 0,

@@ -9,6 +9,7 @@ import {
   directStep,
   memoryVerdict,
   meteringVerdict,
+  perStreamHoldings,
   rssPerStreamKb,
   type StepResult,
   type StreamTargetResult,
@@ -108,6 +109,8 @@ function step(overrides: Partial<StepResult>): StepResult {
     ttfb: { p50Ms: 1, p99Ms: 4, maxMs: 9 },
     loopP99Ms: 12,
     loopMaxMs: 40,
+    heapUsedKb: null,
+    resources: null,
     rssKb: 200 * 1024,
     cpuMs: 500,
     streamSeconds: 4000,
@@ -121,6 +124,8 @@ function target(overrides: Partial<StreamTargetResult>): StreamTargetResult {
     label: 'Shuttle (SQLite)',
     steps: [],
     idleRssKb: 100 * 1024,
+    idleHeapUsedKb: null,
+    idleResources: null,
     afterRampRssKb: [],
     completed: 0,
     errors: 0,
@@ -159,6 +164,19 @@ describe('the streams report arithmetic', () => {
     expect(cpuMsPerStreamSecond(step({ cpuMs: 500, streamSeconds: 4000 }))).toBe(0.125);
     expect(cpuMsPerStreamSecond(step({ cpuMs: null }))).toBeNull();
     expect(cpuMsPerStreamSecond(step({ streamSeconds: 0 }))).toBeNull();
+  });
+
+  it('what one open stream holds: heap and active resources over idle, at the step with the most streams held', () => {
+    const result = target({
+      idleHeapUsedKb: 20_000,
+      idleResources: { TCPServerWrap: 1, Timeout: 3 },
+      steps: [
+        step({ held: 500, heapUsedKb: 30_000, resources: { TCPServerWrap: 1, TCPSocketWrap: 1000, Timeout: 503 } }),
+        step({ held: 1000, heapUsedKb: 40_000, resources: { TCPServerWrap: 1, TCPSocketWrap: 2000, Timeout: 1003 } }),
+      ],
+    });
+    expect(perStreamHoldings(result)).toEqual({ heapKb: 20, resources: { TCPSocketWrap: 2, Timeout: 1 } });
+    expect(perStreamHoldings(target({ steps: [step({})] }))).toBeNull();
   });
 
   it('every completed stream is metered: usage events between the completed and the attempted', () => {
