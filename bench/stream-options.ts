@@ -17,6 +17,8 @@ export interface StreamOptions {
   streamChunks: number;
   chunkIntervalMs: number;
   pin: boolean;
+  /** Shuttle under node --cpu-prof: where its CPU goes while it holds the streams. */
+  profile: boolean;
   shuttleLogLevel: string;
 }
 
@@ -30,6 +32,7 @@ export const STREAMS_USAGE = `Usage: npm run bench -- --streams [options]
   --stream-chunks <n>      content chunks per stream (default 40; quick 20)
   --chunk-interval-ms <n>  between chunks (default 50)
   --shuttle-log-level <l>  Shuttle's LOG_LEVEL (default warn)
+  --profile                run Shuttle under node --cpu-prof (profile in bench/results/) and print where its time went
   --no-pin                 do not pin processes to cores with taskset
   --help`;
 
@@ -55,6 +58,7 @@ export function parseStreamOptions(argv: string[]): StreamOptions | 'help' {
       'chunk-interval-ms': { type: 'string' },
       'shuttle-log-level': { type: 'string', default: 'warn' },
       'no-pin': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -85,6 +89,7 @@ export function parseStreamOptions(argv: string[]): StreamOptions | 'help' {
     streamChunks,
     chunkIntervalMs,
     pin: !values['no-pin'],
+    profile: values.profile,
     shuttleLogLevel: values['shuttle-log-level'],
   };
 }

@@ -1,5 +1,6 @@
 // The report of `npm run bench -- --streams`: per target and step, what was held and what it cost, as text and JSON.
-// Pure arithmetic on what the run measured (test/bench/stream-report.test.ts).
+// Pure arithmetic on what the run measured (test/bench/streams.test.ts).
+import type { ProfileSummary } from './profile-summary.js';
 
 export interface Spread {
   p50Ms: number;
@@ -76,6 +77,8 @@ export interface StreamsEnvironment {
 export interface StreamsReport {
   environment: StreamsEnvironment;
   results: StreamTargetResult[];
+  /** CPU profiles of the Shuttle processes, with --profile. */
+  profiles: { target: string; summary: ProfileSummary }[];
 }
 
 /** A figure minus the direct upstream's for the same ramp and step: what the gateway adds. */
@@ -247,6 +250,16 @@ export function renderStreamsReport(report: StreamsReport, file: string): string
       );
     }
     if (result.errorSamples.length > 0) lines.push(`     ${result.label} errors, e.g.: ${result.errorSamples.slice(0, 3).join(' | ')}`);
+  }
+  for (const { target, summary } of report.profiles) {
+    lines.push('', `CPU profile of ${target}: ${summary.file} (${(summary.busyMs / 1000).toFixed(1)} s busy)`, '  self time by package:');
+    for (const entry of summary.byPackage.slice(0, 10)) lines.push(`    ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}`);
+    lines.push('  hottest functions (self time):');
+    for (const entry of summary.topFunctions.slice(0, 15))
+      lines.push(`    ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}`);
+    lines.push("  Shuttle's own functions by total time (self + callees):");
+    for (const entry of summary.shuttleInclusive.slice(0, 12))
+      lines.push(`    ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}`);
   }
   lines.push('', `results: ${file}`, '');
   return lines.join('\n');

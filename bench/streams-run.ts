@@ -1,7 +1,7 @@
 // `npm run bench -- --streams`: how many concurrent streams each target holds, and what they cost (issue 29). Each
 // target in turn (the direct upstream first) is ramped through the steps with the stream load client, then stopped.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import { directUpstreamTarget, launchBareProxy, launchFakeUpstream } from './loc
 import { LOOP_FILE_VARIABLE, type LoopDelaySample } from './loop-monitor.js';
 import { launchPortkey, portkeyEntry } from './portkey-launcher.js';
 import { readCpuTimes } from './process-cpu.js';
+import { type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { readMemory } from './rss-sampler.js';
 import { launchShuttle } from './shuttle-launcher.js';
 import { newWindow, type StepWindow, StreamLoad } from './stream-load.js';
@@ -254,6 +255,8 @@ export async function runStreams(argv: string[]): Promise<number> {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
   const workDir = mkdtempSync(join(tmpdir(), 'shuttle-streams-'));
+  const profileDir = options.profile ? join(RESULTS_DIR, `profile-streams-${stamp}`) : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const loopFile = join(workDir, 'event-loop.jsonl');
   const targetEnv = { NODE_OPTIONS: `--import ${pathToFileURL(LOOP_MONITOR).href}`, [LOOP_FILE_VARIABLE]: loopFile };
   const children = new ChildProcesses(layout.taskset);
@@ -286,7 +289,7 @@ export async function runStreams(argv: string[]): Promise<number> {
       children,
       layout,
       upstreamOrigin: upstream.origin,
-      profileDir: null,
+      profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
       targetEnv,
       onCleanup: (cleanup) => {
@@ -295,6 +298,7 @@ export async function runStreams(argv: string[]): Promise<number> {
       },
     };
     const results: StreamTargetResult[] = [];
+    const profiles: { target: string; summary: ProfileSummary }[] = [];
     for (const name of options.targets) {
       if (stopping) break;
       const label = TARGET_LABELS[name];
@@ -326,6 +330,9 @@ export async function runStreams(argv: string[]): Promise<number> {
       try {
         const notes = await target.stop();
         if (typeof notes.usageEvents === 'number') result.usageEvents = notes.usageEvents;
+        // node --cpu-prof names its file CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, written on exit.
+        const profile = profileDir && readdirSync(profileDir).find((file) => file.split('.')[3] === String(target.pid));
+        if (profileDir && profile) profiles.push({ target: label, summary: summariseProfile(join(profileDir, profile)) });
       } catch (error) {
         result.error ??= `stop: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -352,6 +359,7 @@ export async function runStreams(argv: string[]): Promise<number> {
         portkeyVersion: options.targets.includes('portkey') ? portkeyEntry().version : null,
       },
       results,
+      profiles,
     };
     const file = join(RESULTS_DIR, `streams-${stamp}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
