@@ -28,7 +28,8 @@ function countResources(): Record<string, number> {
 }
 
 const file = process.env[LOOP_FILE_VARIABLE];
-// NODE_OPTIONS reaches worker threads too (Shuttle's log transport runs in one): only the main thread serves requests.
+// NODE_OPTIONS reaches worker threads too (Shuttle's database writer runs in one, src/store/worker-sink.ts), and only
+// the main thread serves requests.
 if (file !== undefined && file !== '' && isMainThread) {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
