@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { announceReady, exitOnSignals, integerArgument, isProcessEntry } from './process-entry.js';
+import { scheduledChunkId, sendTimes, wallClockMs } from './stream-schedule.js';
 
 export interface FakeUpstreamOptions {
   port?: number;
@@ -10,6 +11,12 @@ export interface FakeUpstreamOptions {
   latencyMs?: number;
   /** Wait between streamed chunks; 0 writes them back to back. */
   chunkIntervalMs?: number;
+  /**
+   * Scheduled streams (`npm run bench -- --streams`): when above 0, a streamed answer is this many content chunks,
+   * one every chunkIntervalMs, then the finish chunk, the usage chunk and [DONE] one interval after the last; every
+   * chunk's id carries the time it was scheduled to be sent (stream-schedule.ts). 0: the fixed answer above.
+   */
+  streamChunks?: number;
 }
 
 export interface RunningServer {
@@ -75,6 +82,54 @@ export const STREAM_EVENTS: readonly string[] = [
   '[DONE]',
 ].map((data) => `data: ${data}\n\n`);
 
+function scheduledChunk(atMs: number, choices: unknown[], usage: unknown): string {
+  const data = JSON.stringify({
+    id: scheduledChunkId(atMs),
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model: MODEL,
+    service_tier: 'default',
+    system_fingerprint: FINGERPRINT,
+    choices,
+    usage,
+  });
+  return `data: ${data}\n\n`;
+}
+
+/** The k-th send of a scheduled stream of `chunks` content chunks, due at `atMs`. */
+export function scheduledSend(k: number, chunks: number, atMs: number, withUsage: boolean): string {
+  if (k < chunks) {
+    const word = WORDS[k % WORDS.length] as string;
+    const delta = k === 0 ? { role: 'assistant', content: word } : { content: word };
+    return scheduledChunk(atMs, [{ index: 0, delta, logprobs: null, finish_reason: null }], null);
+  }
+  const usage = { ...USAGE, completion_tokens: chunks, total_tokens: USAGE.prompt_tokens + chunks };
+  const finish = scheduledChunk(atMs, [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], null);
+  return `${finish}${withUsage ? scheduledChunk(atMs, [], usage) : ''}data: [DONE]\n\n`;
+}
+
+/** Writes each send at its scheduled time: one timer per stream, each step aimed at the schedule, so delays do not add up. */
+function streamOnSchedule(res: ServerResponse, chunks: number, intervalMs: number, withUsage: boolean): void {
+  const due = sendTimes(wallClockMs(), chunks, intervalMs);
+  let k = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const sendDue = (): void => {
+    timer = undefined;
+    while (k < due.length && (due[k] as number) <= wallClockMs() + 0.5) {
+      const last = k === due.length - 1;
+      res.write(scheduledSend(k, chunks, due[k] as number, withUsage));
+      k++;
+      if (last) {
+        res.end();
+        return;
+      }
+    }
+    timer = setTimeout(sendDue, Math.max(0, (due[k] as number) - wallClockMs()));
+  };
+  res.once('close', () => clearTimeout(timer));
+  sendDue();
+}
+
 const NOT_FOUND = JSON.stringify({ error: { message: 'Unknown path', type: 'invalid_request_error', code: 'not_found' } });
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -88,7 +143,13 @@ function sendJson(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, latencyMs: number, chunkIntervalMs: number): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  latencyMs: number,
+  chunkIntervalMs: number,
+  streamChunks: number,
+): Promise<void> {
   const text = await readBody(req);
   if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return sendJson(res, 404, NOT_FOUND);
   const body = JSON.parse(text) as { stream?: boolean; stream_options?: { include_usage?: boolean } };
@@ -97,6 +158,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, latencyMs: numb
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const withUsage = body.stream_options?.include_usage === true;
+  if (streamChunks > 0) return streamOnSchedule(res, streamChunks, chunkIntervalMs, withUsage);
   for (const [index, event] of STREAM_EVENTS.entries()) {
     // The usage chunk is the one before [DONE]; OpenAI only sends it when asked.
     if (!withUsage && index === STREAM_EVENTS.length - 2) continue;
@@ -109,8 +171,9 @@ async function answer(req: IncomingMessage, res: ServerResponse, latencyMs: numb
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<RunningServer> {
   const latencyMs = options.latencyMs ?? 0;
   const chunkIntervalMs = options.chunkIntervalMs ?? 0;
+  const streamChunks = options.streamChunks ?? 0;
   const server: Server = createServer((req, res) => {
-    answer(req, res, latencyMs, chunkIntervalMs).catch(() => {
+    answer(req, res, latencyMs, chunkIntervalMs, streamChunks).catch(() => {
       if (res.headersSent) res.destroy();
       else sendJson(res, 400, JSON.stringify({ error: { message: 'Bad request', type: 'invalid_request_error' } }));
     });
@@ -132,6 +195,7 @@ if (isProcessEntry(import.meta.url)) {
     port: integerArgument('port', 0),
     latencyMs: integerArgument('latency-ms', 0),
     chunkIntervalMs: integerArgument('chunk-interval-ms', 0),
+    streamChunks: integerArgument('stream-chunks', 0),
   });
   exitOnSignals(server.close);
   announceReady(server.port);

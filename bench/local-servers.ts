@@ -7,6 +7,10 @@ import { childEnv, type LaunchContext, type Target } from './target.js';
 export interface FakeUpstreamSettings {
   latencyMs: number;
   chunkIntervalMs: number;
+  /** Content chunks of a scheduled stream (--streams); 0 for the fixed answer. */
+  streamChunks?: number;
+  /** Extra environment (the event-loop monitor of --streams). */
+  env?: Record<string, string>;
 }
 
 export interface LaunchedUpstream {
@@ -27,8 +31,11 @@ export async function launchFakeUpstream(
     String(settings.latencyMs),
     '--chunk-interval-ms',
     String(settings.chunkIntervalMs),
+    '--stream-chunks',
+    String(settings.streamChunks ?? 0),
   ];
-  const managed = children.spawn('fake upstream', process.execPath, args, { cores: layout.upstream, env: childEnv({}) });
+  const env = childEnv(settings.env ?? {});
+  const managed = children.spawn('fake upstream', process.execPath, args, { cores: layout.upstream, env });
   const port = await waitForReadyLine(managed);
   return { origin: `http://127.0.0.1:${port}`, process: managed };
 }
@@ -48,7 +55,7 @@ export function directUpstreamTarget(upstream: LaunchedUpstream): Target {
 export async function launchBareProxy(context: LaunchContext): Promise<Target> {
   const managed = context.children.spawn('bare proxy', process.execPath, [script('bare-proxy'), '--upstream', context.upstreamOrigin], {
     cores: context.layout.target,
-    env: childEnv({}),
+    env: childEnv(context.targetEnv),
   });
   const port = await waitForReadyLine(managed);
   return {

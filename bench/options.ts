@@ -39,6 +39,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
+  --streams                concurrent streams instead (issue 29): --streams --help for its options
   --quick                  one round of short cells (json at 1 and 32 connections, TTFB probe), no soak: under a minute
   --profile                run Shuttle under node --cpu-prof (profile in bench/results/); defaults --only to shuttle-sqlite
   --only <names>           comma-separated targets: ${TARGET_NAMES.join(', ')}

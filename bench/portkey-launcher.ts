@@ -25,7 +25,7 @@ export async function launchPortkey(context: LaunchContext): Promise<Target> {
   // --headless and NODE_ENV=production: no dashboard, no log-stream endpoint — the gateway alone.
   const managed = context.children.spawn('portkey', process.execPath, [script, `--port=${port}`, '--headless'], {
     cores: context.layout.target,
-    env: childEnv({}),
+    env: childEnv(context.targetEnv),
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(managed, `${origin}/`);

@@ -15,6 +15,7 @@ import { type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { type BenchReport, renderReport } from './report.js';
 import { runSoak } from './rss-soak.js';
 import { launchShuttle } from './shuttle-launcher.js';
+import { runStreams } from './streams-run.js';
 import { type LaunchContext, TARGET_LABELS, type Target, type TargetName } from './target.js';
 import { TargetSession } from './target-session.js';
 
@@ -96,6 +97,7 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--streams')) return runStreams(argv);
   let options: BenchOptions | 'help';
   try {
     options = parseOptions(argv);
@@ -148,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
       upstreamOrigin: upstream.origin,
       profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
+      targetEnv: {},
       onCleanup: (cleanup) => {
         if (stopping) cleanup().catch(() => undefined);
         else cleanups.push(cleanup);

@@ -93,6 +93,7 @@ export async function launchShuttle(context: LaunchContext, store: ShuttleStore,
   try {
     const port = await freePort();
     const env = childEnv({
+      ...context.targetEnv,
       DATABASE_URL: database.url,
       OPENAI_BASE_URL: `${context.upstreamOrigin}/v1`,
       OPENAI_API_KEY: 'sk-bench',

@@ -48,6 +48,8 @@ export interface LaunchContext {
   /** Where `node --cpu-prof` writes Shuttle's profile; null when not profiling. */
   profileDir: string | null;
   shuttleLogLevel: string;
+  /** Extra environment for every target process (--streams: the event-loop monitor); empty otherwise. */
+  targetEnv: Record<string, string>;
   /** Registers work that must happen even if the run is interrupted (dropping a database schema). */
   onCleanup(cleanup: () => Promise<void>): void;
 }
