@@ -65,7 +65,7 @@ import { DeadLetters } from './store/dead-letters.js';
 import { sqlitePath } from './store/dialects/sqlite.js';
 import { randomBase62 } from './store/ids.js';
 import { LastUsedTracker } from './store/last-used-tracker.js';
-import { RecordJournal } from './store/record-journal.js';
+import { databaseTag, RecordJournal } from './store/record-journal.js';
 import type { DeadLetterKind } from './store/repositories/dead-letters.js';
 import type { FlowRunRecord } from './store/repositories/flow-runs.js';
 import { RequestLogRepository } from './store/repositories/request-log.js';
@@ -161,6 +161,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const writer = sqliteInMemory(config) ? undefined : new WriterWorker(config.databaseUrl, logger, config.requestLog.maxBodyBytes);
   await writer?.whenReady();
   const dataDir = dataDirectory(config);
+  const spillTag = databaseTag(config.databaseUrl);
   const deadLetters = new DeadLetters(repos.deadLetters, dataDir, logger);
   const batchWriter = <T>(name: 'usage' | 'flow-runs', kind: DeadLetterKind, sink: BatchSink<T>, journal?: RecordJournal<T>) =>
     new BatchWriter<T>(sink, {
@@ -170,6 +171,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       batchSize: config.usage.batchSize,
       flushIntervalMs: config.usage.flushIntervalMs,
       spillDir: dataDir,
+      spillTag,
       logger,
       setAside: (refused) => deadLetters.setAside({ kind, ...refused }),
     });
@@ -211,6 +213,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       batchSize: config.usage.batchSize,
       flushIntervalMs: config.usage.flushIntervalMs,
       spillDir: dataDir,
+      spillTag,
       logger,
     },
   );

@@ -26,6 +26,12 @@ export interface BatchWriterOptions<T> {
   flushIntervalMs: number;
   /** Where events that could not be written at shutdown are kept until the next start. */
   spillDir: string | undefined;
+  /**
+   * The database the records go to (databaseTag()): spill files are named after it, and only its own are replayed —
+   * an instance never writes another database's records into its own. Files spilled before spills were tagged are
+   * replayed by any.
+   */
+  spillTag?: string;
   logger: Logger;
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -75,6 +81,11 @@ export class BatchWriter<T> {
   private closed = false;
 
   private readonly spillPrefix: string;
+  /**
+   * Records replayed from a spill file that had to be kept (the database was out of reach at start-up): they are
+   * still in that file, so a shutdown does not spill them a second time.
+   */
+  private readonly keptInSpillFile = new WeakSet<object>();
   /** Records set aside while a batch that holds them may still be retried (after a later, transient failure). */
   private readonly setAsideRecords = new WeakSet<object>();
 
@@ -82,7 +93,7 @@ export class BatchWriter<T> {
     private readonly sink: BatchSink<T>,
     private readonly options: BatchWriterOptions<T>,
   ) {
-    this.spillPrefix = `${options.name}-spill-`;
+    this.spillPrefix = `${options.name}-spill-${options.spillTag === undefined ? '' : `${options.spillTag}-`}`;
   }
 
   start(): void {
@@ -218,7 +229,7 @@ export class BatchWriter<T> {
       await Promise.race([this.flush(), deadlinePassed]);
       timeUp.abort();
     }
-    const left = [...this.inFlight, ...this.queue];
+    const left = [...this.inFlight, ...this.queue].filter((record) => !this.keptInSpillFile.has(record as object));
     this.queue = [];
     if (left.length > 0) {
       // Throws RecordsLostError if they cannot be spilled either: the journal then keeps them for the next start.
@@ -288,7 +299,7 @@ export class BatchWriter<T> {
     if (spillDir !== undefined) {
       try {
         for (const name of readdirSync(spillDir)) {
-          if (name.startsWith(this.spillPrefix) && name.endsWith('.jsonl')) files.push(join(spillDir, name));
+          if (this.isOwnSpillFile(name)) files.push(join(spillDir, name));
         }
       } catch {
         // no spill directory yet: nothing spilled
@@ -314,6 +325,7 @@ export class BatchWriter<T> {
         logger.info({ count: records.length, file }, `replayed spilled ${this.options.name} records`);
       } catch (error) {
         const left = records.slice(written);
+        for (const record of left) if (typeof record === 'object' && record !== null) this.keptInSpillFile.add(record);
         this.queue.push(...left);
         this.enqueued += left.length;
         logger.warn(
@@ -323,6 +335,13 @@ export class BatchWriter<T> {
       }
     }
     return replayed;
+  }
+
+  /** A spill file of this writer's records for this database, or one from before spill files named their database. */
+  private isOwnSpillFile(name: string): boolean {
+    if (!name.endsWith('.jsonl')) return false;
+    if (name.startsWith(this.spillPrefix)) return true;
+    return new RegExp(`^${this.options.name}-spill-\\d+-\\d+\\.jsonl$`).test(name);
   }
 
   /** A spill file's records; a line that is not JSON is set aside (or, with nowhere to set it, left in the file). */

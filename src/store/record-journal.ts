@@ -170,8 +170,8 @@ export class RecordJournal<T> {
   }
 }
 
-/** A short tag of the database a journal belongs to: its URL without credentials. */
-function databaseTag(databaseUrl: string): string {
+/** A short tag of the database a journal (or a spill file) belongs to: its URL without credentials. */
+export function databaseTag(databaseUrl: string): string {
   let identity = databaseUrl;
   try {
     const url = new URL(databaseUrl);

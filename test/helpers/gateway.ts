@@ -1,4 +1,7 @@
 // Starts the real gateway on an ephemeral port against a fresh database, with a provisioned tenant.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -57,6 +60,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
     // would then be counted in memory instead: tests of shared counting must not depend on the machine's load. The
     // Redis outage tests set the production budget.
     SHUTTLE_REDIS_TIMEOUT_MS: '2000',
+    // Each instance its own data directory, as in production: with PostgreSQL the default (./data) would be shared by
+    // every test of the run, and one test's spill files replayed by the next.
+    ...(database.url.startsWith('postgres') ? { SHUTTLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'shuttle-test-data-')) } : {}),
     ...options.env,
   });
   const shuttle = await createShuttle(config, {

@@ -59,7 +59,12 @@ describe('request log entries at a shutdown with the database out of reach', { t
     );
     for (const id of ids) expect(spilled.some((line) => line.includes(id))).toBe(true);
 
-    const second = await serveShuttle({ DATABASE_URL: database.url, SHUTTLE_DATA_DIR: dataDir });
+    // The same database at the same address: spill files are replayed only into the database they were meant for.
+    proxy.restore();
+    const second = await serveShuttle({
+      DATABASE_URL: database.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`),
+      SHUTTLE_DATA_DIR: dataDir,
+    });
     try {
       const entry = await pollUntil(
         async () => {

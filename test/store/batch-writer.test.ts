@@ -302,4 +302,39 @@ describe('BatchWriter', () => {
     await writer.flush();
     expect([...sink.stored.keys()]).toEqual(['req_1', 'req_2']);
   });
+
+  it('does not spill again at shutdown the records of a spill file it had to keep: restarts with the database away never multiply them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    const spilled = `${JSON.stringify(event(1))}\n${JSON.stringify(event(2))}\n`;
+    writeFileSync(join(dir, 'usage-spill-1-1.jsonl'), spilled);
+    const sink = new SwitchableSink();
+    sink.down = true;
+    for (let start = 0; start < 3; start++) {
+      const writer = new BatchWriter<UsageEvent>(sink, options(dir));
+      await writer.replaySpilled();
+      writer.record(event(10 + start));
+      await writer.close(20);
+    }
+    // The kept file, and one file per shutdown with that run's own record: never the kept records again.
+    const lines = readdirSync(dir).flatMap((name) => readFileSync(join(dir, name), 'utf8').trim().split('\n'));
+    expect(lines.map((line) => (JSON.parse(line) as UsageEvent).id).sort()).toEqual(['req_1', 'req_10', 'req_11', 'req_12', 'req_2']);
+  });
+
+  it('replays only the spill files of its own database (and untagged ones from before spill files named it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shuttle-spill-'));
+    writeFileSync(join(dir, 'usage-spill-aaaaaaaaaaaa-1-1.jsonl'), `${JSON.stringify(event(1))}\n`);
+    writeFileSync(join(dir, 'usage-spill-bbbbbbbbbbbb-1-1.jsonl'), `${JSON.stringify(event(2))}\n`);
+    writeFileSync(join(dir, 'usage-spill-1-1.jsonl'), `${JSON.stringify(event(3))}\n`);
+    const sink = new SwitchableSink();
+    const writer = new BatchWriter<UsageEvent>(sink, { ...options(dir), spillTag: 'aaaaaaaaaaaa' });
+    expect(await writer.replaySpilled()).toBe(2);
+    expect([...sink.stored.keys()].sort()).toEqual(['req_1', 'req_3']);
+    expect(readdirSync(dir)).toEqual(['usage-spill-bbbbbbbbbbbb-1-1.jsonl']);
+
+    // Its own spills carry the tag.
+    sink.down = true;
+    writer.record(event(4));
+    await writer.close(20);
+    expect(readdirSync(dir).filter((name) => name.startsWith('usage-spill-aaaaaaaaaaaa-'))).toHaveLength(1);
+  });
 });
