@@ -190,6 +190,33 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
     await fresh.close();
   });
 
+  it.each([
+    { path: '/keys', api: /\/api\/v1\/keys(\?|$)/, loaded: { role: 'heading', name: 'Sub-keys' } },
+    { path: '/flows', api: /\/api\/v1\/flows(\?|$)/, loaded: { role: 'heading', name: 'No flows yet' } },
+    { path: '/logs', api: /\/api\/v1\/requests(\?|$)/, loaded: { role: 'table', name: 'Requests' } },
+  ] as const)('shows the error view on $path when its data cannot load, and Reload asks again', async ({ path, api, loaded }) => {
+    const fresh = await context.newPage();
+    let failing = true;
+    await fresh.route(api, (route) =>
+      failing
+        ? route.fulfill({
+            status: 400,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { message: 'Resting for a test.', type: 'invalid_request_error', code: null, param: null } }),
+          })
+        : route.fallback(),
+    );
+    await fresh.goto(path);
+    const error = fresh.getByRole('alert').filter({ has: fresh.getByRole('heading', { name: 'This page could not load' }) });
+    await error.getByText('Resting for a test.').waitFor();
+    await fresh.getByRole('navigation', { name: 'Main' }).waitFor();
+    failing = false;
+    await error.getByRole('button', { name: 'Reload' }).click();
+    await fresh.getByRole(loaded.role, { name: loaded.name }).first().waitFor();
+    expect(await error.count()).toBe(0);
+    await fresh.close();
+  });
+
   it('keeps the chips, the custom range, the offline banner and the error view axe clean and within a phone, in dark mode', async () => {
     const phone = await (await newContext(browser, gateway, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' })).newPage();
     await logIn(phone, OWNER.email, OWNER.password, '/login?next=%2Fusage%3FgroupBy%3Dcustomer%26customer%3Dalice%26status%3Dsuccess');

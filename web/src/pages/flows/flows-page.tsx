@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useFlows } from '../../api/flows';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { formatRelative } from '../../format/format';
@@ -36,8 +37,14 @@ export function FlowsPage() {
       />
       <section className="card" aria-labelledby="flow-list-title">
         <h2 id="flow-list-title">All flows</h2>
-        <ErrorMessage error={flows.error} />
-        {flows.isPending ? (
+        {flows.error ? (
+          flows.data ? (
+            <ErrorMessage error={flows.error} />
+          ) : (
+            <PageError error={flows.error} onReload={() => void flows.refetch()} />
+          )
+        ) : null}
+        {flows.error && !flows.data ? null : flows.isPending ? (
           <SkeletonRows rows={4} label="Loading flows" />
         ) : rows.length === 0 ? (
           <EmptyState title="No flows yet">

@@ -1,6 +1,7 @@
 // API keys: the master key, the sub-keys, and how to keep them safe.
 import { useKeys } from '../../api/keys';
 import { ErrorMessage } from '../../components/error-message';
+import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { usePermissions } from '../../session/use-session';
@@ -26,7 +27,13 @@ export function KeysPage() {
       />
       <div className="with-aside">
         <div className="stack">
-          <ErrorMessage error={keys.error} />
+          {keys.error ? (
+            keys.data ? (
+              <ErrorMessage error={keys.error} />
+            ) : (
+              <PageError error={keys.error} onReload={() => void keys.refetch()} />
+            )
+          ) : null}
           {keys.isPending ? (
             <SkeletonRows rows={5} label="Loading keys" />
           ) : keys.data ? (
