@@ -114,7 +114,8 @@ export class CoalescingWriter {
 
   private flush(): void {
     if (this.pending === '' || this.raw.destroyed) return;
-    if (!this.raw.write(this.take())) this.full = drained(this.raw);
+    // One wait per full buffer: a flush while already waiting adds no listener of its own.
+    if (!this.raw.write(this.take())) this.full ??= drained(this.raw);
   }
 }
 

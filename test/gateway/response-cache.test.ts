@@ -237,9 +237,11 @@ describe.each(DIALECTS)('response cache (%s)', (dialect) => {
     const hit = await ask(USE, {}, key);
     expect(hit.status).toBe(200);
     expect(hit.headers.get('x-shuttle-cache')).toBe('hit');
-    expect((await ask(USE, {}, key)).status).toBe(200);
-    const limited = await ask(USE, {}, key);
-    expect(limited.status).toBe(429);
+    // Hits count against the 3 a minute (the refused request did too): by the fourth request, one is refused. Not
+    // exactly the fourth: near a minute's end the sliding window also weighs the minute before, and refuses sooner.
+    const statuses = [(await ask(USE, {}, key)).status, (await ask(USE, {}, key)).status];
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
     expect(upstream.requests).toHaveLength(1);
   });
 
