@@ -193,7 +193,6 @@ describe('usage you can trust, filters as you type, never a blank page', () => {
   it.each([
     { path: '/keys', api: /\/api\/v1\/keys(\?|$)/, loaded: { role: 'heading', name: 'Sub-keys' } },
     { path: '/flows', api: /\/api\/v1\/flows(\?|$)/, loaded: { role: 'heading', name: 'No flows yet' } },
-    { path: '/logs', api: /\/api\/v1\/requests(\?|$)/, loaded: { role: 'table', name: 'Requests' } },
   ] as const)('shows the error view on $path when its data cannot load, and Reload asks again', async ({ path, api, loaded }) => {
     const fresh = await context.newPage();
     let failing = true;

@@ -7,7 +7,6 @@ import { type RequestFilter, useRequests } from '../../api/requests';
 import { useEnvironments } from '../../api/settings';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
-import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { SkeletonRows } from '../../components/skeleton';
 import { activeFilters, filterQuery, rangeOf, rangeQuery } from './log-filter';
@@ -77,14 +76,8 @@ export function LogsPage() {
           <h2 id="logs-list-title">Requests</h2>
           <LogFilterChips params={params} keyNames={keyNames} onChange={update} />
         </div>
-        {requests.error ? (
-          requests.data ? (
-            <ErrorMessage error={requests.error} />
-          ) : (
-            <PageError error={requests.error} onReload={() => void requests.refetch()} />
-          )
-        ) : null}
-        {requests.error && !requests.data ? null : requests.isPending ? (
+        <ErrorMessage error={requests.error} />
+        {requests.isPending ? (
           <SkeletonRows rows={8} label="Loading requests" />
         ) : rows.length === 0 ? (
           filtered ? (
