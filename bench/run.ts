@@ -1,11 +1,10 @@
 // `npm run bench`: start the fake upstream and every target, warm them up, drive them in interleaved rounds, report.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHAT_MODES, type ChatMode } from './chat-request.js';
 import { checks, ratios, type TargetResult } from './checks.js';
-import { ChildProcesses } from './child-processes.js';
 import { pinHarness, planCpuLayout } from './cpu-layout.js';
 import { chooseLoadTool, LoadDriver, type LoadTool } from './load-driver.js';
 import { directUpstreamTarget, launchBareProxy, launchFakeUpstream } from './local-servers.js';
@@ -14,6 +13,7 @@ import { launchPortkey, portkeyEntry } from './portkey-launcher.js';
 import { type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { type BenchReport, renderReport } from './report.js';
 import { runSoak } from './rss-soak.js';
+import { RunSession } from './run-session.js';
 import { launchShuttle } from './shuttle-launcher.js';
 import { runStreams } from './streams-run.js';
 import { type LaunchContext, TARGET_LABELS, type Target, type TargetName } from './target.js';
@@ -118,23 +118,8 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const profileDir = options.profile ? join(RESULTS_DIR, `profile-${stamp}`) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const workDir = mkdtempSync(join(tmpdir(), 'shuttle-bench-'));
-  const children = new ChildProcesses(layout.taskset);
-  const cleanups: (() => Promise<void>)[] = [];
-  let stopping = false;
-  const cleanUp = async (): Promise<void> => {
-    stopping = true;
-    await children.stopAll();
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  const interrupted = (signal: NodeJS.Signals): void => {
-    progress(`\n${signal}: stopping every process and cleaning up…`);
-    cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  process.once('exit', () => children.killAllNow());
+  const session = new RunSession(layout.taskset, 'shuttle-bench-', progress);
+  const { workDir, children } = session;
 
   const loadBefore = loadavg()[0] ?? 0;
   try {
@@ -151,10 +136,7 @@ async function main(argv: string[]): Promise<number> {
       profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
       targetEnv: {},
-      onCleanup: (cleanup) => {
-        if (stopping) cleanup().catch(() => undefined);
-        else cleanups.push(cleanup);
-      },
+      onCleanup: session.onCleanup,
     };
 
     // Every target is started first and idles while another is driven: load goes to one target at a time, and the
@@ -162,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     const sessions: TargetSession[] = [];
     const results: TargetResult[] = [];
     for (const name of options.targets) {
-      if (stopping) break;
+      if (session.stopping) break;
       const label = TARGET_LABELS[name];
       try {
         const target = name === 'upstream' ? directUpstreamTarget(upstream) : await LAUNCHERS[name](context);
@@ -176,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
 
-    await measureAll(sessions, options, driver, { stopping: () => stopping });
+    await measureAll(sessions, options, driver, { stopping: () => session.stopping });
 
     for (const session of sessions) {
       const notes: Record<string, unknown> = { pid: session.target.pid };
@@ -231,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(renderReport(report, relative(process.cwd(), file) || file));
     return 0;
   } finally {
-    await cleanUp();
+    await session.cleanUp();
   }
 }
 

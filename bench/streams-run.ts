@@ -1,13 +1,12 @@
 // `npm run bench -- --streams`: how many concurrent streams each target holds, and what they cost (issue 29). Each
 // target in turn (the direct upstream first) is ramped through the steps with the stream load client, then stopped.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chatRequestBody } from './chat-request.js';
-import { ChildProcesses } from './child-processes.js';
 import { pinHarness, planCpuLayout } from './cpu-layout.js';
 import { directUpstreamTarget, launchBareProxy, launchFakeUpstream } from './local-servers.js';
 import { LOOP_FILE_VARIABLE, type LoopDelaySample } from './loop-monitor.js';
@@ -15,6 +14,7 @@ import { launchPortkey, portkeyEntry } from './portkey-launcher.js';
 import { readCpuTimes } from './process-cpu.js';
 import { type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { readMemory } from './rss-sampler.js';
+import { RunSession } from './run-session.js';
 import { launchShuttle } from './shuttle-launcher.js';
 import { newWindow, type StepWindow, StreamLoad } from './stream-load.js';
 import { parseStreamOptions, STREAMS_USAGE, type StreamOptions, type StreamTargetName } from './stream-options.js';
@@ -254,27 +254,12 @@ export async function runStreams(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const workDir = mkdtempSync(join(tmpdir(), 'shuttle-streams-'));
+  const session = new RunSession(layout.taskset, 'shuttle-streams-', progress);
+  const { workDir, children } = session;
   const profileDir = options.profile ? join(RESULTS_DIR, `profile-streams-${stamp}`) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const loopFile = join(workDir, 'event-loop.jsonl');
   const targetEnv = { NODE_OPTIONS: `--import ${pathToFileURL(LOOP_MONITOR).href}`, [LOOP_FILE_VARIABLE]: loopFile };
-  const children = new ChildProcesses(layout.taskset);
-  const cleanups: (() => Promise<void>)[] = [];
-  let stopping = false;
-  const cleanUp = async (): Promise<void> => {
-    stopping = true;
-    await children.stopAll();
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  const interrupted = (signal: NodeJS.Signals): void => {
-    progress(`\n${signal}: stopping every process and cleaning up…`);
-    cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  process.once('exit', () => children.killAllNow());
 
   const loadBefore = loadavg()[0] ?? 0;
   try {
@@ -292,15 +277,12 @@ export async function runStreams(argv: string[]): Promise<number> {
       profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
       targetEnv,
-      onCleanup: (cleanup) => {
-        if (stopping) cleanup().catch(() => undefined);
-        else cleanups.push(cleanup);
-      },
+      onCleanup: session.onCleanup,
     };
     const results: StreamTargetResult[] = [];
     const profiles: { target: string; summary: ProfileSummary }[] = [];
     for (const name of options.targets) {
-      if (stopping) break;
+      if (session.stopping) break;
       const label = TARGET_LABELS[name];
       let target: Target;
       const launchedAt = performance.now();
@@ -366,6 +348,6 @@ export async function runStreams(argv: string[]): Promise<number> {
     process.stdout.write(renderStreamsReport(report, relative(process.cwd(), file) || file));
     return 0;
   } finally {
-    await cleanUp();
+    await session.cleanUp();
   }
 }
