@@ -6,6 +6,7 @@ import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
 import { type CachePolicy, parseCachePolicy } from '../domain/cache-policy.js';
 import type { Limits } from '../domain/limits.js';
+import type { PlanTerms } from '../domain/plan.js';
 import { type RequestLogLevel, type RequestLogSettings, requestLogSettings } from '../domain/request-log-entry.js';
 import type { RoutingRule } from '../domain/routing-rule.js';
 import { NotFoundError } from '../errors/shuttle-error.js';
@@ -31,6 +32,8 @@ export interface TenantConfig {
   cache: CachePolicy | null;
   /** What the request log keeps of this tenant's requests, and for how long. */
   requestLog: RequestLogSettings;
+  /** The plan an operator gave the tenant (docs/operators.md); null: none. */
+  plan: PlanTerms | null;
 }
 
 const TTL_MS = 30_000;
@@ -92,6 +95,7 @@ export class TenantConfigCache {
       runRetentionDays: runRetentionDays(tenant.settings),
       cache: parseCachePolicy(tenant.settings.cache),
       requestLog: requestLogSettings(tenant.settings, this.defaultLogLevel),
+      plan: null,
     };
   }
 }
