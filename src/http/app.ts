@@ -24,6 +24,7 @@ import { flowRunsRoutes } from './routes/flow-runs.js';
 import { flowsRoutes } from './routes/flows.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { keysRoutes } from './routes/keys.js';
+import { mcpServersRoutes } from './routes/mcp-servers.js';
 import { membersRoutes } from './routes/members.js';
 import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
@@ -108,6 +109,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(flowsRoutes(runtime));
       await api.register(flowEnvironmentsRoutes(runtime));
       await api.register(flowRunsRoutes(runtime));
+      await api.register(mcpServersRoutes(runtime));
     },
     { prefix: '/api/v1' },
   );
