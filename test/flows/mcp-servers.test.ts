@@ -173,7 +173,7 @@ describe('MCP servers that speak the older transport or misbehave', () => {
   const register = async (name: string, url: string) => (await api('POST', '/mcp-servers', { name, url })).body.id as string;
 
   beforeAll(async () => {
-    gateway = await startGateway({ env: { SHUTTLE_MCP_CONNECT_TIMEOUT_MS: '500', SHUTTLE_MCP_CALL_TIMEOUT_MS: '500' } });
+    gateway = await startGateway();
     token = await login(gateway);
   });
 
@@ -205,11 +205,19 @@ describe('MCP servers that speak the older transport or misbehave', () => {
     expect(down.status).toBe(502);
     expect(down.body.error).toMatchObject({ code: 'mcp_server_unreachable', type: 'upstream_error' });
 
-    const silent = await startSilentServer();
-    servers.push(silent);
-    const slow = await api('POST', `/mcp-servers/${await register('Silent', silent.url)}/discover`);
-    expect(slow.status).toBe(504);
-    expect(slow.body.error).toMatchObject({ code: 'mcp_server_timeout', type: 'upstream_error' });
+    const impatient = await startGateway({ env: { SHUTTLE_MCP_CONNECT_TIMEOUT_MS: '300', SHUTTLE_MCP_CALL_TIMEOUT_MS: '300' } });
+    try {
+      const silent = await startSilentServer();
+      servers.push(silent);
+      const owner = await login(impatient);
+      const created = await call(impatient, 'POST', '/mcp-servers', { auth: owner, body: { name: 'Silent', url: silent.url } });
+      const slow = await call(impatient, 'POST', `/mcp-servers/${created.body.id}/discover`, { auth: owner });
+      expect(slow.status).toBe(504);
+      expect(slow.body.error).toMatchObject({ code: 'mcp_server_timeout', type: 'upstream_error' });
+      expect(silent.requests).toHaveLength(1);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('answers 502 for a server that speaks no MCP, or sends more than Shuttle reads', async () => {
@@ -217,21 +225,31 @@ describe('MCP servers that speak the older transport or misbehave', () => {
     servers.push(html);
     const notMcp = await api('POST', `/mcp-servers/${await register('Web page', html.url)}/discover`);
     expect(notMcp.status).toBe(502);
-    expect(notMcp.body.error.type).toBe('upstream_error');
+    expect(notMcp.body.error).toMatchObject({ code: 'mcp_server_unreachable', type: 'upstream_error' });
 
     const flood = await startHostileServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
       const write = () => {
-        while (res.write(chunk)) if (res.writableLength > 8 * 1024 * 1024) break;
+        while (sent < 16 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
       };
       res.on('drain', write);
       write();
     });
     servers.push(flood);
     const flooded = await api('POST', `/mcp-servers/${await register('Flood', flood.url)}/discover`);
-    expect(flooded.status).toBeGreaterThanOrEqual(502);
-    expect(flooded.body.error.type).toBe('upstream_error');
+    expect(flooded.status).toBe(502);
+    expect(flooded.body.error).toMatchObject({ code: 'mcp_server_error', type: 'upstream_error' });
+    expect(flooded.body.error.message).toContain('larger than 4 MiB');
+  });
+
+  it('lists no tools for a server that offers none', async () => {
+    const empty = await startStreamableMcpServer({ withoutTools: true });
+    servers.push(empty);
+    const discovered = await api('POST', `/mcp-servers/${await register('Empty', empty.url)}/discover`);
+    expect(discovered.status).toBe(200);
+    expect(discovered.body.data).toEqual([]);
   });
 });
 

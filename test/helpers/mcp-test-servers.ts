@@ -61,6 +61,8 @@ function closer(server: Server): () => Promise<void> {
 /** Options of the Streamable HTTP server: a header it requires (401 without it). */
 export interface StreamableOptions {
   requireHeader?: { name: string; value: string };
+  /** Serve an MCP server with no tools at all (and so without the tools capability). */
+  withoutTools?: boolean;
 }
 
 export async function startStreamableMcpServer(options: StreamableOptions = {}): Promise<TestMcpServer> {
@@ -76,7 +78,7 @@ export async function startStreamableMcpServer(options: StreamableOptions = {}):
       res.writeHead(405).end();
       return;
     }
-    const server = toolServer();
+    const server = options.withoutTools ? new McpServer({ name: 'no-tools', version: '1.0.0' }) : toolServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();

@@ -49,20 +49,18 @@ export async function withMcpSession<T>(
   const controller = new AbortController();
   const fetch: FetchLike = (url, init) => options.fetch(url, { ...init, signal: joined(init?.signal, controller.signal) });
   let client: Client | undefined;
+  const connecting = connect(endpoint, fetch, options.connectTimeoutMs, controller.signal);
   try {
-    client = await deadline(
-      connect(endpoint, fetch, options.connectTimeoutMs, controller.signal),
-      options.connectTimeoutMs,
-      'connect',
-      controller,
-    );
+    client = await deadline(connecting, options.connectTimeoutMs, 'connect', controller);
     const session = { client, requestOptions: { timeout: options.callTimeoutMs, signal: controller.signal } };
     return await deadline(work(session), options.callTimeoutMs, 'call', controller);
   } catch (error) {
     throw mcpFailure(endpoint.name, error);
   } finally {
     controller.abort();
-    await client?.close().catch(() => undefined);
+    if (client) await client.close().catch(() => undefined);
+    // A connection that completes after its deadline is closed as soon as it does.
+    else connecting.then((late) => late.close()).catch(() => undefined);
   }
 }
 

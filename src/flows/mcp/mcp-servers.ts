@@ -123,6 +123,8 @@ export class McpServers {
   async discover(tenantId: string, serverId: string): Promise<{ tools: DiscoveredTool[] }> {
     const tools = await this.withSession(tenantId, serverId, async ({ client, requestOptions }) => {
       const found: DiscoveredTool[] = [];
+      // A server without the tools capability has none to list (asking would be a JSON-RPC error).
+      if (!client.getServerCapabilities()?.tools) return found;
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES && found.length < MAX_TOOLS; page++) {
         const listed = await client.listTools(cursor === undefined ? {} : { cursor }, requestOptions);
