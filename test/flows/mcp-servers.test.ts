@@ -244,6 +244,18 @@ describe('MCP servers that speak the older transport or misbehave', () => {
     expect(flooded.body.error.message).toContain('larger than 4 MiB');
   });
 
+  it('rejects a call the server answers with a JSON-RPC error, quoting the server', async () => {
+    const broken = await startStreamableMcpServer({ protocolErrors: true });
+    servers.push(broken);
+    const id = await register('Broken', broken.url);
+    expect((await api('POST', `/mcp-servers/${id}/discover`)).body.data.map((t: { name: string }) => t.name)).toEqual(['broken']);
+    await expect(gateway.shuttle.runtime.mcpServers.callTool(gateway.tenantId, id, 'broken', {})).rejects.toMatchObject({
+      status: 502,
+      code: 'mcp_server_error',
+      message: expect.stringContaining('the arguments make no sense to this server'),
+    });
+  });
+
   it('lists no tools for a server that offers none', async () => {
     const empty = await startStreamableMcpServer({ withoutTools: true });
     servers.push(empty);

@@ -1,10 +1,12 @@
 // Real MCP servers built with the official SDK, for tests: one speaking Streamable HTTP (stateless, the SDK's
 // documented way), one speaking only the older HTTP+SSE transport, and a few that misbehave.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 export interface TestMcpServer {
@@ -39,7 +41,7 @@ function toolServer(): McpServer {
   return server;
 }
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: HttpServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -50,7 +52,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-function closer(server: Server): () => Promise<void> {
+function closer(server: HttpServer): () => Promise<void> {
   return () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -63,6 +65,20 @@ export interface StreamableOptions {
   requireHeader?: { name: string; value: string };
   /** Serve an MCP server with no tools at all (and so without the tools capability). */
   withoutTools?: boolean;
+  /** Serve one tool, `broken`, whose every call is answered with a JSON-RPC error (a protocol-level failure). */
+  protocolErrors?: boolean;
+}
+
+/** A low-level SDK server that lists one tool and answers each call with a JSON-RPC error. */
+function protocolErrorServer(): Server {
+  const server = new Server({ name: 'protocol-errors', version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: [{ name: 'broken', description: 'Answers with a JSON-RPC error', inputSchema: { type: 'object' } }],
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async () => {
+    throw new McpError(ErrorCode.InvalidParams, 'the arguments make no sense to this server');
+  });
+  return server;
 }
 
 export async function startStreamableMcpServer(options: StreamableOptions = {}): Promise<TestMcpServer> {
@@ -78,7 +94,11 @@ export async function startStreamableMcpServer(options: StreamableOptions = {}):
       res.writeHead(405).end();
       return;
     }
-    const server = options.withoutTools ? new McpServer({ name: 'no-tools', version: '1.0.0' }) : toolServer();
+    const server = options.protocolErrors
+      ? protocolErrorServer()
+      : options.withoutTools
+        ? new McpServer({ name: 'no-tools', version: '1.0.0' })
+        : toolServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();
