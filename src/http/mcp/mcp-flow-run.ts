@@ -26,6 +26,8 @@ export async function runFlowForMcp(runtime: Runtime, request: FastifyRequest, a
   }
   const meter = new RequestMeter('flows.run', request.startedAt);
   request.meter = meter;
+  // Metered routes start their span before the handler; this run's meter exists only from here.
+  runtime.tracing?.requestStarted(meter, request.headers);
   let run: PreparedRun | undefined;
   let ctx: CallContext | undefined;
   try {
