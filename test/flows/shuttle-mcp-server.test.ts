@@ -160,6 +160,26 @@ describe.each(DIALECTS)('Shuttle as an MCP server, on %s', (dialect: TestDialect
     const wrong = await agent(gateway, 'ps_not_a_real_key').catch((error: unknown) => error);
     expect((wrong as StreamableHTTPError).code).toBe(401);
 
+    // The transport writes the answer itself, with the headers every answer carries.
+    const initialize = await fetch(`${gateway.url}/api/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gateway.masterKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
+      }),
+    });
+    expect(initialize.status).toBe(200);
+    expect(initialize.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(initialize.headers.get('x-request-id')).toMatch(/./);
+    expect(((await initialize.json()) as { result: { serverInfo: unknown } }).result.serverInfo).toMatchObject({ name: 'shuttle' });
+
     const get = await fetch(`${gateway.url}/api/mcp`, { headers: { authorization: `Bearer ${gateway.masterKey}` } });
     expect(get.status).toBe(405);
     expect(((await get.json()) as { error: unknown }).error).toMatchObject({ code: 'method_not_allowed', type: 'invalid_request_error' });
