@@ -85,6 +85,13 @@ describe.each(DIALECTS)('Shuttle as an MCP server, on %s', (dialect: TestDialect
     expect(ran.isError).toBe(false);
     expect(ran.json).toMatchObject({ version: 2, environment: 'production', response: 'Please say hi', model: expect.any(String) });
 
+    const refused = await owner.call('create_flow', {
+      title: 'Broken',
+      templates: { main: { ...TEMPLATES.main, responseSchema: { type: 'no-such-type' } } },
+    });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('invalid_request (HTTP 400)');
+
     const listed = await owner.call('list_flows');
     expect(listed.json.flows).toEqual([expect.objectContaining({ slug: 'greeter', latestVersion: 2, environments: { production: 2 } })]);
     const got = await owner.call('get_flow', { flow: 'greeter', version: 1 });

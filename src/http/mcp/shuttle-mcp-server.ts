@@ -132,9 +132,14 @@ export function shuttleMcpServer(runtime: Runtime, request: FastifyRequest): Mcp
           slug: args.slug,
           description: args.description,
         });
-        const created = args.templates
-          ? await flows.addVersion(tenantId(), actorOf(request), flow.id, { templates: args.templates })
-          : null;
+        let created: FlowVersion | null = null;
+        try {
+          if (args.templates) created = await flows.addVersion(tenantId(), actorOf(request), flow.id, { templates: args.templates });
+        } catch (error) {
+          // One tool call, one outcome: a flow whose first version is refused is not left behind.
+          await flows.delete(tenantId(), actorOf(request), flow.id);
+          throw error;
+        }
         return { flow: flowView(await flows.get(tenantId(), flow.id)), version: created && versionView(created) };
       }),
   );
