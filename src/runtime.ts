@@ -24,6 +24,8 @@ import { FlowDeployments } from './flows/flow-deployments.js';
 import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
+import { guardedFetch } from './flows/mcp/guarded-fetch.js';
+import { McpServers } from './flows/mcp/mcp-servers.js';
 import { RunRetention } from './flows/run-retention.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
@@ -134,6 +136,8 @@ export interface Runtime {
   responses: ResponsesService;
   responseStore: ResponseStore;
   flows: Flows;
+  /** The tenants' registered MCP servers: CRUD, discover, and callTool for the `mcp` tool type. */
+  mcpServers: McpServers;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
   /** The tenant's audit log (read-only). */
@@ -320,6 +324,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flows = new Flows(db);
   const flowDeployments = new FlowDeployments(db, flows);
   const flowRunLog = new FlowRunLog(db);
+  // Tenants' MCP servers are reached only through the address guard, like their provider connections.
+  const mcpAgent = new Agent({ connect: tenantConnector });
+  const mcpServers = new McpServers(db, cipher, network, {
+    fetch: guardedFetch(mcpAgent, MCP_MAX_RESPONSE_BYTES),
+    connectTimeoutMs: config.mcp.connectTimeoutMs,
+    callTimeoutMs: config.mcp.callTimeoutMs,
+  });
   const auditLog = new AuditLogReader(db);
 
   return {
@@ -365,6 +376,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responses,
     responseStore,
     flows,
+    mcpServers,
     flowDeployments,
     flowRunLog,
     auditLog,
@@ -396,6 +408,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
       await webhookAgent.close();
+      await mcpAgent.close();
       await bus.close();
       await spansExported;
       if (redis) await closeRedis(redis);
@@ -410,6 +423,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
  * back); this only keeps commands to a Redis that stopped answering from piling up.
  */
 const REDIS_COMMAND_TIMEOUT_MS = 5000;
+
+/** The largest response Shuttle reads from a tenant's MCP server (one JSON-RPC answer, or its event stream). */
+const MCP_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** How long start-up waits for Redis before serving without it (and connecting in the background). */
 const REDIS_STARTUP_WAIT_MS = 2000;

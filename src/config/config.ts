@@ -63,6 +63,8 @@ const envSchema = z.object({
     .transform((value): boolean | string => (value === 'true' ? true : value === 'false' || value === '' ? false : value)),
   SHUTTLE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   SHUTTLE_MOCK_LATENCY_MS: nonNegativeInt.default(0),
+  SHUTTLE_MCP_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  SHUTTLE_MCP_CALL_TIMEOUT_MS: positiveInt.default(60_000),
   SHUTTLE_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
   SHUTTLE_PRICES_FILE: optionalString,
   SHUTTLE_CACHE_MAX_ENTRY_BYTES: positiveInt.default(1024 * 1024),
@@ -131,6 +133,8 @@ export interface Config {
   trustProxy: boolean | string;
   shutdownTimeoutMs: number;
   mockLatencyMs: number;
+  /** Registered MCP servers (docs/mcp.md): how long connecting (transport fallback included) and each call may take. */
+  mcp: { connectTimeoutMs: number; callTimeoutMs: number };
   /** Completion tokens assumed for limits when a request sets no max_tokens. */
   defaultMaxTokens: number;
   /**
@@ -214,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: e.SHUTTLE_TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTTLE_SHUTDOWN_TIMEOUT_MS,
     mockLatencyMs: e.SHUTTLE_MOCK_LATENCY_MS,
+    mcp: { connectTimeoutMs: e.SHUTTLE_MCP_CONNECT_TIMEOUT_MS, callTimeoutMs: e.SHUTTLE_MCP_CALL_TIMEOUT_MS },
     defaultMaxTokens: e.SHUTTLE_DEFAULT_MAX_TOKENS,
     pricesFile: e.SHUTTLE_PRICES_FILE,
     responseCache: {

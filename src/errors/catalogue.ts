@@ -153,6 +153,13 @@ export const errorCatalogue = {
       'Shuttle refused to connect: the connection’s host resolves to a loopback, private, link-local, reserved or cloud-metadata address, which this deployment does not let tenants reach.',
   },
   upstream_timeout: { status: 504, type: 'upstream_error', message: 'The upstream provider did not answer in time.' },
+  mcp_server_unreachable: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The MCP server could not be reached, or did not answer as an MCP server (Streamable HTTP or HTTP+SSE).',
+  },
+  mcp_server_error: { status: 502, type: 'upstream_error', message: 'The MCP server answered with an error.' },
+  mcp_server_timeout: { status: 504, type: 'upstream_error', message: 'The MCP server did not answer in time.' },
   invalid_structured_output: {
     status: 502,
     type: 'upstream_error',

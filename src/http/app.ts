@@ -24,6 +24,8 @@ import { flowRunsRoutes } from './routes/flow-runs.js';
 import { flowsRoutes } from './routes/flows.js';
 import { invitationsRoutes } from './routes/invitations.js';
 import { keysRoutes } from './routes/keys.js';
+import { mcpRoutes } from './routes/mcp.js';
+import { mcpServersRoutes } from './routes/mcp-servers.js';
 import { membersRoutes } from './routes/members.js';
 import { messagesRoutes } from './routes/messages.js';
 import { modelsRoutes } from './routes/models.js';
@@ -108,8 +110,17 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(flowsRoutes(runtime));
       await api.register(flowEnvironmentsRoutes(runtime));
       await api.register(flowRunsRoutes(runtime));
+      await api.register(mcpServersRoutes(runtime));
     },
     { prefix: '/api/v1' },
+  );
+  // Shuttle's own MCP server, authenticated like /api/v1.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate(runtime));
+      await api.register(mcpRoutes(runtime));
+    },
+    { prefix: '/api' },
   );
   await app.register(dashboardRoutes());
   return app;

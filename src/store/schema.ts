@@ -208,6 +208,17 @@ export interface ProviderConnectionsTable {
   updated_at: number;
 }
 
+export interface McpServersTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  url: string;
+  /** The headers sent to the server, as JSON encrypted by CredentialCipher. */
+  encrypted_headers: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface RoutingRulesTable {
   id: string;
   tenant_id: string;
@@ -331,4 +342,5 @@ export interface Database {
   stored_responses: StoredResponsesTable;
   response_cache: ResponseCacheTable;
   request_log: RequestLogTable;
+  mcp_servers: McpServersTable;
 }

@@ -1,5 +1,5 @@
 // An admin change and its audit entry are saved together or not at all: with the audit log refusing writes, changes
-// to provider connections, routing rules, environments and flows fail and leave nothing behind.
+// to provider connections, routing rules, environments, flows and MCP servers fail and leave nothing behind.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login } from '../helpers/api.js';
@@ -12,6 +12,7 @@ describe.each(DIALECTS)('admin changes on %s', (dialect) => {
   let gateway: TestGateway;
   let token: string;
   let flowId: string;
+  let mcpServerId: string;
 
   beforeAll(async () => {
     gateway = await startGateway({ dialect, env: { OPENAI_API_KEY: 'sk-global', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
@@ -22,6 +23,7 @@ describe.each(DIALECTS)('admin changes on %s', (dialect) => {
     expect(
       (await api('POST', '/providers', { name: 'mine', type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x' })).status,
     ).toBe(201);
+    mcpServerId = (await api('POST', '/mcp-servers', { name: 'Mine', url: 'http://127.0.0.1:9/mcp', headers: { 'X-Key': 'k' } })).body.id;
     await refuseAuditEntries(gateway, dialect);
   });
 
@@ -61,6 +63,13 @@ describe.each(DIALECTS)('admin changes on %s', (dialect) => {
     expect((await api('DELETE', `/flows/${flowId}`)).status).toBe(500);
     const flows = (await api('GET', '/flows')).body.data;
     expect(flows).toMatchObject([{ id: flowId, title: 'Greeting', latestVersion: 1, environments: {} }]);
+  });
+
+  it('an MCP server is neither registered, changed nor deleted without its audit entry', async () => {
+    expect((await api('POST', '/mcp-servers', { name: 'Other', url: 'http://127.0.0.1:9/mcp' })).status).toBe(500);
+    expect((await api('PATCH', `/mcp-servers/${mcpServerId}`, { name: 'Renamed', headers: {} })).status).toBe(500);
+    expect((await api('DELETE', `/mcp-servers/${mcpServerId}`)).status).toBe(500);
+    expect((await api('GET', '/mcp-servers')).body.data).toMatchObject([{ id: mcpServerId, name: 'Mine', headerNames: ['X-Key'] }]);
   });
 });
 

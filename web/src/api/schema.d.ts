@@ -1107,7 +1107,7 @@ export interface paths {
                 })[];
               nextCursor: string | null;
               /** @description Every action Shuttle records, for a filter to offer */
-              actions: ("auth.login_failed" | "auth.password_changed" | "cache.cleared" | "customer.updated" | "environment.created" | "environment.deleted" | "environments.promoted" | "flow.activated" | "flow.created" | "flow.deleted" | "flow.updated" | "flow.version_created" | "invitation.accepted" | "invitation.created" | "invitation.revoked" | "key.allowed_models_changed" | "key.created" | "key.limits_changed" | "key.master_regenerated" | "key.renamed" | "key.revoked" | "member.added" | "member.removed" | "member.role_changed" | "provider.created" | "provider.deleted" | "provider.updated" | "routing_rule.deleted" | "routing_rule.saved" | "tenant.updated")[];
+              actions: ("auth.login_failed" | "auth.password_changed" | "cache.cleared" | "customer.updated" | "environment.created" | "environment.deleted" | "environments.promoted" | "flow.activated" | "flow.created" | "flow.deleted" | "flow.updated" | "flow.version_created" | "invitation.accepted" | "invitation.created" | "invitation.revoked" | "key.allowed_models_changed" | "key.created" | "key.limits_changed" | "key.master_regenerated" | "key.renamed" | "key.revoked" | "mcp_server.created" | "mcp_server.deleted" | "mcp_server.updated" | "member.added" | "member.removed" | "member.role_changed" | "provider.created" | "provider.deleted" | "provider.updated" | "routing_rule.deleted" | "routing_rule.saved" | "tenant.updated")[];
             };
           };
         };
@@ -3084,6 +3084,190 @@ export interface paths {
               /** @description The rendered prompt; null after the retention period */
               messages: unknown[] | null;
               response: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/mcp-servers": {
+    /** List registered MCP servers */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              data: {
+                  id: string;
+                  name: string;
+                  url: string;
+                  /** @description Which headers are stored; their values are never returned */
+                  headerNames: string[];
+                  /** @description ISO 8601 date-time */
+                  createdAt: string;
+                  /** @description ISO 8601 date-time */
+                  updatedAt: string;
+                }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Register an MCP server
+     * @description The URL may not be, or resolve to, a private address unless SHUTTLE_ALLOW_PRIVATE_NETWORKS allows it (400).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            name: string;
+            /**
+             * Format: uri
+             * @description The server’s MCP endpoint (Streamable HTTP, or HTTP+SSE for older servers)
+             */
+            url: string;
+            /** @description Sent with every request to the server, e.g. {"Authorization": "Bearer …"}; stored encrypted, never returned */
+            headers?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              url: string;
+              /** @description Which headers are stored; their values are never returned */
+              headerNames: string[];
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/mcp-servers/{id}": {
+    /** A registered MCP server */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              url: string;
+              /** @description Which headers are stored; their values are never returned */
+              headerNames: string[];
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a registered MCP server */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Change a registered MCP server (given headers replace the stored ones)
+     * @description Moving the URL to another origin keeps no stored header: send them again (or {} to drop them), else 400 credentials_required.
+     */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            /**
+             * Format: uri
+             * @description The server’s MCP endpoint (Streamable HTTP, or HTTP+SSE for older servers)
+             */
+            url?: string;
+            /** @description Sent with every request to the server, e.g. {"Authorization": "Bearer …"}; stored encrypted, never returned */
+            headers?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              url: string;
+              /** @description Which headers are stored; their values are never returned */
+              headerNames: string[];
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/mcp-servers/{id}/discover": {
+    /**
+     * List the tools the MCP server offers
+     * @description Connects to the server (Streamable HTTP, falling back to HTTP+SSE) and lists its tools. A server that cannot be reached answers 502 mcp_server_unreachable, one that answers too slowly 504 mcp_server_timeout, one that answers with an error 502 mcp_server_error.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              data: {
+                  name: string;
+                  description: string;
+                  /** @description The tool’s JSON Schema for its arguments, as the server gave it */
+                  inputSchema: {
+                    [key: string]: unknown;
+                  };
+                }[];
+              nextCursor: string | null;
             };
           };
         };
