@@ -21,6 +21,7 @@ export function buildCli(): Command {
     .requiredOption('--tenant <name>', 'tenant name')
     .requiredOption('--email <email>', "owner's email")
     .requiredOption('--password <password>', "owner's password (at least 8 characters)")
+    .option('--operator', 'make the new owner a server operator (docs/operators.md)')
     .option('--json', 'print {"tenantId","userId","masterKey"} and nothing else')
     .action(bootstrap);
   registerKeysCommands(program);
