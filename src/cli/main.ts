@@ -7,6 +7,7 @@ import { loadDotEnv } from './env-file.js';
 import { registerFlowsCommands } from './flows.js';
 import { registerKeysCommands } from './keys.js';
 import { migrate } from './migrate.js';
+import { registerOperatorCommands } from './operators.js';
 import { CliError } from './output.js';
 import { serve } from './serve.js';
 
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerKeysCommands(program);
   registerFlowsCommands(program);
   registerDeadLetterCommands(program);
+  registerOperatorCommands(program);
   return program;
 }
 
