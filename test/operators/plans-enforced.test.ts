@@ -80,6 +80,15 @@ describe.each(DIALECTS)('plans on the request path (%s)', { timeout: 60_000 }, (
     });
     expect((await chat(gateway, strict.masterKey)).status).toBe(200);
     expect((await chat(gateway, strict.masterKey)).status).toBe(429);
+
+    // The tenant's members see the plan and the limits in force.
+    const tenant = await call(gateway, 'GET', '/tenant', { auth: strict.ownerToken, headers: { 'x-shuttle-tenant-id': strict.id } });
+    expect(tenant.body.planTerms).toMatchObject({ id: loose, name: 'Ten a minute', allowedModels: null, maxConcurrentRequests: null });
+    expect(tenant.body.planTerms.limits.requestsPerMinute).toBe(10);
+    expect(tenant.body.limits.requestsPerMinute).toBe(1);
+    expect(tenant.body.effectiveLimits.requestsPerMinute).toBe(1);
+    const unplanned = await call(gateway, 'GET', '/tenant', { auth: operator });
+    expect(unplanned.body.planTerms).toBeNull();
   });
 
   it('refuses with 402 once the plan’s cost limit is reached', async () => {

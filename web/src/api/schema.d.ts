@@ -1187,6 +1187,32 @@ export interface paths {
                 /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
                 ttlSeconds?: number;
               }) | null;
+              /** @description The plan the server’s operators gave the tenant (docs/operators.md); null: none */
+              planTerms: ({
+                id: string;
+                name: string;
+                allowedModels: string[] | null;
+                limits: {
+                  costUsd: {
+                    day: number | null;
+                    month: number | null;
+                    total: number | null;
+                  };
+                  requestsPerMinute: number | null;
+                  tokensPerMinute: number | null;
+                };
+                maxConcurrentRequests: number | null;
+              }) | null;
+              /** @description The limits in force: the stricter of the tenant’s own and its plan’s, field by field */
+              effectiveLimits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
             };
           };
         };
@@ -1296,6 +1322,32 @@ export interface paths {
                 /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
                 ttlSeconds?: number;
               }) | null;
+              /** @description The plan the server’s operators gave the tenant (docs/operators.md); null: none */
+              planTerms: ({
+                id: string;
+                name: string;
+                allowedModels: string[] | null;
+                limits: {
+                  costUsd: {
+                    day: number | null;
+                    month: number | null;
+                    total: number | null;
+                  };
+                  requestsPerMinute: number | null;
+                  tokensPerMinute: number | null;
+                };
+                maxConcurrentRequests: number | null;
+              }) | null;
+              /** @description The limits in force: the stricter of the tenant’s own and its plan’s, field by field */
+              effectiveLimits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
             };
           };
         };
