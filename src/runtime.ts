@@ -249,7 +249,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const passwordChange = new PasswordChange(db, bus, tokens, loginThrottle);
   const account = new AccountService(db, bus);
   const operators = new Operators(db, bus);
-  const tenantAdministration = new TenantAdministration(db, bus, invitations);
+  const tenantAdministration = new TenantAdministration(db, bus, invitations, logger);
   const plans = new Plans(db, bus);
 
   const metrics = new GatewayMetrics(

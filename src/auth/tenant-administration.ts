@@ -2,6 +2,7 @@
 // invited, rename, give a plan, suspend and resume, delete. Each change is audited in the tenant's own log (but a
 // deletion, which takes the log with it) and, after the commit, every instance forgets what it cached of the tenant:
 // its configuration, its keys and its members' sessions — so a suspension holds at once everywhere.
+import type { Logger } from 'pino';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors/shuttle-error.js';
 import { auditedChange } from '../store/audited-change.js';
@@ -45,6 +46,8 @@ export class TenantAdministration {
     private readonly db: Db,
     private readonly bus: InvalidationBus,
     private readonly invitations: InvitationService,
+    /** A deletion takes the tenant's audit log with it: it is logged here instead. */
+    private readonly logger?: Pick<Logger, 'info'>,
   ) {}
 
   async list(): Promise<AdministeredTenant[]> {
@@ -114,10 +117,11 @@ export class TenantAdministration {
   }
 
   /** Refused while the tenant has working keys, unless forced: deleting it ends whatever still calls with them. */
-  async delete(tenantId: string, options: { force: boolean }): Promise<void> {
+  async delete(actor: Actor, tenantId: string, options: { force: boolean }): Promise<void> {
     const forget = await this.db.transaction().execute(async (trx) => {
       const tenants = new TenantRepository(trx);
-      if (!(await tenants.get(tenantId))) throw new NotFoundError(`No tenant ${tenantId}.`);
+      const tenant = await tenants.get(tenantId);
+      if (!tenant) throw new NotFoundError(`No tenant ${tenantId}.`);
       const keys = new ApiKeyRepository(trx);
       const working = await keys.countWorking(tenantId, Date.now());
       if (working > 0 && !options.force) {
@@ -129,8 +133,12 @@ export class TenantAdministration {
       const hashes = await keys.liveHashes(tenantId);
       const members = (await new MembershipRepository(trx).listForTenant(tenantId)).map((m) => m.userId);
       await tenants.delete(tenantId);
-      return { hashes, members };
+      return { hashes, members, name: tenant.name, working };
     });
+    this.logger?.info(
+      { tenantId, tenantName: forget.name, workingKeys: forget.working, actor: actor.label ?? actor.type },
+      'tenant deleted by an operator',
+    );
     await this.publish(tenantId, forget.hashes, forget.members);
   }
 
@@ -150,6 +158,7 @@ export class TenantAdministration {
   }
 }
 
+/** The plan must exist, and is locked until the change commits: it cannot be deleted meanwhile. */
 async function requirePlan(db: Db, planId: string): Promise<void> {
-  if (!(await new PlanRepository(db).get(planId))) throw new InvalidRequestError(`No plan ${planId}.`, 'planId');
+  if (!(await new PlanRepository(db).lock(planId))) throw new InvalidRequestError(`No plan ${planId}.`, 'planId');
 }

@@ -86,7 +86,7 @@ export class Plans {
   async delete(planId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const plans = new PlanRepository(trx);
-      if (!(await plans.get(planId))) throw new NotFoundError(`No plan ${planId}.`);
+      if (!(await plans.lock(planId))) throw new NotFoundError(`No plan ${planId}.`);
       const tenants = await new TenantRepository(trx).onPlan(planId);
       if (tenants.length > 0) {
         throw new ConflictError('plan_in_use', {

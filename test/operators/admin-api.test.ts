@@ -24,7 +24,7 @@ describe.each(DIALECTS)('the operators’ API on %s', { timeout: 60_000 }, (dial
   let operator: string;
 
   beforeAll(async () => {
-    gateway = await startGateway({ dialect });
+    gateway = await startGateway({ dialect, captureLogs: true });
     await makeOperator(gateway);
     operator = await login(gateway);
   });
@@ -63,6 +63,19 @@ describe.each(DIALECTS)('the operators’ API on %s', { timeout: 60_000 }, (dial
     expect((await call(gateway, 'GET', '/auth/me', { auth: member.token })).body.user.operator).toBe(false);
     const loggedIn = await call(gateway, 'POST', '/auth/login', { body: { email: 'owner@acme.test', password: 'correct horse battery' } });
     expect(loggedIn.body.user.operator).toBe(true);
+  });
+
+  it('an operator removed loses the admin API at once, while their tenant role stays', async () => {
+    const second = await addMember(gateway, operator, 'second-operator@acme.test', 'member');
+    expect((await call(gateway, 'GET', '/admin/tenants', { auth: second.token })).status).toBe(403);
+    await gateway.shuttle.runtime.operators.add('second-operator@acme.test');
+    expect((await call(gateway, 'GET', '/admin/tenants', { auth: second.token })).status).toBe(200);
+    expect((await call(gateway, 'GET', '/auth/me', { auth: second.token })).body.user.operator).toBe(true);
+    await gateway.shuttle.runtime.operators.remove('second-operator@acme.test');
+    const refused = await call(gateway, 'GET', '/admin/tenants', { auth: second.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('operator_required');
+    expect((await call(gateway, 'GET', '/customers', { auth: second.token })).status).toBe(200);
   });
 
   it('lists tenants with this month’s requests and spend, and creates one whose invited owner can use it', async () => {
@@ -164,6 +177,13 @@ describe.each(DIALECTS)('the operators’ API on %s', { timeout: 60_000 }, (dial
     expect((await chat(gateway, doomed.masterKey)).status).toBe(200);
 
     expect((await call(gateway, 'DELETE', `/admin/tenants/${doomed.id}?force=true`, { auth: operator })).status).toBe(204);
+    // The tenant's audit log went with it: the deletion is in the server's log.
+    expect(gateway.logs().find((line) => line.msg === 'tenant deleted by an operator')).toMatchObject({
+      tenantId: doomed.id,
+      tenantName: 'Doomed',
+      workingKeys: 1,
+      actor: 'owner@acme.test',
+    });
     expect((await chat(gateway, doomed.masterKey)).status).toBe(401);
     expect((await call(gateway, 'GET', `/admin/tenants/${doomed.id}`, { auth: operator })).status).toBe(404);
     const relogin = await call(gateway, 'POST', '/auth/login', {

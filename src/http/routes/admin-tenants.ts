@@ -94,7 +94,7 @@ export function adminTenantsRoutes(runtime: Runtime) {
         config: operator,
       },
       async (request, reply) => {
-        await runtime.tenantAdministration.delete(request.params.id, { force: request.query.force === 'true' });
+        await runtime.tenantAdministration.delete(operatorOf(request), request.params.id, { force: request.query.force === 'true' });
         return reply.code(204).send();
       },
     );

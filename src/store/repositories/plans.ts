@@ -87,6 +87,19 @@ export class PlanRepository {
     }
   }
 
+  /**
+   * Takes the plan's row lock until the transaction ends (PostgreSQL; SQLite transactions are serial anyway), so
+   * that giving a tenant a plan and deleting that plan cannot both succeed. False when there is no such plan.
+   */
+  async lock(planId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('plans')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', planId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async delete(planId: string): Promise<boolean> {
     const result = await this.db.deleteFrom('plans').where('id', '=', planId).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
