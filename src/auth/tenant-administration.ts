@@ -52,11 +52,12 @@ export class TenantAdministration {
 
   async list(): Promise<AdministeredTenant[]> {
     const tenants = new TenantRepository(this.db);
-    const [all, usage] = await Promise.all([tenants.all(), tenants.usageSince(monthStart(Date.now()))]);
-    const memberships = new MembershipRepository(this.db);
-    return Promise.all(
-      all.map(async (tenant) => ({ ...tenant, month: usage.get(tenant.id) ?? NO_USAGE, owners: await memberships.countOwners(tenant.id) })),
-    );
+    const [all, usage, owners] = await Promise.all([
+      tenants.all(),
+      tenants.usageSince(monthStart(Date.now())),
+      new MembershipRepository(this.db).ownerCounts(),
+    ]);
+    return all.map((tenant) => ({ ...tenant, month: usage.get(tenant.id) ?? NO_USAGE, owners: owners.get(tenant.id) ?? 0 }));
   }
 
   async get(tenantId: string): Promise<AdministeredTenant> {

@@ -57,6 +57,17 @@ export class MembershipRepository {
     return Number(row.n);
   }
 
+  /** How many owners each tenant has (tenants without one are absent). */
+  async ownerCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('n')])
+      .where('role', '=', 'owner')
+      .groupBy('tenant_id')
+      .execute();
+    return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+  }
+
   async setRole(tenantId: string, userId: string, role: Role): Promise<boolean> {
     const result = await this.db
       .updateTable('memberships')
