@@ -10,8 +10,10 @@ import { KeyManager } from './auth/key-manager.js';
 import { LoginService } from './auth/login.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { MemberManager } from './auth/member-manager.js';
+import { Operators } from './auth/operators.js';
 import { PasswordChange } from './auth/password-change.js';
 import { SessionTokens } from './auth/session-tokens.js';
+import { TenantAdministration } from './auth/tenant-administration.js';
 import { UserAuthenticator } from './auth/user-authenticator.js';
 import { FallbackWindowCounter } from './cache/fallback-window-counter.js';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
@@ -52,6 +54,7 @@ import { LimitGate } from './metering/limits/limit-gate.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './metering/limits/rate-limiter.js';
 import { MemorySpendLedger, RedisSpendLedger } from './metering/limits/spend-ledger.js';
 import { GatewayMetrics } from './metering/metrics.js';
+import { Plans } from './metering/plans.js';
 import { loadPriceFile } from './metering/price-overrides.js';
 import { PriceTable } from './metering/price-table.js';
 import { RequestLog } from './metering/request-log.js';
@@ -103,6 +106,10 @@ export interface Runtime {
   invitations: InvitationService;
   passwordChange: PasswordChange;
   account: AccountService;
+  /** Server operators (docs/operators.md); what they do to tenants; the plans they give them. */
+  operators: Operators;
+  tenantAdministration: TenantAdministration;
+  plans: Plans;
   /** The shipped price table with this deployment's overrides; tenants' own overrides are in tenantConfigs. */
   prices: PriceTable;
   tenantConfigs: TenantConfigCache;
@@ -245,6 +252,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const invitations = new InvitationService(db, bus, tokens, config.invitationTtlSeconds * 1000);
   const passwordChange = new PasswordChange(db, bus, tokens, loginThrottle);
   const account = new AccountService(db, bus);
+  const operators = new Operators(db, bus);
+  const tenantAdministration = new TenantAdministration(db, bus, invitations, logger);
+  const plans = new Plans(db, bus);
 
   const metrics = new GatewayMetrics(
     () => usageWriter.depth,
@@ -350,6 +360,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     invitations,
     passwordChange,
     account,
+    operators,
+    tenantAdministration,
+    plans,
     prices,
     tenantConfigs,
     tenantSettings,

@@ -7,7 +7,7 @@ import { type Membership, MembershipRepository } from '../store/repositories/mem
 import { type User, UserRepository } from '../store/repositories/users.js';
 
 export interface AccountView {
-  user: User & { mustChangePassword: boolean };
+  user: User & { mustChangePassword: boolean; operator: boolean };
   tenants: Membership[];
 }
 
@@ -20,9 +20,9 @@ export class AccountService {
   async whoAmI(userId: string): Promise<AccountView> {
     const user = await new UserRepository(this.db).get(userId);
     if (!user) throw new AuthenticationError('invalid_token');
-    const { id, email, name, createdAt, mustChangePassword } = user;
+    const { id, email, name, createdAt, mustChangePassword, operator } = user;
     return {
-      user: { id, email, name, createdAt, mustChangePassword },
+      user: { id, email, name, createdAt, mustChangePassword, operator },
       tenants: await new MembershipRepository(this.db).listForUser(userId),
     };
   }

@@ -57,40 +57,49 @@ export class InvitationService {
     actor: Actor,
     input: { email: string; role: Role; name?: string | undefined },
   ): Promise<CreatedInvitation> {
+    return auditedChange(this.db, (trx, audit) => this.inviteWithin(trx, audit, tenantId, actor, input));
+  }
+
+  /** Invites within a caller's transaction (an operator creating a tenant invites its first owner in the same one). */
+  async inviteWithin(
+    trx: Db,
+    audit: RecordAudit,
+    tenantId: string,
+    actor: Actor,
+    input: { email: string; role: Role; name?: string | undefined },
+  ): Promise<CreatedInvitation> {
     const token = randomBase62(43);
-    return auditedChange(this.db, async (trx, audit) => {
-      // Serialised per tenant: two simultaneous invitations of one email would otherwise both see no earlier one, and
-      // leave two working links where the newer must replace the older.
-      await new TenantRepository(trx).lock(tenantId);
-      const invitations = new InvitationRepository(trx);
-      const members = await new MembershipRepository(trx).listForTenant(tenantId);
-      const member = members.find((m) => m.email === input.email.trim().toLowerCase());
-      if (member) throw new ConflictError('conflict', { message: `${member.email} is already a member.` });
-      const now = Date.now();
-      const replaced = await invitations.findPendingForEmail(tenantId, input.email, now);
-      for (const earlier of replaced) await invitations.revoke(tenantId, earlier.id, now);
-      const invitation = await invitations.create(tenantId, {
-        email: input.email,
-        name: input.name ?? null,
-        role: input.role,
-        tokenHash: hashToken(token),
-        invitedBy: actor.type === 'user' ? actor.id : null,
-        createdAt: now,
-        expiresAt: now + this.ttlMs,
-      });
-      await audit(tenantId, actor, {
-        action: 'invitation.created',
-        targetType: 'invitation',
-        targetId: invitation.id,
-        details: {
-          email: invitation.email,
-          role: invitation.role,
-          expiresAt: new Date(invitation.expiresAt).toISOString(),
-          ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.id) } : {}),
-        },
-      });
-      return { invitation, token };
+    // Serialised per tenant: two simultaneous invitations of one email would otherwise both see no earlier one, and
+    // leave two working links where the newer must replace the older.
+    await new TenantRepository(trx).lock(tenantId);
+    const invitations = new InvitationRepository(trx);
+    const members = await new MembershipRepository(trx).listForTenant(tenantId);
+    const member = members.find((m) => m.email === input.email.trim().toLowerCase());
+    if (member) throw new ConflictError('conflict', { message: `${member.email} is already a member.` });
+    const now = Date.now();
+    const replaced = await invitations.findPendingForEmail(tenantId, input.email, now);
+    for (const earlier of replaced) await invitations.revoke(tenantId, earlier.id, now);
+    const invitation = await invitations.create(tenantId, {
+      email: input.email,
+      name: input.name ?? null,
+      role: input.role,
+      tokenHash: hashToken(token),
+      invitedBy: actor.type === 'user' ? actor.id : null,
+      createdAt: now,
+      expiresAt: now + this.ttlMs,
     });
+    await audit(tenantId, actor, {
+      action: 'invitation.created',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      details: {
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: new Date(invitation.expiresAt).toISOString(),
+        ...(replaced.length > 0 ? { replaced: replaced.map((r) => r.id) } : {}),
+      },
+    });
+    return { invitation, token };
   }
 
   async revoke(tenantId: string, actor: Actor, invitationId: string): Promise<void> {
@@ -182,6 +191,7 @@ export class InvitationService {
         details: { email: user.email, role: invitation.role, userId: user.id },
       },
     );
-    return { tenantId: invitation.tenantId, tenantName: invitation.tenantName, userId: user.id, role: invitation.role };
+    const suspended = ((await new TenantRepository(trx).get(invitation.tenantId))?.suspendedAt ?? null) !== null;
+    return { tenantId: invitation.tenantId, tenantName: invitation.tenantName, userId: user.id, role: invitation.role, suspended };
   }
 }

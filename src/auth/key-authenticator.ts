@@ -2,14 +2,17 @@
 // without touching the database; revocation invalidates the cache entry at once.
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
 import { LoadingCache } from '../cache/loading-cache.js';
-import { AuthenticationError } from '../errors/shuttle-error.js';
+import { AuthenticationError, ShuttleError } from '../errors/shuttle-error.js';
 import type { LastUsedTracker } from '../store/last-used-tracker.js';
 import type { ApiKey, ApiKeyRepository } from '../store/repositories/api-keys.js';
 import { API_KEY_LENGTH, hashApiKey, isWellFormedApiKey } from './api-key.js';
 import type { KeyPrincipal } from './principal.js';
 
-/** Cached per key and shared by its requests, so authentication allocates nothing on a warm cache. */
-export type AuthenticatedKey = Readonly<KeyPrincipal> & { readonly expiresAt: number | null };
+/**
+ * Cached per key and shared by its requests, so authentication allocates nothing on a warm cache. A suspended
+ * tenant's keys are cached as such: suspending and resuming forget every key of the tenant (through the bus).
+ */
+export type AuthenticatedKey = Readonly<KeyPrincipal> & { readonly expiresAt: number | null; readonly tenantSuspended: boolean };
 
 const UNKNOWN = Symbol('unknown key');
 type CacheEntry = AuthenticatedKey | typeof UNKNOWN;
@@ -49,6 +52,7 @@ export class KeyAuthenticator {
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
       throw new AuthenticationError('invalid_api_key', { message: 'This API key has expired.' });
     }
+    if (entry.tenantSuspended) throw new ShuttleError('tenant_suspended');
     this.lastUsed.record(entry.tenantId, entry.keyId, now);
     return entry;
   }
@@ -62,7 +66,7 @@ export class KeyAuthenticator {
     const entry = this.cache.peek(hashApiKey(secret));
     if (entry === undefined || entry === UNKNOWN) return undefined;
     const now = Date.now();
-    if (entry.expiresAt !== null && entry.expiresAt <= now) return undefined;
+    if ((entry.expiresAt !== null && entry.expiresAt <= now) || entry.tenantSuspended) return undefined;
     this.lastUsed.record(entry.tenantId, entry.keyId, now);
     return entry;
   }
@@ -78,7 +82,7 @@ export class KeyAuthenticator {
   }
 }
 
-function toAuthenticated(key: ApiKey): AuthenticatedKey {
+function toAuthenticated(key: ApiKey & { tenantSuspended: boolean }): AuthenticatedKey {
   return Object.freeze({
     type: 'key' as const,
     keyId: key.id,
@@ -89,5 +93,6 @@ function toAuthenticated(key: ApiKey): AuthenticatedKey {
     name: key.name,
     limits: key.limits,
     allowedModels: key.allowedModels,
+    tenantSuspended: key.tenantSuspended,
   });
 }

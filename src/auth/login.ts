@@ -10,7 +10,7 @@ import type { IssuedToken, SessionTokens } from './session-tokens.js';
 
 export interface LoginResult extends IssuedToken {
   /** mustChangePassword: the session may only change the password, read /auth/me and log out until it is changed. */
-  user: User & { mustChangePassword: boolean };
+  user: User & { mustChangePassword: boolean; operator: boolean };
   tenants: Membership[];
 }
 

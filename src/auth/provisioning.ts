@@ -14,6 +14,8 @@ export interface ProvisionInput {
   password: string;
   /** The password was not chosen by its owner (generated and printed): it must be changed at the first login. */
   mustChangePassword?: boolean;
+  /** The owner is also a server operator (docs/operators.md): the first-run admin, `shuttle bootstrap --operator`. */
+  operator?: boolean;
 }
 
 export interface ProvisionedTenant {
@@ -33,6 +35,7 @@ export async function provisionTenant(db: Db, input: ProvisionInput): Promise<Pr
       email: input.email,
       passwordHash,
       mustChangePassword: input.mustChangePassword ?? false,
+      operator: input.operator ?? false,
     });
     await new MembershipRepository(trx).add(tenant.id, user.id, 'owner');
     await new ApiKeyRepository(trx).insert(tenant.id, {

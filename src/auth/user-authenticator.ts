@@ -2,7 +2,7 @@
 // user's token version and memberships cached briefly and forgotten at once when they change.
 import { LRUCache } from 'lru-cache';
 import type { InvalidationBus } from '../cache/invalidation-bus.js';
-import { AuthenticationError, NotFoundError, PermissionDeniedError } from '../errors/shuttle-error.js';
+import { AuthenticationError, NotFoundError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { MembershipRepository } from '../store/repositories/memberships.js';
 import type { UserRepository } from '../store/repositories/users.js';
 import type { Role } from '../store/schema.js';
@@ -16,6 +16,10 @@ interface UserState {
   mustChangePassword: boolean;
   /** tenant id → role, in the order the user joined. */
   memberships: Map<string, Role>;
+  /** The user's tenants an operator suspended: acting in one is 423 tenant_suspended. */
+  suspendedTenants: ReadonlySet<string>;
+  /** A server operator (docs/operators.md): may call /api/v1/admin/…. */
+  operator: boolean;
 }
 
 export interface SessionUser {
@@ -57,6 +61,7 @@ export class UserAuthenticator {
     if (tenantId === undefined || role === undefined) {
       throw new NotFoundError(requestedTenantId ? `No tenant ${requestedTenantId}.` : 'You do not belong to any tenant.');
     }
+    if (state.suspendedTenants.has(tenantId)) throw new ShuttleError('tenant_suspended');
     return { type: 'user', userId: id, email, tenantId, role, environment: 'production' };
   }
 
@@ -71,6 +76,8 @@ export class UserAuthenticator {
       tokenVersion: user.tokenVersion,
       mustChangePassword: user.mustChangePassword,
       memberships: new Map(memberships.map((m) => [m.tenantId, m.role])),
+      suspendedTenants: new Set(memberships.filter((m) => m.suspended).map((m) => m.tenantId)),
+      operator: user.operator,
     };
     this.states.set(userId, state);
     return state;

@@ -9,6 +9,8 @@ export interface BootstrapOptions {
   tenant: string;
   email: string;
   password: string;
+  /** The new owner is a server operator too. */
+  operator?: boolean;
   json?: boolean;
 }
 
@@ -18,12 +20,17 @@ export async function bootstrap(options: BootstrapOptions): Promise<void> {
   const db = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db, config.databaseUrl);
-    const result = await provisionTenant(db, { tenantName: options.tenant, email: options.email, password: options.password });
+    const result = await provisionTenant(db, {
+      tenantName: options.tenant,
+      email: options.email,
+      password: options.password,
+      operator: options.operator ?? false,
+    });
     if (options.json) {
       printJson({ tenantId: result.tenant.id, userId: result.user.id, masterKey: result.masterKey });
     } else {
       printLines(
-        `Created tenant ${result.tenant.name} (${result.tenant.id}) with owner ${result.user.email}.`,
+        `Created tenant ${result.tenant.name} (${result.tenant.id}) with owner ${result.user.email}${options.operator ? ', a server operator' : ''}.`,
         `Master key (shown once): ${result.masterKey}`,
       );
     }

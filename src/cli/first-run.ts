@@ -14,7 +14,14 @@ export async function provisionOnFirstRun(runtime: Runtime): Promise<FirstRun | 
   const password = runtime.config.admin.password ?? generatePassword();
   const passwordGenerated = runtime.config.admin.password === undefined;
   // A generated password is printed to the console and so to whatever keeps the logs: it is changed at first login.
-  const provisioned = await provisionTenant(runtime.db, { tenantName: 'Default', email, password, mustChangePassword: passwordGenerated });
+  // The first admin runs the server, so they are its first operator too.
+  const provisioned = await provisionTenant(runtime.db, {
+    tenantName: 'Default',
+    email,
+    password,
+    mustChangePassword: passwordGenerated,
+    operator: true,
+  });
   return { ...provisioned, password, passwordGenerated };
 }
 
@@ -24,7 +31,7 @@ export function firstRunBanner(url: string, firstRun: FirstRun): string[] {
     '  Shuttle is running for the first time. Save these now: they are not shown again.',
     '',
     `  Dashboard      ${url}`,
-    `  Admin email    ${firstRun.user.email}`,
+    `  Admin email    ${firstRun.user.email} (a server operator: /api/v1/admin, docs/operators.md)`,
     `  Admin password ${firstRun.passwordGenerated ? `${firstRun.password} (to be changed at the first login)` : '(the SHUTTLE_ADMIN_PASSWORD you set)'}`,
     `  Tenant         ${firstRun.tenant.name} (${firstRun.tenant.id})`,
     `  Master key     ${firstRun.masterKey}`,

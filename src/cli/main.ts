@@ -7,6 +7,7 @@ import { loadDotEnv } from './env-file.js';
 import { registerFlowsCommands } from './flows.js';
 import { registerKeysCommands } from './keys.js';
 import { migrate } from './migrate.js';
+import { registerOperatorCommands } from './operators.js';
 import { CliError } from './output.js';
 import { serve } from './serve.js';
 
@@ -21,11 +22,13 @@ export function buildCli(): Command {
     .requiredOption('--tenant <name>', 'tenant name')
     .requiredOption('--email <email>', "owner's email")
     .requiredOption('--password <password>', "owner's password (at least 8 characters)")
+    .option('--operator', 'make the new owner a server operator (docs/operators.md)')
     .option('--json', 'print {"tenantId","userId","masterKey"} and nothing else')
     .action(bootstrap);
   registerKeysCommands(program);
   registerFlowsCommands(program);
   registerDeadLetterCommands(program);
+  registerOperatorCommands(program);
   return program;
 }
 

@@ -87,6 +87,16 @@ export const errorCatalogue = {
     message: 'This invitation is for another email; log in as the person invited to accept it.',
   },
   customer_blocked: { status: 403, type: 'permission_error', message: 'This customer is blocked.' },
+  operator_required: {
+    status: 403,
+    type: 'permission_error',
+    message: 'Only a server operator may do this (docs/operators.md).',
+  },
+  tenant_suspended: {
+    status: 423,
+    type: 'permission_error',
+    message: 'This tenant is suspended by the server’s operators; ask them to resume it.',
+  },
   model_not_allowed: { status: 403, type: 'permission_error', message: 'This key may not use that model.' },
   not_found: { status: 404, type: 'not_found_error', message: 'Not found.' },
   request_not_found: { status: 404, type: 'not_found_error', message: 'No request with this id in the request log.' },
@@ -109,6 +119,16 @@ export const errorCatalogue = {
     status: 409,
     type: 'conflict_error',
     message: 'Another key of this tenant already has this name; choose another.',
+  },
+  plan_in_use: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'Tenants are on this plan; give them another plan before deleting it.',
+  },
+  tenant_has_live_keys: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'The tenant still has working API keys; revoke them first, or delete with ?force=true.',
   },
   email_taken: { status: 409, type: 'conflict_error', message: 'A user with this email already exists.' },
   flow_not_active: {

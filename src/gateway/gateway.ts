@@ -571,6 +571,8 @@ async function withFirstPart(result: ChatStreamResult): Promise<ChatStreamResult
 
 function allowedLists(tenant: TenantConfig, principal: Principal) {
   const lists: Array<{ allowed: readonly string[] | null; owner: string }> = [{ allowed: tenant.allowedModels, owner: 'this tenant' }];
+  // A plan's models bound the tenant's: a model must be on both lists (the answer is the same as the tenant's own).
+  if (tenant.plan?.allowedModels) lists.push({ allowed: tenant.plan.allowedModels, owner: 'this tenant' });
   if (principal.type === 'key') lists.push({ allowed: principal.allowedModels, owner: `the key "${principal.name}"` });
   return lists;
 }

@@ -20,10 +20,12 @@ import type { EnvironmentRouting } from './routing/router.js';
 
 export interface TenantConfig {
   tenantId: string;
+  /** The stricter of the tenant's own limits and its plan's, field by field (docs/operators.md). */
   limits: Limits;
   prices: PriceTable;
   priceOverrides: Record<string, ModelPrice>;
   alerts: AlertSettings;
+  /** The tenant's own list; a plan's list is checked too (both must allow a model, src/gateway/gateway.ts). */
   allowedModels: string[] | null;
   environments: ReadonlyMap<string, EnvironmentRouting>;
   /** Days flow-run prompts and answers are kept; 0 keeps metadata only. */
@@ -49,7 +51,7 @@ export class TenantConfigCache {
   private readonly cache = new LoadingCache<TenantConfig>({ max: 50_000, ttlMs: TTL_MS });
 
   constructor(
-    private readonly repos: Pick<Repositories, 'tenants' | 'environments' | 'connections' | 'routingRules'>,
+    private readonly repos: Pick<Repositories, 'tenants' | 'environments' | 'connections' | 'routingRules' | 'plans'>,
     private readonly cipher: CredentialCipher,
     private readonly deploymentPrices: Readonly<Record<string, ModelPrice>>,
     bus: InvalidationBus,
@@ -77,6 +79,17 @@ export class TenantConfigCache {
       this.repos.routingRules.list(tenantId),
     ]);
     if (!tenant) throw new NotFoundError('No such tenant.');
+    const stored = tenant.planId === null ? undefined : await this.repos.plans.get(tenant.planId);
+    const plan: PlanTerms | null = stored
+      ? {
+          id: stored.id,
+          name: stored.name,
+          allowedModels: stored.allowedModels,
+          limits: stored.limits,
+          maxConcurrentRequests: stored.maxConcurrentRequests,
+          modelMultipliers: stored.modelMultipliers,
+        }
+      : null;
     const routing = new Map<string, { name: string; connections: Map<string, ProviderConnection>; rules: Map<string, RoutingRule> }>(
       environments.map((e) => [e.name, { name: e.name, connections: new Map(), rules: new Map() }]),
     );
@@ -86,7 +99,7 @@ export class TenantConfigCache {
     const priceOverrides = (tenant.settings.prices ?? {}) as Record<string, ModelPrice>;
     return {
       tenantId,
-      limits: tenant.limits,
+      limits: plan ? stricterLimits(tenant.limits, plan.limits) : tenant.limits,
       prices: new PriceTable({ ...this.deploymentPrices, ...priceOverrides }),
       priceOverrides,
       alerts: parseAlertSettings(tenant.settings.alerts),
@@ -95,7 +108,21 @@ export class TenantConfigCache {
       runRetentionDays: runRetentionDays(tenant.settings),
       cache: parseCachePolicy(tenant.settings.cache),
       requestLog: requestLogSettings(tenant.settings, this.defaultLogLevel),
-      plan: null,
+      plan,
     };
   }
+}
+
+/** Field by field, the lower of two limits; null (no limit) yields to any number. */
+export function stricterLimits(a: Limits, b: Limits): Limits {
+  const lower = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  return {
+    costUsd: {
+      day: lower(a.costUsd.day, b.costUsd.day),
+      month: lower(a.costUsd.month, b.costUsd.month),
+      total: lower(a.costUsd.total, b.costUsd.total),
+    },
+    requestsPerMinute: lower(a.requestsPerMinute, b.requestsPerMinute),
+    tokensPerMinute: lower(a.tokensPerMinute, b.tokensPerMinute),
+  };
 }

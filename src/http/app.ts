@@ -11,6 +11,8 @@ import { recordingResponses, registerRequestLifecycle } from './plugins/request-
 import { registerUrlTextCheck } from './plugins/storable-text.js';
 import './request-context.js';
 import { lazyRequestLogger } from './request-logger.js';
+import { adminPlansRoutes } from './routes/admin-plans.js';
+import { adminTenantsRoutes } from './routes/admin-tenants.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
 import { cacheRoutes } from './routes/cache.js';
@@ -111,6 +113,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(flowEnvironmentsRoutes(runtime));
       await api.register(flowRunsRoutes(runtime));
       await api.register(mcpServersRoutes(runtime));
+      await api.register(adminTenantsRoutes(runtime));
+      await api.register(adminPlansRoutes(runtime));
     },
     { prefix: '/api/v1' },
   );

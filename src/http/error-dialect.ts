@@ -50,6 +50,9 @@ export function anthropicErrorType(error: ShuttleError): string {
       return 'permission_error';
     case 404:
       return 'not_found_error';
+    // A suspended tenant (423): Anthropic has no such status; its nearest type is a refusal of permission.
+    case 423:
+      return 'permission_error';
     case 413:
       return 'request_too_large';
     case 429:

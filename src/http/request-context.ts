@@ -6,15 +6,16 @@ import type { Role } from '../store/schema.js';
 
 /**
  * Who may call a route: `public` anyone; `any` an API key or a logged-in user acting in a tenant (the default);
- * `user` only a logged-in user acting in a tenant (API keys get 403); `session` any logged-in user, no tenant needed.
+ * `user` only a logged-in user acting in a tenant (API keys get 403); `session` any logged-in user, no tenant needed;
+ * `operator` only a logged-in server operator (everyone else, API keys and tenant owners included, gets 403).
  */
-export type RouteAuth = 'public' | 'any' | 'user' | 'session';
+export type RouteAuth = 'public' | 'any' | 'user' | 'session' | 'operator';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by authenticate() on every route that acts in a tenant. */
     principal: Principal | null;
-    /** Set on `session` routes: the logged-in user. */
+    /** Set on `session` and `operator` routes: the logged-in user. */
     sessionUser: { id: string; email: string } | null;
     /** Set on metered routes (completions, embeddings, flow runs): becomes one usage event when the response closes. */
     meter: RequestMeter | null;
@@ -49,6 +50,12 @@ export function principalOf(request: { principal: Principal | null }): Principal
 export function sessionUserOf(request: { sessionUser: { id: string; email: string } | null }): { id: string; email: string } {
   if (request.sessionUser === null) throw new Error('route reached without a session');
   return request.sessionUser;
+}
+
+/** The operator calling an `operator` route, as the audit log names them. */
+export function operatorOf(request: { sessionUser: { id: string; email: string } | null; ip: string }): Actor {
+  const user = sessionUserOf(request);
+  return { type: 'user', id: user.id, label: user.email, ip: request.ip };
 }
 
 /** Who to name in the audit log for this request. */

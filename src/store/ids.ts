@@ -24,7 +24,22 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ten' | 'usr' | 'key' | 'cus' | 'req' | 'aud' | 'env' | 'prv' | 'rul' | 'flw' | 'run' | 'inv' | 'dlq' | 'mcp';
+export type IdPrefix =
+  | 'ten'
+  | 'usr'
+  | 'key'
+  | 'cus'
+  | 'req'
+  | 'aud'
+  | 'env'
+  | 'prv'
+  | 'rul'
+  | 'flw'
+  | 'run'
+  | 'inv'
+  | 'dlq'
+  | 'mcp'
+  | 'pln';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase62(20)}`;

@@ -8,6 +8,7 @@ import { EnvironmentRepository } from './repositories/environments.js';
 import { FlowRunRepository } from './repositories/flow-runs.js';
 import { FlowRepository } from './repositories/flows.js';
 import { MembershipRepository } from './repositories/memberships.js';
+import { PlanRepository } from './repositories/plans.js';
 import { ProviderConnectionRepository } from './repositories/provider-connections.js';
 import { RoutingRuleRepository } from './repositories/routing-rules.js';
 import { ServerSettingsRepository } from './repositories/server-settings.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   tenants: TenantRepository;
   users: UserRepository;
   memberships: MembershipRepository;
+  plans: PlanRepository;
   apiKeys: ApiKeyRepository;
   usageEvents: UsageEventRepository;
   settings: ServerSettingsRepository;
@@ -41,6 +43,7 @@ export function createRepositories(db: Db): Repositories {
     tenants: new TenantRepository(db),
     users: new UserRepository(db),
     memberships: new MembershipRepository(db),
+    plans: new PlanRepository(db),
     apiKeys: new ApiKeyRepository(db),
     usageEvents: new UsageEventRepository(db),
     settings: new ServerSettingsRepository(db),

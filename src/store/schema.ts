@@ -12,6 +12,21 @@ export interface TenantsTable {
   settings: string;
   limits: Generated<string>;
   created_at: number;
+  /** When an operator suspended the tenant; null while it is active. */
+  suspended_at: number | null;
+  /** The plan an operator gave the tenant (plans.id); null: none. */
+  plan_id: string | null;
+}
+
+export interface PlansTable {
+  id: string;
+  name: string;
+  allowed_models: string | null;
+  limits: string;
+  max_concurrent_requests: number | null;
+  model_multipliers: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface UsersTable {
@@ -22,6 +37,8 @@ export interface UsersTable {
   token_version: Generated<number>;
   /** 1 while the password is one someone else set: every API call but changing it is refused. */
   must_change_password: Generated<number>;
+  /** 1 for a server operator (docs/operators.md): manages tenants and plans under /api/v1/admin. */
+  operator: Generated<number>;
   created_at: number;
 }
 
@@ -321,6 +338,7 @@ export interface ServerSettingsTable {
 
 export interface Database {
   tenants: TenantsTable;
+  plans: PlansTable;
   users: UsersTable;
   memberships: MembershipsTable;
   invitations: InvitationsTable;

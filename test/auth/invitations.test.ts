@@ -46,7 +46,7 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     expect(fromB.status).toBe(201);
 
     const asX = await call(gateway, 'POST', '/auth/login', { body: { email: 'x@example.test', password: 'password A chose' } });
-    expect(asX.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'member' }]);
+    expect(asX.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'member', suspended: false }]);
     const intoB = await call(gateway, 'GET', '/tenant', { auth: asX.body.token, headers: { 'x-shuttle-tenant-id': tenantB } });
     expect(intoB.status).toBe(404);
     // A's own link is used up; B's link needs the account's owner logged in, and never sets a password.
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     const fromB = await invite(ownerB, 'y@example.test');
     const joined = await acceptWithPassword(fromB.body.token, 'y’s own password');
     expect(joined.status).toBe(200);
-    expect(joined.body.tenants).toEqual([{ id: tenantB, name: 'Globex', role: 'member' }]);
+    expect(joined.body.tenants).toEqual([{ id: tenantB, name: 'Globex', role: 'member', suspended: false }]);
     // A's link can neither set y's password nor log anyone in.
     const throughA = await acceptWithPassword(fromA.body.token, 'password A chose');
     expect(throughA.body.error.code).toBe('login_required');
@@ -105,7 +105,9 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
     const invited = await invite(ownerA, 'owner@globex.test', 'admin');
     const asB = await login(gateway, 'owner@globex.test', 'globex password');
     expect((await call(gateway, 'GET', '/keys', { auth: asB, headers: { 'x-shuttle-tenant-id': gateway.tenantId } })).status).toBe(404);
-    expect((await call(gateway, 'GET', '/auth/me', { auth: asB })).body.tenants).toEqual([{ id: tenantB, name: 'Globex', role: 'owner' }]);
+    expect((await call(gateway, 'GET', '/auth/me', { auth: asB })).body.tenants).toEqual([
+      { id: tenantB, name: 'Globex', role: 'owner', suspended: false },
+    ]);
     expect(JSON.stringify((await call(gateway, 'GET', '/members', { auth: ownerA })).body)).not.toContain('globex');
 
     // Setting a password through the link is refused, and the account's password is unchanged.
@@ -120,7 +122,7 @@ describe.each(DIALECTS)('invitations (%s)', (dialect) => {
 
     const accepted = await call(gateway, 'POST', '/invitations/accept', { auth: asB, body: { token: invited.body.token } });
     expect(accepted.status).toBe(200);
-    expect(accepted.body.tenant).toEqual({ id: gateway.tenantId, name: 'Acme', role: 'admin' });
+    expect(accepted.body.tenant).toEqual({ id: gateway.tenantId, name: 'Acme', role: 'admin', suspended: false });
     expect((await call(gateway, 'GET', '/keys', { auth: asB, headers: { 'x-shuttle-tenant-id': gateway.tenantId } })).status).toBe(200);
     const again = await call(gateway, 'POST', '/invitations/accept', { auth: asB, body: { token: invited.body.token } });
     expect(again.status).toBe(410);

@@ -22,7 +22,7 @@ describe('login and sessions', () => {
     expect(Date.parse(response.body.expiresAt) - Date.now()).toBeGreaterThan(7 * 3600 * 1000);
     expect(response.body.user).toMatchObject({ id: gateway.userId, email: 'owner@acme.test' });
     expect(response.body.user).not.toHaveProperty('passwordHash');
-    expect(response.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'owner' }]);
+    expect(response.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'owner', suspended: false }]);
 
     const me = await call(gateway, 'GET', '/auth/me', { auth: response.body.token });
     expect(me.status).toBe(200);

@@ -21,7 +21,7 @@ describe('members and roles', () => {
   it('owners invite people, who join with a password of their own', async () => {
     const { token } = await addMember('ada@acme.test', 'admin');
     const me = await call(gateway, 'GET', '/auth/me', { auth: token });
-    expect(me.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'admin' }]);
+    expect(me.body.tenants).toEqual([{ id: gateway.tenantId, name: 'Acme', role: 'admin', suspended: false }]);
     const members = await call(gateway, 'GET', '/members', { auth: owner });
     expect(members.body.data.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
       [OWNER.email, 'owner'],

@@ -26,6 +26,19 @@ describe.each(DIALECTS)('the shuttle CLI on %s', { timeout: 120_000 }, (dialect)
     expect(again.stderr).toContain('already exists');
   });
 
+  it('bootstrap --operator makes the new owner a server operator; without it the owner is none', async () => {
+    database = await freshDatabase(dialect);
+    const env = { DATABASE_URL: database.url };
+    const make = (tenant: string, email: string, ...flags: string[]) =>
+      runShuttle(['bootstrap', '--tenant', tenant, '--email', email, '--password', 'a long password', ...flags], env);
+    const operator = await make('Ops', 'ops@ops.test', '--operator');
+    expect(operator.code, operator.stderr).toBe(0);
+    expect(operator.stdout).toContain('a server operator');
+    expect((await make('Plain', 'plain@plain.test')).code).toBe(0);
+    const listed = await runShuttle(['operators', 'list', '--json'], env);
+    expect(JSON.parse(listed.stdout).data.map((u: { email: string }) => u.email)).toEqual(['ops@ops.test']);
+  });
+
   it('migrate applies migrations, then reports the database up to date', async () => {
     database = await freshDatabase(dialect);
     const first = await runShuttle(['migrate'], { DATABASE_URL: database.url });
@@ -66,7 +79,10 @@ describe('shuttle serve', { timeout: 120_000 }, () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'me@example.com', password }),
     });
-    expect(((await loggedIn.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword).toBe(true);
+    const session = (await loggedIn.json()) as { user: { mustChangePassword: boolean; operator: boolean } };
+    expect(session.user.mustChangePassword).toBe(true);
+    // The first admin runs the server: they are its first operator (docs/operators.md).
+    expect(session.user.operator).toBe(true);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
 

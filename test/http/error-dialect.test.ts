@@ -18,6 +18,7 @@ describe('Anthropic error objects', () => {
       410: 'invalid_request_error',
       413: 'request_too_large',
       415: 'invalid_request_error',
+      423: 'permission_error',
       429: 'rate_limit_error',
       500: 'api_error',
       502: 'api_error',

@@ -75,15 +75,17 @@ function fullAuthentication(runtime: Runtime) {
     if (!looksLikeSessionToken(credential)) {
       // A credential that is no key at all is a 401, like anywhere else; only a real key is told it may not do this.
       const key = await runtime.keys.authenticate(credential);
+      if (mode === 'operator') throw new PermissionDeniedError('operator_required');
       if (mode !== 'any') {
         throw new PermissionDeniedError('permission_denied', {
           message: 'API keys cannot do this; it needs a logged-in user (a session token from POST /api/v1/auth/login).',
         });
       }
       request.principal = key;
-    } else if (mode === 'session') {
+    } else if (mode === 'session' || mode === 'operator') {
       const { id, email, state } = await runtime.users.authenticateSession(credential);
       if (state.mustChangePassword && !config.beforePasswordChange) throw new PermissionDeniedError('password_change_required');
+      if (mode === 'operator' && !state.operator) throw new PermissionDeniedError('operator_required');
       request.sessionUser = { id, email };
       return;
     } else {

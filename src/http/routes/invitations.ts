@@ -1,40 +1,15 @@
 // Invitations: owners invite by email, list and revoke pending ones; the invitee looks one up and accepts it, with a
 // new password (no account yet) or logged in as the invited email. The token only ever travels in request bodies.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
-import type { Invitation } from '../../store/repositories/invitations.js';
 import { actorOf, principalOf, sessionUserOf } from '../request-context.js';
 import { displayName, email, idParams, isoDateTime, listOf, newPassword, role, toIso } from '../schemas/common.js';
+import { acceptUrl, invitationView, toInvitationView } from '../schemas/invitations.js';
 import { loggedIn, tenantMembership, toLoggedIn } from '../schemas/session.js';
 
-const invitationView = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string().nullable(),
-  role,
-  createdAt: isoDateTime,
-  expiresAt: isoDateTime,
-});
 const tokenBody = z.object({ token: z.string().min(1).max(256) });
-const toInvitationView = (i: Invitation) => ({
-  id: i.id,
-  email: i.email,
-  name: i.name,
-  role: i.role,
-  createdAt: toIso(i.createdAt),
-  expiresAt: toIso(i.expiresAt),
-});
-
-/**
- * The dashboard page the invitee opens, at PUBLIC_URL or else where the owner reached this server; the token is in
- * the fragment, which browsers never send to a server (nor in a Referer).
- */
-function acceptUrl(publicUrl: string | undefined, request: FastifyRequest, token: string): string {
-  const origin = publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
-  return `${origin}/accept-invitation#${token}`;
-}
 
 export function invitationsRoutes(runtime: Runtime) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -121,7 +96,7 @@ export function invitationsRoutes(runtime: Runtime) {
       },
       async (request) => {
         const membership = await runtime.invitations.acceptAsUser(request.body.token, sessionUserOf(request), request.ip);
-        return { tenant: { id: membership.tenantId, name: membership.tenantName, role: membership.role } };
+        return { tenant: { id: membership.tenantId, name: membership.tenantName, role: membership.role, suspended: membership.suspended } };
       },
     );
 

@@ -39,7 +39,34 @@ const tenantView = z.object({
     signingSecret: z.string().nullable().describe('Signs alert payloads (x-shuttle-signature); shown to owners and admins'),
   }),
   cache: cachePolicySchema.nullable().describe('The response cache’s default for this tenant’s requests (docs/cache.md); null: off'),
+  planTerms: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      allowedModels: z.array(z.string()).nullable(),
+      limits: limitsView,
+      maxConcurrentRequests: z.int().nullable(),
+    })
+    .nullable()
+    .describe('The plan the server’s operators gave the tenant (docs/operators.md); null: none'),
+  effectiveLimits: limitsView.describe('The limits in force: the stricter of the tenant’s own and its plan’s, field by field'),
 });
+
+/** The tenant's plan and the limits in force, as its (cached) configuration has them. */
+async function planned(runtime: Runtime, tenantId: string) {
+  const config = await runtime.tenantConfigs.get(tenantId);
+  const plan = config.plan;
+  return {
+    planTerms: plan && {
+      id: plan.id,
+      name: plan.name,
+      allowedModels: plan.allowedModels && [...plan.allowedModels],
+      limits: plan.limits,
+      maxConcurrentRequests: plan.maxConcurrentRequests,
+    },
+    effectiveLimits: config.limits,
+  };
+}
 
 function view(tenant: Tenant, showSecrets: boolean, defaultLogLevel: RequestLogLevel) {
   const alerts = parseAlertSettings(tenant.settings.alerts);
@@ -67,11 +94,14 @@ export function tenantRoutes(runtime: Runtime) {
       { schema: { summary: 'The current tenant', tags: ['tenant'], response: { 200: tenantView } }, config: { auth: 'user' } },
       async (request) => {
         const principal = principalOf(request);
-        return view(
-          await runtime.tenantSettings.get(principal.tenantId),
-          principal.type === 'user' && hasRole(principal.role, 'admin'),
-          runtime.config.requestLog.defaultLevel,
-        );
+        return {
+          ...view(
+            await runtime.tenantSettings.get(principal.tenantId),
+            principal.type === 'user' && hasRole(principal.role, 'admin'),
+            runtime.config.requestLog.defaultLevel,
+          ),
+          ...(await planned(runtime, principal.tenantId)),
+        };
       },
     );
 
@@ -102,7 +132,7 @@ export function tenantRoutes(runtime: Runtime) {
       },
       async (request) => {
         const tenant = await runtime.tenantSettings.update(principalOf(request).tenantId, actorOf(request), request.body);
-        return view(tenant, true, runtime.config.requestLog.defaultLevel);
+        return { ...view(tenant, true, runtime.config.requestLog.defaultLevel), ...(await planned(runtime, tenant.id)) };
       },
     );
 

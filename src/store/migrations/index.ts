@@ -11,6 +11,7 @@ import * as storedResponses from './0008-stored-responses.js';
 import * as requestLog from './0009-request-log.js';
 import * as responseCache from './0010-response-cache.js';
 import * as mcpServers from './0012-mcp-servers.js';
+import * as operatorsPlans from './0013-operators-plans.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-request-log': requestLog,
   '0010-response-cache': responseCache,
   '0012-mcp-servers': mcpServers,
+  '0013-operators-plans': operatorsPlans,
 };
 
 export const migrationProvider: MigrationProvider = {

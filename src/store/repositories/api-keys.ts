@@ -81,15 +81,33 @@ export class ApiKeyRepository {
     return toApiKey(row);
   }
 
-  /** The authentication lookup: the only query not scoped by tenant, since the key is what names the tenant. */
-  async findLiveByHash(hash: string): Promise<ApiKey | undefined> {
+  /**
+   * The authentication lookup: the only query not scoped by tenant, since the key is what names the tenant. Says too
+   * whether an operator suspended the key's tenant.
+   */
+  async findLiveByHash(hash: string): Promise<(ApiKey & { tenantSuspended: boolean }) | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
-      .selectAll()
-      .where('hash', '=', hash)
-      .where('revoked_at', 'is', null)
+      .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+      .selectAll('api_keys')
+      .select('tenants.suspended_at')
+      .where('api_keys.hash', '=', hash)
+      .where('api_keys.revoked_at', 'is', null)
       .executeTakeFirst();
-    return row && toApiKey(row);
+    if (!row) return undefined;
+    const { suspended_at, ...key } = row;
+    return { ...toApiKey(key), tenantSuspended: suspended_at !== null };
+  }
+
+  /** The hashes of the tenant's live keys: what to invalidate when something every key carries changes. */
+  async liveHashes(tenantId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .select('hash')
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return rows.map((r) => r.hash);
   }
 
   async listLive(tenantId: string): Promise<ApiKey[]> {
@@ -132,6 +150,18 @@ export class ApiKeyRepository {
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', 'sub')
       .where('revoked_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Keys that still work: not revoked, not expired. */
+  async countWorking(tenantId: string, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -44,11 +44,16 @@ export const AUDIT_ACTIONS = [
   'member.added',
   'member.removed',
   'member.role_changed',
+  'plan.updated',
   'provider.created',
   'provider.deleted',
   'provider.updated',
   'routing_rule.deleted',
   'routing_rule.saved',
+  'tenant.created',
+  'tenant.plan_changed',
+  'tenant.resumed',
+  'tenant.suspended',
   'tenant.updated',
 ] as const;
 

@@ -7,6 +7,8 @@ export interface Membership {
   tenantName: string;
   userId: string;
   role: Role;
+  /** An operator suspended the tenant: its members and keys get 423 tenant_suspended (docs/operators.md). */
+  suspended: boolean;
 }
 
 export interface Member {
@@ -55,6 +57,17 @@ export class MembershipRepository {
     return Number(row.n);
   }
 
+  /** How many owners each tenant has (tenants without one are absent). */
+  async ownerCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('n')])
+      .where('role', '=', 'owner')
+      .groupBy('tenant_id')
+      .execute();
+    return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+  }
+
   async setRole(tenantId: string, userId: string, role: Role): Promise<boolean> {
     const result = await this.db
       .updateTable('memberships')
@@ -78,10 +91,16 @@ export class MembershipRepository {
     const rows = await this.db
       .selectFrom('memberships')
       .innerJoin('tenants', 'tenants.id', 'memberships.tenant_id')
-      .select(['memberships.tenant_id', 'tenants.name', 'memberships.user_id', 'memberships.role'])
+      .select(['memberships.tenant_id', 'tenants.name', 'tenants.suspended_at', 'memberships.user_id', 'memberships.role'])
       .where('memberships.user_id', '=', userId)
       .orderBy('memberships.created_at')
       .execute();
-    return rows.map((r) => ({ tenantId: r.tenant_id, tenantName: r.name, userId: r.user_id, role: r.role }));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      tenantName: r.name,
+      userId: r.user_id,
+      role: r.role,
+      suspended: r.suspended_at !== null,
+    }));
   }
 }

@@ -19,6 +19,8 @@ export interface UserWithSecret extends User {
   tokenVersion: number;
   /** The password is one someone else set (or printed in a log): it must be changed before anything else. */
   mustChangePassword: boolean;
+  /** A server operator (docs/operators.md). */
+  operator: boolean;
 }
 
 function toUserWithSecret(row: Selectable<UsersTable>): UserWithSecret {
@@ -30,6 +32,7 @@ function toUserWithSecret(row: Selectable<UsersTable>): UserWithSecret {
     passwordHash: row.password_hash,
     tokenVersion: row.token_version,
     mustChangePassword: row.must_change_password === 1,
+    operator: row.operator === 1,
   };
 }
 
@@ -40,7 +43,13 @@ export function normalizeEmail(email: string): string {
 export class UserRepository {
   constructor(private readonly db: Db) {}
 
-  async create(input: { email: string; passwordHash: string; name?: string | null; mustChangePassword?: boolean }): Promise<User> {
+  async create(input: {
+    email: string;
+    passwordHash: string;
+    name?: string | null;
+    mustChangePassword?: boolean;
+    operator?: boolean;
+  }): Promise<User> {
     const user: User = { id: newId('usr'), email: normalizeEmail(input.email), name: input.name ?? null, createdAt: Date.now() };
     try {
       await this.db
@@ -51,6 +60,7 @@ export class UserRepository {
           name: user.name,
           password_hash: input.passwordHash,
           must_change_password: input.mustChangePassword ? 1 : 0,
+          operator: input.operator ? 1 : 0,
           created_at: user.createdAt,
         })
         .execute();
@@ -80,6 +90,21 @@ export class UserRepository {
       .returning('token_version')
       .executeTakeFirstOrThrow();
     return row.token_version;
+  }
+
+  /** Makes the user a server operator, or no longer one; false when no such user. */
+  async setOperator(userId: string, operator: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ operator: operator ? 1 : 0 })
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async listOperators(): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('operator', '=', 1).orderBy('created_at').execute();
+    return rows.map((row) => ({ id: row.id, email: row.email, name: row.name, createdAt: row.created_at }));
   }
 
   /** Invalidates every session token issued before ("log out everywhere"). */

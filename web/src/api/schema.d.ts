@@ -540,12 +540,16 @@ export interface paths {
                 createdAt: string;
                 /** @description The password was set by someone else: every call but changing it, /auth/me and logging out is refused until it is changed. */
                 mustChangePassword: boolean;
+                /** @description A server operator: may call /api/v1/admin/… (docs/operators.md). */
+                operator: boolean;
               };
               tenants: ({
                   id: string;
                   name: string;
                   /** @enum {string} */
                   role: "owner" | "admin" | "member" | "viewer";
+                  /** @description Suspended by the server’s operators: calls acting in it answer 423 tenant_suspended. */
+                  suspended: boolean;
                 })[];
             };
           };
@@ -569,12 +573,16 @@ export interface paths {
                 createdAt: string;
                 /** @description The password was set by someone else: every call but changing it, /auth/me and logging out is refused until it is changed. */
                 mustChangePassword: boolean;
+                /** @description A server operator: may call /api/v1/admin/… (docs/operators.md). */
+                operator: boolean;
               };
               tenants: ({
                   id: string;
                   name: string;
                   /** @enum {string} */
                   role: "owner" | "admin" | "member" | "viewer";
+                  /** @description Suspended by the server’s operators: calls acting in it answer 423 tenant_suspended. */
+                  suspended: boolean;
                 })[];
             };
           };
@@ -1020,6 +1028,8 @@ export interface paths {
                 name: string;
                 /** @enum {string} */
                 role: "owner" | "admin" | "member" | "viewer";
+                /** @description Suspended by the server’s operators: calls acting in it answer 423 tenant_suspended. */
+                suspended: boolean;
               };
             };
           };
@@ -1057,12 +1067,16 @@ export interface paths {
                 createdAt: string;
                 /** @description The password was set by someone else: every call but changing it, /auth/me and logging out is refused until it is changed. */
                 mustChangePassword: boolean;
+                /** @description A server operator: may call /api/v1/admin/… (docs/operators.md). */
+                operator: boolean;
               };
               tenants: ({
                   id: string;
                   name: string;
                   /** @enum {string} */
                   role: "owner" | "admin" | "member" | "viewer";
+                  /** @description Suspended by the server’s operators: calls acting in it answer 423 tenant_suspended. */
+                  suspended: boolean;
                 })[];
             };
           };
@@ -1107,7 +1121,7 @@ export interface paths {
                 })[];
               nextCursor: string | null;
               /** @description Every action Shuttle records, for a filter to offer */
-              actions: ("auth.login_failed" | "auth.password_changed" | "cache.cleared" | "customer.updated" | "environment.created" | "environment.deleted" | "environments.promoted" | "flow.activated" | "flow.created" | "flow.deleted" | "flow.updated" | "flow.version_created" | "invitation.accepted" | "invitation.created" | "invitation.revoked" | "key.allowed_models_changed" | "key.created" | "key.limits_changed" | "key.master_regenerated" | "key.renamed" | "key.revoked" | "mcp_server.created" | "mcp_server.deleted" | "mcp_server.updated" | "member.added" | "member.removed" | "member.role_changed" | "provider.created" | "provider.deleted" | "provider.updated" | "routing_rule.deleted" | "routing_rule.saved" | "tenant.updated")[];
+              actions: ("auth.login_failed" | "auth.password_changed" | "cache.cleared" | "customer.updated" | "environment.created" | "environment.deleted" | "environments.promoted" | "flow.activated" | "flow.created" | "flow.deleted" | "flow.updated" | "flow.version_created" | "invitation.accepted" | "invitation.created" | "invitation.revoked" | "key.allowed_models_changed" | "key.created" | "key.limits_changed" | "key.master_regenerated" | "key.renamed" | "key.revoked" | "mcp_server.created" | "mcp_server.deleted" | "mcp_server.updated" | "member.added" | "member.removed" | "member.role_changed" | "plan.updated" | "provider.created" | "provider.deleted" | "provider.updated" | "routing_rule.deleted" | "routing_rule.saved" | "tenant.created" | "tenant.plan_changed" | "tenant.resumed" | "tenant.suspended" | "tenant.updated")[];
             };
           };
         };
@@ -1173,6 +1187,32 @@ export interface paths {
                 /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
                 ttlSeconds?: number;
               }) | null;
+              /** @description The plan the server’s operators gave the tenant (docs/operators.md); null: none */
+              planTerms: ({
+                id: string;
+                name: string;
+                allowedModels: string[] | null;
+                limits: {
+                  costUsd: {
+                    day: number | null;
+                    month: number | null;
+                    total: number | null;
+                  };
+                  requestsPerMinute: number | null;
+                  tokensPerMinute: number | null;
+                };
+                maxConcurrentRequests: number | null;
+              }) | null;
+              /** @description The limits in force: the stricter of the tenant’s own and its plan’s, field by field */
+              effectiveLimits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
             };
           };
         };
@@ -1282,6 +1322,32 @@ export interface paths {
                 /** @description How long an answer is kept; default SHUTTLE_CACHE_DEFAULT_TTL_SECONDS */
                 ttlSeconds?: number;
               }) | null;
+              /** @description The plan the server’s operators gave the tenant (docs/operators.md); null: none */
+              planTerms: ({
+                id: string;
+                name: string;
+                allowedModels: string[] | null;
+                limits: {
+                  costUsd: {
+                    day: number | null;
+                    month: number | null;
+                    total: number | null;
+                  };
+                  requestsPerMinute: number | null;
+                  tokensPerMinute: number | null;
+                };
+                maxConcurrentRequests: number | null;
+              }) | null;
+              /** @description The limits in force: the stricter of the tenant’s own and its plan’s, field by field */
+              effectiveLimits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
             };
           };
         };
@@ -3268,6 +3334,402 @@ export interface paths {
                   };
                 }[];
               nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/tenants": {
+    /** List every tenant with this month’s requests and cost */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              data: ({
+                  id: string;
+                  name: string;
+                  /** @description The plan an operator gave the tenant; null: none */
+                  planId: string | null;
+                  suspended: boolean;
+                  /** @description ISO 8601 date-time */
+                  suspendedAt: string | null;
+                  /** @description ISO 8601 date-time */
+                  createdAt: string;
+                  /** @description Members with the owner role */
+                  owners: number;
+                  month: {
+                    /** @description Requests this calendar month (UTC) */
+                    requests: number;
+                    /** @description Provider cost this calendar month (UTC), US dollars */
+                    costUsd: number;
+                  };
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Create a tenant; its first owner is invited (the answer holds the invitation link, once) */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            name: string;
+            ownerEmail: string;
+            planId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description The plan an operator gave the tenant; null: none */
+              planId: string | null;
+              suspended: boolean;
+              /** @description ISO 8601 date-time */
+              suspendedAt: string | null;
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description Members with the owner role */
+              owners: number;
+              month: {
+                /** @description Requests this calendar month (UTC) */
+                requests: number;
+                /** @description Provider cost this calendar month (UTC), US dollars */
+                costUsd: number;
+              };
+              invitation: {
+                id: string;
+                email: string;
+                name: string | null;
+                /** @enum {string} */
+                role: "owner" | "admin" | "member" | "viewer";
+                /** @description ISO 8601 date-time */
+                createdAt: string;
+                /** @description ISO 8601 date-time */
+                expiresAt: string;
+                /** @description Shown once; only its hash is stored. */
+                token: string;
+                /** @description The dashboard page that accepts the invitation, with the token in its fragment. */
+                acceptUrl: string;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/tenants/{id}": {
+    /** One tenant */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description The plan an operator gave the tenant; null: none */
+              planId: string | null;
+              suspended: boolean;
+              /** @description ISO 8601 date-time */
+              suspendedAt: string | null;
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description Members with the owner role */
+              owners: number;
+              month: {
+                /** @description Requests this calendar month (UTC) */
+                requests: number;
+                /** @description Provider cost this calendar month (UTC), US dollars */
+                costUsd: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Delete a tenant and all it owns; refused (409) while it has working keys unless ?force=true */
+    delete: {
+      parameters: {
+        query?: {
+          force?: "true" | "false";
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /** Rename a tenant, change its plan, suspend or resume it (at once on every instance) */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            /** @description null removes the plan */
+            planId?: string | null;
+            /** @description true: its keys and members get 423 tenant_suspended on every call */
+            suspended?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description The plan an operator gave the tenant; null: none */
+              planId: string | null;
+              suspended: boolean;
+              /** @description ISO 8601 date-time */
+              suspendedAt: string | null;
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description Members with the owner role */
+              owners: number;
+              month: {
+                /** @description Requests this calendar month (UTC) */
+                requests: number;
+                /** @description Provider cost this calendar month (UTC), US dollars */
+                costUsd: number;
+              };
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/plans": {
+    /** List plans */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              data: ({
+                  id: string;
+                  name: string;
+                  /** @description Models or patterns (openai/*) the plan allows; null: every model */
+                  allowedModels: string[] | null;
+                  limits: {
+                    costUsd: {
+                      day: number | null;
+                      month: number | null;
+                      total: number | null;
+                    };
+                    requestsPerMinute: number | null;
+                    tokensPerMinute: number | null;
+                  };
+                  maxConcurrentRequests: number | null;
+                  modelMultipliers: {
+                    [key: string]: number;
+                  };
+                  /** @description ISO 8601 date-time */
+                  createdAt: string;
+                  /** @description ISO 8601 date-time */
+                  updatedAt: string;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Create a plan */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            name: string;
+            allowedModels?: string[] | null;
+            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            limits?: {
+              costUsd?: {
+                day?: number | null;
+                month?: number | null;
+                total?: number | null;
+              };
+              requestsPerMinute?: number | null;
+              tokensPerMinute?: number | null;
+            };
+            /** @description Requests of one tenant in flight at once; null: no cap */
+            maxConcurrentRequests?: number | null;
+            /** @description "provider/model" (or "*", every other model) → factor applied to the provider’s cost; absent models bill at 1 */
+            modelMultipliers?: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description Models or patterns (openai/*) the plan allows; null: every model */
+              allowedModels: string[] | null;
+              limits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
+              maxConcurrentRequests: number | null;
+              modelMultipliers: {
+                [key: string]: number;
+              };
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/admin/plans/{id}": {
+    /** One plan */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description Models or patterns (openai/*) the plan allows; null: every model */
+              allowedModels: string[] | null;
+              limits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
+              maxConcurrentRequests: number | null;
+              modelMultipliers: {
+                [key: string]: number;
+              };
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete a plan no tenant is on (409 plan_in_use otherwise) */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /** Change a plan; its tenants’ effective limits and models change at once on every instance */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            name?: string;
+            allowedModels?: string[] | null;
+            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            limits?: {
+              costUsd?: {
+                day?: number | null;
+                month?: number | null;
+                total?: number | null;
+              };
+              requestsPerMinute?: number | null;
+              tokensPerMinute?: number | null;
+            };
+            /** @description Requests of one tenant in flight at once; null: no cap */
+            maxConcurrentRequests?: number | null;
+            /** @description "provider/model" (or "*", every other model) → factor applied to the provider’s cost; absent models bill at 1 */
+            modelMultipliers?: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              id: string;
+              name: string;
+              /** @description Models or patterns (openai/*) the plan allows; null: every model */
+              allowedModels: string[] | null;
+              limits: {
+                costUsd: {
+                  day: number | null;
+                  month: number | null;
+                  total: number | null;
+                };
+                requestsPerMinute: number | null;
+                tokensPerMinute: number | null;
+              };
+              maxConcurrentRequests: number | null;
+              modelMultipliers: {
+                [key: string]: number;
+              };
+              /** @description ISO 8601 date-time */
+              createdAt: string;
+              /** @description ISO 8601 date-time */
+              updatedAt: string;
             };
           };
         };
