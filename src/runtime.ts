@@ -25,6 +25,7 @@ import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
+import { ToolLibrary } from './flows/tools/tool-library.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
 import { Environments } from './gateway/environments.js';
@@ -134,6 +135,8 @@ export interface Runtime {
   responses: ResponsesService;
   responseStore: ResponseStore;
   flows: Flows;
+  /** The tenant's flow tool library. */
+  tools: ToolLibrary;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
   /** The tenant's audit log (read-only). */
@@ -318,6 +321,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
   const flows = new Flows(db);
+  const tools = new ToolLibrary(db, cipher, network);
   const flowDeployments = new FlowDeployments(db, flows);
   const flowRunLog = new FlowRunLog(db);
   const auditLog = new AuditLogReader(db);
@@ -365,6 +369,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responses,
     responseStore,
     flows,
+    tools,
     flowDeployments,
     flowRunLog,
     auditLog,

@@ -105,6 +105,11 @@ export const errorCatalogue = {
     type: 'conflict_error',
     message: 'The tenant has reached its sub-key limit.',
   },
+  tool_name_taken: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'Another tool of this tenant already has this name; choose another.',
+  },
   key_name_taken: {
     status: 409,
     type: 'conflict_error',

@@ -33,6 +33,7 @@ import { requestsRoutes } from './routes/requests.js';
 import { responsesRoutes } from './routes/responses.js';
 import { routingRulesRoutes } from './routes/routing-rules.js';
 import { tenantRoutes } from './routes/tenant.js';
+import { toolsRoutes } from './routes/tools.js';
 import { usageRoutes } from './routes/usage.js';
 
 export interface AppOptions {
@@ -108,6 +109,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(flowsRoutes(runtime));
       await api.register(flowEnvironmentsRoutes(runtime));
       await api.register(flowRunsRoutes(runtime));
+      await api.register(toolsRoutes(runtime));
     },
     { prefix: '/api/v1' },
   );

@@ -24,7 +24,7 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'ten' | 'usr' | 'key' | 'cus' | 'req' | 'aud' | 'env' | 'prv' | 'rul' | 'flw' | 'run' | 'inv' | 'dlq';
+export type IdPrefix = 'ten' | 'usr' | 'key' | 'cus' | 'req' | 'aud' | 'env' | 'prv' | 'rul' | 'flw' | 'run' | 'inv' | 'dlq' | 'tol';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase62(20)}`;

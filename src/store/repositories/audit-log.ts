@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = [
   'routing_rule.deleted',
   'routing_rule.saved',
   'tenant.updated',
+  'tool.created',
+  'tool.deleted',
+  'tool.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
