@@ -25,6 +25,8 @@ import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
+import { HttpToolExecutor } from './flows/tools/http-executor.js';
+import { ToolExecutors } from './flows/tools/tool-executor.js';
 import { ToolLibrary } from './flows/tools/tool-library.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
@@ -137,6 +139,8 @@ export interface Runtime {
   flows: Flows;
   /** The tenant's flow tool library. */
   tools: ToolLibrary;
+  /** The tool executors by type (`mcp` is wired from the MCP servers' service). */
+  toolExecutors: ToolExecutors;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
   /** The tenant's audit log (read-only). */
@@ -314,14 +318,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responseCache,
   );
 
-  const flowRunner = new FlowRunner(repos.flows, gateway);
+  const tools = new ToolLibrary(db, cipher, network);
+  // Flow tools' HTTP calls: connections checked by the address policy, like every tenant URL.
+  const toolAgent = new Agent({ connect: tenantConnector });
+  const toolExecutors = new ToolExecutors().register('http', new HttpToolExecutor(tools, toolAgent));
+  const flowRunner = new FlowRunner(repos.flows, gateway, tools, toolExecutors);
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
   const routingRules = new RoutingRules(db, bus, tenantConfigs, router);
   const environments = new Environments(db, bus);
   const flows = new Flows(db);
-  const tools = new ToolLibrary(db, cipher, network);
   const flowDeployments = new FlowDeployments(db, flows);
   const flowRunLog = new FlowRunLog(db);
   const auditLog = new AuditLogReader(db);
@@ -370,6 +377,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responseStore,
     flows,
     tools,
+    toolExecutors,
     flowDeployments,
     flowRunLog,
     auditLog,
@@ -401,6 +409,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await customerLastSeen.close().catch((error: unknown) => logger.warn({ err: error }, 'customers’ last-seen times not saved'));
       await upstream.close();
       await webhookAgent.close();
+      await toolAgent.close();
       await bus.close();
       await spansExported;
       if (redis) await closeRedis(redis);

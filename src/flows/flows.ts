@@ -10,6 +10,7 @@ import { type Flow, FlowRepository, type FlowVersion } from '../store/repositori
 import { TenantRepository } from '../store/repositories/tenants.js';
 import { versionParameters } from './parameters.js';
 import { compileSchema } from './structured-output.js';
+import { checkToolReferences } from './tools/tool-references.js';
 
 /** A flow with its latest version number and the version active in each environment. */
 export interface FlowSummary extends Flow {
@@ -111,6 +112,7 @@ export class Flows {
         }
       }
     }
+    await checkToolReferences(this.db, tenantId, flow.id, input.templates);
     return this.appendVersion(tenantId, actor, flow, input);
   }
 
@@ -126,6 +128,7 @@ export class Flows {
     if (latest !== undefined && JSON.stringify(latest.templates) === JSON.stringify(definition.templates) && !force) {
       return { flow, version: latest, createdFlow: false, createdVersion: false };
     }
+    await checkToolReferences(this.db, tenantId, flow.id, definition.templates);
     const version = await this.appendVersion(tenantId, actor, flow, definition);
     return { flow, version, createdFlow: existing === undefined, createdVersion: true };
   }

@@ -41,6 +41,7 @@ export function runRecord(run: PreparedRun, ctx: CallContext, outcome: RunOutcom
     parameters: keepBodies ? outcome.parameters : null,
     messages: keepBodies ? run.messages : null,
     response: keepBodies ? outcome.text : null,
+    toolCalls: run.tools ? run.toolCalls : null,
     createdAt: Date.now(),
   };
 }

@@ -2650,6 +2650,14 @@ export interface paths {
                       responseSchema?: {
                         [key: string]: unknown;
                       };
+                      /** @description Tools of the library the model may call, by id or name (docs/flows.md#tools) */
+                      tools?: string[];
+                      /** @description Tool calls a run may make in all (default 10) */
+                      maxToolCalls?: number;
+                      /** @description auto (default), required, none, or {name}: the tool the first model call must use */
+                      toolChoice?: ("auto" | "required" | "none") | {
+                        name: string;
+                      };
                     };
                   };
                   parameters: {
@@ -2695,6 +2703,14 @@ export interface paths {
                 responseSchema?: {
                   [key: string]: unknown;
                 };
+                /** @description Tools of the library the model may call, by id or name (docs/flows.md#tools) */
+                tools?: string[];
+                /** @description Tool calls a run may make in all (default 10) */
+                maxToolCalls?: number;
+                /** @description auto (default), required, none, or {name}: the tool the first model call must use */
+                toolChoice?: ("auto" | "required" | "none") | {
+                  name: string;
+                };
               };
             };
             description?: string;
@@ -2727,6 +2743,14 @@ export interface paths {
                   /** @description JSON Schema the answer must satisfy */
                   responseSchema?: {
                     [key: string]: unknown;
+                  };
+                  /** @description Tools of the library the model may call, by id or name (docs/flows.md#tools) */
+                  tools?: string[];
+                  /** @description Tool calls a run may make in all (default 10) */
+                  maxToolCalls?: number;
+                  /** @description auto (default), required, none, or {name}: the tool the first model call must use */
+                  toolChoice?: ("auto" | "required" | "none") | {
+                    name: string;
                   };
                 };
               };
@@ -2778,6 +2802,14 @@ export interface paths {
                   /** @description JSON Schema the answer must satisfy */
                   responseSchema?: {
                     [key: string]: unknown;
+                  };
+                  /** @description Tools of the library the model may call, by id or name (docs/flows.md#tools) */
+                  tools?: string[];
+                  /** @description Tool calls a run may make in all (default 10) */
+                  maxToolCalls?: number;
+                  /** @description auto (default), required, none, or {name}: the tool the first model call must use */
+                  toolChoice?: ("auto" | "required" | "none") | {
+                    name: string;
                   };
                 };
               };
@@ -3089,6 +3121,19 @@ export interface paths {
               /** @description The rendered prompt; null after the retention period */
               messages: unknown[] | null;
               response: string | null;
+              /** @description The run’s tool calls in order; null for a template without tools */
+              toolCalls: (({
+                  id: string;
+                  name: string;
+                  /** @description As the model gave them; null when the tenant keeps metadata only */
+                  arguments: unknown;
+                  /** @enum {string} */
+                  status: "succeeded" | "failed" | "skipped";
+                  latencyMs: number;
+                  /** @description The result or error text, up to 2,000 characters */
+                  result: string | null;
+                  truncated: boolean;
+                })[]) | null;
             };
           };
         };
