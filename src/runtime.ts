@@ -25,6 +25,7 @@ import { FlowRunLog } from './flows/flow-run-log.js';
 import { FlowRunner } from './flows/flow-runner.js';
 import { Flows } from './flows/flows.js';
 import { RunRetention } from './flows/run-retention.js';
+import { AgentToolExecutor } from './flows/tools/agent-executor.js';
 import { HttpToolExecutor } from './flows/tools/http-executor.js';
 import { ToolExecutors } from './flows/tools/tool-executor.js';
 import { ToolLibrary } from './flows/tools/tool-library.js';
@@ -323,6 +324,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const toolAgent = new Agent({ connect: tenantConnector });
   const toolExecutors = new ToolExecutors().register('http', new HttpToolExecutor(tools, toolAgent));
   const flowRunner = new FlowRunner(repos.flows, gateway, tools, toolExecutors);
+  toolExecutors.register('agent', new AgentToolExecutor(repos.flows, flowRunner));
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);

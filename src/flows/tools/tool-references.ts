@@ -31,7 +31,24 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
       throw new InvalidRequestError('toolChoice "required" needs tools.', `templates.${name}.toolChoice`);
     }
   }
-  const path = await agentPathBack(db, tenantId, flowId, [...agentFlows]);
+  await refuseCycle(db, tenantId, flowId, [...agentFlows]);
+}
+
+/** Refuses (400) a version whose agents lead back to its own flow through other flows' active versions. */
+export async function checkAgentCycles(db: Db, tenantId: string, flowId: string, templates: FlowTemplates): Promise<void> {
+  const tools = new ToolRepository(db);
+  const agentFlows: string[] = [];
+  for (const template of Object.values(templates)) {
+    for (const ref of template.tools ?? []) {
+      const tool = await tools.find(tenantId, ref);
+      if (tool?.type === 'agent') agentFlows.push(String(tool.config.flowId));
+    }
+  }
+  await refuseCycle(db, tenantId, flowId, agentFlows);
+}
+
+async function refuseCycle(db: Db, tenantId: string, flowId: string, agentFlows: string[]): Promise<void> {
+  const path = await agentPathBack(db, tenantId, flowId, agentFlows);
   if (path) {
     throw new InvalidRequestError(
       `The agent tools make a cycle (${path.join(' → ')}): a flow may not call itself through agents.`,
