@@ -2,6 +2,7 @@
 // gateway calls a real HTTP tool server (in parallel), feeds the results back and returns the answer — whole and
 // streamed — with every tool call in the run log, on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McpToolExecutor } from '../../src/flows/tools/mcp-executor.js';
 import { countTokens } from '../../src/gateway/providers/mock/tokens.js';
 import { call, login } from '../helpers/api.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -131,6 +132,32 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     await gateway.shuttle.runtime.flowRunWriter.flush();
     const detail = await admin('GET', `/flows/capped/runs/${answered.body.id}`);
     expect(detail.body.toolCalls.map((c: { status: string }) => c.status)).toEqual(['succeeded', 'skipped']);
+  });
+
+  it('calls mcp tools through the executor registered for them, and tells the model when a type has none', async () => {
+    const inputSchema = { type: 'object', properties: { q: { type: 'string' } } };
+    await admin('POST', '/tools', { name: 'docs', type: 'mcp', serverId: 'mcp_docs', toolName: 'search', inputSchema });
+    await admin('POST', '/tools', { name: 'web', type: 'virtual', providerTool: 'web_search' });
+    await flowWith('researching', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['docs', 'web'] });
+    const before = await run('researching', { parameters: { question: '{"q": "shuttle"}' } });
+    expect(before.body.response).toBe(
+      'Error: tools of type "mcp" cannot be called by this gateway yet.\nError: tools of type "virtual" cannot be called by this gateway yet.',
+    );
+    const calls: unknown[] = [];
+    gateway.shuttle.runtime.toolExecutors.register(
+      'mcp',
+      new McpToolExecutor({
+        callTool: async (tenantId, serverId, toolName, args) => {
+          calls.push({ tenantId, serverId, toolName, args });
+          return args.q === 'fail' ? { text: 'no index', isError: true } : { text: `found ${String(args.q)}`, isError: false };
+        },
+      }),
+    );
+    const after = await run('researching', { parameters: { question: '{"q": "shuttle"}' } });
+    expect(after.body.response.split('\n')[0]).toBe('found shuttle');
+    expect(calls).toEqual([{ tenantId: gateway.tenantId, serverId: 'mcp_docs', toolName: 'search', args: { q: 'shuttle' } }]);
+    const failed = await run('researching', { parameters: { question: '{"q": "fail"}' } });
+    expect(failed.body.response.split('\n')[0]).toBe('Error: no index');
   });
 
   it('streams the loop: the model’s chunks, flow.tool_call and flow.tool_result events, the answer, the summary', async () => {

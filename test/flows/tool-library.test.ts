@@ -80,6 +80,8 @@ describe.each(DIALECTS)('the tool library on %s', (dialect) => {
     await bad({ name: 'virtual', type: 'virtual', providerTool: 'teleport' }, 'providerTool');
     await bad({ name: 'kind', type: 'telepathy' }, 'type');
     await bad({ ...weather, name: 'extra', surprise: true }, '');
+    await bad({ ...weather, name: 'host_header', headers: { Host: 'internal.example' } }, 'headers');
+    await bad({ ...weather, name: 'crlf', headers: { 'X-Key': 'a\r\nX-Injected: 1' } }, 'headers');
   });
 
   it('refuses a URL on a private network unless the operator allows it', async () => {

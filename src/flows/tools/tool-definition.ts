@@ -15,6 +15,18 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const RESPONSE_CAP_BYTES = 1024 * 1024;
 
 const jsonSchema = z.record(z.string(), z.unknown());
+/** Headers that frame the HTTP exchange itself: the gateway sets them, a tool may not. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 const httpUrl = z
   .string()
   .max(2048)
@@ -31,7 +43,19 @@ export const httpFields = z.object({
   url: httpUrl.describe('The endpoint; {param} placeholders are filled from the arguments (URL-encoded)'),
   urls: z.record(z.string().min(1).max(64), httpUrl).optional().describe('Per environment: the URL used there instead of url'),
   method: z.enum(['GET', 'POST']).default('GET').describe('GET sends the other arguments as the query, POST as a JSON body'),
-  headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'must be a header name'), z.string().max(8192)).optional(),
+  headers: z
+    .record(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'must be a header name')
+        .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'is set by the gateway, not by a tool'),
+      z
+        .string()
+        .max(8192)
+        .regex(/^[^\r\n\0]*$/, 'may not contain line breaks'),
+    )
+    .optional()
+    .describe('Sent with every call; stored encrypted, never returned'),
   timeoutMs: z.int().min(100).max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
 });
 

@@ -3197,6 +3197,7 @@ export interface paths {
              * @enum {string}
              */
             method?: "GET" | "POST";
+            /** @description Sent with every call; stored encrypted, never returned */
             headers?: {
               [key: string]: string;
             };
