@@ -134,6 +134,24 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect(detail.body.toolCalls.map((c: { status: string }) => c.status)).toEqual(['succeeded', 'skipped']);
   });
 
+  it('keeps tool calls’ metadata only with a retention of 0 days, and clears them with the bodies after the period', async () => {
+    await admin('PATCH', '/tenant', { runRetentionDays: 0 });
+    const bare = await run('forecast', { parameters: { question: '{"weather": {"city": "Lyon"}, "echo": {"text": "private"}}' } });
+    await admin('PATCH', '/tenant', { runRetentionDays: 30 });
+    await gateway.shuttle.runtime.flowRunWriter.flush();
+    const detail = await admin('GET', `/flows/forecast/runs/${bare.body.id}`);
+    expect(detail.body.toolCalls).toEqual([
+      expect.objectContaining({ name: 'weather', status: 'succeeded', arguments: null, result: null }),
+      expect.objectContaining({ name: 'echo', status: 'succeeded', arguments: null, result: null }),
+    ]);
+    expect(JSON.stringify(detail.body)).not.toContain('private');
+    const kept = await run('forecast', { parameters: { question: '{"weather": {"city": "Nice"}}' } });
+    await gateway.shuttle.runtime.flowRunWriter.flush();
+    expect((await admin('GET', `/flows/forecast/runs/${kept.body.id}`)).body.toolCalls[0].result).toContain('Nice');
+    await gateway.shuttle.runtime.repos.flowRuns.clearBodies(gateway.tenantId, Date.now() + 1000);
+    expect((await admin('GET', `/flows/forecast/runs/${kept.body.id}`)).body.toolCalls).toBeNull();
+  });
+
   it('calls mcp tools through the executor registered for them, and tells the model when a type has none', async () => {
     const inputSchema = { type: 'object', properties: { q: { type: 'string' } } };
     await admin('POST', '/tools', { name: 'docs', type: 'mcp', serverId: 'mcp_docs', toolName: 'search', inputSchema });

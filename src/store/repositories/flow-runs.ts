@@ -159,7 +159,7 @@ export class FlowRunRepository {
   async clearBodies(tenantId: string, before: number): Promise<number> {
     const result = await this.db
       .updateTable('flow_runs')
-      .set({ parameters: null, messages: null, response: null })
+      .set({ parameters: null, messages: null, response: null, tool_calls: null })
       .where('tenant_id', '=', tenantId)
       .where('created_at', '<', before)
       .where('messages', 'is not', null)
