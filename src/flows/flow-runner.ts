@@ -7,23 +7,18 @@
 import type { FlowTemplate } from '../domain/flow-template.js';
 import { InvalidRequestError, NotFoundError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext, ChatOptions, Gateway } from '../gateway/gateway.js';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-  ChatCompletionMessageParam,
-  ChatCompletionMessageToolCall,
-} from '../gateway/openai-wire.js';
-import type { ChatStreamResult, StreamPart } from '../gateway/providers/provider.js';
+import type { ChatCompletionCreateParams, ChatCompletionMessageParam } from '../gateway/openai-wire.js';
+import type { ChatStreamResult } from '../gateway/providers/provider.js';
 import type { CacheRequest } from '../gateway/response-cache/response-cache.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
 import { newId } from '../store/ids.js';
 import type { Flow, FlowRepository, FlowVersion } from '../store/repositories/flows.js';
 import { assertParameters, type ParameterValues, render } from './parameters.js';
 import { responseFormat, validateAnswer } from './structured-output.js';
+import { type Conversation, converse, streamRounds, withTools } from './tools/tool-conversation.js';
 import type { ToolCallContext, ToolExecutors } from './tools/tool-executor.js';
 import type { ToolLibrary } from './tools/tool-library.js';
-import { offersTools, type ToolCallRecord, ToolRound, type ToolSet, toolParams, toolSet } from './tools/tool-loop.js';
+import { type ToolCallRecord, ToolRound, type ToolSet, toolSet } from './tools/tool-loop.js';
 
 /** How deep agents may nest, whatever their tools' maxDepth says. */
 export const MAX_AGENT_DEPTH = 5;
@@ -130,7 +125,7 @@ export class FlowRunner {
 
   /** A whole answer: validated against the schema, and asked again once when it does not satisfy it. */
   async answer(run: PreparedRun, ctx: CallContext): Promise<RunAnswer> {
-    const first = await this.converse(run.params, run, ctx);
+    const first = await converse(this.conversation(run, ctx), run.params);
     if (!run.schema) return { ...first, response: first.text };
     const checked = validateAnswer(run.schema, first.text);
     if (checked.valid) return { ...first, response: checked.value };
@@ -142,7 +137,7 @@ export class FlowRunner {
         { role: 'user', content: `That answer is invalid (${checked.problem}). Reply again with only JSON that satisfies the schema.` },
       ],
     };
-    const second = await this.converse(retry, run, ctx);
+    const second = await converse(this.conversation(run, ctx), retry);
     const again = validateAnswer(run.schema, second.text);
     if (again.valid) return { ...second, response: again.value };
     throw new ShuttleError('invalid_structured_output', {
@@ -151,94 +146,30 @@ export class FlowRunner {
   }
 
   async stream(run: PreparedRun, ctx: CallContext): Promise<{ target: RouteTarget; stream: ChatStreamResult }> {
-    const { result, target } = await this.gateway.chat(this.withTools(run.params, run, 0), ctx, chatOptions(run));
+    const { result, target } = await this.gateway.chat(withTools(run.params, run.tools, 0), ctx, chatOptions(run));
     if (!result.stream) throw new Error('asked for a stream, got a whole answer');
     if (!run.tools) return { target, stream: result };
-    return { target, stream: { ...result, parts: this.streamRounds(run, ctx, result, run.params.messages) } };
+    return { target, stream: { ...result, parts: streamRounds(this.conversation(run, ctx), run.params, result) } };
   }
 
-  /**
-   * A streamed loop: each model call's chunks as they come, then a flow.tool_call event per call, the calls run, a
-   * flow.tool_result event per call, and the next model call's chunks; the usage chunk of the last call only.
-   */
-  private async *streamRounds(
-    run: PreparedRun,
-    ctx: CallContext,
-    first: ChatStreamResult,
-    start: ChatCompletionMessageParam[],
-  ): AsyncGenerator<StreamPart> {
-    let stream = first;
-    let messages = start;
-    for (let round = 0; ; round++) {
-      const offered = run.tools !== undefined && offersTools(run.tools);
-      const reply = new StreamedReply();
-      let usage: StreamPart | undefined;
-      for await (const part of stream.parts) {
-        reply.add(part.data);
-        if (part.usageOnly) usage = part;
-        else yield part;
-      }
-      const calls = reply.calls();
-      if (!offered || calls.length === 0) {
-        if (usage) yield usage;
-        return;
-      }
-      for (const call of calls) {
-        yield event({ object: 'flow.tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments });
-      }
-      const recorded = run.toolCalls.length;
-      messages = [...messages, { role: 'assistant', content: reply.text || null, tool_calls: calls }];
-      messages = [...messages, ...(await this.runTools(calls, run, ctx))];
-      for (const record of run.toolCalls.slice(recorded)) {
-        yield event({
-          object: 'flow.tool_result',
-          id: record.id,
-          name: record.name,
-          status: record.status,
-          latencyMs: record.latencyMs,
-          result: record.result,
-          truncated: record.truncated,
-        });
-      }
-      const next = await this.gateway.chat(this.withTools({ ...run.params, messages }, run, round + 1), ctx, chatOptions(run));
-      if (!next.result.stream) throw new Error('asked for a stream, got a whole answer');
-      stream = next.result;
-    }
-  }
-
-  /** An answer, through the tool loop when the run has tools: model calls and tool rounds until the model answers. */
-  private async converse(
-    params: ChatCompletionCreateParams,
-    run: PreparedRun,
-    ctx: CallContext,
-  ): Promise<Omit<RunAnswer, 'response'> & { messages: ChatCompletionMessageParam[] }> {
-    let messages = params.messages;
-    for (let round = 0; ; round++) {
-      const offered = run.tools !== undefined && offersTools(run.tools);
-      const { result, target } = await this.gateway.chat(this.withTools({ ...params, messages }, run, round), ctx, chatOptions(run));
-      if (result.stream) throw new Error('asked for a whole answer, got a stream');
-      const message = (JSON.parse(result.body) as ChatCompletion).choices[0]?.message;
-      const calls = message?.tool_calls ?? [];
-      if (!offered || calls.length === 0) return { target, model: result.model, text: message?.content ?? null, messages };
-      messages = [...messages, { role: 'assistant', content: message?.content ?? null, tool_calls: calls }];
-      messages = [...messages, ...(await this.runTools(calls, run, ctx))];
-    }
-  }
-
-  private runTools(calls: ChatCompletionMessageToolCall[], run: PreparedRun, ctx: CallContext): Promise<ChatCompletionMessageParam[]> {
-    if (!this.round || !run.tools) throw new Error('a run with tools needs the tool executors');
-    const toolCtx: Omit<ToolCallContext, 'exclusive'> = {
-      tenantId: ctx.tenant.tenantId,
-      environment: ctx.environment,
-      call: ctx,
-      depth: run.depth,
-      signal: ctx.signal,
+  /** The run's conversation: its model calls through the gateway, its tool rounds through the executors. */
+  private conversation(run: PreparedRun, ctx: CallContext): Conversation {
+    return {
+      tools: run.tools,
+      toolCalls: run.toolCalls,
+      chat: (params) => this.gateway.chat(params, ctx, chatOptions(run)),
+      runTools: (calls) => {
+        if (!this.round || !run.tools) throw new Error('a run with tools needs the tool executors');
+        const toolCtx: Omit<ToolCallContext, 'exclusive'> = {
+          tenantId: ctx.tenant.tenantId,
+          environment: ctx.environment,
+          call: ctx,
+          depth: run.depth,
+          signal: ctx.signal,
+        };
+        return this.round.run(calls, run.tools, toolCtx, run.toolCalls, ctx.tenant.runRetentionDays > 0);
+      },
     };
-    return this.round.run(calls, run.tools, toolCtx, run.toolCalls, ctx.tenant.runRetentionDays > 0);
-  }
-
-  private withTools(params: ChatCompletionCreateParams, run: PreparedRun, round: number): ChatCompletionCreateParams {
-    return run.tools ? { ...params, ...toolParams(run.tools, round) } : params;
   }
 
   private async resolveVersion(tenantId: string, environment: string, input: RunInput): Promise<FlowVersion> {
@@ -259,43 +190,4 @@ export class FlowRunner {
 
 function chatOptions(run: PreparedRun): ChatOptions {
   return { fallbackModels: run.fallbacks, ...(run.cache ? { cache: run.cache } : {}) };
-}
-
-function event(body: Record<string, unknown>): StreamPart {
-  return { data: JSON.stringify(body) };
-}
-
-/** Gathers a streamed assistant message: its text, and its tool calls from their deltas (pieces joined by index). */
-class StreamedReply {
-  text = '';
-  private readonly pending = new Map<number, { id: string; name: string; arguments: string }>();
-
-  add(data: string): void {
-    let chunk: ChatCompletionChunk;
-    try {
-      chunk = JSON.parse(data) as ChatCompletionChunk;
-    } catch {
-      return;
-    }
-    const delta = chunk.choices?.[0]?.delta;
-    if (!delta) return;
-    if (typeof delta.content === 'string') this.text += delta.content;
-    for (const piece of delta.tool_calls ?? []) {
-      const call = this.pending.get(piece.index) ?? { id: '', name: '', arguments: '' };
-      if (piece.id) call.id = piece.id;
-      if (piece.function?.name) call.name += piece.function.name;
-      if (piece.function?.arguments) call.arguments += piece.function.arguments;
-      this.pending.set(piece.index, call);
-    }
-  }
-
-  calls(): ChatCompletionMessageToolCall[] {
-    return [...this.pending.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([index, call]) => ({
-        id: call.id || `call_${index}`,
-        type: 'function',
-        function: { name: call.name, arguments: call.arguments },
-      }));
-  }
 }
