@@ -201,6 +201,29 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect(events.filter((e) => e.object === 'chat.completion.chunk' && e.usage).length).toBe(1);
     expect(events.at(-1).usage.completionTokens).toBeGreaterThan(countTokens(events.at(-1).response));
   });
+
+  it('refuses to delete or rename a tool that an active version names, and a version naming a deleted tool fails to run', async () => {
+    const deleted = await admin('DELETE', '/tools/echo');
+    expect(deleted.status).toBe(409);
+    expect(deleted.body.error).toMatchObject({ code: 'tool_in_use' });
+    expect(deleted.body.error.message).toContain('forecast');
+    expect((await admin('PATCH', '/tools/weather', { name: 'weather2' })).body.error.code).toBe('tool_in_use');
+    expect((await admin('PATCH', '/tools/weather', { description: 'still fine' })).status).toBe(200);
+
+    // A version that is not active does not hold a tool back; running it then is a clear 400.
+    await admin('POST', '/tools', { name: 'spare', type: 'http', url: `${tools.url}/echo` });
+    const spare = await admin('POST', '/flows/forecast/versions', {
+      templates: { main: { userTemplate: 'x', llm: 'mock/tools', tools: ['spare'] } },
+    });
+    expect(spare.status).toBe(201);
+    expect((await admin('DELETE', '/tools/spare')).status).toBe(204);
+    const orphan = await call(gateway, 'POST', '/flows/forecast/runs', {
+      auth: gateway.masterKey,
+      body: { version: spare.body.version, parameters: {} },
+    });
+    expect(orphan.status).toBe(400);
+    expect(orphan.body.error.message).toBe('No tool "spare" in the tool library.');
+  });
 });
 
 describe('flow tools and private networks', () => {

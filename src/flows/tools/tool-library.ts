@@ -12,6 +12,7 @@ import { ToolRepository, type ToolRow, type ToolValues } from '../../store/repos
 import { isUniqueViolation } from '../../store/unique-violation.js';
 import { compileSchema } from '../structured-output.js';
 import { configOf, PLACEHOLDER, placeholders, type ToolInput, type ToolPatch, type ToolType, toolInput } from './tool-definition.js';
+import { flowsUsingTool } from './tool-references.js';
 
 /** A tool as the rest of Shuttle sees it: its headers only by name (decrypted by the executor that sends them). */
 export interface StoredTool {
@@ -114,6 +115,7 @@ export class ToolLibrary {
     }
     const values = await this.values(tenantId, input);
     if (keepHeaders) values.encryptedHeaders = current.encryptedHeaders;
+    if (values.name !== current.name) await this.assertUnused(tenantId, { id: '', name: current.name }, 'renamed');
     await this.unique(() =>
       auditedChange(this.db, async (trx, audit) => {
         await new ToolRepository(trx).update(tenantId, current.id, values);
@@ -132,6 +134,7 @@ export class ToolLibrary {
   async delete(tenantId: string, actor: Actor, idOrName: string): Promise<void> {
     await auditedChange(this.db, async (trx, audit) => {
       const tool = await this.get(tenantId, idOrName, trx);
+      await this.assertUnused(tenantId, tool, 'deleted', trx);
       await new ToolRepository(trx).delete(tenantId, tool.id);
       await audit(tenantId, actor, { action: 'tool.deleted', targetType: 'tool', targetId: tool.id, details: { name: tool.name } });
     });
@@ -176,6 +179,16 @@ export class ToolLibrary {
         throw new InvalidRequestError(`The placeholder {${name}} is not a property of the parameters schema.`, param);
     }
     await this.network.assertAllowed(a, param);
+  }
+
+  /** Refuses (409) to take away a tool that an active version names: its runs would fail. */
+  private async assertUnused(tenantId: string, tool: { id: string; name: string }, change: string, db: Db = this.db): Promise<void> {
+    const flows = await flowsUsingTool(db, tenantId, tool);
+    if (flows.length > 0) {
+      throw new ShuttleError('tool_in_use', {
+        message: `The tool cannot be ${change}: versions active in an environment name it (${flows.join(', ')}). Activate versions without it first.`,
+      });
+    }
   }
 
   private async flowId(tenantId: string, ref: string, param: string): Promise<string> {

@@ -81,3 +81,15 @@ async function agentPathBack(db: Db, tenantId: string, start: string, first: str
   }
   return undefined;
 }
+
+/** The slugs of the flows whose versions active in some environment name the tool (by id or name). */
+export async function flowsUsingTool(db: Db, tenantId: string, tool: { id: string; name: string }): Promise<string[]> {
+  const flows = new FlowRepository(db);
+  const using = new Set<string>();
+  for (const deployment of await flows.deployments(tenantId)) {
+    const version = await flows.version(tenantId, deployment.flowId, deployment.version);
+    const refs = Object.values(version?.templates ?? {}).flatMap((template) => template.tools ?? []);
+    if (refs.includes(tool.id) || refs.includes(tool.name)) using.add(deployment.flowId);
+  }
+  return Promise.all([...using].map(async (id) => (await flows.find(tenantId, id))?.slug ?? id));
+}
