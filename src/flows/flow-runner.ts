@@ -167,7 +167,7 @@ export class FlowRunner {
           depth: run.depth,
           signal: ctx.signal,
         };
-        return this.round.run(calls, run.tools, toolCtx, run.toolCalls, ctx.tenant.runRetentionDays > 0);
+        return this.round.run(calls, run.tools, toolCtx, run.toolCalls);
       },
     };
   }

@@ -137,6 +137,13 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
   it('keeps tool calls’ metadata only with a retention of 0 days, and clears them with the bodies after the period', async () => {
     await admin('PATCH', '/tenant', { runRetentionDays: 0 });
     const bare = await run('forecast', { parameters: { question: '{"weather": {"city": "Lyon"}, "echo": {"text": "private"}}' } });
+    // The client still sees its own results as they stream: only the log keeps none.
+    const streamed = await fetch(`${gateway.api}/flows/forecast/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ stream: true, parameters: { question: '{"echo": {"text": "live"}, "weather": {"city": "Metz"}}' } }),
+    });
+    expect(await streamed.text()).toContain('"object":"flow.tool_result","id":"call_0_1","name":"echo","status":"succeeded"');
     await admin('PATCH', '/tenant', { runRetentionDays: 30 });
     await gateway.shuttle.runtime.flowRunWriter.flush();
     const detail = await admin('GET', `/flows/forecast/runs/${bare.body.id}`);

@@ -16,11 +16,11 @@ export interface ToolCallRecord {
   /** The model's id for the call. */
   id: string;
   name: string;
-  /** The arguments as parsed (their text when they were not JSON); null when the tenant keeps metadata only. */
+  /** The arguments as parsed (their text when they were not JSON); null in the run log of a metadata-only tenant. */
   arguments: unknown;
   status: 'succeeded' | 'failed' | 'skipped';
   latencyMs: number;
-  /** The result (or error) text, cut to RECORDED_RESULT_CHARS; null when the tenant keeps metadata only. */
+  /** The result (or error) text, cut to RECORDED_RESULT_CHARS; null in the run log of a metadata-only tenant. */
   result: string | null;
   /** Whether `result` was cut. */
   truncated: boolean;
@@ -84,7 +84,6 @@ export class ToolRound {
     set: ToolSet,
     ctx: Omit<ToolCallContext, 'exclusive'>,
     records: ToolCallRecord[],
-    keepBodies: boolean,
   ): Promise<ChatCompletionMessageParam[]> {
     let lock: Promise<unknown> = Promise.resolve();
     const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
@@ -107,11 +106,11 @@ export class ToolRound {
       records.push({
         id: call.id,
         name: call.function.name,
-        arguments: keepBodies ? args : null,
+        arguments: args,
         status,
         latencyMs,
-        result: keepBodies ? text.slice(0, RECORDED_RESULT_CHARS) : null,
-        truncated: keepBodies && text.length > RECORDED_RESULT_CHARS,
+        result: text.slice(0, RECORDED_RESULT_CHARS),
+        truncated: text.length > RECORDED_RESULT_CHARS,
       });
     }
     return outcomes.map(({ call, text }) => ({ role: 'tool', tool_call_id: call.id, content: text }));
