@@ -159,14 +159,19 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect((await admin('GET', `/flows/forecast/runs/${kept.body.id}`)).body.toolCalls).toBeNull();
   });
 
-  it('calls mcp tools through the executor registered for them, and tells the model when a type has none', async () => {
+  it('calls mcp tools through the executor registered for them, tells the model when a type has none, refuses virtual tools', async () => {
     const inputSchema = { type: 'object', properties: { q: { type: 'string' } } };
     await admin('POST', '/tools', { name: 'docs', type: 'mcp', serverId: 'mcp_docs', toolName: 'search', inputSchema });
     await admin('POST', '/tools', { name: 'web', type: 'virtual', providerTool: 'web_search' });
-    await flowWith('researching', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['docs', 'web'] });
+    const virtual = await admin('POST', '/flows/forecast/versions', { templates: { main: { llm: 'mock/tools', tools: ['web'] } } });
+    expect(virtual.status).toBe(400);
+    expect(virtual.body.error).toMatchObject({ param: 'templates.main.tools.0' });
+    await admin('POST', '/flows', { title: 'critic', slug: 'critic' });
+    await admin('POST', '/tools', { name: 'polish', type: 'critique', producerFlow: 'critic', criticFlow: 'critic' });
+    await flowWith('researching', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['docs', 'polish'] });
     const before = await run('researching', { parameters: { question: '{"q": "shuttle"}' } });
     expect(before.body.response).toBe(
-      'Error: tools of type "mcp" cannot be called by this gateway yet.\nError: tools of type "virtual" cannot be called by this gateway yet.',
+      'Error: tools of type "mcp" cannot be called by this gateway yet.\nError: tools of type "critique" cannot be called by this gateway yet.',
     );
     const calls: unknown[] = [];
     gateway.shuttle.runtime.toolExecutors.register(
