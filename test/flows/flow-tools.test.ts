@@ -104,6 +104,36 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect(JSON.stringify(detail.body)).not.toContain('weather-secret');
   });
 
+  it('calls the URL of the run’s environment, with the placeholder URL-encoded', async () => {
+    const created = await admin('POST', '/tools', {
+      name: 'envy',
+      type: 'http',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      url: `${tools.url}/echo?city={city}`,
+      urls: { development: `${tools.url}/weather/{city}` },
+      method: 'POST',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await admin('POST', '/flows', { title: 'envy', slug: 'envy' })).status).toBe(201);
+    await admin('POST', '/flows/envy/versions', {
+      templates: { main: { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['envy'] } },
+    });
+    for (const environment of ['production', 'development']) {
+      await admin('POST', '/flows/envy/versions/1/environments', { environment });
+    }
+    const question = '{"city": "a/b?c"}';
+    const production = await call(gateway, 'POST', '/flows/envy/runs', { auth: token, body: { parameters: { question } } });
+    expect(production.body.response).toBe('echo {}');
+    expect(tools.seen.at(-1)?.url).toBe('/echo?city=a%2Fb%3Fc');
+    const development = await call(gateway, 'POST', '/flows/envy/runs', {
+      auth: token,
+      body: { environment: 'development', parameters: { question } },
+    });
+    expect(development.status, JSON.stringify(development.body)).toBe(200);
+    expect(tools.seen.at(-1)?.url).toBe('/weather/a%2Fb%3Fc');
+    expect(JSON.parse(development.body.response)).toMatchObject({ city: 'a/b?c' });
+  });
+
   it('gives the model errors as text: a failing endpoint, arguments that miss the schema, a cut answer, a timeout', async () => {
     await flowWith('troubles', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['fail', 'weather', 'big', 'hang'] });
     const answered = await run('troubles', { parameters: { question: '{"weather": {"unit": "k"}}' } });
