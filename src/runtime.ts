@@ -29,6 +29,11 @@ import { Flows } from './flows/flows.js';
 import { guardedFetch } from './flows/mcp/guarded-fetch.js';
 import { McpServers } from './flows/mcp/mcp-servers.js';
 import { RunRetention } from './flows/run-retention.js';
+import { AgentToolExecutor } from './flows/tools/agent-executor.js';
+import { HttpToolExecutor } from './flows/tools/http-executor.js';
+import { McpToolExecutor } from './flows/tools/mcp-executor.js';
+import { ToolExecutors } from './flows/tools/tool-executor.js';
+import { ToolLibrary } from './flows/tools/tool-library.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
 import { Environments } from './gateway/environments.js';
@@ -145,6 +150,10 @@ export interface Runtime {
   flows: Flows;
   /** The tenants' registered MCP servers: CRUD, discover, and callTool for the `mcp` tool type. */
   mcpServers: McpServers;
+  /** The tenant's flow tool library. */
+  tools: ToolLibrary;
+  /** The tool executors by type (`mcp` is wired from the MCP servers' service). */
+  toolExecutors: ToolExecutors;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
   /** The tenant's audit log (read-only). */
@@ -325,7 +334,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responseCache,
   );
 
-  const flowRunner = new FlowRunner(repos.flows, gateway);
+  const tools = new ToolLibrary(db, cipher, network);
+  // Flow tools' HTTP calls: connections checked by the address policy, like every tenant URL.
+  const toolAgent = new Agent({ connect: tenantConnector });
+  const toolExecutors = new ToolExecutors().register('http', new HttpToolExecutor(tools, toolAgent));
+  const flowRunner = new FlowRunner(repos.flows, gateway, tools, toolExecutors);
+  toolExecutors.register('agent', new AgentToolExecutor(repos.flows, flowRunner));
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
@@ -341,6 +355,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     connectTimeoutMs: config.mcp.connectTimeoutMs,
     callTimeoutMs: config.mcp.callTimeoutMs,
   });
+  toolExecutors.register('mcp', new McpToolExecutor(mcpServers));
   const auditLog = new AuditLogReader(db);
 
   return {
@@ -390,6 +405,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     responseStore,
     flows,
     mcpServers,
+    tools,
+    toolExecutors,
     flowDeployments,
     flowRunLog,
     auditLog,
@@ -422,6 +439,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await upstream.close();
       await webhookAgent.close();
       await mcpAgent.close();
+      await toolAgent.close();
       await bus.close();
       await spansExported;
       if (redis) await closeRedis(redis);

@@ -1,5 +1,6 @@
 // The shape of a flow and of its versions: templates keyed by name (`main` is the entry point), each a system
-// prompt, a user message, a model or routing alias, sampling settings, fallbacks and an optional response schema.
+// prompt, a user message, a model or routing alias, sampling settings, fallbacks, an optional response schema, and
+// the tools the model may call.
 import { z } from 'zod';
 
 export const TEMPLATE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -14,6 +15,16 @@ export const flowTemplate = z
     maxTokens: z.int().positive().max(1_000_000).optional(),
     fallbacks: z.array(z.string().min(1).max(256)).max(10).optional().describe('Models tried in order after llm'),
     responseSchema: z.record(z.string(), z.unknown()).optional().describe('JSON Schema the answer must satisfy'),
+    tools: z
+      .array(z.string().min(1).max(128))
+      .max(64)
+      .optional()
+      .describe('Tools of the library the model may call, by id or name (docs/flows.md#tools)'),
+    maxToolCalls: z.int().min(0).max(100).optional().describe('Tool calls a run may make in all (default 10)'),
+    toolChoice: z
+      .union([z.enum(['auto', 'required', 'none']), z.object({ name: z.string().min(1).max(128) }).strict()])
+      .optional()
+      .describe('auto (default), required, none, or {name}: the tool the first model call must use'),
   })
   .strict();
 
@@ -36,3 +47,6 @@ export function slugify(title: string): string {
     .replace(/-+$/, '');
   return slug === '' ? 'flow' : slug;
 }
+
+/** How many tool calls a run makes at most when its template does not say. */
+export const DEFAULT_MAX_TOOL_CALLS = 10;

@@ -115,6 +115,16 @@ export const errorCatalogue = {
     type: 'conflict_error',
     message: 'The tenant has reached its sub-key limit.',
   },
+  tool_name_taken: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'Another tool of this tenant already has this name; choose another.',
+  },
+  tool_in_use: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'A version active in an environment names this tool: activate another version first.',
+  },
   key_name_taken: {
     status: 409,
     type: 'conflict_error',

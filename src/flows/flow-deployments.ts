@@ -7,6 +7,7 @@ import type { Actor } from '../store/repositories/audit-log.js';
 import { EnvironmentRepository } from '../store/repositories/environments.js';
 import { type Flow, FlowRepository } from '../store/repositories/flows.js';
 import type { Flows } from './flows.js';
+import { checkAgentCycles } from './tools/tool-references.js';
 
 /** A flow whose active versions differ between two environments (null: none active there). */
 export interface Difference {
@@ -34,7 +35,9 @@ export class FlowDeployments {
       if (!(await new EnvironmentRepository(trx).exists(tenantId, environment)))
         throw new InvalidRequestError(`No environment "${environment}".`, 'environment');
       const flows = new FlowRepository(trx);
-      if (!(await flows.version(tenantId, flow.id, version))) throw new NotFoundError(`"${flow.slug}" has no version ${version}.`);
+      const found = await flows.version(tenantId, flow.id, version);
+      if (!found) throw new NotFoundError(`"${flow.slug}" has no version ${version}.`);
+      await checkAgentCycles(trx, tenantId, flow.id, found.templates);
       const previousVersion = (await flows.deployments(tenantId, [flow.id])).find((d) => d.environment === environment)?.version ?? null;
       await flows.activate(tenantId, flow.id, environment, version, actor.type === 'user' ? actor.id : null);
       await audit(tenantId, actor, {

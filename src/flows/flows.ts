@@ -10,6 +10,7 @@ import { type Flow, FlowRepository, type FlowVersion } from '../store/repositori
 import { TenantRepository } from '../store/repositories/tenants.js';
 import { versionParameters } from './parameters.js';
 import { compileSchema } from './structured-output.js';
+import { checkToolReferences } from './tools/tool-references.js';
 
 /** A flow with its latest version number and the version active in each environment. */
 export interface FlowSummary extends Flow {
@@ -111,6 +112,7 @@ export class Flows {
         }
       }
     }
+    await checkToolReferences(this.db, tenantId, flow.id, input.templates);
     return this.appendVersion(tenantId, actor, flow, input);
   }
 
@@ -121,11 +123,14 @@ export class Flows {
   async push(tenantId: string, actor: Actor, definition: NewFlow & NewVersion, force = false): Promise<PushedFlow> {
     const slug = definition.slug ?? slugify(definition.title);
     const existing = await new FlowRepository(this.db).find(tenantId, slug);
-    const flow = existing ?? (await this.create(tenantId, actor, { ...definition, slug }));
-    const latest = existing ? await new FlowRepository(this.db).latestVersion(tenantId, flow.id) : undefined;
-    if (latest !== undefined && JSON.stringify(latest.templates) === JSON.stringify(definition.templates) && !force) {
-      return { flow, version: latest, createdFlow: false, createdVersion: false };
+    const latest = existing ? await new FlowRepository(this.db).latestVersion(tenantId, existing.id) : undefined;
+    if (existing && latest !== undefined && JSON.stringify(latest.templates) === JSON.stringify(definition.templates) && !force) {
+      return { flow: existing, version: latest, createdFlow: false, createdVersion: false };
     }
+    // Checked before a new flow is created, so a file naming an unknown tool leaves nothing behind (a new flow can't
+    // be in a cycle: no agent runs it yet).
+    await checkToolReferences(this.db, tenantId, existing?.id ?? '', definition.templates);
+    const flow = existing ?? (await this.create(tenantId, actor, { ...definition, slug }));
     const version = await this.appendVersion(tenantId, actor, flow, definition);
     return { flow, version, createdFlow: existing === undefined, createdVersion: true };
   }

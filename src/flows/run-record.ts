@@ -41,6 +41,11 @@ export function runRecord(run: PreparedRun, ctx: CallContext, outcome: RunOutcom
     parameters: keepBodies ? outcome.parameters : null,
     messages: keepBodies ? run.messages : null,
     response: keepBodies ? outcome.text : null,
+    toolCalls: run.tools
+      ? keepBodies
+        ? run.toolCalls
+        : run.toolCalls.map((call) => ({ ...call, arguments: null, result: null, truncated: false }))
+      : null,
     createdAt: Date.now(),
   };
 }

@@ -37,6 +37,7 @@ import { requestsRoutes } from './routes/requests.js';
 import { responsesRoutes } from './routes/responses.js';
 import { routingRulesRoutes } from './routes/routing-rules.js';
 import { tenantRoutes } from './routes/tenant.js';
+import { toolsRoutes } from './routes/tools.js';
 import { usageRoutes } from './routes/usage.js';
 
 export interface AppOptions {
@@ -115,6 +116,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       await api.register(mcpServersRoutes(runtime));
       await api.register(adminTenantsRoutes(runtime));
       await api.register(adminPlansRoutes(runtime));
+      await api.register(toolsRoutes(runtime));
     },
     { prefix: '/api/v1' },
   );

@@ -14,6 +14,7 @@ export const PRICE_TABLE_DATE = '2025-08-15';
 export const SHIPPED_PRICES: Readonly<Record<string, ModelPrice>> = {
   // The built-in mock provider has nominal prices so that cost metering and limits can be tried without a provider.
   'mock/echo': { input: 1, output: 2 },
+  'mock/tools': { input: 1, output: 2 },
   'mock/embed': { input: 0.1, output: 0 },
 
   'openai/gpt-5': { input: 1.25, cachedInput: 0.125, output: 10 },

@@ -39,7 +39,8 @@ export type IdPrefix =
   | 'inv'
   | 'dlq'
   | 'mcp'
-  | 'pln';
+  | 'pln'
+  | 'tol';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase62(20)}`;

@@ -298,7 +298,26 @@ export interface FlowRunsTable {
   parameters: string | null;
   messages: string | null;
   response: string | null;
+  /** The run's tool calls as JSON (ToolCallRecord[]), absent for runs without tools (0011-flow-tools). */
+  tool_calls: string | null;
   created_at: number;
+}
+
+/** A tenant's flow tool library (0011-flow-tools). */
+export interface ToolsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  type: string;
+  /** JSON Schema of the arguments, as JSON. */
+  parameters: string;
+  /** The type-specific, non-secret settings, as JSON. */
+  config: string;
+  /** An http tool's headers, encrypted with the CredentialCipher; null when it has none. */
+  encrypted_headers: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface DeadLettersTable {
@@ -361,4 +380,5 @@ export interface Database {
   response_cache: ResponseCacheTable;
   request_log: RequestLogTable;
   mcp_servers: McpServersTable;
+  tools: ToolsTable;
 }

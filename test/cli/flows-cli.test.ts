@@ -78,4 +78,23 @@ describe('shuttle flows', { timeout: 180_000 }, () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('Missing parameter: name');
   });
+
+  it('pushes a flow whose template calls tools of the library, and runs its tool loop', async () => {
+    const token = (await call(gateway, 'POST', '/auth/login', { body: { email: 'owner@acme.test', password: 'correct horse battery' } }))
+      .body.token;
+    const tool = await call(gateway, 'POST', '/tools', { auth: token, body: { name: 'greeter', type: 'agent', flowId: 'welcome' } });
+    expect(tool.status, JSON.stringify(tool.body)).toBe(201);
+    const file = join(dir, 'boss.yaml');
+    const boss = (tools: string) =>
+      `slug: boss\ntitle: Boss\ntemplates:\n  main:\n    userTemplate: '{"company": "[[company]]", "name": "[[name]]"}'\n    llm: mock/tools\n    tools: [${tools}]\n    maxToolCalls: 2\n`;
+    writeFileSync(file, boss('nobody'));
+    const unknown = await runShuttle(['flows', 'push', file, '--tenant', 'Acme'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No tool "nobody"');
+    expect((await call(gateway, 'GET', '/flows/boss', { auth: gateway.masterKey })).status).toBe(404);
+    writeFileSync(file, boss('greeter'));
+    expect(await shuttle('push', file, '--activate', 'production')).toMatchObject({ slug: 'boss', created: true });
+    const result = await shuttle('run', 'boss', '--param', 'company=Acme', '--param', 'name=Grace');
+    expect(result).toMatchObject({ response: 'Hello again, Grace', provider: 'mock' });
+  });
 });

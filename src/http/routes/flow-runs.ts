@@ -116,7 +116,13 @@ export function flowRunsRoutes(runtime: Runtime) {
         const { tenantId } = principalOf(request);
         const flow = await runtime.flows.find(tenantId, request.params.flow);
         const run = await runtime.flowRunLog.get(tenantId, flow, request.params.id);
-        return { ...toSummary(run), parameters: run.parameters, messages: run.messages, response: run.response };
+        return {
+          ...toSummary(run),
+          parameters: run.parameters,
+          messages: run.messages,
+          response: run.response,
+          toolCalls: (run.toolCalls as z.infer<typeof runDetail>['toolCalls']) ?? null,
+        };
       },
     );
   };

@@ -93,4 +93,18 @@ export const runDetail = runSummary.extend({
   parameters: z.record(z.string(), z.unknown()).nullable(),
   messages: z.array(z.unknown()).nullable().describe('The rendered prompt; null after the retention period'),
   response: z.string().nullable(),
+  toolCalls: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        arguments: z.unknown().describe('As the model gave them; null when the tenant keeps metadata only'),
+        status: z.enum(['succeeded', 'failed', 'skipped']),
+        latencyMs: z.int(),
+        result: z.string().nullable().describe('The result or error text, up to 2,000 characters'),
+        truncated: z.boolean(),
+      }),
+    )
+    .nullable()
+    .describe('The run’s tool calls in order; null for a template without tools'),
 });

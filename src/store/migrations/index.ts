@@ -10,6 +10,7 @@ import * as deadLetters from './0007-dead-letters.js';
 import * as storedResponses from './0008-stored-responses.js';
 import * as requestLog from './0009-request-log.js';
 import * as responseCache from './0010-response-cache.js';
+import * as flowTools from './0011-flow-tools.js';
 import * as mcpServers from './0012-mcp-servers.js';
 import * as operatorsPlans from './0013-operators-plans.js';
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008-stored-responses': storedResponses,
   '0009-request-log': requestLog,
   '0010-response-cache': responseCache,
+  '0011-flow-tools': flowTools,
   '0012-mcp-servers': mcpServers,
   '0013-operators-plans': operatorsPlans,
 };

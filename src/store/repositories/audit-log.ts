@@ -55,6 +55,9 @@ export const AUDIT_ACTIONS = [
   'tenant.resumed',
   'tenant.suspended',
   'tenant.updated',
+  'tool.created',
+  'tool.deleted',
+  'tool.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

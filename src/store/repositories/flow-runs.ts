@@ -28,6 +28,8 @@ export interface FlowRunRecord {
   parameters: Record<string, unknown> | null;
   messages: unknown[] | null;
   response: string | null;
+  /** The run's tool calls (name, arguments, status, latency, cut result); null for a run without tools. */
+  toolCalls: unknown[] | null;
   createdAt: number;
 }
 
@@ -70,6 +72,7 @@ function toRecord(r: Selectable<FlowRunsTable> & { customer_external_id: string 
     parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as Record<string, unknown>),
     messages: r.messages === null ? null : (JSON.parse(r.messages) as unknown[]),
     response: r.response,
+    toolCalls: r.tool_calls === null ? null : (JSON.parse(r.tool_calls) as unknown[]),
     createdAt: r.created_at,
   };
 }
@@ -105,6 +108,7 @@ export class FlowRunRepository {
           parameters: json(r.parameters),
           messages: json(r.messages),
           response: r.response,
+          tool_calls: json(r.toolCalls ?? null),
           created_at: r.createdAt,
         })),
       )
@@ -155,7 +159,7 @@ export class FlowRunRepository {
   async clearBodies(tenantId: string, before: number): Promise<number> {
     const result = await this.db
       .updateTable('flow_runs')
-      .set({ parameters: null, messages: null, response: null })
+      .set({ parameters: null, messages: null, response: null, tool_calls: null })
       .where('tenant_id', '=', tenantId)
       .where('created_at', '<', before)
       .where('messages', 'is not', null)

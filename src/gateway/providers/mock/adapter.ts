@@ -1,5 +1,6 @@
 // The built-in `mock` provider: answers in-process so a fresh install works with no provider key.
-// `mock/echo` replies with the last user message, with honest token counts and optional latency.
+// `mock/echo` replies with the last user message, with honest token counts and optional latency; `mock/tools`
+// calls the tools it is given (tool-caller.ts).
 
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,13 +11,15 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
+  ChatCompletionMessageToolCall,
   CreateEmbeddingResponse,
   FinishReason,
 } from '../../openai-wire.js';
 import type { ChatCall, ChatResult, EmbeddingsCall, EmbeddingsResult, ProviderAdapter, StreamPart } from '../provider.js';
 import { countPromptTokens, countTokens, messageText, splitTokens } from './tokens.js';
+import { toolsAnswer } from './tool-caller.js';
 
-export const MOCK_MODELS = ['echo'] as const;
+export const MOCK_MODELS = ['echo', 'tools'] as const;
 export const MOCK_EMBEDDING_MODELS = ['embed'] as const;
 const EMBEDDING_DIMENSIONS = 8;
 
@@ -27,11 +30,26 @@ interface MockAnswer {
   finishReason: FinishReason;
   choices: number;
   usage: TokenUsage;
+  toolCalls?: ChatCompletionMessageToolCall[];
 }
 
-function answer(params: ChatCompletionCreateParams): MockAnswer {
+function answer(params: ChatCompletionCreateParams, model: string): MockAnswer {
+  const tools = model === 'tools' ? toolsAnswer(params) : undefined;
+  if (tools?.kind === 'calls') {
+    const choices = params.n ?? 1;
+    const completionTokens = tools.calls.reduce((total, c) => total + countTokens(`${c.function.name} ${c.function.arguments}`), 0);
+    return {
+      id: `chatcmpl-mock-${randomBase62(16)}`,
+      created: Math.floor(Date.now() / 1000),
+      pieces: [],
+      finishReason: 'tool_calls',
+      choices,
+      usage: { promptTokens: countPromptTokens(params.messages), completionTokens: completionTokens * choices, cachedTokens: 0 },
+      toolCalls: tools.calls,
+    };
+  }
   const lastUser = [...params.messages].reverse().find((message) => message.role === 'user');
-  const text = lastUser ? messageText(lastUser) : '';
+  const text = tools?.kind === 'text' ? tools.text : lastUser ? messageText(lastUser) : '';
   const all = splitTokens(text === '' ? 'Hello from the Shuttle mock provider.' : text);
   const limit = params.max_completion_tokens ?? params.max_tokens ?? Number.POSITIVE_INFINITY;
   const pieces = all.slice(0, limit);
@@ -64,7 +82,7 @@ export class MockAdapter implements ProviderAdapter {
       throw new NotFoundError(`The mock provider has no model "${call.model}"; try mock/echo.`, 'model_not_found');
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal: call.signal });
-    const result = answer(call.params);
+    const result = answer(call.params, call.model);
     const model = call.model;
     if (call.params.stream === true) return { stream: true, parts: streamParts(result, model), model };
 
@@ -76,7 +94,9 @@ export class MockAdapter implements ProviderAdapter {
       model,
       choices: Array.from({ length: result.choices }, (_, index) => ({
         index,
-        message: { role: 'assistant' as const, content, refusal: null },
+        message: result.toolCalls
+          ? { role: 'assistant' as const, content: null, refusal: null, tool_calls: result.toolCalls }
+          : { role: 'assistant' as const, content, refusal: null },
         finish_reason: result.finishReason,
         logprobs: null,
       })),
@@ -130,6 +150,11 @@ async function* streamParts(result: MockAnswer, model: string): AsyncGenerator<S
   const indexes = Array.from({ length: result.choices }, (_, index) => index);
 
   yield { data: chunk(indexes.map((index) => ({ index, delta: { role: 'assistant', content: '' }, finish_reason: null }))) };
+  for (const [i, call] of (result.toolCalls ?? []).entries()) {
+    // A call streams whole, in one delta, as several providers send theirs.
+    const delta = { tool_calls: [{ index: i, id: call.id, type: 'function' as const, function: call.function }] };
+    yield { data: chunk(indexes.map((index) => ({ index, delta, finish_reason: null }))) };
+  }
   for (let i = 0; i < result.pieces.length; i++) {
     const piece = i === 0 ? (result.pieces[i] as string).trimStart() : (result.pieces[i] as string);
     yield { data: chunk(indexes.map((index) => ({ index, delta: { content: piece }, finish_reason: null }))) };
