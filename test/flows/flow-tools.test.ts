@@ -189,7 +189,7 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect((await admin('GET', `/flows/forecast/runs/${kept.body.id}`)).body.toolCalls).toBeNull();
   });
 
-  it('calls mcp tools through the executor registered for them, tells the model when a type has none, refuses virtual tools', async () => {
+  it('calls mcp tools through the executor registered for them, tells the model of an unknown server or a type without one, refuses virtual tools', async () => {
     const inputSchema = { type: 'object', properties: { q: { type: 'string' } } };
     await admin('POST', '/tools', { name: 'docs', type: 'mcp', serverId: 'mcp_docs', toolName: 'search', inputSchema });
     await admin('POST', '/tools', { name: 'web', type: 'virtual', providerTool: 'web_search' });
@@ -201,7 +201,7 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     await flowWith('researching', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['docs', 'polish'] });
     const before = await run('researching', { parameters: { question: '{"q": "shuttle"}' } });
     expect(before.body.response).toBe(
-      'Error: tools of type "mcp" cannot be called by this gateway yet.\nError: tools of type "critique" cannot be called by this gateway yet.',
+      'Error: No MCP server mcp_docs.\nError: tools of type "critique" cannot be called by this gateway yet.',
     );
     const calls: unknown[] = [];
     gateway.shuttle.runtime.toolExecutors.register(
