@@ -16,7 +16,7 @@ import { UserAuthenticator } from './auth/user-authenticator.js';
 import { FallbackWindowCounter } from './cache/fallback-window-counter.js';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
 import { closeRedis, connectRedis, type Redis } from './cache/redis.js';
-import { RedisFallback } from './cache/redis-fallback.js';
+import { RedisFallback, withinBudget } from './cache/redis-fallback.js';
 import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
@@ -38,11 +38,14 @@ import { ResponseCache } from './gateway/response-cache/response-cache.js';
 import { Router } from './gateway/routing/router.js';
 import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
-import { TenantConfigCache } from './gateway/tenant-config.js';
+import { type PlanSource, TenantConfigCache } from './gateway/tenant-config.js';
 import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
 import { UpstreamPoolWatch } from './gateway/upstream-pool-watch.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
 import { CustomerService } from './metering/customer-service.js';
+import { ConcurrencyGate } from './metering/limits/concurrency-gate.js';
+import { MemoryConcurrencyLimiter, RedisConcurrencyLimiter } from './metering/limits/concurrency-limiter.js';
+import { FallbackConcurrencyLimiter } from './metering/limits/fallback-concurrency-limiter.js';
 import { FallbackRateLimiter } from './metering/limits/fallback-rate-limiter.js';
 import { FallbackSpendLedger } from './metering/limits/fallback-spend-ledger.js';
 import { LimitAlerts } from './metering/limits/limit-alerts.js';
@@ -78,6 +81,11 @@ import { WriterWorker } from './store/worker-sink.js';
 
 export interface RuntimeOptions {
   logDestination?: DestinationStream;
+  /**
+   * The plan of a tenant (TenantConfig.plan). A seam until plans are stored: tests set plans through it, and without
+   * it no tenant has a plan.
+   */
+  planOf?: PlanSource;
   /** Resolves the host names of tenants' URLs (default: the system's resolver); tests rebind names with it. */
   resolveHost?: HostResolver;
 }
@@ -119,6 +127,8 @@ export interface Runtime {
   /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
   network: AddressPolicy;
   gateway: Gateway;
+  /** Requests in flight at once per tenant (and plan), key and customer: slots in Redis, else in memory. */
+  concurrency: ConcurrencyGate;
   /** Identical requests answered again without the provider (docs/cache.md): in Redis, else the database. */
   responseCache: ResponseCache;
   usageWriter: BatchWriter<UsageEvent>;
@@ -250,7 +260,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const deploymentPrices = loadPriceFile(config.pricesFile);
   const prices = new PriceTable(deploymentPrices);
   const cipher = new CredentialCipher(secret);
-  const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus, config.requestLog.defaultLevel);
+  const tenantConfigs = new TenantConfigCache(repos, cipher, deploymentPrices, bus, config.requestLog.defaultLevel, options.planOf);
   const customerLastSeen = new LastUsedTracker({ touchLastUsed: (uses) => repos.customers.touchLastSeen(uses) }, config.lastUsedFlushMs);
   customerLastSeen.start();
   const customers = new CustomerDirectory(repos.customers, customerLastSeen, bus);
@@ -268,6 +278,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     new LimitAlerts(db, logger, webhookAgent),
     metrics,
     logger,
+  );
+  const sharedSlots =
+    redis && fallback
+      ? new RedisConcurrencyLimiter(
+          redis,
+          config.redisPrefix,
+          config.concurrencyLeaseMs,
+          (error) => logger.debug({ err: error }, 'concurrency slots not renewed'),
+          (call) => withinBudget(call, config.redisTimeoutMs),
+        )
+      : undefined;
+  const concurrency = new ConcurrencyGate(
+    sharedSlots && fallback ? new FallbackConcurrencyLimiter(sharedSlots, fallback) : new MemoryConcurrencyLimiter(),
+    metrics,
+    (error) => logger.warn({ err: error }, 'concurrency slots not released (they expire with their lease)'),
   );
   // The OpenTelemetry SDK is loaded only when it is used: a process without tracing does not pay for loading it.
   const tracing: RequestTracer | null = config.tracing.enabled
@@ -354,6 +379,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     cipher,
     network,
     gateway,
+    concurrency,
     responseCache,
     usageWriter,
     flowRunWriter,
@@ -397,6 +423,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await upstream.close();
       await webhookAgent.close();
       await bus.close();
+      sharedSlots?.close();
       await spansExported;
       if (redis) await closeRedis(redis);
       await db.destroy();

@@ -2,7 +2,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
-import { hasAnyLimit } from '../domain/limits.js';
+import { hasRateOrCostLimit } from '../domain/limits.js';
 import { isPromise } from '../domain/maybe-promise.js';
 import type { UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { TokenUsage } from '../domain/token-usage.js';
@@ -577,11 +577,12 @@ function allowedLists(tenant: TenantConfig, principal: Principal) {
 
 function limitSubjects(ctx: CallContext): LimitSubject[] {
   const subjects: LimitSubject[] = [];
-  if (hasAnyLimit(ctx.tenant.limits)) subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, name: null, limits: ctx.tenant.limits });
-  if (ctx.principal.type === 'key' && hasAnyLimit(ctx.principal.limits)) {
+  if (hasRateOrCostLimit(ctx.tenant.limits))
+    subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, name: null, limits: ctx.tenant.limits });
+  if (ctx.principal.type === 'key' && hasRateOrCostLimit(ctx.principal.limits)) {
     subjects.push({ scope: 'key', id: ctx.principal.keyId, name: ctx.principal.name, limits: ctx.principal.limits });
   }
-  if (ctx.customer && hasAnyLimit(ctx.customer.limits)) {
+  if (ctx.customer && hasRateOrCostLimit(ctx.customer.limits)) {
     subjects.push({ scope: 'customer', id: ctx.customer.id, name: ctx.customer.externalId, limits: ctx.customer.limits });
   }
   return subjects;

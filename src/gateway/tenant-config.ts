@@ -38,6 +38,9 @@ export interface TenantConfig {
 
 const TTL_MS = 30_000;
 
+/** Where a tenant's plan comes from, when its configuration loads. */
+export type PlanSource = (tenantId: string) => Promise<PlanTerms | null>;
+
 export const DEFAULT_RUN_RETENTION_DAYS = 30;
 
 export function runRetentionDays(settings: Record<string, unknown>): number {
@@ -55,6 +58,8 @@ export class TenantConfigCache {
     bus: InvalidationBus,
     /** The request log level of tenants that have not chosen one (SHUTTLE_REQUEST_LOG_DEFAULT). */
     private readonly defaultLogLevel: RequestLogLevel = 'full',
+    /** The tenant's plan; none until plans are stored (docs/operators.md). */
+    private readonly planOf: PlanSource = async () => null,
   ) {
     bus.subscribe('tenant-config', (tenantId) => this.cache.forget(tenantId));
     bus.onResync(() => this.cache.clear());
@@ -70,11 +75,12 @@ export class TenantConfigCache {
   }
 
   private async load(tenantId: string): Promise<TenantConfig> {
-    const [tenant, environments, connections, rules] = await Promise.all([
+    const [tenant, environments, connections, rules, plan] = await Promise.all([
       this.repos.tenants.get(tenantId),
       this.repos.environments.list(tenantId),
       this.repos.connections.list(tenantId),
       this.repos.routingRules.list(tenantId),
+      this.planOf(tenantId),
     ]);
     if (!tenant) throw new NotFoundError('No such tenant.');
     const routing = new Map<string, { name: string; connections: Map<string, ProviderConnection>; rules: Map<string, RoutingRule> }>(
@@ -95,7 +101,7 @@ export class TenantConfigCache {
       runRetentionDays: runRetentionDays(tenant.settings),
       cache: parseCachePolicy(tenant.settings.cache),
       requestLog: requestLogSettings(tenant.settings, this.defaultLogLevel),
-      plan: null,
+      plan,
     };
   }
 }

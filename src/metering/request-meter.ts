@@ -2,6 +2,7 @@
 import type { CapturedAnswer, RequestLogLevel, UpstreamAttempt } from '../domain/request-log-entry.js';
 import { NO_USAGE, type TokenUsage } from '../domain/token-usage.js';
 import type { UsageEvent } from '../store/repositories/usage-events.js';
+import type { SlotRelease } from './limits/concurrency-gate.js';
 import type { Admission } from './limits/limit-gate.js';
 
 export interface MeterIdentity {
@@ -47,6 +48,10 @@ export class RequestMeter {
    * before the event is written. A request's calls run one after another, so there is at most one.
    */
   openCall: (() => void) | null = null;
+  /** Gives back the request's concurrency slots; set while it holds any (released once its response closes). */
+  slots: SlotRelease | null = null;
+  /** Whether the response has closed: slots acquired after that are given back at once. */
+  closed = false;
   /** Whether the request holds a place in the usage queue (taken at admission, before any provider call). */
   holdsQueuePlace = false;
   /** The status its usage event was recorded with, once it is: a request is recorded once. */
@@ -76,6 +81,24 @@ export class RequestMeter {
       cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
     };
     this.costMicros += costMicros;
+  }
+
+  /** Keeps the request's slots until its response closes; false (and the slots given back) if it already has. */
+  holdSlots(release: SlotRelease): boolean {
+    if (this.closed) {
+      release();
+      return false;
+    }
+    this.slots = release;
+    return true;
+  }
+
+  /** Gives the slots back: once, when the response closes. */
+  releaseSlots(): void {
+    this.closed = true;
+    const release = this.slots;
+    this.slots = null;
+    release?.();
   }
 
   /** Meters the call still open as it stands; called when the response closes, before settling and recording. */

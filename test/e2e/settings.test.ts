@@ -37,7 +37,12 @@ describe('the settings pages', () => {
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.getByText('Limits saved', { exact: true }).waitFor();
     const tenant = await call(gateway, 'GET', '/tenant', { auth: session });
-    expect(tenant.body.limits).toEqual({ costUsd: { day: 25, month: null, total: null }, requestsPerMinute: 600, tokensPerMinute: null });
+    expect(tenant.body.limits).toEqual({
+      costUsd: { day: 25, month: null, total: null },
+      requestsPerMinute: 600,
+      tokensPerMinute: null,
+      concurrentRequests: null,
+    });
   });
 
   it('takes cost limits in fractions of a cent, and names the field the API refused in plain words', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { PlanSource } from '../../src/gateway/tenant-config.js';
 import type { HostResolver } from '../../src/network/address-policy.js';
 import { createShuttle, type Shuttle } from '../../src/shuttle.js';
 import { freshDatabase, type TestDatabase, type TestDialect } from './databases.js';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   connectVia?: (url: string) => string;
   /** Resolves the host names of tenants' URLs instead of the system's resolver. */
   resolveHost?: HostResolver;
+  /** The plan of a tenant (a seam until plans are stored; see RuntimeOptions.planOf). */
+  planOf?: PlanSource;
 }
 
 export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
@@ -68,6 +71,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<TestGa
   const shuttle = await createShuttle(config, {
     logDestination: destination,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.planOf ? { planOf: options.planOf } : {}),
   });
   const tenant = options.sharing
     ? { masterKey: options.sharing.masterKey, tenantId: options.sharing.tenantId, userId: options.sharing.userId }
