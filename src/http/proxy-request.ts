@@ -192,7 +192,7 @@ export function setServedHeaders(
   reply.header('x-shuttle-provider', target.connection.name);
   reply.header('x-shuttle-model', headerSafe(model));
   reply.header('x-shuttle-attempts', String(meter.attempts));
-  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
+  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.billedMicros));
   if (meter.cacheStatus !== null) {
     reply.header('x-shuttle-cache', meter.cacheStatus);
     if (meter.cacheStatus === 'hit') reply.header('age', String(meter.cacheAgeSeconds));

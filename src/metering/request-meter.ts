@@ -21,7 +21,10 @@ export class RequestMeter {
   servedModel: string | null = null;
   customerId: string | null = null;
   usage: TokenUsage = NO_USAGE;
+  /** What the providers charged. */
   costMicros = 0;
+  /** What the tenant is billed: the provider cost scaled by its plan's model multipliers (docs/metering.md). */
+  billedMicros = 0;
   attempts = 0;
   /** Each upstream try, in order, for the request log (and span export). */
   readonly attemptLog: UpstreamAttempt[] = [];
@@ -74,13 +77,14 @@ export class RequestMeter {
   ) {}
 
   /** Adds one upstream call's usage and cost: a request may make several (a flow's structured-output retry). */
-  addCall(usage: TokenUsage, costMicros: number): void {
+  addCall(usage: TokenUsage, costMicros: number, billedMicros = costMicros): void {
     this.usage = {
       promptTokens: this.usage.promptTokens + usage.promptTokens,
       completionTokens: this.usage.completionTokens + usage.completionTokens,
       cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
     };
     this.costMicros += costMicros;
+    this.billedMicros += billedMicros;
   }
 
   /** Keeps the request's slots until its response closes; false (and the slots given back) if it already has. */
@@ -134,6 +138,7 @@ export class RequestMeter {
       flowVersion: this.flowVersion,
       cached: this.cached,
       savedMicros: this.savedMicros,
+      billedMicros: this.billedMicros,
     };
   }
 }

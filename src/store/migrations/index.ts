@@ -10,6 +10,7 @@ import * as deadLetters from './0007-dead-letters.js';
 import * as storedResponses from './0008-stored-responses.js';
 import * as requestLog from './0009-request-log.js';
 import * as responseCache from './0010-response-cache.js';
+import * as billingConcurrency from './0014-billing-concurrency.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-stored-responses': storedResponses,
   '0009-request-log': requestLog,
   '0010-response-cache': responseCache,
+  '0014-billing-concurrency': billingConcurrency,
 };
 
 export const migrationProvider: MigrationProvider = {
