@@ -34,6 +34,7 @@ describe('the settings pages', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Cost per day (USD)').fill('25');
     await page.getByLabel('Requests per minute').fill('600');
+    await page.getByLabel('Requests at once').fill('4');
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.getByText('Limits saved', { exact: true }).waitFor();
     const tenant = await call(gateway, 'GET', '/tenant', { auth: session });
@@ -41,7 +42,7 @@ describe('the settings pages', () => {
       costUsd: { day: 25, month: null, total: null },
       requestsPerMinute: 600,
       tokensPerMinute: null,
-      concurrentRequests: null,
+      concurrentRequests: 4,
     });
   });
 

@@ -648,6 +648,7 @@ export interface paths {
                     };
                     requestsPerMinute: number | null;
                     tokensPerMinute: number | null;
+                    concurrentRequests: number | null;
                   };
                   /** @description Models or patterns (openai/*) this key may use; null: every model */
                   allowedModels: string[] | null;
@@ -698,6 +699,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -735,7 +737,7 @@ export interface paths {
         content: {
           "application/json": {
             name?: string;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -744,6 +746,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             allowedModels?: string[] | null;
           };
@@ -775,6 +779,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -813,6 +818,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -1135,6 +1141,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Days flow-run prompts and answers are kept; 0 keeps metadata only */
               runRetentionDays: number;
@@ -1184,7 +1191,7 @@ export interface paths {
         content: {
           "application/json": {
             name?: string;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1193,6 +1200,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             allowedModels?: string[] | null;
             runRetentionDays?: number;
@@ -1244,6 +1253,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Days flow-run prompts and answers are kept; 0 keeps metadata only */
               runRetentionDays: number;
@@ -1344,6 +1354,7 @@ export interface paths {
                     };
                     requestsPerMinute: number | null;
                     tokensPerMinute: number | null;
+                    concurrentRequests: number | null;
                   };
                   /** @description ISO 8601 date-time */
                   createdAt: string;
@@ -1372,7 +1383,7 @@ export interface paths {
               [key: string]: unknown;
             };
             blocked?: boolean;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1381,6 +1392,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
           };
         };
@@ -1406,6 +1419,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1451,6 +1465,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1497,7 +1512,7 @@ export interface paths {
               [key: string]: unknown;
             };
             blocked?: boolean;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1506,6 +1521,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
           };
         };
@@ -1531,6 +1548,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1585,8 +1603,14 @@ export interface paths {
                   completionTokens: number;
                   cachedTokens: number;
                   totalTokens: number;
+                  /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                   costMicros: number;
+                  /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                   costUsd: number;
+                  /** @description What the providers charged, in micro-dollars */
+                  providerCostMicros: number;
+                  /** @description What the providers charged, in US dollars */
+                  providerCostUsd: number;
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
@@ -1609,8 +1633,14 @@ export interface paths {
                 completionTokens: number;
                 cachedTokens: number;
                 totalTokens: number;
+                /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                 costMicros: number;
+                /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                 costUsd: number;
+                /** @description What the providers charged, in micro-dollars */
+                providerCostMicros: number;
+                /** @description What the providers charged, in US dollars */
+                providerCostUsd: number;
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
@@ -1662,8 +1692,14 @@ export interface paths {
                   completionTokens: number;
                   cachedTokens: number;
                   totalTokens: number;
+                  /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                   costMicros: number;
+                  /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                   costUsd: number;
+                  /** @description What the providers charged, in micro-dollars */
+                  providerCostMicros: number;
+                  /** @description What the providers charged, in US dollars */
+                  providerCostUsd: number;
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
@@ -1686,8 +1722,14 @@ export interface paths {
                 completionTokens: number;
                 cachedTokens: number;
                 totalTokens: number;
+                /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                 costMicros: number;
+                /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                 costUsd: number;
+                /** @description What the providers charged, in micro-dollars */
+                providerCostMicros: number;
+                /** @description What the providers charged, in US dollars */
+                providerCostUsd: number;
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
