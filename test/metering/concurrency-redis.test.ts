@@ -11,6 +11,7 @@ import { REDIS_URL } from '../helpers/databases.js';
 import { chunk, defaultHandler, type FakeUpstream, sendEvent, startFakeOpenAi, startSse } from '../helpers/fake-openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { pollUntil } from '../helpers/poll.js';
+import { startOwnRedis } from '../helpers/redis-server.js';
 
 const HOLD = 'hold';
 /** Short, so that a dead instance's slots come back within the test; renewed every third of it while requests run. */
@@ -130,4 +131,54 @@ describe('concurrency limits on several instances sharing Redis', () => {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }, 120_000);
+});
+
+describe('concurrency limits while Redis is away', () => {
+  it('counts the requests in flight on each instance in its own memory, and gives their slots back there', async () => {
+    const redis = await startOwnRedis();
+    const held: ServerResponse[] = [];
+    const upstream = await startFakeOpenAi((request, res) => {
+      const messages = request.body.messages as Array<{ content: string }> | undefined;
+      if (messages?.[0]?.content !== HOLD) return defaultHandler(request, res);
+      startSse(res);
+      sendEvent(res, chunk({ role: 'assistant', content: '' }));
+      held.push(res);
+    });
+    const gateway = await startGateway({
+      env: { REDIS_URL: redis.url, SHUTTLE_REDIS_TIMEOUT_MS: '500', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: upstream.baseUrl },
+    });
+    try {
+      const token = await login(gateway);
+      await call(gateway, 'PATCH', '/tenant', { auth: token, body: { limits: { concurrentRequests: 1 } } });
+      await redis.kill();
+      const ask = (content: string, stream: boolean) =>
+        fetch(`${gateway.api}/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'openai/gpt-4o-mini', stream, messages: [{ role: 'user', content }] }),
+        });
+      const busy = await ask(HOLD, true);
+      expect(busy.status).toBe(200);
+      const refused = await ask('quick', false);
+      expect(refused.status, 'a second request was let in beside the one in flight while Redis was away').toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('concurrency_limit_exceeded');
+      const res = held[0] as ServerResponse;
+      sendEvent(res, chunk({ content: 'done' }, 'stop'));
+      res.end('data: [DONE]\n\n');
+      await busy.text();
+      expect(
+        await pollUntil(
+          async () => (await ask('quick', false)).status,
+          (status) => status === 200,
+          { withinMs: 5000 },
+        ),
+        'the slot taken in memory was not given back',
+      ).toBe(200);
+    } finally {
+      for (const res of held) res.destroy();
+      await gateway.close();
+      await upstream.close();
+      await redis.close();
+    }
+  }, 60_000);
 });
