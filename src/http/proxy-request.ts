@@ -97,8 +97,9 @@ export function environmentOf(request: FastifyRequest, requested?: string): stri
 
 /**
  * Admits the request, attributes it to its customer, takes its concurrency slots (docs/customers-and-limits.md), and
- * ties the upstream call to the client's connection. Not an async function: with the tenant's configuration and the customer cached, as they nearly always are, the context is
- * returned as it is, without the promises that loading them would take.
+ * ties the upstream call to the client's connection. Not an async function: with the tenant's configuration and the
+ * customer cached, as they nearly always are, the context is returned as it is, without the promises that loading
+ * them would take.
  */
 export function beginProxyRequest(
   runtime: Runtime,
@@ -133,6 +134,8 @@ function holdSlots(runtime: Runtime, ctx: CallContext): MaybePromise<CallContext
   const keyLimit = principal.type === 'key' ? principal.limits.concurrentRequests : null;
   const customerLimit = customer === null ? null : customer.limits.concurrentRequests;
   if (tenantLimit === null && planLimit === null && keyLimit === null && customerLimit === null) return ctx;
+  // A request holds its slots once, however often it is begun.
+  if (meter.slots !== null) return ctx;
   const subjects = concurrencySubjects({
     tenantId: tenant.tenantId,
     tenantLimit,
