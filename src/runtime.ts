@@ -18,7 +18,7 @@ import { UserAuthenticator } from './auth/user-authenticator.js';
 import { FallbackWindowCounter } from './cache/fallback-window-counter.js';
 import { type InvalidationBus, LocalInvalidationBus, RedisInvalidationBus } from './cache/invalidation-bus.js';
 import { closeRedis, connectRedis, type Redis } from './cache/redis.js';
-import { RedisFallback } from './cache/redis-fallback.js';
+import { RedisFallback, withinBudget } from './cache/redis-fallback.js';
 import { MemoryWindowCounter, RedisWindowCounter } from './cache/window-counter.js';
 import type { Config } from './config/config.js';
 import { createLogger } from './config/logger.js';
@@ -52,6 +52,9 @@ import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.j
 import { UpstreamPoolWatch } from './gateway/upstream-pool-watch.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
 import { CustomerService } from './metering/customer-service.js';
+import { ConcurrencyGate } from './metering/limits/concurrency-gate.js';
+import { MemoryConcurrencyLimiter, RedisConcurrencyLimiter } from './metering/limits/concurrency-limiter.js';
+import { FallbackConcurrencyLimiter } from './metering/limits/fallback-concurrency-limiter.js';
 import { FallbackRateLimiter } from './metering/limits/fallback-rate-limiter.js';
 import { FallbackSpendLedger } from './metering/limits/fallback-spend-ledger.js';
 import { LimitAlerts } from './metering/limits/limit-alerts.js';
@@ -133,6 +136,8 @@ export interface Runtime {
   /** Which addresses tenants' URLs may reach (SHUTTLE_ALLOW_PRIVATE_NETWORKS). */
   network: AddressPolicy;
   gateway: Gateway;
+  /** Requests in flight at once per tenant (and plan), key and customer: slots in Redis, else in memory. */
+  concurrency: ConcurrencyGate;
   /** Identical requests answered again without the provider (docs/cache.md): in Redis, else the database. */
   responseCache: ResponseCache;
   usageWriter: BatchWriter<UsageEvent>;
@@ -292,6 +297,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     metrics,
     logger,
   );
+  const sharedSlots =
+    redis && fallback
+      ? new RedisConcurrencyLimiter(
+          redis,
+          config.redisPrefix,
+          config.concurrencyLeaseMs,
+          (error) => logger.debug({ err: error }, 'concurrency slots not renewed'),
+          (call) => withinBudget(call, config.redisTimeoutMs),
+        )
+      : undefined;
+  const concurrency = new ConcurrencyGate(
+    sharedSlots && fallback ? new FallbackConcurrencyLimiter(sharedSlots, fallback) : new MemoryConcurrencyLimiter(),
+    metrics,
+    (error) => logger.warn({ err: error }, 'concurrency slots not released (they expire with their lease)'),
+  );
   // The OpenTelemetry SDK is loaded only when it is used: a process without tracing does not pay for loading it.
   const tracing: RequestTracer | null = config.tracing.enabled
     ? new (await import('./metering/request-tracer.js')).RequestTracer(logger)
@@ -393,6 +413,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     cipher,
     network,
     gateway,
+    concurrency,
     responseCache,
     usageWriter,
     flowRunWriter,
@@ -441,6 +462,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await mcpAgent.close();
       await toolAgent.close();
       await bus.close();
+      sharedSlots?.close();
       await spansExported;
       if (redis) await closeRedis(redis);
       await db.destroy();

@@ -184,7 +184,7 @@ async function runFlow(
         environment: options.environment,
         response: answer.response,
         usage: meter.usage,
-        costUsd: microsToUsd(meter.costMicros),
+        costUsd: microsToUsd(meter.billedMicros),
         model: answer.model,
         provider: meter.provider,
       };

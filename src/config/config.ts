@@ -33,6 +33,7 @@ const envSchema = z.object({
   SHUTTLE_REDIS_PREFIX: z.string().min(1).default('shuttle:'),
   SHUTTLE_REDIS_FAILURE_MODE: z.enum(['local', 'closed']).default('local'),
   SHUTTLE_REDIS_TIMEOUT_MS: positiveInt.default(100),
+  SHUTTLE_CONCURRENCY_LEASE_MS: positiveInt.min(300).default(15_000),
   SHUTTLE_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, {
     message: 'must be at least 32 characters',
   }),
@@ -108,6 +109,11 @@ export interface Config {
   redisFailureMode: 'local' | 'closed';
   /** How long a Redis call on the request path may take before the instance gives up on it. */
   redisTimeoutMs: number;
+  /**
+   * How long a request's concurrency slot in Redis outlives its instance: renewed while the request runs, reclaimed by
+   * the others this long after the instance died.
+   */
+  concurrencyLeaseMs: number;
   secret: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   admin: { email: string | undefined; password: string | undefined };
@@ -189,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: e.SHUTTLE_REDIS_PREFIX,
     redisFailureMode: e.SHUTTLE_REDIS_FAILURE_MODE,
     redisTimeoutMs: e.SHUTTLE_REDIS_TIMEOUT_MS,
+    concurrencyLeaseMs: e.SHUTTLE_CONCURRENCY_LEASE_MS,
     secret: e.SHUTTLE_SECRET,
     logLevel: e.LOG_LEVEL,
     admin: { email: e.SHUTTLE_ADMIN_EMAIL, password: e.SHUTTLE_ADMIN_PASSWORD },

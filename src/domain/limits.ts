@@ -1,23 +1,26 @@
-// The `limits` field that tenants, keys and customers share: cost by day, month and in total, and requests and
-// tokens per minute. null means no limit. PATCHes merge: a field left out keeps its value, null removes it.
+// The `limits` field that tenants, keys and customers share: cost by day, month and in total, requests and tokens
+// per minute, and requests in flight at once. null means no limit. PATCHes merge: a field left out keeps its value, null removes it.
 import { z } from 'zod';
 
 const amount = z.number().positive().max(1e9).nullable();
 const perMinute = z.int().positive().max(1e9).nullable();
+const concurrent = z.int().positive().max(1e6).nullable();
 
 export const limitsPatch = z
   .object({
     costUsd: z.object({ day: amount.optional(), month: amount.optional(), total: amount.optional() }).strict().optional(),
     requestsPerMinute: perMinute.optional(),
     tokensPerMinute: perMinute.optional(),
+    concurrentRequests: concurrent.optional().describe('Requests in flight at once (streams count until they end)'),
   })
   .strict()
-  .describe('Cost limits in US dollars and rate limits per minute; null = no limit');
+  .describe('Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit');
 
 export const limitsView = z.object({
   costUsd: z.object({ day: z.number().nullable(), month: z.number().nullable(), total: z.number().nullable() }),
   requestsPerMinute: z.int().nullable(),
   tokensPerMinute: z.int().nullable(),
+  concurrentRequests: z.int().nullable(),
 });
 
 export type Limits = z.infer<typeof limitsView>;
@@ -30,6 +33,7 @@ export const NO_LIMITS: Limits = Object.freeze({
   costUsd: Object.freeze({ day: null, month: null, total: null }),
   requestsPerMinute: null,
   tokensPerMinute: null,
+  concurrentRequests: null,
 });
 
 /** Reads the stored JSON, tolerating older or partial documents. */
@@ -38,11 +42,13 @@ export function parseLimits(json: string): Limits {
     costUsd: Partial<Limits['costUsd']>;
     requestsPerMinute: number | null;
     tokensPerMinute: number | null;
+    concurrentRequests: number | null;
   }>;
   return {
     costUsd: { day: stored.costUsd?.day ?? null, month: stored.costUsd?.month ?? null, total: stored.costUsd?.total ?? null },
     requestsPerMinute: stored.requestsPerMinute ?? null,
     tokensPerMinute: stored.tokensPerMinute ?? null,
+    concurrentRequests: stored.concurrentRequests ?? null,
   };
 }
 
@@ -55,10 +61,16 @@ export function mergeLimits(current: Limits, patch: LimitsPatch): Limits {
     },
     requestsPerMinute: patch.requestsPerMinute === undefined ? current.requestsPerMinute : patch.requestsPerMinute,
     tokensPerMinute: patch.tokensPerMinute === undefined ? current.tokensPerMinute : patch.tokensPerMinute,
+    concurrentRequests: patch.concurrentRequests === undefined ? current.concurrentRequests : patch.concurrentRequests,
   };
 }
 
 export function hasAnyLimit(limits: Limits): boolean {
+  return hasRateOrCostLimit(limits) || limits.concurrentRequests !== null;
+}
+
+/** Whether a cost or rate limit is set: what the limit gate checks (a concurrency limit alone is held elsewhere). */
+export function hasRateOrCostLimit(limits: Limits): boolean {
   return (
     limits.costUsd.day !== null ||
     limits.costUsd.month !== null ||

@@ -150,6 +150,11 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, type: 'invalid_request_error', message: 'The request body is too large.' },
   cost_limit_exceeded: { status: 402, type: 'insufficient_quota', message: 'The cost limit has been reached.' },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error', message: 'Rate limit reached.' },
+  concurrency_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Too many requests in flight at once; retry when one of them has ended.',
+  },
   login_throttled: {
     status: 429,
     type: 'rate_limit_error',

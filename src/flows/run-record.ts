@@ -35,7 +35,7 @@ export function runRecord(run: PreparedRun, ctx: CallContext, outcome: RunOutcom
     provider: ctx.meter.provider,
     promptTokens: ctx.meter.usage.promptTokens,
     completionTokens: ctx.meter.usage.completionTokens,
-    costMicros: ctx.meter.costMicros,
+    costMicros: ctx.meter.billedMicros,
     latencyMs: Math.round(performance.now() - ctx.meter.startedAt),
     tags: outcome.tags,
     parameters: keepBodies ? outcome.parameters : null,

@@ -2,11 +2,12 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal } from '../auth/principal.js';
-import { hasAnyLimit } from '../domain/limits.js';
+import { hasRateOrCostLimit } from '../domain/limits.js';
 import { isPromise } from '../domain/maybe-promise.js';
 import type { UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { TokenUsage } from '../domain/token-usage.js';
 import { InvalidRequestError, NotFoundError, ShuttleError, UpstreamError } from '../errors/shuttle-error.js';
+import { billedMicros, multiplierOf } from '../metering/billing.js';
 import type { Admission, LimitGate, LimitSubject } from '../metering/limits/limit-gate.js';
 import type { GatewayMetrics } from '../metering/metrics.js';
 import { costMicros, type PriceTable } from '../metering/price-table.js';
@@ -427,7 +428,7 @@ export class Gateway {
     meter.providerType = answer.providerType;
     meter.servedModel = answer.model;
     meter.upstreamMs ??= 0;
-    meter.addCall(answer.usage, charged);
+    meter.addCall(answer.usage, charged, billedMicros(charged, multiplierOf(ctx.tenant.plan, answer.providerType, answer.model)));
     meter.cached = true;
     meter.savedMicros += saved;
     meter.cacheStatus = 'hit';
@@ -439,11 +440,16 @@ export class Gateway {
     return { result: { stream: true, parts: partsOf(replayParts(answer)), model: answer.model }, target };
   }
 
-  /** Adds a finished call's usage and cost to the request, and settles its admission with them. */
+  /**
+   * Adds a finished call's usage and cost (the provider's, and what the tenant is billed for it) to the request, and
+   * settles its admission with them: cost limits count the billed cost.
+   */
   private finishCall(ctx: CallContext, target: RouteTarget, admission: Admission, usage: TokenUsage): void {
-    const cost = costMicros(priceOf(ctx.tenant, target, ctx.meter.servedModel ?? target.model), usage);
-    ctx.meter.addCall(usage, cost);
-    const settled = admission.settle(cost, usage.promptTokens + usage.completionTokens);
+    const key = pricedAs(target, ctx.meter.servedModel ?? target.model);
+    const cost = costMicros(ctx.tenant.prices.lookup(key.providerType, key.model), usage);
+    const billed = billedMicros(cost, multiplierOf(ctx.tenant.plan, key.providerType, key.model));
+    ctx.meter.addCall(usage, cost, billed);
+    const settled = admission.settle(billed, usage.promptTokens + usage.completionTokens);
     if (isPromise(settled)) settled.catch(ignore);
   }
 
@@ -579,20 +585,34 @@ function allowedLists(tenant: TenantConfig, principal: Principal) {
 
 function limitSubjects(ctx: CallContext): LimitSubject[] {
   const subjects: LimitSubject[] = [];
-  if (hasAnyLimit(ctx.tenant.limits)) subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, name: null, limits: ctx.tenant.limits });
-  if (ctx.principal.type === 'key' && hasAnyLimit(ctx.principal.limits)) {
+  if (hasRateOrCostLimit(ctx.tenant.limits))
+    subjects.push({ scope: 'tenant', id: ctx.tenant.tenantId, name: null, limits: ctx.tenant.limits });
+  if (ctx.principal.type === 'key' && hasRateOrCostLimit(ctx.principal.limits)) {
     subjects.push({ scope: 'key', id: ctx.principal.keyId, name: ctx.principal.name, limits: ctx.principal.limits });
   }
-  if (ctx.customer && hasAnyLimit(ctx.customer.limits)) {
+  if (ctx.customer && hasRateOrCostLimit(ctx.customer.limits)) {
     subjects.push({ scope: 'customer', id: ctx.customer.id, name: ctx.customer.externalId, limits: ctx.customer.limits });
   }
   return subjects;
 }
 
-/** A model's price on a target: adapters may name the price-table entry (Azure deployments price as OpenAI models). */
+/** A model's price-table key on a target: adapters may name it (Azure deployments price as OpenAI models). */
+function pricedAs(target: RouteTarget, model: string): { providerType: string; model: string } {
+  return target.adapter.pricedAs?.(model) ?? { providerType: target.connection.type, model };
+}
+
+/** A model's price on a target, as billed to the tenant (its plan's multiplier applied): what a reservation holds. */
 function priceOf(tenant: TenantConfig, target: RouteTarget, model: string): ModelPrice | undefined {
-  const key = target.adapter.pricedAs?.(model) ?? { providerType: target.connection.type, model };
-  return tenant.prices.lookup(key.providerType, key.model);
+  const key = pricedAs(target, model);
+  const price = tenant.prices.lookup(key.providerType, key.model);
+  const multiplier = multiplierOf(tenant.plan, key.providerType, key.model);
+  if (price === undefined || multiplier === 1) return price;
+  return {
+    ...price,
+    input: price.input * multiplier,
+    output: price.output * multiplier,
+    ...(price.cachedInput === undefined ? {} : { cachedInput: price.cachedInput * multiplier }),
+  };
 }
 
 // A direct plan is cached by the router, and its dearest price stays the same for as long as its tenant's prices do.

@@ -124,5 +124,6 @@ export function stricterLimits(a: Limits, b: Limits): Limits {
     },
     requestsPerMinute: lower(a.requestsPerMinute, b.requestsPerMinute),
     tokensPerMinute: lower(a.tokensPerMinute, b.tokensPerMinute),
+    concurrentRequests: lower(a.concurrentRequests, b.concurrentRequests),
   };
 }

@@ -2,13 +2,14 @@
 // customer attribution, the call context, and the x-shuttle-* headers.
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { MaybePromise } from '../domain/maybe-promise.js';
+import { andThen, type MaybePromise } from '../domain/maybe-promise.js';
 import { lowerLevel, requestedLevel } from '../domain/request-log-entry.js';
 import { InvalidRequestError, PermissionDeniedError, ShuttleError } from '../errors/shuttle-error.js';
 import type { CallContext } from '../gateway/gateway.js';
 import type { RouteTarget } from '../gateway/routing/router.js';
 import type { TenantConfig } from '../gateway/tenant-config.js';
 import { validateCustomerId } from '../metering/customer-directory.js';
+import { concurrencySubjects } from '../metering/limits/concurrency-gate.js';
 import { usdWithSixDecimals } from '../metering/price-table.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Runtime } from '../runtime.js';
@@ -95,9 +96,10 @@ export function environmentOf(request: FastifyRequest, requested?: string): stri
 }
 
 /**
- * Admits the request, attributes it to its customer, and ties the upstream call to the client's connection. Not an
- * async function: with the tenant's configuration and the customer cached, as they nearly always are, the context is
- * returned as it is, without the promises that loading them would take.
+ * Admits the request, attributes it to its customer, takes its concurrency slots (docs/customers-and-limits.md), and
+ * ties the upstream call to the client's connection. Not an async function: with the tenant's configuration and the
+ * customer cached, as they nearly always are, the context is returned as it is, without the promises that loading
+ * them would take.
  */
 export function beginProxyRequest(
   runtime: Runtime,
@@ -118,7 +120,35 @@ export function beginProxyRequest(
   if (tenant === undefined || customer === undefined) {
     return loadThenBegin(runtime, request, meter, principal.tenantId, externalId, requestedEnvironment);
   }
-  return callContext(request, meter, tenant, customer, requestedEnvironment);
+  return holdSlots(runtime, callContext(request, meter, tenant, customer, requestedEnvironment));
+}
+
+/**
+ * Takes a slot in every concurrency limit of the request's tenant (and plan), key and customer; given back when the
+ * response closes (request-lifecycle.ts). No limit set, as for most requests: nothing is done.
+ */
+function holdSlots(runtime: Runtime, ctx: CallContext): MaybePromise<CallContext> {
+  const { tenant, principal, customer, meter } = ctx;
+  const tenantLimit = tenant.limits.concurrentRequests;
+  const planLimit = tenant.plan?.maxConcurrentRequests ?? null;
+  const keyLimit = principal.type === 'key' ? principal.limits.concurrentRequests : null;
+  const customerLimit = customer === null ? null : customer.limits.concurrentRequests;
+  if (tenantLimit === null && planLimit === null && keyLimit === null && customerLimit === null) return ctx;
+  // A request holds its slots once, however often it is begun.
+  if (meter.slots !== null) return ctx;
+  const subjects = concurrencySubjects({
+    tenantId: tenant.tenantId,
+    tenantLimit,
+    planLimit,
+    key: principal.type === 'key' ? { id: principal.keyId, name: principal.name, limit: keyLimit } : null,
+    customer: customer && { id: customer.id, externalId: customer.externalId, limit: customerLimit },
+  });
+  if (subjects === null) return ctx;
+  return andThen(runtime.concurrency.hold(subjects), (release) => {
+    // The client left while the slots were being taken: they go back at once, and the request goes no further.
+    if (!meter.holdSlots(release)) throw new ClientClosedError();
+    return ctx;
+  });
 }
 
 async function loadThenBegin(
@@ -131,7 +161,7 @@ async function loadThenBegin(
 ): Promise<CallContext> {
   const tenant = await runtime.tenantConfigs.get(tenantId);
   const customer = externalId === undefined ? null : await runtime.customers.resolve(tenantId, externalId);
-  return callContext(request, meter, tenant, customer, requestedEnvironment);
+  return holdSlots(runtime, callContext(request, meter, tenant, customer, requestedEnvironment));
 }
 
 function callContext(
@@ -165,7 +195,7 @@ export function setServedHeaders(
   reply.header('x-shuttle-provider', target.connection.name);
   reply.header('x-shuttle-model', headerSafe(model));
   reply.header('x-shuttle-attempts', String(meter.attempts));
-  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.costMicros));
+  if (costKnown) reply.header('x-shuttle-cost-usd', usdWithSixDecimals(meter.billedMicros));
   if (meter.cacheStatus !== null) {
     reply.header('x-shuttle-cache', meter.cacheStatus);
     if (meter.cacheStatus === 'hit') reply.header('age', String(meter.cacheAgeSeconds));

@@ -122,7 +122,7 @@ export class GatewayMetrics {
     });
     this.limitRefusals = new Counter({
       name: 'shuttle_limit_refusals_total',
-      help: 'Requests refused by a limit, by kind (cost, requests, tokens) and scope (tenant, key, customer)',
+      help: 'Requests refused by a limit, by kind (cost, requests, tokens, concurrency) and scope (tenant, key, customer)',
       labelNames: ['kind', 'scope'],
       registers,
     });
@@ -243,7 +243,7 @@ export class GatewayMetrics {
     return count;
   }
 
-  observeLimitRefusal(kind: 'cost' | 'requests' | 'tokens', scope: string): void {
+  observeLimitRefusal(kind: 'cost' | 'requests' | 'tokens' | 'concurrency', scope: string): void {
     this.limitRefusals.inc({ kind, scope });
   }
 

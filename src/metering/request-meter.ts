@@ -2,6 +2,7 @@
 import type { CapturedAnswer, RequestLogLevel, UpstreamAttempt } from '../domain/request-log-entry.js';
 import { NO_USAGE, type TokenUsage } from '../domain/token-usage.js';
 import type { UsageEvent } from '../store/repositories/usage-events.js';
+import type { SlotRelease } from './limits/concurrency-gate.js';
 import type { Admission } from './limits/limit-gate.js';
 
 export interface MeterIdentity {
@@ -20,7 +21,10 @@ export class RequestMeter {
   servedModel: string | null = null;
   customerId: string | null = null;
   usage: TokenUsage = NO_USAGE;
+  /** What the providers charged. */
   costMicros = 0;
+  /** What the tenant is billed: the provider cost scaled by its plan's model multipliers (docs/metering.md). */
+  billedMicros = 0;
   attempts = 0;
   /** Each upstream try, in order, for the request log (and span export). */
   readonly attemptLog: UpstreamAttempt[] = [];
@@ -47,6 +51,10 @@ export class RequestMeter {
    * before the event is written. A request's calls run one after another, so there is at most one.
    */
   openCall: (() => void) | null = null;
+  /** Gives back the request's concurrency slots; set while it holds any (released once its response closes). */
+  slots: SlotRelease | null = null;
+  /** Whether the response has closed: slots acquired after that are given back at once. */
+  closed = false;
   /** Whether the request holds a place in the usage queue (taken at admission, before any provider call). */
   holdsQueuePlace = false;
   /** The status its usage event was recorded with, once it is: a request is recorded once. */
@@ -69,13 +77,32 @@ export class RequestMeter {
   ) {}
 
   /** Adds one upstream call's usage and cost: a request may make several (a flow's structured-output retry). */
-  addCall(usage: TokenUsage, costMicros: number): void {
+  addCall(usage: TokenUsage, costMicros: number, billedMicros = costMicros): void {
     this.usage = {
       promptTokens: this.usage.promptTokens + usage.promptTokens,
       completionTokens: this.usage.completionTokens + usage.completionTokens,
       cachedTokens: this.usage.cachedTokens + usage.cachedTokens,
     };
     this.costMicros += costMicros;
+    this.billedMicros += billedMicros;
+  }
+
+  /** Keeps the request's slots until its response closes; false (and the slots given back) if it already has. */
+  holdSlots(release: SlotRelease): boolean {
+    if (this.closed) {
+      release();
+      return false;
+    }
+    this.slots = release;
+    return true;
+  }
+
+  /** Gives the slots back: once, when the response closes. */
+  releaseSlots(): void {
+    this.closed = true;
+    const release = this.slots;
+    this.slots = null;
+    release?.();
   }
 
   /** Meters the call still open as it stands; called when the response closes, before settling and recording. */
@@ -111,6 +138,7 @@ export class RequestMeter {
       flowVersion: this.flowVersion,
       cached: this.cached,
       savedMicros: this.savedMicros,
+      billedMicros: this.billedMicros,
     };
   }
 }

@@ -60,7 +60,7 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
       prompt_tokens: event.promptTokens,
       completion_tokens: event.completionTokens,
       cached_tokens: event.cachedTokens,
-      cost_micros: event.costMicros,
+      cost_micros: event.billedMicros ?? event.costMicros,
       latency_ms: event.latencyMs,
       upstream_ms: event.upstreamMs,
       ttft_ms: event.ttftMs,

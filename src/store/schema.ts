@@ -114,6 +114,8 @@ export interface UsageDailyTable extends HistogramColumns {
   latency_ms_sum: number;
   cache_hits: number;
   saved_micros: number;
+  /** What the tenant was billed: cost_micros scaled by its plan's model multiplier. */
+  billed_micros: number;
 }
 
 export interface LimitAlertsTable {
@@ -152,6 +154,8 @@ export interface UsageEventsTable {
   /** 1 when the response cache answered. */
   cached: number;
   saved_micros: number;
+  /** What the tenant was billed: cost_micros (the provider's cost) scaled by its plan's model multiplier. */
+  billed_micros: number;
 }
 
 export interface RequestLogTable {

@@ -34,10 +34,16 @@ describe('the settings pages', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Cost per day (USD)').fill('25');
     await page.getByLabel('Requests per minute').fill('600');
+    await page.getByLabel('Requests at once').fill('4');
     await page.getByRole('button', { name: 'Save limits' }).click();
     await page.getByText('Limits saved', { exact: true }).waitFor();
     const tenant = await call(gateway, 'GET', '/tenant', { auth: session });
-    expect(tenant.body.limits).toEqual({ costUsd: { day: 25, month: null, total: null }, requestsPerMinute: 600, tokensPerMinute: null });
+    expect(tenant.body.limits).toEqual({
+      costUsd: { day: 25, month: null, total: null },
+      requestsPerMinute: 600,
+      tokensPerMinute: null,
+      concurrentRequests: 4,
+    });
   });
 
   it('takes cost limits in fractions of a cent, and names the field the API refused in plain words', async () => {

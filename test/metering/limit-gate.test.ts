@@ -53,7 +53,7 @@ function gate() {
 }
 
 function limits(costDay: number | null, requestsPerMinute: number | null, tokensPerMinute: number | null = null): Limits {
-  return { costUsd: { day: costDay, month: null, total: null }, requestsPerMinute, tokensPerMinute };
+  return { costUsd: { day: costDay, month: null, total: null }, requestsPerMinute, tokensPerMinute, concurrentRequests: null };
 }
 
 function admission(subjects: LimitSubject[]): AdmissionRequest {

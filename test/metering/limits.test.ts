@@ -48,7 +48,12 @@ describe('cost limits', () => {
 
   it('refuses with 402 before anything is sent upstream once the tenant’s limit is reached', async () => {
     const set = await call(gateway, 'PATCH', '/tenant', { auth: token, body: { limits: { costUsd: { day: 0.0002 } } } });
-    expect(set.body.limits).toEqual({ costUsd: { day: 0.0002, month: null, total: null }, requestsPerMinute: null, tokensPerMinute: null });
+    expect(set.body.limits).toEqual({
+      costUsd: { day: 0.0002, month: null, total: null },
+      requestsPerMinute: null,
+      tokensPerMinute: null,
+      concurrentRequests: null,
+    });
     let allowed = 0;
     let refusal: Record<string, unknown> | undefined;
     for (let i = 0; i < 10 && !refusal; i++) {

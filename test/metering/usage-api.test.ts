@@ -130,7 +130,7 @@ describe.each(DIALECTS)('the usage API on %s', (dialect) => {
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="usage-customer-.*\.csv"/);
     const lines = (await response.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'customer,requests,errors,promptTokens,completionTokens,cachedTokens,totalTokens,costUsd,costMicros,latencyAvgMs,latencyP50Ms,latencyP95Ms,cacheHits,savedUsd',
+      'customer,requests,errors,promptTokens,completionTokens,cachedTokens,totalTokens,costUsd,costMicros,providerCostUsd,providerCostMicros,latencyAvgMs,latencyP50Ms,latencyP95Ms,cacheHits,savedUsd',
     );
     const json = (await usage('groupBy=customer')).data;
     expect(lines).toHaveLength(json.length + 1);

@@ -226,7 +226,12 @@ describe.each(DIALECTS)('the operators’ API on %s', { timeout: 60_000 }, (dial
     ).toBe(400);
 
     const patched = await call(gateway, 'PATCH', `/admin/plans/${id}`, { auth: operator, body: { limits: { tokensPerMinute: 1000 } } });
-    expect(patched.body.limits).toEqual({ costUsd: { day: null, month: 100, total: null }, requestsPerMinute: 600, tokensPerMinute: 1000 });
+    expect(patched.body.limits).toEqual({
+      costUsd: { day: null, month: 100, total: null },
+      requestsPerMinute: 600,
+      tokensPerMinute: 1000,
+      concurrentRequests: null,
+    });
     expect(patched.body.allowedModels).toEqual(['mock/*', 'openai/*']);
     expect((await call(gateway, 'GET', '/admin/plans', { auth: operator })).body.data.map((p: { id: string }) => p.id)).toContain(id);
     expect((await call(gateway, 'GET', `/admin/plans/${id}`, { auth: operator })).body).toEqual(patched.body);

@@ -36,3 +36,27 @@ export async function createTenant(
   if (key.status !== 200 && key.status !== 201) throw new Error(`no master key: ${key.status} ${JSON.stringify(key.body)}`);
   return { id: created.body.id as string, ownerToken, masterKey: key.body.key as string };
 }
+
+let plansMade = 0;
+
+/** Gives the gateway's own tenant a new plan with these terms through the admin API (null: no plan). */
+export async function assignPlan(
+  gateway: TestGateway,
+  operatorToken: string,
+  terms: {
+    allowedModels?: string[] | null;
+    limits?: Record<string, unknown>;
+    maxConcurrentRequests?: number | null;
+    modelMultipliers?: Record<string, number>;
+  } | null,
+): Promise<void> {
+  let planId: string | null = null;
+  if (terms) {
+    plansMade += 1;
+    const created = await call(gateway, 'POST', '/admin/plans', { auth: operatorToken, body: { name: `Plan ${plansMade}`, ...terms } });
+    if (created.status !== 201) throw new Error(`plan not created: ${created.status} ${JSON.stringify(created.body)}`);
+    planId = created.body.id as string;
+  }
+  const assigned = await call(gateway, 'PATCH', `/admin/tenants/${gateway.tenantId}`, { auth: operatorToken, body: { planId } });
+  if (assigned.status !== 200) throw new Error(`plan not assigned: ${assigned.status} ${JSON.stringify(assigned.body)}`);
+}

@@ -26,3 +26,17 @@ describe('usage events from before the response cache', () => {
     expect(row?.[ROLLUP_COLUMNS.indexOf('requests')]).toBe(1);
   });
 });
+
+describe('usage events from before billing (issue 30)', () => {
+  const current = toValues(usageEvent('req_unbilled', { costMicros: 40, billedMicros: 40 }));
+  const old = current.slice(0, USAGE_EVENT_COLUMNS.indexOf('billed_micros')) as unknown as UsageEventValues;
+
+  it('read as billed at their cost, and roll up so', () => {
+    expect(old).toHaveLength(24);
+    expect(fromValues(old)).toMatchObject({ costMicros: 40, billedMicros: 40 });
+    expect(toValues(fromValues(old))).toEqual(current);
+    const { billedMicros: _, ...objectFromBefore } = usageEvent('req_spilled', { costMicros: 55 });
+    expect(toValues(objectFromBefore).at(-1)).toBe(55);
+    expect(rollUp([old])[0]?.[ROLLUP_COLUMNS.indexOf('billed_micros')]).toBe(40);
+  });
+});

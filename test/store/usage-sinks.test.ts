@@ -63,6 +63,7 @@ function events(tenantId: string): UsageEvent[] {
     flowVersion: i % 10 === 0 ? 3 : null,
     cached: i % 6 === 1,
     savedMicros: i % 6 === 1 ? 5_000_000_000 + i : 0, // above 32 bits too
+    billedMicros: i % 5 === 0 ? 20_000_000_000 + 2 * i : 10_000_000_000 + i, // a plan's multiplier of 2 on some
   }));
 }
 
@@ -93,6 +94,8 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
     expect([total('cost_micros'), total('latency_ms_sum')]).toEqual([3_000_000_044_850, 313_950]);
     expect([total('h0'), total('h1'), total('h21')]).toEqual([1, 1, 0]); // 0 ms, 7 ms; nothing over 60 s
     expect([total('cache_hits'), total('saved_micros')]).toEqual([50, 250_000_007_400]);
+    // 60 events (i a multiple of 5) billed at twice their cost: 60 × 10^10 + the sum of those i (8,850) more.
+    expect(total('billed_micros')).toBe(3_000_000_044_850 + 600_000_008_850);
     expect(
       total(
         'requests',
@@ -118,6 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
         cost_micros: Number(row.cost_micros),
         created_at: Number(row.created_at),
         saved_micros: Number(row.saved_micros),
+        billed_micros: Number(row.billed_micros),
       })),
     ).toEqual([
       {
@@ -142,6 +146,7 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
         flow_version: 3,
         cached: 0,
         saved_micros: 0,
+        billed_micros: 20_000_000_060,
       },
       {
         ...common,
@@ -165,6 +170,7 @@ describe.each(['sqlite', 'postgres'] as const)('the %s usage sink', { timeout: 6
         flow_version: null,
         cached: 1,
         saved_micros: 5_000_000_007,
+        billed_micros: 10_000_000_007,
       },
     ]);
     await portable.db.destroy();

@@ -39,6 +39,8 @@ export function registerRequestLifecycle(app: FastifyInstance, runtime: Runtime)
       try {
         finishRequest(runtime, request, reply, drain.cut);
       } finally {
+        // Whatever happened above, the request's concurrency slots go back, once.
+        request.meter?.releaseSlots();
         if (--drain.open === 0) drain.allClosed?.();
       }
     });

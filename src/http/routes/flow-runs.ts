@@ -170,7 +170,7 @@ function summary(run: PreparedRun, ctx: CallContext, response: unknown, model: s
     environment: ctx.environment,
     response,
     usage: { promptTokens: ctx.meter.usage.promptTokens, completionTokens: ctx.meter.usage.completionTokens },
-    costUsd: microsToUsd(ctx.meter.costMicros),
+    costUsd: microsToUsd(ctx.meter.billedMicros),
     milliseconds: Math.round(performance.now() - ctx.meter.startedAt),
     model,
     provider: ctx.meter.provider ?? '',

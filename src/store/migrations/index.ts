@@ -13,6 +13,7 @@ import * as responseCache from './0010-response-cache.js';
 import * as flowTools from './0011-flow-tools.js';
 import * as mcpServers from './0012-mcp-servers.js';
 import * as operatorsPlans from './0013-operators-plans.js';
+import * as billingConcurrency from './0014-billing-concurrency.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-flow-tools': flowTools,
   '0012-mcp-servers': mcpServers,
   '0013-operators-plans': operatorsPlans,
+  '0014-billing-concurrency': billingConcurrency,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -155,7 +155,7 @@ export class CustomerRepository {
       )
       .selectAll('customers')
       .select((eb) => [
-        eb.fn.coalesce(eb.fn.sum<number>('usage_daily.cost_micros'), eb.lit(0)).as('spend_micros'),
+        eb.fn.coalesce(eb.fn.sum<number>('usage_daily.billed_micros'), eb.lit(0)).as('spend_micros'),
         eb.fn.coalesce(eb.fn.sum<number>('usage_daily.requests'), eb.lit(0)).as('requests'),
       ])
       .where('customers.tenant_id', '=', tenantId)

@@ -108,7 +108,7 @@ export class TenantRepository {
   async usageSince(sinceDay: number): Promise<Map<string, TenantUsage>> {
     const rows = await this.db
       .selectFrom('usage_daily')
-      .select((eb) => ['tenant_id', eb.fn.sum<number>('requests').as('requests'), eb.fn.sum<number>('cost_micros').as('cost')])
+      .select((eb) => ['tenant_id', eb.fn.sum<number>('requests').as('requests'), eb.fn.sum<number>('billed_micros').as('cost')])
       .where('day', '>=', sinceDay)
       .groupBy('tenant_id')
       .execute();

@@ -28,6 +28,7 @@ export const USAGE_EVENT_COLUMNS = [
   'flow_version',
   'cached',
   'saved_micros',
+  'billed_micros',
 ] as const satisfies readonly (keyof UsageEventsTable)[];
 
 type ColumnValues<Columns extends readonly string[]> = {

@@ -32,6 +32,8 @@ export interface UsageEvent {
   cached?: boolean;
   /** The provider cost the cache saved (a hit's original cost minus what it was charged). */
   savedMicros?: number;
+  /** What the tenant is billed: costMicros (the provider's) scaled by its plan's multiplier; absent: costMicros. */
+  billedMicros?: number;
 }
 
 export function toValues(e: UsageEvent): UsageEventValues {
@@ -60,6 +62,7 @@ export function toValues(e: UsageEvent): UsageEventValues {
     e.flowVersion ?? null,
     e.cached ? 1 : 0,
     e.savedMicros ?? 0,
+    e.billedMicros ?? e.costMicros,
   ];
 }
 
@@ -89,6 +92,7 @@ export function fromValues(values: UsageEventValues): UsageEvent {
     flowVersion,
     cached,
     savedMicros,
+    billedMicros,
   ] = values;
   return {
     id,
@@ -116,6 +120,8 @@ export function fromValues(values: UsageEventValues): UsageEvent {
     // Journal lines written before the cache existed have neither.
     cached: cached === 1,
     savedMicros: savedMicros ?? 0,
+    // Journal lines written before billing existed were billed at their cost.
+    billedMicros: billedMicros ?? costMicros,
   };
 }
 

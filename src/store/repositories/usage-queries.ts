@@ -29,7 +29,10 @@ export interface UsageAggregate {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** The provider's cost. */
   costMicros: number;
+  /** What the tenant was billed: the provider's cost scaled by its plan's model multipliers. */
+  billedMicros: number;
   latencyMsSum: number;
   histogram: number[];
   /** Requests the response cache answered, and the provider cost they saved. */
@@ -88,6 +91,7 @@ export class UsageQueryRepository {
         sql<number>`sum(usage_daily.completion_tokens)`.as('completion_tokens'),
         sql<number>`sum(usage_daily.cached_tokens)`.as('cached_tokens'),
         sql<number>`sum(usage_daily.cost_micros)`.as('cost_micros'),
+        sql<number>`sum(usage_daily.billed_micros)`.as('billed_micros'),
         sql<number>`sum(usage_daily.latency_ms_sum)`.as('latency_ms_sum'),
         sql<number>`sum(usage_daily.cache_hits)`.as('cache_hits'),
         sql<number>`sum(usage_daily.saved_micros)`.as('saved_micros'),
@@ -131,6 +135,7 @@ export class UsageQueryRepository {
         sql<number>`sum(usage_events.completion_tokens)`.as('completion_tokens'),
         sql<number>`sum(usage_events.cached_tokens)`.as('cached_tokens'),
         sql<number>`sum(usage_events.cost_micros)`.as('cost_micros'),
+        sql<number>`sum(usage_events.billed_micros)`.as('billed_micros'),
         sql<number>`sum(usage_events.latency_ms)`.as('latency_ms_sum'),
         sql<number>`sum(usage_events.cached)`.as('cache_hits'),
         sql<number>`sum(usage_events.saved_micros)`.as('saved_micros'),
@@ -156,7 +161,7 @@ export class UsageQueryRepository {
   }
 
   private order(groupBy: UsageGroupBy) {
-    return groupBy === 'day' || groupBy === 'hour' ? sql`grp asc` : sql`cost_micros desc, requests desc`;
+    return groupBy === 'day' || groupBy === 'hour' ? sql`grp asc` : sql`billed_micros desc, requests desc`;
   }
 
   private finish(rows: Array<Record<string, unknown>>, groupBy: UsageGroupBy): UsageAggregate[] {
@@ -171,6 +176,7 @@ export class UsageQueryRepository {
         completionTokens: Number(row.completion_tokens),
         cachedTokens: Number(row.cached_tokens),
         costMicros: Number(row.cost_micros),
+        billedMicros: Number(row.billed_micros ?? row.cost_micros),
         latencyMsSum: Number(row.latency_ms_sum),
         histogram: histogramColumns.map((column) => Number(row[column] ?? 0)),
         cacheHits: Number(row.cache_hits ?? 0),
@@ -181,7 +187,10 @@ export class UsageQueryRepository {
 
 export type SpendScope = 'tenant' | 'key' | 'customer';
 
-/** What a tenant, key or customer spent over rollup days [fromDay, toDay): the starting point of a budget. */
+/**
+ * What a tenant, key or customer spent — was billed — over rollup days [fromDay, toDay): the starting point of a
+ * budget.
+ */
 export async function spentMicros(
   db: Db,
   tenantId: string,
@@ -192,7 +201,7 @@ export async function spentMicros(
 ): Promise<number> {
   let query = db
     .selectFrom('usage_daily')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_micros'), eb.lit(0)).as('spent'))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('billed_micros'), eb.lit(0)).as('spent'))
     .where('tenant_id', '=', tenantId)
     .where('day', '>=', fromDay)
     .where('day', '<', toDay);

@@ -18,10 +18,11 @@ export const SUMS = [
   ...histogramColumns,
   'cache_hits',
   'saved_micros',
+  'billed_micros',
 ] as const;
 /** Every column of usage_daily: its dimensions, then its sums. */
 export const ROLLUP_COLUMNS: readonly string[] = [...DIMENSIONS, ...SUMS];
-// 37 columns a row: 500 rows stay under SQLite's 32,766 bind parameters.
+// 38 columns a row: 500 rows stay under SQLite's 32,766 bind parameters.
 const ROWS_PER_STATEMENT = 500;
 
 /** A rollup row as its values in ROLLUP_COLUMNS' order: its dimensions, then its sums. */
@@ -29,7 +30,7 @@ export type RollupValues = (string | number)[];
 
 const ZERO_SUMS: readonly number[] = SUMS.map(() => 0);
 const sumAt = (column: (typeof SUMS)[number]) => ROLLUP_COLUMNS.indexOf(column);
-const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_SUM, FIRST_BUCKET, CACHE_HITS, SAVED] = [
+const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_SUM, FIRST_BUCKET, CACHE_HITS, SAVED, BILLED] = [
   sumAt('requests'),
   sumAt('prompt_tokens'),
   sumAt('completion_tokens'),
@@ -39,6 +40,7 @@ const [REQUESTS, PROMPT_TOKENS, COMPLETION_TOKENS, CACHED_TOKENS, COST, LATENCY_
   sumAt('h0'),
   sumAt('cache_hits'),
   sumAt('saved_micros'),
+  sumAt('billed_micros'),
 ];
 
 const eventAt = (column: (typeof USAGE_EVENT_COLUMNS)[number]) => USAGE_EVENT_COLUMNS.indexOf(column);
@@ -58,6 +60,7 @@ const EVENT = {
   latency: eventAt('latency_ms'),
   cacheHit: eventAt('cached'),
   saved: eventAt('saved_micros'),
+  billed: eventAt('billed_micros'),
 } as const;
 
 /**
@@ -92,6 +95,7 @@ export function rollUp(events: readonly UsageEventValues[]): RollupValues[] {
     add(row, FIRST_BUCKET + bucketOf(latencyMs), 1);
     add(row, CACHE_HITS, (e[EVENT.cacheHit] as number | undefined) ?? 0);
     add(row, SAVED, (e[EVENT.saved] as number | undefined) ?? 0);
+    add(row, BILLED, (e[EVENT.billed] as number | undefined) ?? (e[EVENT.cost] as number));
   }
   return [...rows.values()];
 }

@@ -661,6 +661,7 @@ export interface paths {
                     };
                     requestsPerMinute: number | null;
                     tokensPerMinute: number | null;
+                    concurrentRequests: number | null;
                   };
                   /** @description Models or patterns (openai/*) this key may use; null: every model */
                   allowedModels: string[] | null;
@@ -711,6 +712,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -748,7 +750,7 @@ export interface paths {
         content: {
           "application/json": {
             name?: string;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -757,6 +759,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             allowedModels?: string[] | null;
           };
@@ -788,6 +792,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -826,6 +831,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Models or patterns (openai/*) this key may use; null: every model */
               allowedModels: string[] | null;
@@ -1154,6 +1160,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Days flow-run prompts and answers are kept; 0 keeps metadata only */
               runRetentionDays: number;
@@ -1205,6 +1212,7 @@ export interface paths {
                   };
                   requestsPerMinute: number | null;
                   tokensPerMinute: number | null;
+                  concurrentRequests: number | null;
                 };
                 maxConcurrentRequests: number | null;
               }) | null;
@@ -1217,6 +1225,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
             };
           };
@@ -1229,7 +1238,7 @@ export interface paths {
         content: {
           "application/json": {
             name?: string;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1238,6 +1247,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             allowedModels?: string[] | null;
             runRetentionDays?: number;
@@ -1289,6 +1300,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description Days flow-run prompts and answers are kept; 0 keeps metadata only */
               runRetentionDays: number;
@@ -1340,6 +1352,7 @@ export interface paths {
                   };
                   requestsPerMinute: number | null;
                   tokensPerMinute: number | null;
+                  concurrentRequests: number | null;
                 };
                 maxConcurrentRequests: number | null;
               }) | null;
@@ -1352,6 +1365,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
             };
           };
@@ -1415,6 +1429,7 @@ export interface paths {
                     };
                     requestsPerMinute: number | null;
                     tokensPerMinute: number | null;
+                    concurrentRequests: number | null;
                   };
                   /** @description ISO 8601 date-time */
                   createdAt: string;
@@ -1443,7 +1458,7 @@ export interface paths {
               [key: string]: unknown;
             };
             blocked?: boolean;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1452,6 +1467,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
           };
         };
@@ -1477,6 +1494,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1522,6 +1540,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1568,7 +1587,7 @@ export interface paths {
               [key: string]: unknown;
             };
             blocked?: boolean;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -1577,6 +1596,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
           };
         };
@@ -1602,6 +1623,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               /** @description ISO 8601 date-time */
               createdAt: string;
@@ -1656,8 +1678,14 @@ export interface paths {
                   completionTokens: number;
                   cachedTokens: number;
                   totalTokens: number;
+                  /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                   costMicros: number;
+                  /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                   costUsd: number;
+                  /** @description What the providers charged, in micro-dollars */
+                  providerCostMicros: number;
+                  /** @description What the providers charged, in US dollars */
+                  providerCostUsd: number;
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
@@ -1680,8 +1708,14 @@ export interface paths {
                 completionTokens: number;
                 cachedTokens: number;
                 totalTokens: number;
+                /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                 costMicros: number;
+                /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                 costUsd: number;
+                /** @description What the providers charged, in micro-dollars */
+                providerCostMicros: number;
+                /** @description What the providers charged, in US dollars */
+                providerCostUsd: number;
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
@@ -1733,8 +1767,14 @@ export interface paths {
                   completionTokens: number;
                   cachedTokens: number;
                   totalTokens: number;
+                  /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                   costMicros: number;
+                  /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                   costUsd: number;
+                  /** @description What the providers charged, in micro-dollars */
+                  providerCostMicros: number;
+                  /** @description What the providers charged, in US dollars */
+                  providerCostUsd: number;
                   latencyAvgMs: number | null;
                   latencyP50Ms: number | null;
                   latencyP95Ms: number | null;
@@ -1757,8 +1797,14 @@ export interface paths {
                 completionTokens: number;
                 cachedTokens: number;
                 totalTokens: number;
+                /** @description What the tenant was billed, in micro-dollars: the provider cost scaled by its plan’s model multipliers */
                 costMicros: number;
+                /** @description What the tenant was billed, in US dollars (docs/metering.md) */
                 costUsd: number;
+                /** @description What the providers charged, in micro-dollars */
+                providerCostMicros: number;
+                /** @description What the providers charged, in US dollars */
+                providerCostUsd: number;
                 latencyAvgMs: number | null;
                 latencyP50Ms: number | null;
                 latencyP95Ms: number | null;
@@ -3596,6 +3642,7 @@ export interface paths {
                     };
                     requestsPerMinute: number | null;
                     tokensPerMinute: number | null;
+                    concurrentRequests: number | null;
                   };
                   maxConcurrentRequests: number | null;
                   modelMultipliers: {
@@ -3619,7 +3666,7 @@ export interface paths {
           "application/json": {
             name: string;
             allowedModels?: string[] | null;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -3628,6 +3675,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             /** @description Requests of one tenant in flight at once; null: no cap */
             maxConcurrentRequests?: number | null;
@@ -3655,6 +3704,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               maxConcurrentRequests: number | null;
               modelMultipliers: {
@@ -3695,6 +3745,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               maxConcurrentRequests: number | null;
               modelMultipliers: {
@@ -3735,7 +3786,7 @@ export interface paths {
           "application/json": {
             name?: string;
             allowedModels?: string[] | null;
-            /** @description Cost limits in US dollars and rate limits per minute; null = no limit */
+            /** @description Cost limits in US dollars, rate limits per minute and requests in flight at once; null = no limit */
             limits?: {
               costUsd?: {
                 day?: number | null;
@@ -3744,6 +3795,8 @@ export interface paths {
               };
               requestsPerMinute?: number | null;
               tokensPerMinute?: number | null;
+              /** @description Requests in flight at once (streams count until they end) */
+              concurrentRequests?: number | null;
             };
             /** @description Requests of one tenant in flight at once; null: no cap */
             maxConcurrentRequests?: number | null;
@@ -3771,6 +3824,7 @@ export interface paths {
                 };
                 requestsPerMinute: number | null;
                 tokensPerMinute: number | null;
+                concurrentRequests: number | null;
               };
               maxConcurrentRequests: number | null;
               modelMultipliers: {

@@ -1,4 +1,5 @@
-// Cost limits (USD per day, month, all time) and rate limits (requests and tokens per minute); empty = no limit.
+// Cost limits (USD per day, month, all time), rate limits (requests and tokens per minute) and requests in flight at
+// once; empty = no limit.
 import { type FormEvent, useEffect, useState } from 'react';
 import type { Limits } from '../api/types';
 import { ErrorMessage } from './error-message';
@@ -18,6 +19,7 @@ const FIELDS = [
   { name: 'total', label: 'Total cost (USD)', money: true },
   { name: 'requestsPerMinute', label: 'Requests per minute', money: false },
   { name: 'tokensPerMinute', label: 'Tokens per minute', money: false },
+  { name: 'concurrentRequests', label: 'Requests at once', money: false },
 ] as const;
 
 const LIMIT_FIELDS = Object.fromEntries(FIELDS.map((field) => [field.money ? `costUsd.${field.name}` : field.name, field.label]));
@@ -33,6 +35,7 @@ function toValues(limits: Limits): Values {
     total: text(limits.costUsd.total),
     requestsPerMinute: text(limits.requestsPerMinute),
     tokensPerMinute: text(limits.tokensPerMinute),
+    concurrentRequests: text(limits.concurrentRequests),
   };
 }
 
@@ -42,6 +45,7 @@ function toLimits(values: Values): Limits {
     costUsd: { day: number(values.day), month: number(values.month), total: number(values.total) },
     requestsPerMinute: number(values.requestsPerMinute),
     tokensPerMinute: number(values.tokensPerMinute),
+    concurrentRequests: number(values.concurrentRequests),
   };
 }
 
@@ -73,7 +77,7 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
         ))}
       </div>
       <p className="hint" style={{ marginTop: '0.6rem' }}>
-        Leave a field empty for no limit. Cost limits answer 402 before a request could pass them; rate limits answer 429.
+        Leave a field empty for no limit. Cost limits answer 402 before a request could pass them; rate and concurrency limits answer 429.
       </p>
       <ErrorMessage error={error} fields={LIMIT_FIELDS} />
       {readOnly ? null : (
