@@ -1,7 +1,7 @@
 // Turns a captured answer into the one JSON text the request log keeps — a stream reassembled into the final object
 // its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
-// thread), never on the request path.
+// thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
 import type { CapturedAnswer, StreamEvent } from './request-log-entry.js';
 
 /** The answer as one JSON text. */
@@ -122,6 +122,9 @@ export function assembleAnthropicMessage(events: readonly StreamEvent[]): Json {
   return message;
 }
 
+/** What search indexes of one entry, at most (prompt and answer together). */
+export const SEARCH_CHARS = 64 * 1024;
+
 /** Fields whose strings are what people wrote or read: prompts, answers, tool arguments, flow parameters. */
 const TEXT_FIELDS = new Set([
   'content',
@@ -158,16 +161,33 @@ export function searchableText(body: unknown, maxChars: number): string {
   return parts.join('\n').slice(0, maxChars);
 }
 
-const PREVIEW_CHARS = 200;
-
-/** The start of the last user message of a request body (chat, Messages, Responses, embeddings, flow parameters). */
-export function promptPreview(body: unknown): string | null {
+/**
+ * What search indexes of a request, and its preview's source: the text of its last user message (chat completions,
+ * Messages, the Responses API's input items), else its input (a Responses or embeddings string, or embeddings' strings),
+ * else a flow run's string parameters. Not the system prompt nor earlier turns: repeated on every request of a
+ * conversation, they would be most of what the index tokenises (docs/request-log.md#search). Read from the body the
+ * request path already parsed — a walk down to one string, no copy — so that the writer never parses the request.
+ */
+export function promptText(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const request = body as Json;
   const text =
     lastUserText(request.messages) ?? lastUserText(request.input) ?? inputText(request.input) ?? parameterText(request.parameters);
-  if (text === undefined) return null;
-  const flat = text.replace(/\s+/g, ' ').trim();
+  return text === undefined || text === '' ? null : text;
+}
+
+const PREVIEW_CHARS = 200;
+
+/** The preview of a request: the start of its prompt text (promptText()), whitespace runs made single spaces. */
+export function promptPreview(prompt: string | null): string | null {
+  if (prompt === null) return null;
+  // Cut before the whitespace is normalised (a prompt can be 64 KB): four times the preview's length is enough unless
+  // the start is mostly runs of whitespace, whose preview is then shorter.
+  const flat = prompt
+    .trimStart()
+    .slice(0, PREVIEW_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat === '' ? null : flat.slice(0, PREVIEW_CHARS);
 }
 
@@ -189,8 +209,12 @@ function contentText(content: unknown): string | undefined {
 
 function inputText(input: unknown): string | undefined {
   if (typeof input === 'string') return input;
-  if (Array.isArray(input) && typeof input[0] === 'string') return input[0];
-  return undefined;
+  if (!Array.isArray(input) || typeof input[0] !== 'string') return undefined;
+  if (input.length === 1) return input[0];
+  // Embeddings' many inputs: as many as search keeps, not a copy of a body of thousands.
+  let text = input[0];
+  for (let i = 1; i < input.length && text.length < SEARCH_CHARS; i++) if (typeof input[i] === 'string') text += `\n${input[i]}`;
+  return text;
 }
 
 function parameterText(parameters: unknown): string | undefined {

@@ -4,7 +4,14 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { assembleAnthropicMessage } from '../../src/domain/logged-answer.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
-import { COMPRESS_FROM_BYTES, requestLogRow, storedBody } from '../../src/store/request-log-record.js';
+import {
+  COMPRESS_FROM_BYTES,
+  frameRecords,
+  type RequestLogRecord,
+  requestLogRow,
+  storedBody,
+  unframeRecords,
+} from '../../src/store/request-log-record.js';
 
 const event = {
   id: 'req_1',
@@ -87,10 +94,50 @@ describe('request log rows', () => {
       1024 * 1024,
     );
     expect(row.preview).toBe('Weather in Oslo?');
-    expect(searchText).toContain('Be terse.');
+    // Found in the body as the writer's fallback (a record spilled before the request path found its prompt text).
+    // Only the last user message is indexed of a request: not its system prompt, repeated on every request.
+    expect(searchText).not.toContain('Be terse.');
+    expect(searchText).toContain('Weather in Oslo?');
     expect(searchText).toContain('Let me check.');
     expect(searchText).toContain('Oslo');
     expect(searchText).not.toContain('anthropic/claude');
+  });
+
+  it('frames the bodies beside the batch JSON and cuts them back out whole, whatever they hold', () => {
+    const records: RequestLogRecord[] = [
+      {
+        event,
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{"messages":[{"role":"user","content":"a \\"quote\\", é, 😀"}]}',
+        prompt: 'a "quote", é, 😀',
+        answer: { kind: 'json', text: '{"choices":[{"message":{"content":"\\n"}}]}' },
+      },
+      { event: { ...event, id: 'req_2' }, level: 'metadata', attempts: [], metadata: { a: 'b' }, request: null, answer: null },
+      {
+        event: { ...event, id: 'req_3' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{}',
+        prompt: null,
+        answer: { kind: 'object', value: { x: 1 } },
+      },
+      {
+        event: { ...event, id: 'req_4' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '',
+        prompt: '',
+        answer: { kind: 'json', text: '' },
+      },
+    ];
+    const { batch, texts } = frameRecords(records);
+    expect(batch).not.toContain('quote');
+    const back = unframeRecords(JSON.parse(batch), texts);
+    expect(back).toEqual(records.map((record) => ({ ...record, prompt: record.prompt ?? null })));
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
