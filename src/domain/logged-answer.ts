@@ -4,12 +4,13 @@
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
 import type { CapturedAnswer, StreamEvent } from './request-log-entry.js';
 
-/** The answer as one JSON text. */
-export function answerJson(answer: CapturedAnswer): string {
-  if (answer.kind === 'json') return answer.text;
-  if (answer.kind === 'object') return JSON.stringify(answer.value);
+/** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
+export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
+  if (answer.kind === 'json') return { text: answer.text };
+  if (answer.kind === 'object') return { text: JSON.stringify(answer.value), value: answer.value };
   const anthropic = answer.events.some((event) => event.event !== undefined);
-  return JSON.stringify(anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events));
+  const value = anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events);
+  return { text: JSON.stringify(value), value };
 }
 
 type Json = Record<string, unknown>;
@@ -139,7 +140,7 @@ const TEXT_FIELDS = new Set([
   'thinking',
 ]);
 
-/** The plain text of a JSON body, for full-text search: strings under TEXT_FIELDS, at most `maxChars`. */
+/** The plain text of a JSON body, for full-text search: strings under TEXT_FIELDS (but `type`), at most `maxChars`. */
 export function searchableText(body: unknown, maxChars: number): string {
   const parts: string[] = [];
   let length = 0;
@@ -154,7 +155,8 @@ export function searchableText(body: unknown, maxChars: number): string {
       for (const item of value) visit(item, wanted);
     } else if (typeof value === 'object' && value !== null) {
       const object = value as Json;
-      for (const key in object) visit(object[key], wanted || TEXT_FIELDS.has(key));
+      // A `type` is the dialect's discriminator (`text`, `output_text`, `tool_use`), not anyone's words.
+      for (const key in object) if (key !== 'type') visit(object[key], wanted || TEXT_FIELDS.has(key));
     }
   };
   visit(body, false);
@@ -174,6 +176,45 @@ export function promptText(body: unknown): string | null {
   const text =
     lastUserText(request.messages) ?? lastUserText(request.input) ?? inputText(request.input) ?? parameterText(request.parameters);
   return text === undefined || text === '' ? null : text;
+}
+
+// A text field's key and its string value, in JSON text: `"content": "…"` (the value's escapes left as they are).
+const TEXT_FIELD_STRING = new RegExp(`"(?:${[...TEXT_FIELDS].join('|')})"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, 'g');
+// A text field holding an object or an array whose strings are not under text fields of their own (a tool_use input).
+const TEXT_FIELD_OBJECT = /"(?:input|parameters|arguments)"\s*:\s*[[{]/;
+
+/**
+ * searchableText() of a JSON text, without parsing all of it: the string values of its text fields, found by a scan.
+ * A string's inner quotes are escaped, so a key matched is a key. JSON.parse builds every object and name of an answer
+ * (about 1,100 instructions per property name: docs/benchmarks.md) for the one or two strings search keeps. A text
+ * whose text fields hold objects (a tool_use's input) is parsed whole; undefined when it is not JSON.
+ */
+export function searchableJsonText(text: string, maxChars: number): string | undefined {
+  if (TEXT_FIELD_OBJECT.test(text)) {
+    try {
+      return searchableText(JSON.parse(text), maxChars);
+    } catch {
+      return undefined;
+    }
+  }
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) return undefined; // not an object nor an array: not JSON (or not one to search)
+  let found = '';
+  TEXT_FIELD_STRING.lastIndex = 0;
+  for (let match = TEXT_FIELD_STRING.exec(text); match !== null && found.length < maxChars; match = TEXT_FIELD_STRING.exec(text)) {
+    const raw = match[1] as string;
+    if (raw === '') continue;
+    let value = raw;
+    if (raw.includes('\\')) {
+      try {
+        value = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    found = found === '' ? value : `${found}\n${value}`;
+  }
+  return found.length > maxChars ? found.slice(0, maxChars) : found;
 }
 
 const PREVIEW_CHARS = 200;

@@ -2,7 +2,7 @@
 // and as its row: the answer reassembled, the bodies truncated past the cap and gzipped, the search text extracted.
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
-import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableText } from '../domain/logged-answer.js';
+import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
 import type { CapturedAnswer, UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEvent } from './repositories/usage-events.js';
@@ -122,10 +122,11 @@ export function storedBody(body: { text: string; bytes: number }): Uint8Array {
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
-  const answer = record.answer === null ? null : kept(answerJson(record.answer), maxBodyBytes);
+  const built = record.answer === null ? null : answerJson(record.answer);
+  const answer = built === null ? null : kept(built.text, maxBodyBytes);
   // What search indexes: the request's prompt text (not its system prompt nor earlier turns), and the answer's.
   const prompt = record.prompt !== undefined ? record.prompt : request && promptOf(request);
-  const answerText = answer === null ? '' : textOf(answer);
+  const answerText = answer === null ? '' : textOf(answer, built?.value);
   let searchText = prompt === null ? answerText : answerText === '' ? prompt : `${prompt}\n${answerText}`;
   if (searchText.length > SEARCH_CHARS) searchText = searchText.slice(0, SEARCH_CHARS);
   return {
@@ -177,10 +178,14 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
   };
 }
 
-/** The plain text of an answer for search: its text fields, or a truncated answer's text as it is. */
-function textOf(body: KeptBody): string {
-  const parsed = parsedOrUndefined(body);
-  return parsed === undefined ? body.text.slice(0, SEARCH_CHARS) : searchableText(parsed, SEARCH_CHARS);
+/**
+ * The plain text of an answer for search: its text fields — from the object it was built from (a stream reassembled),
+ * else found in its JSON text — or a truncated answer's text as it is.
+ */
+function textOf(body: KeptBody, value: unknown): string {
+  if (body.truncated) return body.text.slice(0, SEARCH_CHARS);
+  if (value !== undefined) return searchableText(value, SEARCH_CHARS);
+  return searchableJsonText(body.text, SEARCH_CHARS) ?? body.text.slice(0, SEARCH_CHARS);
 }
 
 /** A request's prompt text, for a record spilled before the request path found it. */

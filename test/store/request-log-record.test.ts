@@ -2,7 +2,7 @@
 // reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assembleAnthropicMessage } from '../../src/domain/logged-answer.js';
+import { assembleAnthropicMessage, searchableJsonText, searchableText } from '../../src/domain/logged-answer.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import {
   COMPRESS_FROM_BYTES,
@@ -138,6 +138,46 @@ describe('request log rows', () => {
     expect(batch).not.toContain('quote');
     const back = unframeRecords(JSON.parse(batch), texts);
     expect(back).toEqual(records.map((record) => ({ ...record, prompt: record.prompt ?? null })));
+  });
+
+  it('finds the text of a JSON answer without parsing it, as searchableText() finds it in the parsed answer', () => {
+    const answers = [
+      {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model: 'gpt-4o-mini',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'Take the "train": 2h20\\ door to door,\nno check-in.', refusal: null } },
+        ],
+        usage: { prompt_tokens: 9, completion_tokens: 12 },
+      },
+      {
+        choices: [
+          {
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo","content":"x"}' } }],
+            },
+          },
+        ],
+      },
+      // A text field holding an object (a tool_use input): parsed whole.
+      {
+        type: 'message',
+        content: [
+          { type: 'text', text: 'Let me check é 😀' },
+          { type: 'tool_use', name: 'w', input: { city: 'Bergen' } },
+        ],
+      },
+      { output: [{ type: 'message', content: [{ type: 'output_text', text: 'Résumé' }] }], instructions: null },
+    ];
+    for (const answer of answers) {
+      for (const text of [JSON.stringify(answer), JSON.stringify(answer, null, 2)])
+        expect(searchableJsonText(text, 1000)).toBe(searchableText(answer, 1000));
+    }
+    expect(searchableJsonText(JSON.stringify(answers[0]), 10)).toBe('Take the "');
+    expect(searchableJsonText('not json', 1000)).toBeUndefined();
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
