@@ -175,7 +175,9 @@ export function promptText(body: unknown): string | null {
   const request = body as Json;
   const text =
     lastUserText(request.messages) ?? lastUserText(request.input) ?? inputText(request.input) ?? parameterText(request.parameters);
-  return text === undefined || text === '' ? null : text;
+  if (text === undefined || text === '') return null;
+  // No more than search keeps: a slice shares the body's characters, and only these cross to the writer thread.
+  return text.length > SEARCH_CHARS ? text.slice(0, SEARCH_CHARS) : text;
 }
 
 // A text field's key and its string value, in JSON text: `"content": "…"` (the value's escapes left as they are).
