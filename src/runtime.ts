@@ -224,8 +224,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const flowRunWriter = batchWriter<FlowRunRecord>('flow-runs', 'flow_run', writer?.flowRunSink() ?? repos.flowRuns);
   await flowRunWriter.replaySpilled();
   flowRunWriter.start();
-  // The request log's writer: no journal (an entry's bodies would double the disk writes of every request) and no
-  // dead letters; spilled at shutdown like the others.
+  // The request log's writer: no journal (an entry's bodies would double the disk writes of every request); spilled at
+  // shutdown, and an entry the database refuses set aside as a dead letter, like the others.
   const requestLogRepository = new RequestLogRepository(db);
   const requestLogWriter = new BatchWriter<RequestLogRecord>(
     writer?.requestLogSink() ?? {
@@ -240,6 +240,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       spillDir: dataDir,
       spillTag,
       logger,
+      setAside: (refused) => deadLetters.setAside({ kind: 'request_log_entry', ...refused }),
     },
   );
   await requestLogWriter.replaySpilled();

@@ -1,15 +1,17 @@
 // `shuttle dead-letters …`: the records the database refused, set aside by the writers (docs/metering.md).
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { type Config, loadConfig } from '../config/config.js';
 import type { Db } from '../store/database.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import type { DeadLetter, DeadLetterKind } from '../store/repositories/dead-letters.js';
 import { DeadLetterRepository } from '../store/repositories/dead-letters.js';
 import { type FlowRunRecord, FlowRunRepository } from '../store/repositories/flow-runs.js';
+import { RequestLogRepository } from '../store/repositories/request-log.js';
 import { type UsageEvent, UsageEventRepository } from '../store/repositories/usage-events.js';
+import { type RequestLogRecord, requestLogRow } from '../store/request-log-record.js';
 import { CliError, printJson, printLines } from './output.js';
 
-const KINDS: readonly DeadLetterKind[] = ['usage_event', 'flow_run'];
+const KINDS: readonly DeadLetterKind[] = ['usage_event', 'flow_run', 'request_log_entry'];
 
 interface ListOptions {
   kind?: string;
@@ -17,12 +19,12 @@ interface ListOptions {
   json?: boolean;
 }
 
-async function withDatabase<T>(run: (db: Db) => Promise<T>): Promise<T> {
+async function withDatabase<T>(run: (db: Db, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db, config.databaseUrl);
-    return await run(db);
+    return await run(db, config);
   } finally {
     await db.destroy();
   }
@@ -53,7 +55,7 @@ async function list(options: ListOptions): Promise<void> {
   }
   for (const letter of letters) {
     printLines(
-      `${letter.id}  ${new Date(letter.created_at).toISOString()}  ${letter.kind.padEnd(11)}  ${letter.record_id}  tenant ${letter.tenant_id ?? '-'}`,
+      `${letter.id}  ${new Date(letter.created_at).toISOString()}  ${letter.kind.padEnd(17)}  ${letter.record_id}  tenant ${letter.tenant_id ?? '-'}`,
       `  ${letter.error_code ?? ''} ${letter.error}`.trimEnd(),
     );
   }
@@ -62,11 +64,13 @@ async function list(options: ListOptions): Promise<void> {
 /** Writes each dead letter's record again (after the cause was fixed) and removes the ones the database took. */
 async function retry(options: { kind?: string; json?: boolean }): Promise<void> {
   const kind = kindOf(options.kind);
-  const outcome = await withDatabase(async (db) => {
+  const outcome = await withDatabase(async (db, config) => {
     const letters = new DeadLetterRepository(db);
     const writers: Record<DeadLetterKind, (record: unknown) => Promise<void>> = {
       usage_event: (record) => new UsageEventRepository(db).insertBatch([record as UsageEvent]),
       flow_run: (record) => new FlowRunRepository(db).insertBatch([record as FlowRunRecord]),
+      request_log_entry: (record) =>
+        new RequestLogRepository(db).insertRows([requestLogRow(record as RequestLogRecord, config.requestLog.maxBodyBytes)]),
     };
     const written: string[] = [];
     const refused: { id: string; error: string }[] = [];

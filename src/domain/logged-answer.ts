@@ -1,15 +1,16 @@
 // Turns a captured answer into the one JSON text the request log keeps — a stream reassembled into the final object
 // its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
-// thread), never on the request path.
+// thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
 import type { CapturedAnswer, StreamEvent } from './request-log-entry.js';
 
-/** The answer as one JSON text. */
-export function answerJson(answer: CapturedAnswer): string {
-  if (answer.kind === 'json') return answer.text;
-  if (answer.kind === 'object') return JSON.stringify(answer.value);
+/** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
+export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
+  if (answer.kind === 'json') return { text: answer.text };
+  if (answer.kind === 'object') return { text: JSON.stringify(answer.value), value: answer.value };
   const anthropic = answer.events.some((event) => event.event !== undefined);
-  return JSON.stringify(anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events));
+  const value = anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events);
+  return { text: JSON.stringify(value), value };
 }
 
 type Json = Record<string, unknown>;
@@ -122,6 +123,9 @@ export function assembleAnthropicMessage(events: readonly StreamEvent[]): Json {
   return message;
 }
 
+/** What search indexes of one entry, at most (prompt and answer together). */
+export const SEARCH_CHARS = 64 * 1024;
+
 /** Fields whose strings are what people wrote or read: prompts, answers, tool arguments, flow parameters. */
 const TEXT_FIELDS = new Set([
   'content',
@@ -136,7 +140,7 @@ const TEXT_FIELDS = new Set([
   'thinking',
 ]);
 
-/** The plain text of a JSON body, for full-text search: strings under TEXT_FIELDS, at most `maxChars`. */
+/** The plain text of a JSON body, for full-text search: strings under TEXT_FIELDS (but `type`), at most `maxChars`. */
 export function searchableText(body: unknown, maxChars: number): string {
   const parts: string[] = [];
   let length = 0;
@@ -151,23 +155,82 @@ export function searchableText(body: unknown, maxChars: number): string {
       for (const item of value) visit(item, wanted);
     } else if (typeof value === 'object' && value !== null) {
       const object = value as Json;
-      for (const key in object) visit(object[key], wanted || TEXT_FIELDS.has(key));
+      // A `type` is the dialect's discriminator (`text`, `output_text`, `tool_use`), not anyone's words.
+      for (const key in object) if (key !== 'type') visit(object[key], wanted || TEXT_FIELDS.has(key));
     }
   };
   visit(body, false);
   return parts.join('\n').slice(0, maxChars);
 }
 
-const PREVIEW_CHARS = 200;
-
-/** The start of the last user message of a request body (chat, Messages, Responses, embeddings, flow parameters). */
-export function promptPreview(body: unknown): string | null {
+/**
+ * What search indexes of a request, and its preview's source: the text of its last user message (chat completions,
+ * Messages, the Responses API's input items), else its input (a Responses or embeddings string, or embeddings' strings),
+ * else a flow run's string parameters. Not the system prompt nor earlier turns: repeated on every request of a
+ * conversation, they would be most of what the index tokenises (docs/request-log.md#search). Read from the body the
+ * request path already parsed — a walk down to one string, no copy — so that the writer never parses the request.
+ */
+export function promptText(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const request = body as Json;
   const text =
     lastUserText(request.messages) ?? lastUserText(request.input) ?? inputText(request.input) ?? parameterText(request.parameters);
-  if (text === undefined) return null;
-  const flat = text.replace(/\s+/g, ' ').trim();
+  if (text === undefined || text === '') return null;
+  // No more than search keeps: a slice shares the body's characters, and only these cross to the writer thread.
+  return text.length > SEARCH_CHARS ? text.slice(0, SEARCH_CHARS) : text;
+}
+
+// A text field's key and its string value, in JSON text: `"content": "…"` (the value's escapes left as they are).
+const TEXT_FIELD_STRING = new RegExp(`"(?:${[...TEXT_FIELDS].join('|')})"\\s*:\\s*"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"`, 'g');
+// A text field holding an object or an array whose strings are not under text fields of their own (a tool_use input).
+const TEXT_FIELD_OBJECT = /"(?:input|parameters|arguments)"\s*:\s*[[{]/;
+
+/**
+ * searchableText() of a JSON text, without parsing all of it: the string values of its text fields, found by a scan.
+ * A string's inner quotes are escaped, so a key matched is a key. JSON.parse builds every object and name of an answer
+ * (about 1,100 instructions per property name: docs/benchmarks.md) for the one or two strings search keeps. A text
+ * whose text fields hold objects (a tool_use's input) is parsed whole; undefined when it is not JSON.
+ */
+export function searchableJsonText(text: string, maxChars: number): string | undefined {
+  if (TEXT_FIELD_OBJECT.test(text)) {
+    try {
+      return searchableText(JSON.parse(text), maxChars);
+    } catch {
+      return undefined;
+    }
+  }
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) return undefined; // not an object nor an array: not JSON (or not one to search)
+  let found = '';
+  TEXT_FIELD_STRING.lastIndex = 0;
+  for (let match = TEXT_FIELD_STRING.exec(text); match !== null && found.length < maxChars; match = TEXT_FIELD_STRING.exec(text)) {
+    const raw = match[1] as string;
+    if (raw === '') continue;
+    let value = raw;
+    if (raw.includes('\\')) {
+      try {
+        value = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    found = found === '' ? value : `${found}\n${value}`;
+  }
+  return found.length > maxChars ? found.slice(0, maxChars) : found;
+}
+
+const PREVIEW_CHARS = 200;
+
+/** The preview of a request: the start of its prompt text (promptText()), whitespace runs made single spaces. */
+export function promptPreview(prompt: string | null): string | null {
+  if (prompt === null) return null;
+  // Cut before the whitespace is normalised (a prompt can be 64 KB): four times the preview's length is enough unless
+  // the start is mostly runs of whitespace, whose preview is then shorter.
+  const flat = prompt
+    .trimStart()
+    .slice(0, PREVIEW_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat === '' ? null : flat.slice(0, PREVIEW_CHARS);
 }
 
@@ -189,8 +252,12 @@ function contentText(content: unknown): string | undefined {
 
 function inputText(input: unknown): string | undefined {
   if (typeof input === 'string') return input;
-  if (Array.isArray(input) && typeof input[0] === 'string') return input[0];
-  return undefined;
+  if (!Array.isArray(input) || typeof input[0] !== 'string') return undefined;
+  if (input.length === 1) return input[0];
+  // Embeddings' many inputs: as many as search keeps, not a copy of a body of thousands.
+  let text = input[0];
+  for (let i = 1; i < input.length && text.length < SEARCH_CHARS; i++) if (typeof input[i] === 'string') text += `\n${input[i]}`;
+  return text;
 }
 
 function parameterText(parameters: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // The request log entry of a metered request, handed to the request log as its usage event is recorded: references
 // to the body the client sent and the answer as it went out (serialised later, by the writer), never its headers.
 import type { FastifyRequest } from 'fastify';
+import { promptText } from '../domain/logged-answer.js';
 import { lowerLevel, requestedLevel } from '../domain/request-log-entry.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Runtime } from '../runtime.js';
@@ -28,6 +29,7 @@ export function recordLogEntry(runtime: Runtime, request: FastifyRequest, meter:
     attempts: meter.attemptLog,
     metadata: tagsOf(request),
     request: full ? request.clientJson : null,
+    prompt: full ? promptText(request.body) : null,
     answer: full ? meter.answer : null,
   });
 }

@@ -76,7 +76,7 @@ export class GatewayMetrics {
   constructor(
     usageQueueDepth: () => number,
     /** Records set aside since start, by kind (DeadLetters.counts). */
-    deadLetters: () => Readonly<Record<DeadLetterKind, number>> = () => ({ usage_event: 0, flow_run: 0 }),
+    deadLetters: () => Readonly<Record<DeadLetterKind, number>> = () => ({ usage_event: 0, flow_run: 0, request_log_entry: 0 }),
     /** Requests refused because the usage queue was full, and events left out of it (BatchWriter.stats). */
     usageQueueFull: () => { rejected: number; notQueued: number } = () => ({ rejected: 0, notQueued: 0 }),
   ) {
@@ -138,10 +138,10 @@ export class GatewayMetrics {
       labelNames: ['store', 'operation'],
       registers,
     });
-    const reported: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0 };
+    const reported: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0, request_log_entry: 0 };
     new Counter({
       name: 'shuttle_dead_letters_total',
-      help: 'Records the database refused and the writers set aside (usage_event, flow_run), so that the others are written',
+      help: 'Records the database refused and the writers set aside (usage_event, flow_run, request_log_entry), so that the others are written',
       labelNames: ['kind'],
       registers,
       collect() {

@@ -20,7 +20,7 @@ export interface RefusedRecord {
 
 export class DeadLetters {
   /** Records set aside since start, by kind: the source of shuttle_dead_letters_total. */
-  readonly counts: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0 };
+  readonly counts: Record<DeadLetterKind, number> = { usage_event: 0, flow_run: 0, request_log_entry: 0 };
 
   constructor(
     private readonly repository: DeadLetterRepository,
@@ -34,8 +34,8 @@ export class DeadLetters {
     const letter = {
       kind,
       // A record without an id of its own gets a unique one, so that it is not taken for another one already kept.
-      record_id: storable(recordId ?? stringField(record, 'id') ?? `unknown-${randomBase62(16)}`),
-      tenant_id: nullableStorable(stringField(record, 'tenantId')),
+      record_id: storable(recordId ?? ownField(record, 'id') ?? `unknown-${randomBase62(16)}`),
+      tenant_id: nullableStorable(ownField(record, 'tenantId')),
       payload: typeof record === 'string' ? JSON.stringify(record) : payloadOf(record),
       error: storable(message).slice(0, 2_000),
       error_code: nullableStorable(code),
@@ -67,6 +67,12 @@ export class DeadLetters {
       }
     }
   }
+}
+
+/** A record's id or tenant: its own field, or its usage event's (a request log entry's `event`). */
+function ownField(record: unknown, field: string): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  return stringField(record, field) ?? stringField((record as { event?: unknown }).event, field);
 }
 
 function stringField(record: unknown, field: string): string | undefined {

@@ -2,7 +2,7 @@
 // and as its row: the answer reassembled, the bodies truncated past the cap and gzipped, the search text extracted.
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
-import { answerJson, promptPreview, searchableText } from '../domain/logged-answer.js';
+import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
 import type { CapturedAnswer, UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEvent } from './repositories/usage-events.js';
@@ -14,11 +14,96 @@ export interface RequestLogRecord {
   metadata: Record<string, string> | null;
   /** At level full: the request body's JSON text as the client sent it. */
   request: string | null;
+  /**
+   * At level full: the text search indexes of the request and its preview starts with (promptText()), found in the body
+   * the request path parsed. Absent from records spilled before it was: then found in `request`.
+   */
+  prompt?: string | null;
   answer: CapturedAnswer | null;
 }
 
-/** What search indexes of one entry, at most (prompt and answer together). */
-const SEARCH_CHARS = 64 * 1024;
+/**
+ * A record as it crosses to the writer thread: its texts (the request, its prompt, a plain answer's JSON) replaced by
+ * their lengths, and carried after one another in one string beside the batch's JSON. Inside the JSON, each would be
+ * escaped on this side and unescaped on the other — a body's every quote twice over, for nothing.
+ */
+export interface FramedRequestLogRecord {
+  event: UsageEvent;
+  level: 'full' | 'metadata';
+  attempts: readonly UpstreamAttempt[];
+  metadata: Record<string, string> | null;
+  request: number | null;
+  prompt: number | null;
+  /** A number: a plain answer's JSON text (kind `json`) of that length. */
+  answer: number | CapturedAnswer | null;
+}
+
+/** A batch as the writer thread gets it: the framed records' JSON, and their texts in order. */
+export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string } {
+  const framed: FramedRequestLogRecord[] = [];
+  let texts = '';
+  // A plain loop building each object whole: object spread and rest, tried first, cost more than the escaping saved.
+  for (const record of records) {
+    let request: number | null = null;
+    let prompt: number | null = null;
+    let answer: number | CapturedAnswer | null = record.answer;
+    if (record.request !== null) {
+      texts += record.request;
+      request = record.request.length;
+    }
+    if (record.prompt !== undefined && record.prompt !== null) {
+      texts += record.prompt;
+      prompt = record.prompt.length;
+    }
+    if (answer !== null && answer.kind === 'json') {
+      texts += answer.text;
+      answer = answer.text.length;
+    }
+    framed.push({
+      event: record.event,
+      level: record.level,
+      attempts: record.attempts,
+      metadata: record.metadata,
+      request,
+      prompt,
+      answer,
+    });
+  }
+  return { batch: JSON.stringify(framed), texts };
+}
+
+/** The records frameRecords() framed, their texts cut back out of `texts`. */
+export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts: string): RequestLogRecord[] {
+  const records: RequestLogRecord[] = [];
+  let at = 0;
+  for (const record of framed) {
+    let request: string | null = null;
+    let prompt: string | null = null;
+    let answer: CapturedAnswer | null;
+    if (record.request !== null) {
+      request = texts.slice(at, at + record.request);
+      at += record.request;
+    }
+    if (record.prompt !== null) {
+      prompt = texts.slice(at, at + record.prompt);
+      at += record.prompt;
+    }
+    if (typeof record.answer === 'number') {
+      answer = { kind: 'json', text: texts.slice(at, at + record.answer) };
+      at += record.answer;
+    } else answer = record.answer;
+    records.push({
+      event: record.event,
+      level: record.level,
+      attempts: record.attempts,
+      metadata: record.metadata,
+      request,
+      prompt,
+      answer,
+    });
+  }
+  return records;
+}
 
 // A fast level: bodies are mostly JSON text, which even level 1 shrinks several times.
 const GZIP = { level: 1 };
@@ -37,13 +122,13 @@ export function storedBody(body: { text: string; bytes: number }): Uint8Array {
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
-  const answer = record.answer === null ? null : kept(answerJson(record.answer), maxBodyBytes);
-  const requestBody = request && parsedOrUndefined(request);
-  const answerBody = answer && parsedOrUndefined(answer);
-  const searchText = [textOf(request, requestBody), textOf(answer, answerBody)]
-    .filter((text) => text !== '')
-    .join('\n')
-    .slice(0, SEARCH_CHARS);
+  const built = record.answer === null ? null : answerJson(record.answer);
+  const answer = built === null ? null : kept(built.text, maxBodyBytes);
+  // What search indexes: the request's prompt text (not its system prompt nor earlier turns), and the answer's.
+  const prompt = record.prompt !== undefined ? record.prompt : request && promptOf(request);
+  const answerText = answer === null ? '' : textOf(answer, built?.value);
+  let searchText = prompt === null ? answerText : answerText === '' ? prompt : `${prompt}\n${answerText}`;
+  if (searchText.length > SEARCH_CHARS) searchText = searchText.slice(0, SEARCH_CHARS);
   return {
     searchText,
     row: {
@@ -82,7 +167,7 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
         })),
       ),
       metadata: metadata === null ? null : JSON.stringify(metadata),
-      preview: level === 'full' ? promptPreview(requestBody) : null,
+      preview: level === 'full' ? promptPreview(prompt) : null,
       request_body: request && storedBody(request),
       request_bytes: request?.bytes ?? null,
       request_truncated: request === null ? null : request.truncated ? 1 : 0,
@@ -93,10 +178,20 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
   };
 }
 
-/** The plain text of a body for search: its text fields, or a truncated body's text as it is. */
-function textOf(body: KeptBody | null, parsed: unknown): string {
-  if (body === null) return '';
-  return parsed === undefined ? body.text.slice(0, SEARCH_CHARS) : searchableText(parsed, SEARCH_CHARS);
+/**
+ * The plain text of an answer for search: its text fields — from the object it was built from (a stream reassembled),
+ * else found in its JSON text — or a truncated answer's text as it is.
+ */
+function textOf(body: KeptBody, value: unknown): string {
+  if (body.truncated) return body.text.slice(0, SEARCH_CHARS);
+  if (value !== undefined) return searchableText(value, SEARCH_CHARS);
+  return searchableJsonText(body.text, SEARCH_CHARS) ?? body.text.slice(0, SEARCH_CHARS);
+}
+
+/** A request's prompt text, for a record spilled before the request path found it. */
+function promptOf(request: KeptBody): string | null {
+  const parsed = parsedOrUndefined(request);
+  return parsed === undefined ? request.text.slice(0, SEARCH_CHARS) : promptText(parsed);
 }
 
 interface KeptBody {

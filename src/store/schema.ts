@@ -326,7 +326,7 @@ export interface ToolsTable {
 
 export interface DeadLettersTable {
   id: string;
-  kind: 'usage_event' | 'flow_run';
+  kind: 'usage_event' | 'flow_run' | 'request_log_entry';
   record_id: string;
   tenant_id: string | null;
   /** The record as JSON text, every character PostgreSQL cannot store (NUL) escaped. */

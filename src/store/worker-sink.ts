@@ -10,7 +10,7 @@ import type { FlowRunRecord } from './repositories/flow-runs.js';
 import type { ResponseCacheWriter } from './repositories/response-cache.js';
 import { type StoredResponseWriter, storedResponseRow } from './repositories/stored-responses.js';
 import { toValues, type UsageEvent } from './repositories/usage-events.js';
-import type { RequestLogRecord } from './request-log-record.js';
+import { frameRecords, type RequestLogRecord } from './request-log-record.js';
 import { rebuildWriteError, type WriteErrorDetails } from './write-errors.js';
 
 export type WriterKind = 'usage' | 'flow-runs' | 'stored-responses' | 'response-cache' | 'request-log';
@@ -23,6 +23,8 @@ export interface WriterJob {
    * serialises and rebuilds value by value (structured clone), which cost twice what JSON.stringify and JSON.parse do.
    */
   batch: string;
+  /** The request log's bodies, framed outside `batch` (frameRecords()). */
+  texts?: string;
 }
 
 export interface WriterReply {
@@ -128,9 +130,17 @@ export class WriterWorker {
     return { insertBatch: (runs) => this.write('flow-runs', JSON.stringify(runs)) };
   }
 
-  /** Request log entries cross as they were recorded: the thread reassembles, truncates and compresses them. */
+  /**
+   * Request log entries cross as they were recorded, their bodies framed beside the batch's JSON rather than escaped
+   * into it: the thread reassembles, truncates and compresses them.
+   */
   requestLogSink(): BatchSink<RequestLogRecord> {
-    return { insertBatch: (records) => this.write('request-log', JSON.stringify(records)) };
+    return {
+      insertBatch: (records) => {
+        const { batch, texts } = frameRecords(records);
+        return this.write('request-log', batch, texts);
+      },
+    };
   }
 
   /** One stored response at a time, written at once: its answer waits for it (see ResponseStore). */
@@ -147,7 +157,7 @@ export class WriterWorker {
     await this.current?.ready;
   }
 
-  private async write(kind: WriterKind, batch: string): Promise<void> {
+  private async write(kind: WriterKind, batch: string, texts?: string): Promise<void> {
     if (this.closing) throw new Error('the writer thread is closed');
     this.current ??= this.start();
     const { worker, ready } = this.current;
@@ -156,7 +166,7 @@ export class WriterWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, kind, batch } satisfies WriterJob);
+      worker.postMessage((texts === undefined ? { id, kind, batch } : { id, kind, batch, texts }) satisfies WriterJob);
     });
   }
 

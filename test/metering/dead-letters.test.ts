@@ -151,6 +151,37 @@ describe.each(DIALECTS)('one bad record never stops metering, on %s', (dialect) 
     expect(await runs(otherToken)).toBe(dialect === 'postgres' ? 1 : 2);
     expect(await metric(gateway, 'flow_run')).toBe(letters.length);
   });
+
+  it('sets aside a request log entry the database refuses, and writes the entries of its batch and after it', async () => {
+    const writer = gateway.shuttle.runtime.requestLogWriter;
+    const logged = async (key: string) => (await call(gateway, 'GET', '/requests?limit=200', { auth: key })).body.data as { id: string }[];
+    const before = (await logged(other.masterKey)).length;
+    const fine = await chat(other.masterKey, 'logged fine');
+    const nulModel = await chat(other.masterKey, 'nul model');
+    const after = await chat(other.masterKey, 'logged after');
+    const ids = [fine, nulModel, after].map((response) => response.headers.get('x-request-id') as string);
+    // Until every entry so far is written or set aside (a failed batch waits for its retry time).
+    const settled = async () => {
+      await writer.flush();
+      return writer.depth === 0 && (await logged(other.masterKey)).length >= before + 2;
+    };
+    for (let tries = 0; tries < 200 && !(await settled()); tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(writer.depth).toBe(0);
+    const shown = (await logged(other.masterKey)).map((entry) => entry.id);
+    expect(shown).toEqual(expect.arrayContaining([ids[0], ids[2]]));
+    // PostgreSQL refuses the NUL byte in the served model's name; SQLite stores it.
+    const letters = await gateway.shuttle.runtime.repos.deadLetters.list({ kind: 'request_log_entry' });
+    const letter = letters.find((one) => one.record_id === ids[1]);
+    if (dialect === 'postgres') {
+      expect(shown).not.toContain(ids[1]);
+      expect(letter).toMatchObject({ tenant_id: other.tenantId });
+      expect(JSON.parse(letter?.payload ?? 'null').event.servedModel).toBe(NUL_MODEL);
+    } else {
+      expect(shown).toContain(ids[1]);
+      expect(letter).toBeUndefined();
+    }
+    expect(await metric(gateway, 'request_log_entry')).toBe(letters.length);
+  });
 });
 
 describe.each(DIALECTS)('spilled records replayed at start-up, on %s', (dialect) => {

@@ -310,6 +310,29 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
     expect((await get('/requests?limit=500')).status).toBe(400);
   });
 
+  it('searches the last user message and the answer, not the system prompt nor earlier turns', async () => {
+    const response = await postJson(gateway, '/chat/completions', {
+      model: 'mock/echo',
+      messages: [
+        { role: 'system', content: 'You are a zeppelin pilot.' },
+        { role: 'user', content: 'Tell me about the quokka.' },
+        { role: 'assistant', content: 'It lives in Australia.' },
+        { role: 'user', content: [{ type: 'text', text: '  And   the\n\nwalrus?' }] },
+      ],
+    });
+    const id = response.headers.get('x-request-id') as string;
+    await flushLog(gateway);
+    const ids = async (query: string) => ((await get(`/requests?${query}`)).body.data as Array<{ id: string }>).map((entry) => entry.id);
+    expect(await ids('q=walrus')).toEqual([id]);
+    expect(await ids('q=zeppelin')).toEqual([]);
+    expect(await ids('q=quokka')).toEqual([]);
+    expect(await ids('q=australia')).toEqual([]);
+    const entry = (await get(`/requests/${id}`)).body;
+    expect(entry.preview).toBe('And the walrus?');
+    // The body is kept whole, every turn in it, as the client sent it.
+    expect(JSON.stringify(entry.request.body)).toContain('zeppelin');
+  });
+
   it('keeps what the tenant’s level says, lowered per request by x-shuttle-log, and deletes entries past their retention', async () => {
     const ask = (headers: Record<string, string> = {}) =>
       postJson(gateway, '/chat/completions', { model: 'mock/echo', messages: [{ role: 'user', content: 'levels' }] }, headers);

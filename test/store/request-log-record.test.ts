@@ -2,9 +2,16 @@
 // reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assembleAnthropicMessage } from '../../src/domain/logged-answer.js';
+import { assembleAnthropicMessage, searchableJsonText, searchableText } from '../../src/domain/logged-answer.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
-import { COMPRESS_FROM_BYTES, requestLogRow, storedBody } from '../../src/store/request-log-record.js';
+import {
+  COMPRESS_FROM_BYTES,
+  frameRecords,
+  type RequestLogRecord,
+  requestLogRow,
+  storedBody,
+  unframeRecords,
+} from '../../src/store/request-log-record.js';
 
 const event = {
   id: 'req_1',
@@ -87,10 +94,90 @@ describe('request log rows', () => {
       1024 * 1024,
     );
     expect(row.preview).toBe('Weather in Oslo?');
-    expect(searchText).toContain('Be terse.');
+    // Found in the body as the writer's fallback (a record spilled before the request path found its prompt text).
+    // Only the last user message is indexed of a request: not its system prompt, repeated on every request.
+    expect(searchText).not.toContain('Be terse.');
+    expect(searchText).toContain('Weather in Oslo?');
     expect(searchText).toContain('Let me check.');
     expect(searchText).toContain('Oslo');
     expect(searchText).not.toContain('anthropic/claude');
+  });
+
+  it('frames the bodies beside the batch JSON and cuts them back out whole, whatever they hold', () => {
+    const records: RequestLogRecord[] = [
+      {
+        event,
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{"messages":[{"role":"user","content":"a \\"quote\\", é, 😀"}]}',
+        prompt: 'a "quote", é, 😀',
+        answer: { kind: 'json', text: '{"choices":[{"message":{"content":"\\n"}}]}' },
+      },
+      { event: { ...event, id: 'req_2' }, level: 'metadata', attempts: [], metadata: { a: 'b' }, request: null, answer: null },
+      {
+        event: { ...event, id: 'req_3' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{}',
+        prompt: null,
+        answer: { kind: 'object', value: { x: 1 } },
+      },
+      {
+        event: { ...event, id: 'req_4' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '',
+        prompt: '',
+        answer: { kind: 'json', text: '' },
+      },
+    ];
+    const { batch, texts } = frameRecords(records);
+    expect(batch).not.toContain('quote');
+    const back = unframeRecords(JSON.parse(batch), texts);
+    expect(back).toEqual(records.map((record) => ({ ...record, prompt: record.prompt ?? null })));
+  });
+
+  it('finds the text of a JSON answer without parsing it, as searchableText() finds it in the parsed answer', () => {
+    const answers = [
+      {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model: 'gpt-4o-mini',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'Take the "train": 2h20\\ door to door,\nno check-in.', refusal: null } },
+        ],
+        usage: { prompt_tokens: 9, completion_tokens: 12 },
+      },
+      {
+        choices: [
+          {
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo","content":"x"}' } }],
+            },
+          },
+        ],
+      },
+      // A text field holding an object (a tool_use input): parsed whole.
+      {
+        type: 'message',
+        content: [
+          { type: 'text', text: 'Let me check é 😀' },
+          { type: 'tool_use', name: 'w', input: { city: 'Bergen' } },
+        ],
+      },
+      { output: [{ type: 'message', content: [{ type: 'output_text', text: 'Résumé' }] }], instructions: null },
+    ];
+    for (const answer of answers) {
+      for (const text of [JSON.stringify(answer), JSON.stringify(answer, null, 2)])
+        expect(searchableJsonText(text, 1000)).toBe(searchableText(answer, 1000));
+    }
+    expect(searchableJsonText(JSON.stringify(answers[0]), 10)).toBe('Take the "');
+    expect(searchableJsonText('not json', 1000)).toBeUndefined();
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
