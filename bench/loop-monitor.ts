@@ -2,9 +2,10 @@
 // event-loop delay, from perf_hooks.monitorEventLoopDelay, appended once a second as a JSON line to BENCH_LOOP_FILE.
 // The same for every target (Shuttle, the bare proxy, Portkey, the upstream) and nothing changed in any of them; the
 // cost is one timer at prom-client's resolution (10 ms) and one small append a second. Each line also carries the heap
-// in use and Node's active resources by type (sockets, timers…), so that what each open stream holds can be read off.
+// in use and Node's active resources by type (sockets, timers…), so that what each open stream holds can be read off,
+// and the garbage collector's pauses (a PerformanceObserver of 'gc' entries), which block the loop like any other work.
 import { appendFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 
 export interface LoopDelaySample {
@@ -16,6 +17,11 @@ export interface LoopDelaySample {
   /** V8 heap in use at the end of the second, and Node's active handles, requests and timers by type. */
   heapUsedKb: number;
   resources: Record<string, number>;
+  /** Garbage collections in the second: how many, their total and longest pause, and the longest full (major) one. */
+  gcCount: number;
+  gcMs: number;
+  gcMaxMs: number;
+  gcMajorMaxMs: number;
 }
 
 export const LOOP_FILE_VARIABLE = 'BENCH_LOOP_FILE';
@@ -33,6 +39,16 @@ const file = process.env[LOOP_FILE_VARIABLE];
 if (file !== undefined && file !== '' && isMainThread) {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  const gc = { count: 0, ms: 0, maxMs: 0, majorMaxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.ms += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.majorMaxMs = Math.max(gc.majorMaxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   const report = (): void => {
     const sample: LoopDelaySample = {
       pid: process.pid,
@@ -41,8 +57,13 @@ if (file !== undefined && file !== '' && isMainThread) {
       maxMs: histogram.max / 1e6,
       heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024),
       resources: countResources(),
+      gcCount: gc.count,
+      gcMs: gc.ms,
+      gcMaxMs: gc.maxMs,
+      gcMajorMaxMs: gc.majorMaxMs,
     };
     histogram.reset();
+    Object.assign(gc, { count: 0, ms: 0, maxMs: 0, majorMaxMs: 0 });
     try {
       appendFileSync(file, `${JSON.stringify(sample)}\n`);
     } catch {

@@ -23,6 +23,8 @@ export interface StepResult {
   /** The target's event-loop delay: the highest per-second p99 (and max) over the window. */
   loopP99Ms: number | null;
   loopMaxMs: number | null;
+  /** The target's garbage collections over the window: the longest pause, the longest full one, and ms per second. */
+  gc: { maxMs: number; majorMaxMs: number; msPerSecond: number } | null;
   /** The target's V8 heap in use and its active resources by type, at the last event-loop sample in the window. */
   heapUsedKb: number | null;
   resources: Record<string, number> | null;
@@ -169,6 +171,8 @@ const COLUMNS = [
   'TTFB +p50',
   '+p99 ms',
   'loop p99 ms',
+  'GC max ms',
+  'GC ms/s',
   'RSS MB',
   'KB/stream',
   'CPU ms/stream-s',
@@ -199,6 +203,8 @@ export function stepRow(result: StreamTargetResult, step: StepResult, direct: St
     ttfbFigure((spread) => spread.p50Ms),
     ttfbFigure((spread) => spread.p99Ms),
     fixed(step.loopP99Ms, 1),
+    fixed(step.gc?.maxMs ?? null, 1),
+    fixed(step.gc?.msPerSecond ?? null, 0),
     step.rssKb === null ? dash : (step.rssKb / 1024).toFixed(0),
     fixed(rssPerStreamKb(step, result.idleRssKb), 1),
     fixed(cpuMsPerStreamSecond(step), 3),

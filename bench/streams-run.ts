@@ -71,6 +71,17 @@ function raiseOpenFiles(needed: number): number {
   return openFilesLimit().soft;
 }
 
+/**
+ * Shuttle's settings from the harness's own environment (SHUTTLE_REQUEST_LOG_DEFAULT=off, SHUTTLE_USAGE_BATCH_SIZE…),
+ * passed on to Shuttle so that one setting can be compared with another; the launcher's own (the database, the
+ * secret) still win.
+ */
+function shuttleSettings(): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('SHUTTLE_') && value !== undefined) settings[name] = value;
+  return settings;
+}
+
 function spreadOf(histogram: StepWindow['chunkDelayUs']): Spread | null {
   if (histogram.count === 0) return null;
   return { p50Ms: histogram.percentile(50) / 1000, p99Ms: histogram.percentile(99) / 1000, maxMs: histogram.max / 1000 };
@@ -90,23 +101,31 @@ interface LoopFigures {
   maxMs: number | null;
   heapUsedKb: number | null;
   resources: Record<string, number> | null;
+  gcMaxMs: number | null;
+  gcMajorMaxMs: number | null;
+  gcMsPerSecond: number | null;
 }
 
 function loopFigures(file: string, pid: number, fromMs: number, toMs: number): LoopFigures {
   // A sample covers the second before atMs: every sample that overlaps the window counts for the delay.
   const samples = loopSamples(file, pid).filter((sample) => sample.atMs > fromMs && sample.atMs < toMs + 1000);
-  if (samples.length === 0) return { p99Ms: null, maxMs: null, heapUsedKb: null, resources: null };
+  if (samples.length === 0)
+    return { p99Ms: null, maxMs: null, heapUsedKb: null, resources: null, gcMaxMs: null, gcMajorMaxMs: null, gcMsPerSecond: null };
   const inside = samples.filter((sample) => sample.atMs <= toMs).at(-1) ?? samples[0];
   return {
     p99Ms: Math.max(...samples.map((s) => s.p99Ms)),
     maxMs: Math.max(...samples.map((s) => s.maxMs)),
     heapUsedKb: inside?.heapUsedKb ?? null,
     resources: inside?.resources ?? null,
+    // Samples of a monitor without the GC fields (an older loop file) read as no collection.
+    gcMaxMs: Math.max(...samples.map((s) => s.gcMaxMs ?? 0)),
+    gcMajorMaxMs: Math.max(...samples.map((s) => s.gcMajorMaxMs ?? 0)),
+    gcMsPerSecond: samples.reduce((sum, s) => sum + (s.gcMs ?? 0), 0) / samples.length,
   };
 }
 
 interface Measured {
-  step: Omit<StepResult, 'chunk' | 'ttfb' | 'completed' | 'errors' | 'loopP99Ms' | 'loopMaxMs' | 'heapUsedKb' | 'resources'>;
+  step: Omit<StepResult, 'chunk' | 'ttfb' | 'completed' | 'errors' | 'loopP99Ms' | 'loopMaxMs' | 'heapUsedKb' | 'resources' | 'gc'>;
   window: StepWindow;
 }
 
@@ -205,6 +224,10 @@ async function measureTarget(target: Target, label: string, options: StreamOptio
           loopMaxMs: loop.maxMs,
           heapUsedKb: loop.heapUsedKb,
           resources: loop.resources,
+          gc:
+            loop.gcMaxMs === null
+              ? null
+              : { maxMs: loop.gcMaxMs, majorMaxMs: loop.gcMajorMaxMs ?? 0, msPerSecond: loop.gcMsPerSecond ?? 0 },
         });
       }
       load.windows = [];
@@ -259,7 +282,11 @@ export async function runStreams(argv: string[]): Promise<number> {
   const profileDir = options.profile ? join(RESULTS_DIR, `profile-streams-${stamp}`) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const loopFile = join(workDir, 'event-loop.jsonl');
-  const targetEnv = { NODE_OPTIONS: `--import ${pathToFileURL(LOOP_MONITOR).href}`, [LOOP_FILE_VARIABLE]: loopFile };
+  const targetEnv = {
+    ...shuttleSettings(),
+    NODE_OPTIONS: `--import ${pathToFileURL(LOOP_MONITOR).href}`,
+    [LOOP_FILE_VARIABLE]: loopFile,
+  };
 
   const loadBefore = loadavg()[0] ?? 0;
   try {

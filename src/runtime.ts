@@ -86,7 +86,7 @@ import { ResponseCacheRepository } from './store/repositories/response-cache.js'
 import type { UsageEventValues } from './store/repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './store/repositories/usage-events.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
-import { type RequestLogRecord, requestLogRow } from './store/request-log-record.js';
+import { type RequestLogRecord, requestLogRecordChars, requestLogRow } from './store/request-log-record.js';
 import { WriterWorker } from './store/worker-sink.js';
 
 export interface RuntimeOptions {
@@ -236,6 +236,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       name: 'request-log',
       maxQueue: config.usage.queueMax,
       batchSize: config.usage.batchSize,
+      // At level full, 500 streamed answers are several megabytes to serialise for the writer thread in one go: tens of
+      // milliseconds when no stream's chunk can be sent (docs/benchmarks.md, concurrent streams).
+      maxBatchWeight: REQUEST_LOG_BATCH_CHARS,
+      weigh: requestLogRecordChars,
       flushIntervalMs: config.usage.flushIntervalMs,
       spillDir: dataDir,
       spillTag,
@@ -480,6 +484,11 @@ const REDIS_COMMAND_TIMEOUT_MS = 5000;
 
 /** The largest response Shuttle reads from a tenant's MCP server (one JSON-RPC answer, or its event stream). */
 const MCP_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/**
+ * The most characters of request log entries sent to the writer thread at once: serialising 256 K characters blocks
+ * the event loop for about a millisecond, and a batch cut here goes out as soon as the one before is written.
+ */
+const REQUEST_LOG_BATCH_CHARS = 256 * 1024;
 
 /** How long start-up waits for Redis before serving without it (and connecting in the background). */
 const REDIS_STARTUP_WAIT_MS = 2000;

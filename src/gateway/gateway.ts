@@ -487,28 +487,29 @@ export class Gateway {
     };
     const close = (): void => finish(false);
     meter.openCall = close;
+    // One pair of handlers for the stream, not a pair of closures per part (next() is never called while one waits).
+    let waitStart = 0;
+    const onResult = (result: IteratorResult<StreamPart>): IteratorResult<StreamPart> => {
+      meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
+      if (result.done) {
+        finish(true);
+        return result;
+      }
+      const part = result.value;
+      tally.add(part.data);
+      if (part.model) meter.servedModel = part.model;
+      // Some providers repeat a running total: the last one counts.
+      if (part.usage) usage = part.usage;
+      return result;
+    };
+    const onError = (error: unknown): never => {
+      finish(false);
+      throw error;
+    };
     const metered: AsyncIterableIterator<StreamPart> = {
       next: () => {
-        const waitStart = performance.now();
-        return iterator.next().then(
-          (result) => {
-            meter.upstreamMs = (meter.upstreamMs ?? 0) + (performance.now() - waitStart);
-            if (result.done) {
-              finish(true);
-              return result;
-            }
-            const part = result.value;
-            tally.add(part.data);
-            if (part.model) meter.servedModel = part.model;
-            // Some providers repeat a running total: the last one counts.
-            if (part.usage) usage = part.usage;
-            return result;
-          },
-          (error: unknown) => {
-            finish(false);
-            throw error;
-          },
-        );
+        waitStart = performance.now();
+        return iterator.next().then(onResult, onError);
       },
       return: async (): Promise<IteratorResult<StreamPart>> => {
         finish(false);

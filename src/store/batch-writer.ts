@@ -23,6 +23,13 @@ export interface BatchWriterOptions<T> {
   name: string;
   maxQueue: number;
   batchSize: number;
+  /**
+   * With `weigh`, a batch also stops before its records' weights pass this (one record always goes): the records of a
+   * batch are serialised for the writer thread in one go, on the event loop, so the size of a batch is how long that
+   * loop is blocked. Request log entries carry whole prompts and answers: 500 of them are megabytes.
+   */
+  maxBatchWeight?: number;
+  weigh?: (record: T) => number;
   flushIntervalMs: number;
   /** Where events that could not be written at shutdown are kept until the next start. */
   spillDir: string | undefined;
@@ -186,9 +193,8 @@ export class BatchWriter<T> {
   }
 
   private async writeQueued(drain: boolean): Promise<void> {
-    const enough = drain ? 1 : this.options.batchSize;
     do {
-      const batch = this.queue.splice(0, this.options.batchSize);
+      const batch = this.queue.splice(0, this.nextBatchSize());
       this.inFlight = batch;
       try {
         await this.store(batch);
@@ -209,7 +215,25 @@ export class BatchWriter<T> {
       } finally {
         this.inFlight = [];
       }
-    } while (this.queue.length >= enough);
+    } while (drain ? this.queue.length > 0 : this.fullBatchWaiting());
+  }
+
+  /** Whether the queue holds a whole batch: batchSize records, or more than maxBatchWeight. */
+  private fullBatchWaiting(): boolean {
+    return this.queue.length >= this.options.batchSize || this.nextBatchSize() < this.queue.length;
+  }
+
+  /** How many records from the queue's head go in the next batch: batchSize, or fewer to keep to maxBatchWeight. */
+  private nextBatchSize(): number {
+    const { batchSize, weigh, maxBatchWeight } = this.options;
+    if (weigh === undefined || maxBatchWeight === undefined) return batchSize;
+    const limit = Math.min(batchSize, this.queue.length);
+    let weight = 0;
+    for (let count = 0; count < limit; count++) {
+      weight += weigh(this.queue[count] as T);
+      if (weight > maxBatchWeight) return Math.max(count, 1);
+    }
+    return limit;
   }
 
   /**

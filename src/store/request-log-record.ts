@@ -221,3 +221,21 @@ function parsedOrUndefined(body: KeptBody): unknown {
     return undefined;
   }
 }
+
+/** What an answer built as an object (a Responses response) is counted as, without serialising it to find out. */
+const OBJECT_ANSWER_CHARS = 4096;
+
+/**
+ * About how many characters a record adds to the batch the writer thread is sent: its request, its answer's text or
+ * events. The request log's batches are cut by this (BatchWriter's maxBatchWeight), since turning them into one
+ * message is work on the event loop in proportion.
+ */
+export function requestLogRecordChars(record: RequestLogRecord): number {
+  let chars = 512 + (record.request?.length ?? 0);
+  const answer = record.answer;
+  if (answer === null) return chars;
+  if (answer.kind === 'json') return chars + answer.text.length;
+  if (answer.kind === 'object') return chars + OBJECT_ANSWER_CHARS;
+  for (const event of answer.events) chars += event.data.length + 16;
+  return chars;
+}

@@ -109,6 +109,7 @@ function step(overrides: Partial<StepResult>): StepResult {
     ttfb: { p50Ms: 1, p99Ms: 4, maxMs: 9 },
     loopP99Ms: 12,
     loopMaxMs: 40,
+    gc: null,
     heapUsedKb: null,
     resources: null,
     rssKb: 200 * 1024,

@@ -90,6 +90,27 @@ describe('BatchWriter', () => {
     expect(writer.depth).toBe(0);
   });
 
+  it('cuts batches to maxBatchWeight, and writes the heavy queue one batch after another without waiting for a tick', async () => {
+    const sink = new HeldSink();
+    // Each record weighs its cost: 2, and one of 9, past the limit on its own.
+    const writer = new BatchWriter<UsageEvent>(sink, { ...options(), maxQueue: 100, maxBatchWeight: 5, weigh: (e) => e.costMicros });
+    const weighing = (i: number, cost: number): UsageEvent => usageEvent(`req_${i}`, { costMicros: cost });
+    for (let i = 0; i < 4; i++) writer.record(weighing(i, 2)); // four records: a batch goes, cut to two by weight
+    for (let i = 4; i < 8; i++) writer.record(weighing(i, 2)); // arrive while it is written
+    await sink.releaseAll();
+    // Whole batches (by weight) follow at once; the two left weigh less than a batch and wait, as a short batch would.
+    expect(sink.batches).toEqual([2, 2, 2]);
+    expect(writer.depth).toBe(2);
+    writer.record(weighing(8, 9));
+    writer.record(weighing(9, 1));
+    const flushed = writer.flush();
+    await sink.releaseAll();
+    await flushed;
+    // A record heavier than the limit goes alone rather than never.
+    expect(sink.batches).toEqual([2, 2, 2, 2, 1, 1]);
+    expect(writer.depth).toBe(0);
+  });
+
   it('flush writes everything queued, even when called during a write', async () => {
     const sink = new HeldSink();
     const writer = new BatchWriter<UsageEvent>(sink, { ...options(), maxQueue: 100 });

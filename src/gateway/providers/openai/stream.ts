@@ -1,9 +1,9 @@
 // An OpenAI-compatible provider's stream, passed through event by event; only the chunk that carries usage is
 // parsed, to meter it and to learn the model that served the request.
 
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { TokenUsage } from '../../../domain/token-usage.js';
 import type { ChatCompletionChunk } from '../../openai-wire.js';
-import { readServerSentEvents } from '../../sse.js';
 import type { StreamPart } from '../provider.js';
 import { endOfQuoted, indexOfQuoted, type QuotedName } from './key-search.js';
 import type { UsageCarrier } from './profile.js';
@@ -39,25 +39,118 @@ export function carriesUsage(data: string): boolean {
   return false;
 }
 
-export async function* openAiStreamParts(
+/**
+ * The stream's parts, event by event. A plain iterator over the body rather than two async generators (one reading
+ * events, one turning them into parts): each generator added a promise, an iterator result and a resumption per
+ * event, the most allocated per chunk of a stream (docs/benchmarks.md, concurrent streams). Reads the body a chunk at
+ * a time, only when every part of the last one has been handed out, and stops reading at `[DONE]`.
+ */
+export function openAiStreamParts(
   body: AsyncIterable<Uint8Array>,
   readUsage: (carrier: UsageCarrier) => TokenUsage | undefined,
   repairChunk?: (data: string) => string,
-): AsyncGenerator<StreamPart> {
-  for await (const events of readServerSentEvents(body)) {
-    for (const event of events) {
-      if (event.data === '[DONE]') return;
-      const data = repairChunk === undefined ? event.data : repairChunk(event.data);
+): AsyncIterableIterator<StreamPart> {
+  return new OpenAiStreamParts(body[Symbol.asyncIterator](), readUsage, repairChunk);
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+class OpenAiStreamParts implements AsyncIterableIterator<StreamPart> {
+  private readonly ready: StreamPart[] = [];
+  private readonly parser: EventSourceParser;
+  private readonly decoder = new TextDecoder();
+  /** `[DONE]` was seen, the body ended or failed, or the consumer stopped: nothing more is read. */
+  private finished = false;
+  /** The body's reader was let go (its return() called): once only. */
+  private released = false;
+  /** A chunk that could not be read (its JSON, its usage): thrown once the parts before it have been handed out. */
+  private failure: { error: unknown } | undefined;
+  private readonly onChunk = (result: IteratorResult<Uint8Array>): IteratorResult<StreamPart> | Promise<IteratorResult<StreamPart>> => {
+    if (result.done) {
+      this.parser.feed(`${this.decoder.decode()}\n\n`);
+      this.finished = true;
+      this.released = true;
+    } else this.parser.feed(this.decoder.decode(result.value, { stream: true }));
+    return this.settled() ?? this.read();
+  };
+  private readonly onFailure = (error: unknown): never => {
+    this.finished = true;
+    this.released = true;
+    throw error;
+  };
+
+  constructor(
+    private readonly body: AsyncIterator<Uint8Array>,
+    private readonly readUsage: (carrier: UsageCarrier) => TokenUsage | undefined,
+    private readonly repairChunk: ((data: string) => string) | undefined,
+  ) {
+    this.parser = createParser({ onEvent: (event) => this.add(event.data) });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StreamPart> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamPart>> {
+    try {
+      const result = this.settled();
+      return result === undefined ? this.read() : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The next part if one is ready, the end if the stream is over (thrown if it failed), or undefined: read more. */
+  private settled(): IteratorResult<StreamPart> | undefined {
+    const part = this.ready.shift();
+    if (part !== undefined) return { done: false, value: part };
+    if (!this.finished) return undefined;
+    this.release();
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure.error;
+    return DONE;
+  }
+
+  private read(): Promise<IteratorResult<StreamPart>> {
+    return this.body.next().then(this.onChunk, this.onFailure);
+  }
+
+  /** The consumer stopped early: the body is let go (UpstreamBody reads what is left for a moment, then abandons it). */
+  async return(): Promise<IteratorResult<StreamPart>> {
+    this.finished = true;
+    this.ready.length = 0;
+    this.release();
+    return DONE;
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    void this.body.return?.();
+  }
+
+  private add(eventData: string): void {
+    if (this.finished) return;
+    if (eventData === '[DONE]') {
+      this.finished = true;
+      return;
+    }
+    try {
+      const data = this.repairChunk === undefined ? eventData : this.repairChunk(eventData);
       if (!carriesUsage(data)) {
-        yield { data };
-        continue;
+        this.ready.push({ data });
+        return;
       }
       const chunk = JSON.parse(data) as ChatCompletionChunk & UsageCarrier;
-      const usage = readUsage(chunk);
+      const usage = this.readUsage(chunk);
       const part: StreamPart = { data, usageOnly: (chunk.choices ?? []).length === 0 };
       if (usage) part.usage = usage;
       if (chunk.model) part.model = chunk.model;
-      yield part;
+      this.ready.push(part);
+    } catch (error) {
+      this.failure = { error };
+      this.finished = true;
     }
   }
 }
