@@ -100,7 +100,7 @@ describe('the usage journal', () => {
     const restarted = writer(sink, dir);
     expect(await restarted.replaySpilled()).toBe(5);
     expect(sink.stored.sort()).toEqual(['req_0', 'req_1', 'req_2', 'req_3', 'req_4']);
-    expect(sink.events.get('req_3')).toEqual(usageEvent('req_3', { flowId: null, flowVersion: null }));
+    expect(sink.events.get('req_3')).toEqual(usageEvent('req_3', { flowId: null, flowVersion: null, billedMicros: 0 }));
     // The files of the dead process are gone; those of a journal still open in this process were left alone.
     for (const name of leftBehind) expect(journalFiles(dir)).not.toContain(name);
     expect(journalFiles(dir).length).toBeGreaterThan(0);
