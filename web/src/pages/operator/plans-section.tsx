@@ -13,8 +13,12 @@ import { PlanDialog } from './plan-dialog';
 
 const COLUMNS: Array<Column<Plan>> = [
   { header: 'Name', rowHeader: true, cell: (plan) => plan.name },
-  { header: 'Allowed models', cell: (plan) => (plan.allowedModels === null ? 'Every model' : plan.allowedModels.join(', ') || 'None') },
-  { header: 'Limits', cell: (plan) => limitsSummary(plan.limits) },
+  {
+    header: 'Allowed models',
+    className: 'wrap narrow',
+    cell: (plan) => (plan.allowedModels === null ? 'Every model' : plan.allowedModels.join(', ') || 'None'),
+  },
+  { header: 'Limits', className: 'wrap narrow', cell: (plan) => limitsSummary(plan.limits) },
   {
     header: 'Max concurrent requests',
     className: 'number',
@@ -22,6 +26,7 @@ const COLUMNS: Array<Column<Plan>> = [
   },
   {
     header: 'Model multipliers',
+    className: 'wrap narrow',
     cell: (plan) => {
       const entries = Object.entries(plan.modelMultipliers);
       return entries.length > 0 ? entries.map(([model, factor]) => `${model} × ${factor}`).join(', ') : 'None';

@@ -28,7 +28,9 @@ export function TenantsSection() {
       header: 'Plan',
       cell: (tenant) => (
         <select
+          className="plan-select"
           aria-label={`Plan of ${tenant.name}`}
+          disabled={plans.isPending}
           // The chosen plan shows at once, while the change is on its way.
           value={(changePlan.isPending && changePlan.variables?.id === tenant.id ? changePlan.variables.planId : tenant.planId) ?? ''}
           onChange={(event) => {
