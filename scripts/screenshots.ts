@@ -232,6 +232,39 @@ async function seedFlows(gateway: TestGateway, session: string): Promise<void> {
   }
 }
 
+/** The owner an operator (as the first-run admin is), two plans and two more tenants, one of them suspended. */
+async function seedOperator(gateway: TestGateway): Promise<void> {
+  await gateway.shuttle.runtime.operators.add(OWNER.email);
+  const auth = { auth: await login(gateway) };
+  const planIds: string[] = [];
+  for (const body of [
+    {
+      name: 'Team',
+      allowedModels: ['openai/*', 'anthropic/*'],
+      limits: { costUsd: { month: 500 }, requestsPerMinute: 600 },
+      maxConcurrentRequests: 20,
+    },
+    {
+      name: 'Enterprise',
+      limits: { costUsd: { month: 5000 } },
+      maxConcurrentRequests: 100,
+      modelMultipliers: { 'openai/gpt-4o': 1.2, '*': 1.1 },
+    },
+  ]) {
+    planIds.push((await call(gateway, 'POST', '/admin/plans', { ...auth, body })).body.id);
+  }
+  const globex = await call(gateway, 'POST', '/admin/tenants', {
+    ...auth,
+    body: { name: 'Globex', ownerEmail: 'hank@globex.test', planId: planIds[0] },
+  });
+  const initech = await call(gateway, 'POST', '/admin/tenants', {
+    ...auth,
+    body: { name: 'Initech', ownerEmail: 'bill@initech.test', planId: planIds[1] },
+  });
+  await call(gateway, 'PATCH', `/admin/tenants/${initech.body.id}`, { ...auth, body: { suspended: true } });
+  if (globex.status !== 201 || initech.status !== 201) throw new Error('operator seed failed');
+}
+
 async function shoot(page: Page, path: string, ready: string, file: string, before?: () => Promise<void>): Promise<void> {
   if (!wanted(file)) return;
   await page.goto(path);
@@ -252,6 +285,7 @@ const browser = await chromium.launch({
 });
 try {
   await seed(gateway);
+  await seedOperator(gateway);
   for (const colorScheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ baseURL: gateway.url, viewport: { width: 1440, height: 900 }, colorScheme });
     const page = await context.newPage();
@@ -302,6 +336,8 @@ try {
       await page.screenshot({ path: join(OUT, 'routing-rule-dialog.png') });
       process.stdout.write('docs/screenshots/routing-rule-dialog.png\n');
     }
+    await shoot(page, '/operator/tenants', 'Tenants', 'operator-tenants.png');
+    await shoot(page, '/operator/plans', 'Plans', 'operator-plans.png');
     await context.close();
   }
   const phone = await browser.newContext({ baseURL: gateway.url, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });

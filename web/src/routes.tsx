@@ -6,6 +6,7 @@ import { PageErrorBoundary } from './components/page-error';
 import { SkeletonRows } from './components/skeleton';
 import { AppShell } from './layout/app-shell';
 import { LoginPage } from './pages/login/login-page';
+import { RequireOperator } from './session/require-operator';
 import { RequireSession } from './session/require-session';
 
 const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
@@ -25,6 +26,9 @@ const ProvidersSection = named(() => import('./pages/settings/providers-section'
 const RoutingSection = named(() => import('./pages/settings/routing-section'), 'RoutingSection');
 const MembersSection = named(() => import('./pages/settings/members-section'), 'MembersSection');
 const AuditLogSection = named(() => import('./pages/settings/audit-log-section'), 'AuditLogSection');
+const OperatorPage = named(() => import('./pages/operator/operator-page'), 'OperatorPage');
+const TenantsSection = named(() => import('./pages/operator/tenants-section'), 'TenantsSection');
+const PlansSection = named(() => import('./pages/operator/plans-section'), 'PlansSection');
 const AcceptInvitationPage = named(() => import('./pages/invitations/accept-invitation-page'), 'AcceptInvitationPage');
 const ChangePasswordPage = named(() => import('./pages/account/change-password-page'), 'ChangePasswordPage');
 const AccountPage = named(() => import('./pages/account/account-page'), 'AccountPage');
@@ -74,6 +78,11 @@ export function AppRoutes() {
           <Route path="routing" element={page(<RoutingSection />)} />
           <Route path="members" element={page(<MembersSection />)} />
           <Route path="audit-log" element={page(<AuditLogSection />)} />
+        </Route>
+        <Route path="operator" element={<RequireOperator fallback={page(<NotFoundPage />)}>{page(<OperatorPage />)}</RequireOperator>}>
+          <Route index element={<Navigate to="tenants" replace />} />
+          <Route path="tenants" element={page(<TenantsSection />)} />
+          <Route path="plans" element={page(<PlansSection />)} />
         </Route>
         <Route path="account" element={page(<AccountPage />)} />
         <Route path="*" element={page(<NotFoundPage />)} />

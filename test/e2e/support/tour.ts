@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { addMember, call, chat, login } from '../../helpers/api.js';
 import { flushUsage, type TestGateway } from '../../helpers/gateway.js';
+import { makeOperator } from '../../operators/operator-helpers.js';
 
 export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/', ready: 'Top customers' },
@@ -18,15 +19,25 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/settings/routing', ready: 'Routing rules' },
   { path: '/settings/members', ready: 'Members' },
   { path: '/settings/audit-log', ready: 'Audit log' },
+  { path: '/operator/tenants', ready: 'Tenants' },
+  { path: '/operator/plans', ready: 'Plans' },
   { path: '/account', ready: 'Change password' },
 ];
 
 /**
  * A sub-key, a second member, a request for a customer, and a flow with two versions (active in different
- * environments, so they differ) and a run: no page shows only its empty state.
+ * environments, so they differ) and a run; the owner an operator, the tenant on a plan, and a second tenant: no page
+ * shows only its empty state.
  */
 export async function furnish(gateway: TestGateway): Promise<void> {
+  await makeOperator(gateway);
   const owner = await login(gateway);
+  const plan = await call(gateway, 'POST', '/admin/plans', {
+    auth: owner,
+    body: { name: 'Team', limits: { costUsd: { month: 1000 } }, maxConcurrentRequests: 20, modelMultipliers: { '*': 1.1 } },
+  });
+  await call(gateway, 'PATCH', `/admin/tenants/${gateway.tenantId}`, { auth: owner, body: { planId: plan.body.id } });
+  await call(gateway, 'POST', '/admin/tenants', { auth: owner, body: { name: 'Globex', ownerEmail: 'olga@globex.test' } });
   await call(gateway, 'POST', '/keys', { auth: owner, body: { name: 'Production Server' } });
   await addMember(gateway, owner, 'viewer@acme.test', 'viewer');
   await call(gateway, 'POST', '/invitations', { auth: owner, body: { email: 'pending@acme.test', role: 'member' } });

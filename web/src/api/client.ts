@@ -29,6 +29,8 @@ function throwApiErrors(options: { endsSession: boolean }): Middleware {
       const error = await toApiError(response.clone());
       if (response.status === 401 && options.endsSession) sessionStore.expire();
       if (error.code === 'password_change_required') sessionStore.requirePasswordChange();
+      // The tenant was suspended since the login: the dashboard says so instead of failing page by page.
+      if (error.code === 'tenant_suspended' && options.endsSession) sessionStore.markSuspended();
       throw error;
     },
   };

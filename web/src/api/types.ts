@@ -83,3 +83,12 @@ export type RequestEntry = Answer<'/api/v1/requests/{id}', 'get'>;
 export type RequestAttempt = RequestEntry['attempts'][number];
 export type LoggedBody = NonNullable<RequestEntry['request']>;
 export type LoggedEndpoint = NonNullable<RequestListQuery['endpoint']>;
+
+export type OperatedTenant = ItemOf<Answer<'/api/v1/admin/tenants', 'get'>>;
+/** A tenant just created, with its first owner's invitation (the link shown once). */
+export type CreatedTenant = Answer<'/api/v1/admin/tenants', 'post'>;
+export type NewTenant = Body<'/api/v1/admin/tenants', 'post'>;
+export type TenantChange = Body<'/api/v1/admin/tenants/{id}', 'patch'>;
+export type Plan = ItemOf<Answer<'/api/v1/admin/plans', 'get'>>;
+export type PlanInput = Body<'/api/v1/admin/plans', 'post'>;
+export type PlanTerms = NonNullable<Tenant['planTerms']>;

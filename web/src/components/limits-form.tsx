@@ -22,12 +22,15 @@ const FIELDS = [
   { name: 'concurrentRequests', label: 'Requests at once', money: false },
 ] as const;
 
-const LIMIT_FIELDS = Object.fromEntries(FIELDS.map((field) => [field.money ? `costUsd.${field.name}` : field.name, field.label]));
+/** The API's limit parameters → their fields' labels, for ErrorMessage. */
+export const LIMIT_FIELDS = Object.fromEntries(FIELDS.map((field) => [field.money ? `costUsd.${field.name}` : field.name, field.label]));
 
 type FieldName = (typeof FIELDS)[number]['name'];
-type Values = Record<FieldName, string>;
+/** The limit fields as typed: an empty field is no limit. */
+export type LimitValues = Record<FieldName, string>;
+type Values = LimitValues;
 
-function toValues(limits: Limits): Values {
+export function toValues(limits: Limits): Values {
   const text = (value: number | null) => (value === null ? '' : String(value));
   return {
     day: text(limits.costUsd.day),
@@ -39,7 +42,7 @@ function toValues(limits: Limits): Values {
   };
 }
 
-function toLimits(values: Values): Limits {
+export function toLimits(values: Values): Limits {
   const number = (value: string) => (value.trim() === '' ? null : Number(value));
   return {
     costUsd: { day: number(values.day), month: number(values.month), total: number(values.total) },
@@ -58,24 +61,7 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
   };
   return (
     <form onSubmit={submit}>
-      <div className="form-grid">
-        {FIELDS.map((field) => (
-          <div className="field" key={field.name}>
-            <label htmlFor={`${idPrefix}-${field.name}`}>{field.label}</label>
-            <input
-              id={`${idPrefix}-${field.name}`}
-              type="number"
-              inputMode={field.money ? 'decimal' : 'numeric'}
-              min={0}
-              step={field.money ? 'any' : 1}
-              placeholder="No limit"
-              readOnly={readOnly}
-              value={values[field.name]}
-              onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
-            />
-          </div>
-        ))}
-      </div>
+      <LimitFields values={values} onChange={setValues} readOnly={readOnly} idPrefix={idPrefix} />
       <p className="hint" style={{ marginTop: '0.6rem' }}>
         Leave a field empty for no limit. Cost limits answer 402 before a request could pass them; rate and concurrency limits answer 429.
       </p>
@@ -88,5 +74,30 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
         </div>
       )}
     </form>
+  );
+}
+
+/** The five limit fields, for a form of its own or one that sets more (a plan). */
+export function LimitFields(props: { values: LimitValues; onChange: (values: LimitValues) => void; readOnly?: boolean; idPrefix: string }) {
+  const { values, onChange, readOnly = false, idPrefix } = props;
+  return (
+    <div className="form-grid">
+      {FIELDS.map((field) => (
+        <div className="field" key={field.name}>
+          <label htmlFor={`${idPrefix}-${field.name}`}>{field.label}</label>
+          <input
+            id={`${idPrefix}-${field.name}`}
+            type="number"
+            inputMode={field.money ? 'decimal' : 'numeric'}
+            min={0}
+            step={field.money ? 'any' : 1}
+            placeholder="No limit"
+            readOnly={readOnly}
+            value={values[field.name]}
+            onChange={(event) => onChange({ ...values, [field.name]: event.target.value })}
+          />
+        </div>
+      ))}
+    </div>
   );
 }

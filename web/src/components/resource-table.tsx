@@ -28,6 +28,8 @@ interface ResourceTableProps<Row> {
   actions?: ((row: Row) => ReactNode) | undefined;
   /** Names the table's scrolling area and makes it a Tab stop, so a wide table can be scrolled with the keyboard. */
   scrollLabel?: string;
+  /** The table's accessible name, when the heading above it does not say which list it is. */
+  label?: string;
 }
 
 export function ResourceTable<Row>(props: ResourceTableProps<Row>) {
@@ -38,7 +40,7 @@ export function ResourceTable<Row>(props: ResourceTableProps<Row>) {
   else {
     body = (
       <div className="table-wrap" {...(props.scrollLabel ? { role: 'region', 'aria-label': props.scrollLabel, tabIndex: 0 } : {})}>
-        <table>
+        <table {...(props.label ? { 'aria-label': props.label } : {})}>
           <thead>
             <tr>
               {columns.map((column) => (

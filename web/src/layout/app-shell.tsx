@@ -1,13 +1,23 @@
 // The frame around every signed-in page: the header (tenant, account) and the main navigation.
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { OfflineBanner } from '../components/offline-banner';
+import { currentTenantSuspended } from '../session/session-store';
 import { useMembershipsRefresh } from '../session/use-memberships-refresh';
+import { useRequiredSession } from '../session/use-session';
 import { AccountMenu } from './account-menu';
 import { NAV_ITEMS } from './nav-items';
+import { SuspendedNotice } from './suspended-notice';
 import { TenantSwitcher } from './tenant-switcher';
+
+// Pages that don't act in the tenant, so they work while it is suspended.
+const OUTSIDE_THE_TENANT = /^\/(operator|account)(\/|$)/;
 
 export function AppShell() {
   useMembershipsRefresh();
+  const session = useRequiredSession();
+  const { pathname } = useLocation();
+  const navItems = NAV_ITEMS.filter((item) => !item.operatorOnly || session.user.operator);
+  const suspended = currentTenantSuspended(session) && !OUTSIDE_THE_TENANT.test(pathname);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -24,7 +34,7 @@ export function AppShell() {
       </header>
       <nav className="sidenav" aria-label="Main">
         <ul>
-          {NAV_ITEMS.map((item) => (
+          {navItems.map((item) => (
             <li key={item.to}>
               <NavLink to={item.to} end={item.end ?? false} className="nav-link">
                 {item.label}
@@ -35,7 +45,7 @@ export function AppShell() {
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         <OfflineBanner />
-        <Outlet />
+        {suspended ? <SuspendedNotice /> : <Outlet />}
       </main>
     </div>
   );

@@ -3,6 +3,8 @@ export interface NavItem {
   to: string;
   label: string;
   end?: boolean;
+  /** Shown to the server's operators only (docs/operators.md). */
+  operatorOnly?: boolean;
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -13,4 +15,5 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/logs', label: 'Logs' },
   { to: '/flows', label: 'Flows' },
   { to: '/settings', label: 'Settings' },
+  { to: '/operator', label: 'Operator', operatorOnly: true },
 ];

@@ -14,6 +14,7 @@ export function TenantSwitcher() {
     return (
       <span className="tenant-name">
         {current?.name} <span className="badge">{current?.role}</span>
+        {current?.suspended ? <span className="badge danger">suspended</span> : null}
       </span>
     );
   }
@@ -35,7 +36,11 @@ export function TenantSwitcher() {
             {session.tenants.map((tenant) => (
               <DropdownMenu.RadioItem key={tenant.id} value={tenant.id} className="menu-item">
                 <DropdownMenu.ItemIndicator className="menu-check">✓</DropdownMenu.ItemIndicator>
-                {tenant.name} <span className="muted">({tenant.role})</span>
+                {tenant.name}{' '}
+                <span className="muted">
+                  ({tenant.role}
+                  {tenant.suspended ? ', suspended' : ''})
+                </span>
               </DropdownMenu.RadioItem>
             ))}
           </DropdownMenu.RadioGroup>

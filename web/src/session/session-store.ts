@@ -68,11 +68,24 @@ function createSessionStore() {
       const tenantId = answer.tenants.find((tenant) => tenant.id === preferredTenantId)?.id ?? answer.tenants[0]?.id ?? '';
       set({ token: answer.token, expiresAt: answer.expiresAt, user: answer.user, tenants: answer.tenants, tenantId });
     },
-    /** Keeps the memberships current (a role changed, a tenant added) without a new login. */
-    refreshMemberships(tenants: TenantMembership[]) {
-      if (!current || JSON.stringify(tenants) === JSON.stringify(current.tenants)) return;
+    /**
+     * Keeps the memberships current (a role changed, a tenant added or suspended) without a new login, and, given the
+     * user as /auth/me answers it, whether they are an operator.
+     */
+    refreshMemberships(tenants: TenantMembership[], user?: User) {
+      if (!current) return;
+      const operator = user?.operator ?? current.user.operator;
+      if (JSON.stringify(tenants) === JSON.stringify(current.tenants) && operator === current.user.operator) return;
       const tenantId = tenants.some((tenant) => tenant.id === current?.tenantId) ? current.tenantId : (tenants[0]?.id ?? '');
-      set({ ...current, tenants, tenantId });
+      set({ ...current, user: { ...current.user, operator }, tenants, tenantId });
+    },
+    /** The API answered 423 tenant_suspended: the current tenant was suspended since the memberships were read. */
+    markSuspended() {
+      if (!current) return;
+      const tenantId = current.tenantId;
+      if (current.tenants.some((tenant) => tenant.id === tenantId && !tenant.suspended)) {
+        set({ ...current, tenants: current.tenants.map((tenant) => (tenant.id === tenantId ? { ...tenant, suspended: true } : tenant)) });
+      }
     },
     /** The password changed: every earlier token ended, this is the new one. */
     passwordChanged(token: string, expiresAt: string) {
@@ -106,4 +119,9 @@ export const sessionStore = createSessionStore();
 
 export function currentRole(session: Session | null): Role | null {
   return session?.tenants.find((tenant) => tenant.id === session.tenantId)?.role ?? null;
+}
+
+/** Whether the tenant shown is suspended by the server's operators (every call acting in it answers 423). */
+export function currentTenantSuspended(session: Session | null): boolean {
+  return session?.tenants.find((tenant) => tenant.id === session.tenantId)?.suspended ?? false;
 }

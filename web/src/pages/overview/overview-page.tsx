@@ -12,6 +12,7 @@ import { RangePicker } from '../../usage/range-picker';
 import { isRangeName, seriesOf, timeRange } from '../../usage/time-range';
 import { UsageStats } from '../../usage/usage-stats';
 import { FirstRequest } from './first-request';
+import { PlanCard } from './plan-card';
 import { TopList } from './top-list';
 
 export function OverviewPage() {
@@ -56,6 +57,7 @@ export function OverviewPage() {
     return (
       <>
         <PageHeader title="Overview" description="Requests, spend and customers appear here once traffic flows through Shuttle." />
+        <PlanCard />
         <FirstRequest />
       </>
     );
@@ -88,6 +90,7 @@ export function OverviewPage() {
           name={(row) => (row.customer ? <Link to={`/customers/${encodeURIComponent(row.customer)}`}>{row.customer}</Link> : 'No customer')}
         />
       </div>
+      <PlanCard />
     </>
   );
 }
