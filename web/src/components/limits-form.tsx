@@ -78,11 +78,18 @@ export function LimitsForm({ limits, onSave, pending, error, readOnly = false, i
 }
 
 /** The five limit fields, for a form of its own or one that sets more (a plan). */
-export function LimitFields(props: { values: LimitValues; onChange: (values: LimitValues) => void; readOnly?: boolean; idPrefix: string }) {
-  const { values, onChange, readOnly = false, idPrefix } = props;
+export function LimitFields(props: {
+  values: LimitValues;
+  onChange: (values: LimitValues) => void;
+  readOnly?: boolean;
+  idPrefix: string;
+  /** Fields a form asks for elsewhere (a plan's own "Max concurrent requests"). */
+  omit?: readonly string[];
+}) {
+  const { values, onChange, readOnly = false, idPrefix, omit = [] } = props;
   return (
     <div className="form-grid">
-      {FIELDS.map((field) => (
+      {FIELDS.filter((field) => !omit.includes(field.name)).map((field) => (
         <div className="field" key={field.name}>
           <label htmlFor={`${idPrefix}-${field.name}`}>{field.label}</label>
           <input

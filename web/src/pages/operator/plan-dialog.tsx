@@ -7,7 +7,12 @@ import { ErrorMessage } from '../../components/error-message';
 import { LIMIT_FIELDS, LimitFields, type LimitValues, toLimits, toValues } from '../../components/limits-form';
 import { useToast } from '../../components/toaster';
 
-const NO_LIMITS = { costUsd: { day: null, month: null, total: null }, requestsPerMinute: null, tokensPerMinute: null };
+const NO_LIMITS = {
+  costUsd: { day: null, month: null, total: null },
+  requestsPerMinute: null,
+  tokensPerMinute: null,
+  concurrentRequests: null,
+};
 
 const FIELDS = {
   name: 'Name',
@@ -117,7 +122,7 @@ export function PlanDialog({ open, plan, onClose }: PlanDialogProps) {
         </div>
         <fieldset className="stack">
           <legend>Limits</legend>
-          <LimitFields values={limits} onChange={setLimits} idPrefix="plan-limits" />
+          <LimitFields values={limits} onChange={setLimits} idPrefix="plan-limits" omit={['concurrentRequests']} />
           <p className="hint">Empty: no limit. A tenant's effective limits are the stricter of its plan's and its own.</p>
         </fieldset>
         <fieldset className="stack">
