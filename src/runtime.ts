@@ -30,6 +30,7 @@ import { guardedFetch } from './flows/mcp/guarded-fetch.js';
 import { McpServers } from './flows/mcp/mcp-servers.js';
 import { RunRetention } from './flows/run-retention.js';
 import { AgentToolExecutor } from './flows/tools/agent-executor.js';
+import { CritiqueToolExecutor } from './flows/tools/critique-executor.js';
 import { HttpToolExecutor } from './flows/tools/http-executor.js';
 import { McpToolExecutor } from './flows/tools/mcp-executor.js';
 import { McpToolImport } from './flows/tools/mcp-import.js';
@@ -346,6 +347,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const toolExecutors = new ToolExecutors().register('http', new HttpToolExecutor(tools, toolAgent));
   const flowRunner = new FlowRunner(repos.flows, gateway, tools, toolExecutors);
   toolExecutors.register('agent', new AgentToolExecutor(repos.flows, flowRunner));
+  toolExecutors.register('critique', new CritiqueToolExecutor(repos.flows, flowRunner));
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
