@@ -18,13 +18,6 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
       if (names.includes(tool.name))
         throw new InvalidRequestError(`The template names the tool "${tool.name}" twice.`, `templates.${name}.tools.${i}`);
       names.push(tool.name);
-      // Provider-native tools need an adapter that passes them to its provider; none does yet.
-      if (tool.type === 'virtual') {
-        throw new InvalidRequestError(
-          `"${tool.name}" is a provider-native tool (${String(tool.config.providerTool)}), which no provider of this gateway runs yet.`,
-          `templates.${name}.tools.${i}`,
-        );
-      }
       for (const called of flowsCalledBy(tool)) agentFlows.add(called);
     }
     const choice = template.toolChoice;
