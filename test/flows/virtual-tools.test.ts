@@ -112,6 +112,19 @@ describe('virtual web_search tools', () => {
     ]);
   });
 
+  it('refuses a toolChoice naming the virtual tool, or requiring tools when it is the only one', async () => {
+    await admin('POST', '/flows', { title: 'chooser', slug: 'chooser' });
+    const named = await admin('POST', '/flows/chooser/versions', {
+      templates: { main: { userTemplate: 'x', llm: `anthropic/${MODEL}`, tools: ['web'], toolChoice: { name: 'web' } } },
+    });
+    expect(named.status).toBe(400);
+    expect(named.body.error).toMatchObject({ param: 'templates.main.toolChoice' });
+    const required = await admin('POST', '/flows/chooser/versions', {
+      templates: { main: { userTemplate: 'x', llm: `anthropic/${MODEL}`, tools: ['web'], toolChoice: 'required' } },
+    });
+    expect(required.status).toBe(400);
+  });
+
   it('refuses a run routed to a provider without web search', async () => {
     await flowWith('mock-news', { userTemplate: 'Weather in Paris?', llm: 'mock/echo', tools: ['web'] });
     const refused = await run('mock-news');

@@ -12,23 +12,31 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
   const agentFlows = new Set<string>();
   for (const [name, template] of Object.entries(templates)) {
     const names: string[] = [];
+    /** Function tools: the ones a toolChoice can name (a virtual tool is the provider's, not called by name). */
+    const callable: string[] = [];
     for (const [i, ref] of (template.tools ?? []).entries()) {
       const tool = await tools.find(tenantId, ref);
       if (!tool) throw new InvalidRequestError(`No tool "${ref}" in the tool library.`, `templates.${name}.tools.${i}`);
       if (names.includes(tool.name))
         throw new InvalidRequestError(`The template names the tool "${tool.name}" twice.`, `templates.${name}.tools.${i}`);
       names.push(tool.name);
+      if (tool.type !== 'virtual') callable.push(tool.name);
       for (const called of flowsCalledBy(tool)) agentFlows.add(called);
     }
     const choice = template.toolChoice;
-    if (typeof choice === 'object' && !names.includes(choice.name)) {
+    if (typeof choice === 'object' && !callable.includes(choice.name)) {
       throw new InvalidRequestError(
-        `toolChoice names "${choice.name}", which is not among the template's tools.`,
+        names.includes(choice.name)
+          ? `toolChoice names "${choice.name}", a provider-native tool, which the model uses on its own: name a function tool.`
+          : `toolChoice names "${choice.name}", which is not among the template's tools.`,
         `templates.${name}.toolChoice`,
       );
     }
-    if (choice === 'required' && names.length === 0) {
-      throw new InvalidRequestError('toolChoice "required" needs tools.', `templates.${name}.toolChoice`);
+    if (choice === 'required' && callable.length === 0) {
+      throw new InvalidRequestError(
+        'toolChoice "required" needs function tools (not only provider-native ones).',
+        `templates.${name}.toolChoice`,
+      );
     }
   }
   await refuseCycle(db, tenantId, flowId, [...agentFlows]);
