@@ -189,5 +189,9 @@ export class FlowRunner {
 }
 
 function chatOptions(run: PreparedRun): ChatOptions {
-  return { fallbackModels: run.fallbacks, ...(run.cache ? { cache: run.cache } : {}) };
+  return {
+    fallbackModels: run.fallbacks,
+    ...(run.cache ? { cache: run.cache } : {}),
+    ...(run.tools?.webSearch ? { webSearch: true } : {}),
+  };
 }

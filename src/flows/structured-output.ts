@@ -2,8 +2,10 @@
 // validated here (ajv); what is wrong is described so that a retry can be told.
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InvalidRequestError } from '../errors/shuttle-error.js';
+import { boundedRegExp } from './schema-patterns.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Patterns run on the process's only thread: bounded when the schema compiles (schema-patterns.ts).
+const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: boundedRegExp } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {

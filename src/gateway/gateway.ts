@@ -58,7 +58,15 @@ export interface ChatOptions {
   native?: NativeRequest;
   /** What the request asks of the response cache (docs/cache.md); absent: the cache is not used. */
   cache?: CacheRequest;
+  /**
+   * The request's `web_search_options` is a flow's virtual web_search tool: only a provider that runs web search may
+   * serve it (others are refused with 400 rather than answering without searching).
+   */
+  webSearch?: boolean;
 }
+
+/** Provider types that run a web search from `web_search_options`: OpenAI's search models, Anthropic's server tool. */
+export const WEB_SEARCH_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic']);
 
 /** A request in a client dialect other than OpenAI chat; `params` (given with it) is its translation. */
 export interface NativeRequest {
@@ -131,6 +139,12 @@ export class Gateway {
       maxCompletion,
       bounds,
       async (target, timeoutMs, admission) => {
+        if (options.webSearch && !WEB_SEARCH_PROVIDERS.has(target.adapter.type)) {
+          throw new InvalidRequestError(
+            `${target.connection.name} (${target.adapter.type}) offers no web search tool: route this model to OpenAI (a search model) or Anthropic.`,
+            'tools',
+          );
+        }
         const endpoint = native && target.adapter.native?.dialect === native.dialect ? target.adapter.native : undefined;
         if (native && endpoint) {
           const answer = await endpoint.send({

@@ -189,19 +189,22 @@ describe.each(DIALECTS)('flow tools on %s', (dialect) => {
     expect((await admin('GET', `/flows/forecast/runs/${kept.body.id}`)).body.toolCalls).toBeNull();
   });
 
-  it('calls mcp tools through the executor registered for them, tells the model of an unknown server or a type without one, refuses virtual tools', async () => {
+  it('calls mcp tools through the executor registered for them, tells the model of an unknown server or a critique whose flow is idle, refuses virtual tools on the mock', async () => {
     const inputSchema = { type: 'object', properties: { q: { type: 'string' } } };
     await admin('POST', '/tools', { name: 'docs', type: 'mcp', serverId: 'mcp_docs', toolName: 'search', inputSchema });
     await admin('POST', '/tools', { name: 'web', type: 'virtual', providerTool: 'web_search' });
-    const virtual = await admin('POST', '/flows/forecast/versions', { templates: { main: { llm: 'mock/tools', tools: ['web'] } } });
+    // A virtual tool is passed to providers with web search only (virtual-tools.test.ts): the mock has none.
+    await flowWith('searching', { userTemplate: 'news?', llm: 'mock/tools', tools: ['web'] });
+    const virtual = await run('searching', { parameters: {} });
     expect(virtual.status).toBe(400);
-    expect(virtual.body.error).toMatchObject({ param: 'templates.main.tools.0' });
+    expect(virtual.body.error).toMatchObject({ param: 'tools' });
+    expect(virtual.body.error.message).toContain('offers no web search');
     await admin('POST', '/flows', { title: 'critic', slug: 'critic' });
     await admin('POST', '/tools', { name: 'polish', type: 'critique', producerFlow: 'critic', criticFlow: 'critic' });
     await flowWith('researching', { userTemplate: '[[question]]', llm: 'mock/tools', tools: ['docs', 'polish'] });
     const before = await run('researching', { parameters: { question: '{"q": "shuttle"}' } });
     expect(before.body.response).toBe(
-      'Error: No MCP server mcp_docs.\nError: tools of type "critique" cannot be called by this gateway yet.',
+      'Error: No MCP server mcp_docs.\nError: No version of "critic" is active in production; activate one or name a version.',
     );
     const calls: unknown[] = [];
     gateway.shuttle.runtime.toolExecutors.register(

@@ -52,9 +52,11 @@ describe.each(DIALECTS)('Shuttle as an MCP server, on %s', (dialect: TestDialect
     expect(tools.map((t) => t.name).sort()).toEqual([
       'activate_version',
       'create_flow',
+      'create_tool',
       'create_version',
       'get_flow',
       'list_flows',
+      'list_tools',
       'run_flow',
     ]);
     const run = tools.find((t) => t.name === 'run_flow');
@@ -142,6 +144,52 @@ describe.each(DIALECTS)('Shuttle as an MCP server, on %s', (dialect: TestDialect
     expect(viewerRuns.isError).toBe(true);
     expect(viewerRuns.text).toContain('member role');
     expect((await owner.call('list_flows')).json.flows.map((f: { slug: string }) => f.slug)).not.toContain('by-key');
+  });
+
+  it('lists and creates library tools with the roles of /api/v1/tools', async () => {
+    const weather = {
+      name: 'mcp_weather',
+      description: 'The weather in a city',
+      type: 'http',
+      url: 'http://127.0.0.1:9/weather/{city}',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      headers: { Authorization: 'Bearer tool-secret' },
+    };
+    const created = await owner.call('create_tool', { tool: weather });
+    expect(created.isError, created.text).toBe(false);
+    expect(created.json).toMatchObject({ name: 'mcp_weather', type: 'http', headers: ['Authorization'], url: weather.url });
+    expect(created.text).not.toContain('tool-secret');
+    const http = await call(gateway, 'GET', '/tools/mcp_weather', { auth: gateway.masterKey });
+    expect(http.body.id).toBe(created.json.id);
+
+    const taken = await owner.call('create_tool', { tool: weather });
+    expect(taken.isError).toBe(true);
+    expect(taken.text).toContain('tool_name_taken');
+    const invalid = await owner.call('create_tool', { tool: { ...weather, name: 'bad_placeholder', url: 'http://127.0.0.1:9/{nope}' } });
+    expect(invalid.isError).toBe(true);
+    expect(invalid.text).toContain('nope');
+
+    const key = await agent(gateway, gateway.masterKey);
+    const ownerToken = await login(gateway);
+    const member = await agent(gateway, (await addMember(gateway, ownerToken, `tools-m-${dialect}@acme.test`, 'member')).token);
+    clients.push(key.client, member.client);
+    const listed = await key.call('list_tools');
+    expect(listed.json.tools.map((t: { name: string }) => t.name)).toContain('mcp_weather');
+    expect(listed.text).not.toContain('tool-secret');
+    expect((await member.call('list_tools')).isError).toBe(false);
+    const byKey = await key.call('create_tool', { tool: { ...weather, name: 'by_key' } });
+    expect(byKey.isError).toBe(true);
+    expect(byKey.text).toContain('permission_denied');
+    const byMember = await member.call('create_tool', { tool: { ...weather, name: 'by_member' } });
+    expect(byMember.isError).toBe(true);
+    expect(byMember.text).toContain('admin role');
+    expect((await call(gateway, 'GET', '/tools/by_member', { auth: gateway.masterKey })).status).toBe(404);
+
+    const audit = await call(gateway, 'GET', '/audit-log?limit=20', { auth: ownerToken });
+    expect(audit.body.data.map((e: { action: string; target: { id: string } }) => [e.action, e.target.id])).toContainEqual([
+      'tool.created',
+      created.json.id,
+    ]);
   });
 
   it('keeps each tenant to its own flows', async () => {

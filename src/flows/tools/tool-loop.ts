@@ -29,7 +29,10 @@ export interface ToolCallRecord {
 /** The tools a prepared run offers, and its budget of calls. */
 export interface ToolSet {
   tools: StoredTool[];
+  /** The function tools the model calls through the gateway (virtual tools are not among them). */
   definitions: ChatCompletionTool[];
+  /** A virtual web_search tool: the provider searches within its own call (`web_search_options`). */
+  webSearch: boolean;
   maxToolCalls: number;
   toolChoice: FlowTemplate['toolChoice'];
   /** Calls run so far (the loop's count against maxToolCalls). */
@@ -39,10 +42,13 @@ export interface ToolSet {
 export function toolSet(tools: StoredTool[], template: FlowTemplate): ToolSet {
   return {
     tools,
-    definitions: tools.map((tool) => ({
-      type: 'function',
-      function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters },
-    })),
+    webSearch: tools.some((tool) => tool.type === 'virtual' && tool.config.providerTool === 'web_search'),
+    definitions: tools
+      .filter((tool) => tool.type !== 'virtual')
+      .map((tool) => ({
+        type: 'function',
+        function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters },
+      })),
     maxToolCalls: template.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS,
     toolChoice: template.toolChoice,
     used: 0,
@@ -51,7 +57,7 @@ export function toolSet(tools: StoredTool[], template: FlowTemplate): ToolSet {
 
 /** Whether the next model call may call tools: not once the budget is spent, nor with toolChoice "none". */
 export function offersTools(set: ToolSet): boolean {
-  return set.toolChoice !== 'none' && set.used < set.maxToolCalls;
+  return set.definitions.length > 0 && set.toolChoice !== 'none' && set.used < set.maxToolCalls;
 }
 
 /**
@@ -59,7 +65,16 @@ export function offersTools(set: ToolSet): boolean {
  * are `auto`, or the loop would never end); once no more calls may be made the tools stay (some providers refuse a
  * conversation with tool calls but no tools) with tool_choice "none".
  */
-export function toolParams(set: ToolSet, round: number): { tools: ChatCompletionTool[]; tool_choice: unknown } {
+export function toolParams(
+  set: ToolSet,
+  round: number,
+): { tools?: ChatCompletionTool[]; tool_choice?: unknown; web_search_options?: object } {
+  const search = set.webSearch ? { web_search_options: {} } : {};
+  if (set.definitions.length === 0) return search;
+  return { ...search, ...functionParams(set, round) };
+}
+
+function functionParams(set: ToolSet, round: number): { tools: ChatCompletionTool[]; tool_choice: unknown } {
   if (!offersTools(set)) return { tools: set.definitions, tool_choice: 'none' };
   const choice = set.toolChoice;
   if (round > 0 || choice === undefined || choice === 'auto') return { tools: set.definitions, tool_choice: 'auto' };

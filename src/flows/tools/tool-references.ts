@@ -12,33 +12,41 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
   const agentFlows = new Set<string>();
   for (const [name, template] of Object.entries(templates)) {
     const names: string[] = [];
+    /** Function tools: the ones a toolChoice can name (a virtual tool is the provider's, not called by name). */
+    const callable: string[] = [];
     for (const [i, ref] of (template.tools ?? []).entries()) {
       const tool = await tools.find(tenantId, ref);
       if (!tool) throw new InvalidRequestError(`No tool "${ref}" in the tool library.`, `templates.${name}.tools.${i}`);
       if (names.includes(tool.name))
         throw new InvalidRequestError(`The template names the tool "${tool.name}" twice.`, `templates.${name}.tools.${i}`);
       names.push(tool.name);
-      // Provider-native tools need an adapter that passes them to its provider; none does yet.
-      if (tool.type === 'virtual') {
-        throw new InvalidRequestError(
-          `"${tool.name}" is a provider-native tool (${String(tool.config.providerTool)}), which no provider of this gateway runs yet.`,
-          `templates.${name}.tools.${i}`,
-        );
-      }
-      if (tool.type === 'agent') agentFlows.add(String(tool.config.flowId));
+      if (tool.type !== 'virtual') callable.push(tool.name);
+      for (const called of flowsCalledBy(tool)) agentFlows.add(called);
     }
     const choice = template.toolChoice;
-    if (typeof choice === 'object' && !names.includes(choice.name)) {
+    if (typeof choice === 'object' && !callable.includes(choice.name)) {
       throw new InvalidRequestError(
-        `toolChoice names "${choice.name}", which is not among the template's tools.`,
+        names.includes(choice.name)
+          ? `toolChoice names "${choice.name}", a provider-native tool, which the model uses on its own: name a function tool.`
+          : `toolChoice names "${choice.name}", which is not among the template's tools.`,
         `templates.${name}.toolChoice`,
       );
     }
-    if (choice === 'required' && names.length === 0) {
-      throw new InvalidRequestError('toolChoice "required" needs tools.', `templates.${name}.toolChoice`);
+    if (choice === 'required' && callable.length === 0) {
+      throw new InvalidRequestError(
+        'toolChoice "required" needs function tools (not only provider-native ones).',
+        `templates.${name}.toolChoice`,
+      );
     }
   }
   await refuseCycle(db, tenantId, flowId, [...agentFlows]);
+}
+
+/** The flows a tool runs: an agent's flow, a critique's producer and critic (a cycle through either is refused). */
+function flowsCalledBy(tool: { type: string; config: Record<string, unknown> }): string[] {
+  if (tool.type === 'agent') return [String(tool.config.flowId)];
+  if (tool.type === 'critique') return [String(tool.config.producerFlow), String(tool.config.criticFlow)];
+  return [];
 }
 
 /** Refuses (400) a version whose agents lead back to its own flow through other flows' active versions. */
@@ -48,7 +56,7 @@ export async function checkAgentCycles(db: Db, tenantId: string, flowId: string,
   for (const template of Object.values(templates)) {
     for (const ref of template.tools ?? []) {
       const tool = await tools.find(tenantId, ref);
-      if (tool?.type === 'agent') agentFlows.push(String(tool.config.flowId));
+      if (tool) agentFlows.push(...flowsCalledBy(tool));
     }
   }
   await refuseCycle(db, tenantId, flowId, agentFlows);
@@ -81,7 +89,7 @@ async function agentPathBack(db: Db, tenantId: string, start: string, first: str
       for (const template of Object.values(version?.templates ?? {})) {
         for (const ref of template.tools ?? []) {
           const tool = await tools.find(tenantId, ref);
-          if (tool?.type === 'agent') queue.push({ flowId: String(tool.config.flowId), path: [...path, flowId] });
+          for (const called of tool ? flowsCalledBy(tool) : []) queue.push({ flowId: called, path: [...path, flowId] });
         }
       }
     }

@@ -1,6 +1,7 @@
 // Shuttle's own MCP server (docs/mcp.md): the tools an agent manages and runs flows with, built for one request on
 // the flow domain services, acting in the request's tenant with the caller's rights — each tool demands what the
 // matching HTTP route demands (reads: any credential; changes: an admin's session; runs: a member, or an API key).
+// Flows and versions, and the tool library.
 
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -11,11 +12,13 @@ import { SLUG, templates } from '../../domain/flow-template.js';
 import { PermissionDeniedError, ShuttleError } from '../../errors/shuttle-error.js';
 import type { FlowSummary } from '../../flows/flows.js';
 import { versionParameters } from '../../flows/parameters.js';
+import { toolInput } from '../../flows/tools/tool-definition.js';
 import type { Runtime } from '../../runtime.js';
 import type { FlowVersion } from '../../store/repositories/flows.js';
 import type { Role } from '../../store/schema.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { toIso } from '../schemas/common.js';
+import { toolToView } from '../schemas/tools.js';
 import { runFlowForMcp } from './mcp-flow-run.js';
 
 /** Who may call a tool: as a route's `auth` and `minRole` (request-context.ts). */
@@ -182,6 +185,29 @@ export function shuttleMcpServer(runtime: Runtime, request: FastifyRequest): Mcp
       },
     },
     (args) => guarded(request, RUN, () => runFlowForMcp(runtime, request, args)),
+  );
+
+  server.registerTool(
+    'list_tools',
+    {
+      description: 'Lists the tenant’s flow tool library (http, mcp, agent, critique and virtual tools); header values are never shown.',
+      inputSchema: {},
+    },
+    () => guarded(request, READ, async () => ({ tools: (await runtime.tools.list(tenantId())).map(toolToView) })),
+  );
+
+  server.registerTool(
+    'create_tool',
+    {
+      description:
+        'Adds a tool to the library, as POST /api/v1/tools takes it: {name, description?, type, parameters?, …the type’s fields}. Needs an admin’s session.',
+      inputSchema: {
+        tool: toolInput.describe(
+          'The tool: name, description, type ("http", "agent", "critique", "virtual", "mcp"), parameters and its type’s fields',
+        ),
+      },
+    },
+    (args) => guarded(request, ADMIN, async () => toolToView(await runtime.tools.create(tenantId(), actorOf(request), args.tool))),
   );
 
   return server;

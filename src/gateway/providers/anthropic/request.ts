@@ -20,7 +20,7 @@ import {
   toolChoiceOf,
 } from '../translate/openai-input.js';
 import { alternatingTurns } from '../translate/turns.js';
-import type { ContentBlockParam, MessageCreateParams, TextBlockParam, Tool, ToolChoice } from './wire.js';
+import type { ContentBlockParam, MessageCreateParams, TextBlockParam, Tool, ToolChoice, WebSearchTool } from './wire.js';
 
 /** Anthropic requires max_tokens; this is used when the client sets neither max_tokens nor max_completion_tokens. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -63,7 +63,8 @@ export function toMessagesRequest(
     ...cacheControlField(tool),
   }));
   if (answerTool) tools.push({ name: answerTool.name, description: answerTool.description, input_schema: answerTool.schema });
-  if (tools.length > 0) request.tools = tools;
+  const webSearch = webSearchTool(params.web_search_options);
+  if (tools.length > 0 || webSearch) request.tools = webSearch ? [...tools, webSearch] : tools;
   const toolChoice = toToolChoice(params, answerTool ? toolChoiceWithAnswer(params, answerTool) : toolChoiceOf(params));
   if (toolChoice) request.tool_choice = toolChoice;
   return request;
@@ -136,4 +137,21 @@ function contentBlocks(message: ChatCompletionMessageParam): ContentBlockParam[]
 function cacheControlField(carrier: object): { cache_control?: Record<string, unknown> } {
   const marker = cacheControlOf(carrier as Parameters<typeof cacheControlOf>[0]);
   return marker === undefined ? {} : { cache_control: marker };
+}
+
+/** The searches a web_search_options request lets Anthropic make in one call. */
+export const WEB_SEARCH_MAX_USES = 5;
+
+/** OpenAI's `web_search_options` as Anthropic's web search server tool (its approximate user location carried over). */
+function webSearchTool(options: unknown): WebSearchTool | undefined {
+  if (options === undefined || options === null) return undefined;
+  const tool: WebSearchTool = { type: 'web_search_20250305', name: 'web_search', max_uses: WEB_SEARCH_MAX_USES };
+  const approximate = (options as { user_location?: { approximate?: Record<string, unknown> } }).user_location?.approximate;
+  if (approximate && typeof approximate === 'object') {
+    const fields = ['city', 'region', 'country', 'timezone'] as const;
+    const location: NonNullable<WebSearchTool['user_location']> = { type: 'approximate' };
+    for (const field of fields) if (typeof approximate[field] === 'string') location[field] = approximate[field];
+    tool.user_location = location;
+  }
+  return tool;
 }

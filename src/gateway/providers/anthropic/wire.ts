@@ -46,6 +46,14 @@ export interface Tool {
   cache_control?: CacheControl;
 }
 
+/** Anthropic's web search server tool: Anthropic runs the searches within the call and answers with what it found. */
+export interface WebSearchTool {
+  type: 'web_search_20250305';
+  name: 'web_search';
+  max_uses?: number;
+  user_location?: { type: 'approximate'; city?: string; region?: string; country?: string; timezone?: string };
+}
+
 export type ToolChoice =
   | { type: 'auto' | 'any'; disable_parallel_tool_use?: boolean }
   | { type: 'tool'; name: string; disable_parallel_tool_use?: boolean }
@@ -60,7 +68,7 @@ export interface MessageCreateParams {
   top_p?: number;
   stop_sequences?: string[];
   stream?: boolean;
-  tools?: Tool[];
+  tools?: Array<Tool | WebSearchTool>;
   tool_choice?: ToolChoice;
   metadata?: { user_id?: string };
 }
