@@ -3382,8 +3382,47 @@ export interface paths {
                   inputSchema: {
                     [key: string]: unknown;
                   };
+                  alreadyImported: boolean;
                 }[];
               nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/mcp-servers/{id}/import": {
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            tools: string[];
+          };
+        };
+      };
+      responses: {
+        201: {
+          content: {
+            "application/json": {
+              data: {
+              id: string;
+              name: string;
+              description: string;
+              /** @enum {string} */
+              type: "http" | "agent" | "critique" | "virtual" | "mcp";
+              parameters: {
+                [key: string]: unknown;
+              };
+              headers?: string[];
+              createdAt: string;
+              updatedAt: string;
+              [key: string]: unknown;
+            }[];
             };
           };
         };
@@ -4059,6 +4098,37 @@ export interface paths {
               /** @description ISO 8601 date-time */
               updatedAt: string;
               [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/{tool}/test": {
+    post: {
+      parameters: {
+        path: {
+          tool: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            arguments?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              status: "succeeded" | "failed";
+              result: string;
+              truncated: boolean;
+              latencyMs: number;
             };
           };
         };
