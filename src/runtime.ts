@@ -30,10 +30,13 @@ import { guardedFetch } from './flows/mcp/guarded-fetch.js';
 import { McpServers } from './flows/mcp/mcp-servers.js';
 import { RunRetention } from './flows/run-retention.js';
 import { AgentToolExecutor } from './flows/tools/agent-executor.js';
+import { CritiqueToolExecutor } from './flows/tools/critique-executor.js';
 import { HttpToolExecutor } from './flows/tools/http-executor.js';
 import { McpToolExecutor } from './flows/tools/mcp-executor.js';
+import { McpToolImport } from './flows/tools/mcp-import.js';
 import { ToolExecutors } from './flows/tools/tool-executor.js';
 import { ToolLibrary } from './flows/tools/tool-library.js';
+import { ToolTester } from './flows/tools/tool-test.js';
 import { ResponseStore } from './gateway/dialects/responses/response-store.js';
 import { ResponsesService } from './gateway/dialects/responses/responses-service.js';
 import { Environments } from './gateway/environments.js';
@@ -154,6 +157,10 @@ export interface Runtime {
   tools: ToolLibrary;
   /** The tool executors by type (`mcp` is wired from the MCP servers' service). */
   toolExecutors: ToolExecutors;
+  /** Runs one tool alone (POST /tools/{id}/test). */
+  toolTester: ToolTester;
+  /** An MCP server's tools: which are imported, and their import into the library. */
+  mcpToolImport: McpToolImport;
   /** A flow's run log (read-only). */
   flowRunLog: FlowRunLog;
   /** The tenant's audit log (read-only). */
@@ -340,6 +347,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const toolExecutors = new ToolExecutors().register('http', new HttpToolExecutor(tools, toolAgent));
   const flowRunner = new FlowRunner(repos.flows, gateway, tools, toolExecutors);
   toolExecutors.register('agent', new AgentToolExecutor(repos.flows, flowRunner));
+  toolExecutors.register('critique', new CritiqueToolExecutor(repos.flows, flowRunner));
   const responseStore = new ResponseStore(repos.storedResponses, logger, writer?.storedResponseSink());
   const responses = new ResponsesService(gateway, responseStore);
   const providerConnections = new ProviderConnections(db, bus, cipher, network, adapters, globals);
@@ -356,6 +364,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     callTimeoutMs: config.mcp.callTimeoutMs,
   });
   toolExecutors.register('mcp', new McpToolExecutor(mcpServers));
+  const toolTester = new ToolTester(toolExecutors);
+  const mcpToolImport = new McpToolImport(mcpServers, tools);
   const auditLog = new AuditLogReader(db);
 
   return {
@@ -407,6 +417,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     mcpServers,
     tools,
     toolExecutors,
+    toolTester,
+    mcpToolImport,
     flowDeployments,
     flowRunLog,
     auditLog,

@@ -125,6 +125,11 @@ export const errorCatalogue = {
     type: 'conflict_error',
     message: 'A version active in an environment names this tool: activate another version first.',
   },
+  mcp_server_in_use: {
+    status: 409,
+    type: 'conflict_error',
+    message: 'Tools of the library call this MCP server: delete them first.',
+  },
   key_name_taken: {
     status: 409,
     type: 'conflict_error',

@@ -46,6 +46,7 @@ const OPERATIONS: Readonly<Record<string, string>> = {
   responses: 'chat',
   messages: 'chat',
   'flows.run': 'chat',
+  'tools.test': 'chat',
   embeddings: 'embeddings',
 };
 

@@ -9,6 +9,7 @@ import { auditedChange } from '../../store/audited-change.js';
 import type { Db } from '../../store/database.js';
 import type { Actor, AuditAction } from '../../store/repositories/audit-log.js';
 import { McpServerRepository, type StoredMcpServer } from '../../store/repositories/mcp-servers.js';
+import { ToolRepository } from '../../store/repositories/tools.js';
 import { type McpSession, type McpSessionOptions, withMcpSession } from './mcp-connection.js';
 import { type ToolResultLike, toolResultText } from './tool-result-text.js';
 
@@ -114,6 +115,15 @@ export class McpServers {
       const repository = new McpServerRepository(trx);
       const stored = await repository.get(tenantId, id);
       if (!stored) throw notFound(id);
+      // Refused rather than cascaded: deleting the tools could break versions that name them (see tool_in_use).
+      const users = (await new ToolRepository(trx).list(tenantId))
+        .filter((tool) => tool.type === 'mcp' && tool.config.serverId === id)
+        .map((tool) => tool.name);
+      if (users.length > 0) {
+        throw new ShuttleError('mcp_server_in_use', {
+          message: `Tools of the library call this MCP server (${users.join(', ')}): delete them first.`,
+        });
+      }
       await repository.delete(tenantId, id);
       await audit(tenantId, actor, auditEntry('mcp_server.deleted', stored));
     });

@@ -16,11 +16,13 @@ export class AgentToolExecutor implements ToolExecutor {
     const { flowId, maxDepth } = tool.config as { flowId: string; maxDepth: number };
     const limit = Math.min(maxDepth, MAX_AGENT_DEPTH);
     if (ctx.depth >= limit) throw new ToolCallError(`agents may not nest deeper than ${limit} here; answer without this agent`);
+    const call = ctx.call;
+    if (!call) throw new Error('an agent tool runs within a call context');
     const flow = await this.flows.find(ctx.tenantId, flowId);
     if (!flow) throw new ToolCallError('the flow of this agent no longer exists');
     return ctx.exclusive(async () => {
       const run = await this.runner.prepare(ctx.tenantId, ctx.environment, { flow, parameters: args, depth: ctx.depth + 1 });
-      const answer = await this.runner.answer(run, ctx.call);
+      const answer = await this.runner.answer(run, call);
       return typeof answer.response === 'string' ? answer.response : JSON.stringify(answer.response ?? '');
     });
   }

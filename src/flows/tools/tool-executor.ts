@@ -18,8 +18,11 @@ export interface ToolCallContext {
   tenantId: string;
   /** The environment of the run: an http tool's URL for it, an agent's active version in it. */
   environment: string;
-  /** The run's call context: model calls made by a tool (an agent's) go through the same pipeline and meter. */
-  call: CallContext;
+  /**
+   * The run's call context: model calls made by a tool (an agent's) go through the same pipeline and meter. Absent
+   * only when a tool that makes no model call (http, mcp) is tested alone.
+   */
+  call?: CallContext | undefined;
   /** How deep in agents this run is: 0 for a run started by a client, 1 for an agent it called, … */
   depth: number;
   /** Fires when the run is abandoned (the client went away). */

@@ -85,6 +85,39 @@ export class ToolLibrary {
   }
 
   /**
+   * Creates several tools in one transaction, all or none (an MCP server's import). A tool that fails its checks is a
+   * 400 whose param is `${param}.<i>`; a name taken meanwhile a 409.
+   */
+  async createAll(tenantId: string, actor: Actor, inputs: readonly ToolInput[], param: string): Promise<StoredTool[]> {
+    const values: ToolValues[] = [];
+    for (const [i, input] of inputs.entries()) {
+      try {
+        values.push(await this.values(tenantId, input));
+      } catch (error) {
+        if (!(error instanceof InvalidRequestError)) throw error;
+        throw new InvalidRequestError(`"${input.name}": ${error.message}`, `${param}.${i}`);
+      }
+    }
+    const rows = await this.unique(() =>
+      auditedChange(this.db, async (trx, audit) => {
+        const created: ToolRow[] = [];
+        for (const value of values) {
+          const row = await new ToolRepository(trx).create(tenantId, value);
+          await audit(tenantId, actor, {
+            action: 'tool.created',
+            targetType: 'tool',
+            targetId: row.id,
+            details: { name: row.name, type: row.type, ...(row.type === 'mcp' ? { serverId: row.config.serverId } : {}) },
+          });
+          created.push(row);
+        }
+        return created;
+      }),
+    );
+    return rows.map((row) => this.stored(row));
+  }
+
+  /**
    * Changes a tool: the patch is merged into the tool and the whole validated again. Headers absent from the patch
    * are kept, unless the tool's URLs now point to another origin: stored headers never go to another host unsent.
    */

@@ -25,7 +25,7 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
           `templates.${name}.tools.${i}`,
         );
       }
-      if (tool.type === 'agent') agentFlows.add(String(tool.config.flowId));
+      for (const called of flowsCalledBy(tool)) agentFlows.add(called);
     }
     const choice = template.toolChoice;
     if (typeof choice === 'object' && !names.includes(choice.name)) {
@@ -41,6 +41,13 @@ export async function checkToolReferences(db: Db, tenantId: string, flowId: stri
   await refuseCycle(db, tenantId, flowId, [...agentFlows]);
 }
 
+/** The flows a tool runs: an agent's flow, a critique's producer and critic (a cycle through either is refused). */
+function flowsCalledBy(tool: { type: string; config: Record<string, unknown> }): string[] {
+  if (tool.type === 'agent') return [String(tool.config.flowId)];
+  if (tool.type === 'critique') return [String(tool.config.producerFlow), String(tool.config.criticFlow)];
+  return [];
+}
+
 /** Refuses (400) a version whose agents lead back to its own flow through other flows' active versions. */
 export async function checkAgentCycles(db: Db, tenantId: string, flowId: string, templates: FlowTemplates): Promise<void> {
   const tools = new ToolRepository(db);
@@ -48,7 +55,7 @@ export async function checkAgentCycles(db: Db, tenantId: string, flowId: string,
   for (const template of Object.values(templates)) {
     for (const ref of template.tools ?? []) {
       const tool = await tools.find(tenantId, ref);
-      if (tool?.type === 'agent') agentFlows.push(String(tool.config.flowId));
+      if (tool) agentFlows.push(...flowsCalledBy(tool));
     }
   }
   await refuseCycle(db, tenantId, flowId, agentFlows);
@@ -81,7 +88,7 @@ async function agentPathBack(db: Db, tenantId: string, start: string, first: str
       for (const template of Object.values(version?.templates ?? {})) {
         for (const ref of template.tools ?? []) {
           const tool = await tools.find(tenantId, ref);
-          if (tool?.type === 'agent') queue.push({ flowId: String(tool.config.flowId), path: [...path, flowId] });
+          for (const called of tool ? flowsCalledBy(tool) : []) queue.push({ flowId: called, path: [...path, flowId] });
         }
       }
     }

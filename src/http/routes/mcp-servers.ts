@@ -4,9 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { McpServerSummary } from '../../flows/mcp/mcp-servers.js';
+import { MAX_IMPORT } from '../../flows/tools/mcp-import.js';
 import type { Runtime } from '../../runtime.js';
 import { actorOf, principalOf } from '../request-context.js';
 import { displayName, idParams, isoDateTime, listOf, toIso } from '../schemas/common.js';
+import { toolToView, toolView } from '../schemas/tools.js';
 
 /** Headers the MCP transports set themselves: a tenant's value would break the protocol or the request. */
 const RESERVED_HEADERS = new Set([
@@ -68,7 +70,18 @@ const discoveredTool = z.object({
   name: z.string(),
   description: z.string(),
   inputSchema: z.record(z.string(), z.unknown()).describe('The tool’s JSON Schema for its arguments, as the server gave it'),
+  alreadyImported: z.boolean().describe('A library tool of type mcp calls this tool of this server'),
 });
+
+const importBody = z
+  .object({
+    tools: z
+      .array(z.string().min(1).max(256))
+      .min(1)
+      .max(MAX_IMPORT)
+      .describe('Names of the server’s tools; each becomes a library tool of type mcp with that name'),
+  })
+  .strict();
 
 const toView = (server: McpServerSummary) => ({ ...server, createdAt: toIso(server.createdAt), updatedAt: toIso(server.updatedAt) });
 
@@ -134,23 +147,47 @@ export function mcpServersRoutes(runtime: Runtime) {
       },
     );
 
-    // The tool library adds `alreadyImported` to each tool and POST /mcp-servers/:id/import once it is merged.
     api.post(
       '/mcp-servers/:id/discover',
       {
         schema: {
           summary: 'List the tools the MCP server offers',
           description:
-            'Connects to the server (Streamable HTTP, falling back to HTTP+SSE) and lists its tools. A server that cannot be reached answers 502 mcp_server_unreachable, one that answers too slowly 504 mcp_server_timeout, one that answers with an error 502 mcp_server_error.',
+            'Connects to the server (Streamable HTTP, falling back to HTTP+SSE) and lists its tools, each with whether the library has it already. A server that cannot be reached answers 502 mcp_server_unreachable, one that answers too slowly 504 mcp_server_timeout, one that answers with an error 502 mcp_server_error.',
           tags: ['mcp'],
           params: idParams,
           response: { 200: listOf(discoveredTool) },
         },
         config: admin,
       },
-      async (request) => {
-        const { tools } = await mcpServers.discover(principalOf(request).tenantId, request.params.id);
-        return { data: tools, nextCursor: null };
+      async (request) => ({
+        data: await runtime.mcpToolImport.discover(principalOf(request).tenantId, request.params.id),
+        nextCursor: null,
+      }),
+    );
+
+    api.post(
+      '/mcp-servers/:id/import',
+      {
+        schema: {
+          summary: 'Import tools of the MCP server into the tool library',
+          description:
+            'Lists the server’s tools now and adds each named one to the library as a tool of type mcp, named like it, with its description and input schema — all or none: a name the server does not have is a 400, a name the library has already a 409 tool_name_taken naming it.',
+          tags: ['mcp'],
+          params: idParams,
+          body: importBody,
+          response: { 201: z.object({ data: z.array(toolView) }) },
+        },
+        config: admin,
+      },
+      async (request, reply) => {
+        const created = await runtime.mcpToolImport.import(
+          principalOf(request).tenantId,
+          actorOf(request),
+          request.params.id,
+          request.body.tools,
+        );
+        return reply.code(201).send({ data: created.map(toolToView) });
       },
     );
   };

@@ -14,7 +14,7 @@ export const requestLogQuery = z.object({
     .optional()
     .describe('success (< 400), error (>= 400), or one HTTP status'),
   environment: z.string().optional(),
-  endpoint: z.enum(['chat.completions', 'embeddings', 'responses', 'messages', 'flows.run']).optional(),
+  endpoint: z.enum(['chat.completions', 'embeddings', 'responses', 'messages', 'flows.run', 'tools.test']).optional(),
   q: z.string().max(500).optional().describe('Words to find in prompts and answers (full-text; all must match)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional().describe('The nextCursor of the previous page'),

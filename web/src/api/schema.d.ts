@@ -1809,7 +1809,7 @@ export interface paths {
           /** @description success (< 400), error (>= 400), or one HTTP status */
           status?: ("success" | "error") | number;
           environment?: string;
-          endpoint?: "chat.completions" | "embeddings" | "responses" | "messages" | "flows.run";
+          endpoint?: "chat.completions" | "embeddings" | "responses" | "messages" | "flows.run" | "tools.test";
           /** @description Words to find in prompts and answers (full-text; all must match) */
           q?: string;
           limit?: number;
@@ -3362,7 +3362,7 @@ export interface paths {
   "/api/v1/mcp-servers/{id}/discover": {
     /**
      * List the tools the MCP server offers
-     * @description Connects to the server (Streamable HTTP, falling back to HTTP+SSE) and lists its tools. A server that cannot be reached answers 502 mcp_server_unreachable, one that answers too slowly 504 mcp_server_timeout, one that answers with an error 502 mcp_server_error.
+     * @description Connects to the server (Streamable HTTP, falling back to HTTP+SSE) and lists its tools, each with whether the library has it already. A server that cannot be reached answers 502 mcp_server_unreachable, one that answers too slowly 504 mcp_server_timeout, one that answers with an error 502 mcp_server_error.
      */
     post: {
       parameters: {
@@ -3382,6 +3382,7 @@ export interface paths {
                   inputSchema: {
                     [key: string]: unknown;
                   };
+                  /** @description A library tool of type mcp calls this tool of this server */
                   alreadyImported: boolean;
                 }[];
               nextCursor: string | null;
@@ -3392,6 +3393,10 @@ export interface paths {
     };
   };
   "/api/v1/mcp-servers/{id}/import": {
+    /**
+     * Import tools of the MCP server into the tool library
+     * @description Lists the server’s tools now and adds each named one to the library as a tool of type mcp, named like it, with its description and input schema — all or none: a name the server does not have is a 400, a name the library has already a 409 tool_name_taken naming it.
+     */
     post: {
       parameters: {
         path: {
@@ -3401,28 +3406,33 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
+            /** @description Names of the server’s tools; each becomes a library tool of type mcp with that name */
             tools: string[];
           };
         };
       };
       responses: {
+        /** @description Default Response */
         201: {
           content: {
             "application/json": {
-              data: {
-              id: string;
-              name: string;
-              description: string;
-              /** @enum {string} */
-              type: "http" | "agent" | "critique" | "virtual" | "mcp";
-              parameters: {
-                [key: string]: unknown;
-              };
-              headers?: string[];
-              createdAt: string;
-              updatedAt: string;
-              [key: string]: unknown;
-            }[];
+              data: ({
+                  id: string;
+                  name: string;
+                  description: string;
+                  /** @enum {string} */
+                  type: "http" | "agent" | "critique" | "virtual" | "mcp";
+                  parameters: {
+                    [key: string]: unknown;
+                  };
+                  /** @description An http tool’s header names; their values are never returned */
+                  headers?: string[];
+                  /** @description ISO 8601 date-time */
+                  createdAt: string;
+                  /** @description ISO 8601 date-time */
+                  updatedAt: string;
+                  [key: string]: unknown;
+                })[];
             };
           };
         };
@@ -4105,27 +4115,40 @@ export interface paths {
     };
   };
   "/api/v1/tools/{tool}/test": {
+    /**
+     * Run a tool once, outside any flow
+     * @description The arguments must satisfy the tool’s parameters (else 400). What the tool answers — or the error it fails with — is a 200 with status succeeded or failed. Agent and critique tools run their flows (their versions active in the environment: the body’s, else X-Shuttle-Environment, else production) through the pipeline: limited, routed and metered as one request (endpoint tools.test).
+     */
     post: {
       parameters: {
         path: {
+          /** @description A tool id or name */
           tool: string;
         };
       };
       requestBody: {
         content: {
           "application/json": {
+            /**
+             * @description The arguments, checked against the tool’s parameters
+             * @default {}
+             */
             arguments?: {
               [key: string]: unknown;
             };
+            /** @description Where agent and critique tools run their flows */
+            environment?: string;
           };
         };
       };
       responses: {
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
               /** @enum {string} */
               status: "succeeded" | "failed";
+              /** @description What the tool answered, or why it failed (at most 65,536 characters) */
               result: string;
               truncated: boolean;
               latencyMs: number;
