@@ -259,7 +259,8 @@ describe('the Tools page', () => {
     expect(await echo.isChecked()).toBe(true);
     expect(await list.getByRole('listitem').filter({ hasText: 'echo' }).innerText()).toContain('Already imported');
     expect(await list.getByRole('checkbox', { name: 'mixed' }).isDisabled()).toBe(false);
-    await page.keyboard.press('Escape');
+    // (Escape would close the "Imported" toast first.)
+    await discover.getByRole('button', { name: 'Close' }).click();
     await discover.waitFor({ state: 'detached' });
 
     await toolRow('echo').waitFor();

@@ -36,8 +36,13 @@ export function useDeleteTool() {
 /** Calls the tool once, as a run would, with the arguments given: its result, status and latency. */
 export function useTestTool() {
   return useMutation({
-    mutationFn: ({ id, args }: { id: string; args: Record<string, unknown> }) =>
-      dataOf(api.POST('/api/v1/tools/{tool}/test', { params: { path: { tool: id } }, body: { arguments: args } })),
+    mutationFn: ({ id, args, environment }: { id: string; args: Record<string, unknown>; environment?: string }) =>
+      dataOf(
+        api.POST('/api/v1/tools/{tool}/test', {
+          params: { path: { tool: id } },
+          body: { arguments: args, ...(environment ? { environment } : {}) },
+        }),
+      ),
   });
 }
 

@@ -110,7 +110,7 @@ export function McpServersSection() {
               }
             }}
             title={`Delete the MCP server ${deleting?.name ?? ''}?`}
-            description="Its imported tools stay in the library, but their calls fail until the server is registered again."
+            description="Flows stop reaching it at once. A server whose tools are in the library cannot be deleted: delete those tools first."
             confirmLabel="Delete"
             pending={remove.isPending}
             error={remove.error}

@@ -1,10 +1,12 @@
 // "Test tool …": call a tool once with arguments typed as JSON (started from its schema), and read what a run's
 // model would read: the result, whether it succeeded, how long it took and whether it was cut.
 import { type FormEvent, useState } from 'react';
+import { useEnvironments } from '../../api/settings';
 import { useTestTool } from '../../api/tools';
 import type { Tool } from '../../api/types';
 import { Dialog, DialogClose } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { Field } from '../../components/field';
 import { formatMs } from '../../format/format';
 import { JsonField, parseJsonObject } from './json-field';
 
@@ -32,7 +34,7 @@ export function TestToolDialog({ tool, onClose }: { tool: Tool | null; onClose: 
       onOpenChange={(open) => (open ? undefined : onClose())}
       wide
       title={`Test tool ${tool?.name ?? ''}`}
-      description="Calls the tool once, as a run would, with these arguments. Nothing is metered or logged as a run."
+      description="Calls the tool once, as a run would, with these arguments."
     >
       {tool ? <TestForm key={tool.id} tool={tool} /> : null}
     </Dialog>
@@ -41,16 +43,31 @@ export function TestToolDialog({ tool, onClose }: { tool: Tool | null; onClose: 
 
 function TestForm({ tool }: { tool: Tool }) {
   const test = useTestTool();
+  const environments = useEnvironments();
   const [args, setArgs] = useState(() => JSON.stringify(exampleArguments(tool.parameters), null, 2));
+  const [environment, setEnvironment] = useState('production');
+  // Agents and critique loops run flows: the versions active in an environment.
+  const runsFlows = tool.type === 'agent' || tool.type === 'critique';
   const parsed = parseJsonObject(args);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if ('value' in parsed) test.mutate({ id: tool.id, args: parsed.value });
+    if ('value' in parsed) test.mutate({ id: tool.id, args: parsed.value, ...(runsFlows ? { environment } : {}) });
   };
   const result = test.data;
   return (
     <form onSubmit={submit} className="stack">
       <JsonField label="Arguments (JSON)" hint="A JSON object, as the model would give it." value={args} onChange={setArgs} rows={5} />
+      {runsFlows ? (
+        <Field label="Environment" hint="The flows run their versions active here; the test is metered like a run.">
+          {(props) => (
+            <select {...props} value={environment} onChange={(event) => setEnvironment(event.target.value)}>
+              {(environments.data?.data ?? [{ name: 'production' }, { name: 'development' }]).map((env) => (
+                <option key={env.name}>{env.name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : null}
       <ErrorMessage error={test.error} />
       {result ? (
         <section className="run-result" aria-labelledby="tool-test-result-title" aria-live="polite">
