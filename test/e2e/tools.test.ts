@@ -4,7 +4,7 @@
 // built with the SDK registered, discovered and imported from; the API's refusals shown plainly; axe clean.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, OWNER } from '../helpers/api.js';
+import { addMember, call, login, OWNER } from '../helpers/api.js';
 import { freePort } from '../helpers/free-port.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startStreamableMcpServer, type TestMcpServer } from '../helpers/mcp-test-servers.js';
@@ -310,6 +310,25 @@ describe('the Tools page', () => {
     await page.keyboard.press('Escape');
     await discover.waitFor({ state: 'detached' });
     await expectNoPageErrors(pageErrors);
+  });
+
+  it('shows a member the library and the servers without any button that changes them', async () => {
+    const added = await addMember(gateway, token, 'member@acme.test', 'member');
+    const other = await (await newContext(browser, gateway)).newPage();
+    await logIn(other, 'member@acme.test', added.password);
+    await other.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
+    await other
+      .getByRole('region', { name: 'Tool library' })
+      .getByRole('row', { name: /^weather\b/ })
+      .waitFor();
+    await other
+      .getByRole('region', { name: 'MCP servers' })
+      .getByRole('row', { name: /^SDK tools/ })
+      .waitFor();
+    for (const name of ['New tool', 'Register server', 'Test', 'Edit', 'Delete', 'Discover']) {
+      expect(await other.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+    }
+    await other.context().close();
   });
 
   it('finds nothing serious with axe on the page, in its dialogs and in a run’s detail', async () => {
