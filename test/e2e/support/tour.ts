@@ -46,10 +46,17 @@ export async function furnish(gateway: TestGateway): Promise<void> {
     body: { parameters: { company: 'Acme', question: 'Where is my order?' }, customerId: 'acme-corp-42' },
   });
   // Saved, never called: the tour only shows them (port 9 is discard; loopback is allowed in tests).
-  await call(gateway, 'POST', '/tools', {
+  const tool = await call(gateway, 'POST', '/tools', {
     auth: owner,
-    body: { name: 'weather', type: 'http', description: 'The weather in a city', url: 'http://127.0.0.1:9/weather/{city}' },
+    body: {
+      name: 'weather',
+      type: 'http',
+      description: 'The weather in a city',
+      url: 'http://127.0.0.1:9/weather/{city}',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
   });
+  if (tool.status !== 201) throw new Error(`furnish: POST /tools answered ${tool.status} ${JSON.stringify(tool.body)}`);
   await call(gateway, 'POST', '/mcp-servers', {
     auth: owner,
     body: { name: 'Docs', url: 'http://127.0.0.1:9/mcp', headers: { 'X-Api-Key': 'k' } },
