@@ -19,6 +19,7 @@ const CustomerPage = named(() => import('./pages/customers/customer-page'), 'Cus
 const UsagePage = named(() => import('./pages/usage/usage-page'), 'UsagePage');
 const LogsPage = named(() => import('./pages/logs/logs-page'), 'LogsPage');
 const FlowsRoutes = named(() => import('./pages/flows/flows-routes'), 'FlowsRoutes');
+const ToolsPage = named(() => import('./pages/tools/tools-page'), 'ToolsPage');
 const SettingsPage = named(() => import('./pages/settings/settings-page'), 'SettingsPage');
 const LimitsSection = named(() => import('./pages/settings/limits-section'), 'LimitsSection');
 const EnvironmentsSection = named(() => import('./pages/settings/environments-section'), 'EnvironmentsSection');
@@ -70,6 +71,7 @@ export function AppRoutes() {
         {/* One route for the list and a request opened over it, so the list stays as it was. */}
         <Route path="logs/:id?" element={page(<LogsPage />)} />
         <Route path="flows/*" element={page(<FlowsRoutes />)} />
+        <Route path="tools" element={page(<ToolsPage />)} />
         <Route path="settings" element={page(<SettingsPage />)}>
           <Route index element={<Navigate to="limits" replace />} />
           <Route path="limits" element={page(<LimitsSection />)} />

@@ -13,6 +13,7 @@ export const PAGES: Array<{ path: string; ready: string }> = [
   { path: '/logs', ready: 'Logs' },
   { path: '/flows', ready: 'All flows' },
   { path: '/flows/support-reply', ready: 'Run log' },
+  { path: '/tools', ready: 'MCP servers' },
   { path: '/settings/limits', ready: 'Tenant limits' },
   { path: '/settings/environments', ready: 'Environments' },
   { path: '/settings/providers', ready: 'Provider connections' },
@@ -25,9 +26,9 @@ export const PAGES: Array<{ path: string; ready: string }> = [
 ];
 
 /**
- * A sub-key, a second member, a request for a customer, and a flow with two versions (active in different
- * environments, so they differ) and a run; the owner an operator, the tenant on a plan, and a second tenant: no page
- * shows only its empty state.
+ * A sub-key, a second member, a request for a customer, a flow with two versions (active in different
+ * environments, so they differ) and a run, a tool and an MCP server; the owner an operator, the tenant on a plan, and
+ * a second tenant: no page shows only its empty state.
  */
 export async function furnish(gateway: TestGateway): Promise<void> {
   await makeOperator(gateway);
@@ -54,6 +55,22 @@ export async function furnish(gateway: TestGateway): Promise<void> {
   await call(gateway, 'POST', '/flows/support-reply/runs', {
     auth: gateway.masterKey,
     body: { parameters: { company: 'Acme', question: 'Where is my order?' }, customerId: 'acme-corp-42' },
+  });
+  // Saved, never called: the tour only shows them (port 9 is discard; loopback is allowed in tests).
+  const tool = await call(gateway, 'POST', '/tools', {
+    auth: owner,
+    body: {
+      name: 'weather',
+      type: 'http',
+      description: 'The weather in a city',
+      url: 'http://127.0.0.1:9/weather/{city}',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  });
+  if (tool.status !== 201) throw new Error(`furnish: POST /tools answered ${tool.status} ${JSON.stringify(tool.body)}`);
+  await call(gateway, 'POST', '/mcp-servers', {
+    auth: owner,
+    body: { name: 'Docs', url: 'http://127.0.0.1:9/mcp', headers: { 'X-Api-Key': 'k' } },
   });
   await flushUsage(gateway);
   await gateway.shuttle.runtime.flowRunWriter.flush();

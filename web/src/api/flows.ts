@@ -86,3 +86,12 @@ export function useFlowRuns(flow: string, awaited: AwaitedRun | null) {
     },
   });
 }
+
+/** One run of the log with its prompt, answer and tool calls. */
+export function useFlowRun(flow: string, id: string | null) {
+  return useQuery({
+    queryKey: [...FLOWS, 'run', flow, id],
+    queryFn: () => dataOf(api.GET('/api/v1/flows/{flow}/runs/{id}', { params: { path: { flow, id: id ?? '' } } })),
+    enabled: id !== null,
+  });
+}

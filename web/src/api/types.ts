@@ -92,3 +92,15 @@ export type TenantChange = Body<'/api/v1/admin/tenants/{id}', 'patch'>;
 export type Plan = ItemOf<Answer<'/api/v1/admin/plans', 'get'>>;
 export type PlanInput = Body<'/api/v1/admin/plans', 'post'>;
 export type PlanTerms = NonNullable<Tenant['planTerms']>;
+export type FlowRun = Answer<'/api/v1/flows/{flow}/runs/{id}', 'get'>;
+export type ToolCallRecord = NonNullable<FlowRun['toolCalls']>[number];
+
+export type Tool = ItemOf<Answer<'/api/v1/tools', 'get'>>;
+export type ToolType = Tool['type'];
+export type NewTool = Body<'/api/v1/tools', 'post'>;
+export type ToolPatch = Body<'/api/v1/tools/{tool}', 'patch'>;
+export type ToolTest = Answer<'/api/v1/tools/{tool}/test', 'post'>;
+export type McpServer = ItemOf<Answer<'/api/v1/mcp-servers', 'get'>>;
+export type NewMcpServer = Body<'/api/v1/mcp-servers', 'post'>;
+export type McpServerPatch = Body<'/api/v1/mcp-servers/{id}', 'patch'>;
+export type DiscoveredTool = ItemOf<Answer<'/api/v1/mcp-servers/{id}/discover', 'post'>>;

@@ -14,6 +14,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/usage', label: 'Usage' },
   { to: '/logs', label: 'Logs' },
   { to: '/flows', label: 'Flows' },
+  { to: '/tools', label: 'Tools' },
   { to: '/settings', label: 'Settings' },
   { to: '/operator', label: 'Operator', operatorOnly: true },
 ];

@@ -1,13 +1,17 @@
-// "Run log": the flow's recent runs, newest first, from the dashboard, API keys and the CLI alike.
+// "Run log": the flow's recent runs, newest first, from the dashboard, API keys and the CLI alike; "Details" opens
+// one run with its tool calls.
+import { useState } from 'react';
 import { type AwaitedRun, useFlowRuns } from '../../api/flows';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { SkeletonRows } from '../../components/skeleton';
 import { formatDateTimeSeconds, formatMs, formatUsd } from '../../format/format';
+import { RunDetail } from './run-detail';
 
 export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | null }) {
   const runs = useFlowRuns(flow, awaited);
   const rows = runs.data?.pages.flatMap((page) => page.data) ?? [];
+  const [opened, setOpened] = useState<string | null>(null);
 
   return (
     <section className="card" aria-labelledby="run-log-title">
@@ -35,6 +39,9 @@ export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | 
                 <th scope="col" className="number">
                   Latency
                 </th>
+                <th scope="col">
+                  <span className="visually-hidden">Details</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -55,6 +62,16 @@ export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | 
                   </td>
                   <td className="number">{formatUsd(run.costUsd)}</td>
                   <td className="number">{formatMs(run.milliseconds)}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-label={`Details of the run at ${formatDateTimeSeconds(run.createdAt)}`}
+                      onClick={() => setOpened(run.id)}
+                    >
+                      Details
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -68,6 +85,7 @@ export function RunLog({ flow, awaited }: { flow: string; awaited: AwaitedRun | 
           </button>
         </div>
       ) : null}
+      {opened ? <RunDetail flow={flow} id={opened} onClose={() => setOpened(null)} /> : null}
     </section>
   );
 }

@@ -1,5 +1,6 @@
-// "New version": the main template's system prompt, user message, model and settings, starting from the latest
-// version; the [[parameters]] it uses are listed as they are typed. Saving makes the next version.
+// "New version": the main template's system prompt, user message, model and settings, and the tools of the library
+// it may call, starting from the latest version; the [[parameters]] it uses are listed as they are typed. Saving
+// makes the next version.
 import { type FormEvent, useState } from 'react';
 import { useCreateVersion } from '../../api/flows';
 import type { FlowTemplate, FlowVersion } from '../../api/types';
@@ -8,6 +9,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { useToast } from '../../components/toaster';
 import { DetectedParameters } from './detected-parameters';
+import { TemplateTools, type ToolChoice, toolChoiceOf, toolReferences } from './template-tools';
 
 interface VersionEditorProps {
   flow: string;
@@ -45,6 +47,9 @@ function EditorForm({ flow, latest, onDone }: { flow: string; latest: FlowVersio
   const [llm, setLlm] = useState(main?.llm ?? '');
   const [temperature, setTemperature] = useState(text(main?.temperature));
   const [maxTokens, setMaxTokens] = useState(text(main?.maxTokens));
+  const [tools, setTools] = useState<string[]>(main?.tools ?? []);
+  const [maxToolCalls, setMaxToolCalls] = useState(text(main?.maxToolCalls));
+  const [toolChoice, setToolChoice] = useState<ToolChoice>(toolChoiceOf(main?.toolChoice));
   const others = Object.keys(latest?.templates ?? {}).filter((name) => name !== 'main');
   const kept = [
     ...(others.length > 0 ? [`the template${others.length === 1 ? '' : 's'} ${others.join(', ')}`] : []),
@@ -62,6 +67,7 @@ function EditorForm({ flow, latest, onDone }: { flow: string; latest: FlowVersio
       llm: llm.trim(),
       ...(temperature.trim() === '' ? {} : { temperature: Number(temperature) }),
       ...(maxTokens.trim() === '' ? {} : { maxTokens: Number(maxTokens) }),
+      ...toolReferences(tools, maxToolCalls, toolChoice),
     };
     create.mutate(
       { templates: { ...latest?.templates, main: edited }, ...(description.trim() ? { description: description.trim() } : {}) },
@@ -128,6 +134,14 @@ function EditorForm({ flow, latest, onDone }: { flow: string; latest: FlowVersio
           )}
         </Field>
       </div>
+      <TemplateTools
+        tools={tools}
+        onToolsChange={setTools}
+        maxToolCalls={maxToolCalls}
+        onMaxToolCallsChange={setMaxToolCalls}
+        toolChoice={toolChoice}
+        onToolChoiceChange={setToolChoice}
+      />
       <Field label="Description" hint="What changed, for whoever compares versions later.">
         {(props) => (
           <input
