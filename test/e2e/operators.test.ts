@@ -71,7 +71,12 @@ describe('the Operator section', () => {
       expect.objectContaining({
         name: 'Pro',
         allowedModels: ['mock/*', 'openai/gpt-4o'],
-        limits: { costUsd: { day: null, month: 500, total: null }, requestsPerMinute: 600, tokensPerMinute: null },
+        limits: {
+          costUsd: { day: null, month: 500, total: null },
+          requestsPerMinute: 600,
+          tokensPerMinute: null,
+          concurrentRequests: null,
+        },
         maxConcurrentRequests: 5,
         modelMultipliers: { 'openai/gpt-4o': 1.2 },
       }),
