@@ -4,16 +4,22 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CredentialCipher } from '../auth/credential-cipher.js';
 import { loadConfig } from '../config/config.js';
 import { SLUG, templates } from '../domain/flow-template.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import { FlowDeployments } from '../flows/flow-deployments.js';
 import { Flows } from '../flows/flows.js';
 import { runRecord } from '../flows/run-record.js';
+import { type ToolInput, toolInput } from '../flows/tools/tool-definition.js';
+import { ToolLibrary } from '../flows/tools/tool-library.js';
 import { microsToUsd } from '../metering/price-table.js';
 import { RequestMeter } from '../metering/request-meter.js';
+import { AddressPolicy } from '../network/address-policy.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { newId } from '../store/ids.js';
+import { newId, randomBase62 } from '../store/ids.js';
+import type { Actor } from '../store/repositories/audit-log.js';
+import { ServerSettingsRepository } from '../store/repositories/server-settings.js';
 import { type AdminContext, resolveTenant, withAdminContext } from './admin-context.js';
 import { CliError, printJson, printLines } from './output.js';
 
@@ -26,6 +32,8 @@ const flowFile = z.object({
   slug: z.string().regex(SLUG).max(64).optional(),
   title: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
+  /** Tools the templates use, as POST /tools takes them: created in the library, or updated when the name exists. */
+  tools: z.array(toolInput).max(50).optional(),
   templates,
 });
 
@@ -92,8 +100,10 @@ export function registerFlowsCommands(program: Command): void {
     .option('--activate <environment>', 'activate the version there')
     .option('--force', 'make a new version even when the templates did not change')
     .action(async (file: string, options: TenantOptions & { activate?: string; force?: boolean }) => {
-      const definition = readFlowFile(file);
-      await withFlows(options, async ({ flows, deployments }, tenantId, { actor }) => {
+      const { tools, ...definition } = readFlowFile(file);
+      await withFlows(options, async ({ flows, deployments }, tenantId, context) => {
+        const { actor } = context;
+        const toolChanges = tools ? await pushTools(await toolLibraryOf(context), tenantId, actor, tools) : { created: [], updated: [] };
         const { flow, version, createdFlow, createdVersion } = await flows.push(tenantId, actor, definition, options.force);
         const unchanged = !createdVersion;
         if (options.activate) await deployments.activate(tenantId, actor, flow.id, version.version, options.activate);
@@ -104,6 +114,7 @@ export function registerFlowsCommands(program: Command): void {
           created: !unchanged,
           createdFlow,
           activated: options.activate ?? null,
+          tools: toolChanges,
         };
         if (options.json) return printJson(result);
         printLines(
@@ -138,6 +149,37 @@ export function registerFlowsCommands(program: Command): void {
     .action((name: string, options: TenantOptions & { param?: string[]; environment: string; version?: string; customer?: string }) =>
       runFlow(name, options),
     );
+}
+
+/** The tool library over the CLI's database, with the server's secret for http tools' headers. */
+async function toolLibraryOf({ config, db }: AdminContext): Promise<ToolLibrary> {
+  const secret = config.secret ?? (await new ServerSettingsRepository(db).putIfAbsent('secret', randomBase62(64)));
+  return new ToolLibrary(db, new CredentialCipher(secret), new AddressPolicy(config.privateNetworks));
+}
+
+/** Creates the file's tools that the library lacks and updates those it has (by name; a type never changes). */
+async function pushTools(
+  library: ToolLibrary,
+  tenantId: string,
+  actor: Actor,
+  tools: readonly ToolInput[],
+): Promise<{ created: string[]; updated: string[] }> {
+  const existing = new Map((await library.list(tenantId)).map((tool) => [tool.name, tool]));
+  const changes = { created: [] as string[], updated: [] as string[] };
+  for (const tool of tools) {
+    const stored = existing.get(tool.name);
+    if (!stored) {
+      await library.create(tenantId, actor, tool);
+      changes.created.push(tool.name);
+      continue;
+    }
+    if (stored.type !== tool.type)
+      throw new CliError(`The library's tool "${tool.name}" has the type ${stored.type}, not ${tool.type}: a tool's type never changes.`);
+    const { type: _type, ...patch } = tool;
+    await library.update(tenantId, actor, stored.id, patch);
+    changes.updated.push(tool.name);
+  }
+  return changes;
 }
 
 async function runFlow(

@@ -97,4 +97,42 @@ describe('shuttle flows', { timeout: 180_000 }, () => {
     const result = await shuttle('run', 'boss', '--param', 'company=Acme', '--param', 'name=Grace');
     expect(result).toMatchObject({ response: 'Hello again, Grace', provider: 'mock' });
   });
+
+  it('creates the tools a flow file defines, updates them on the next push, and refuses an unknown flow and a change of type', async () => {
+    const file = join(dir, 'host.yaml');
+    const host = (description: string, type = 'agent') =>
+      `slug: host\ntitle: Host\ntools:\n  - name: welcomer\n    type: ${type}\n    description: ${description}\n    flowId: welcome\n    maxDepth: 2\n` +
+      `templates:\n  main:\n    userTemplate: '{"company": "[[company]]", "name": "[[name]]"}'\n    llm: mock/tools\n    tools: [welcomer]\n`;
+    writeFileSync(file, host('Greets a customer'));
+    expect(await shuttle('push', file, '--activate', 'production')).toMatchObject({
+      slug: 'host',
+      created: true,
+      tools: { created: ['welcomer'], updated: [] },
+    });
+    const created = await call(gateway, 'GET', '/tools/welcomer', { auth: gateway.masterKey });
+    expect(created.body).toMatchObject({ name: 'welcomer', type: 'agent', description: 'Greets a customer' });
+    expect(await shuttle('run', 'host', '--param', 'company=Acme', '--param', 'name=Linus')).toMatchObject({
+      response: 'Hello again, Linus',
+    });
+
+    writeFileSync(file, host('Greets a new customer'));
+    expect(await shuttle('push', file)).toMatchObject({ created: false, tools: { created: [], updated: ['welcomer'] } });
+    expect((await call(gateway, 'GET', '/tools/welcomer', { auth: gateway.masterKey })).body).toMatchObject({
+      id: created.body.id,
+      description: 'Greets a new customer',
+    });
+
+    writeFileSync(file, host('Greets', 'agent').replace('flowId: welcome', 'flowId: nowhere'));
+    const unknownFlow = await runShuttle(['flows', 'push', file, '--tenant', 'Acme'], env);
+    expect(unknownFlow.code).toBe(1);
+    expect(unknownFlow.stderr).toContain('nowhere');
+    writeFileSync(
+      file,
+      'slug: host\ntitle: Host\ntools:\n  - name: welcomer\n    type: critique\n    producerFlow: welcome\n    criticFlow: welcome\n' +
+        'templates:\n  main:\n    llm: mock/tools\n    userTemplate: hi\n',
+    );
+    const retyped = await runShuttle(['flows', 'push', file, '--tenant', 'Acme'], env);
+    expect(retyped.code).toBe(1);
+    expect(retyped.stderr).toContain('tool "welcomer" has the type agent, not critique');
+  });
 });
