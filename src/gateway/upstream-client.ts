@@ -1,6 +1,6 @@
 // HTTP to providers over keep-alive undici agents (one pool per origin), with failures mapped to UpstreamError:
 // the operator's connections through one agent, tenants' through another whose connections are address-checked.
-import { Agent, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, Client, type Dispatcher, Pool } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
 import { RawHeadersDispatch } from './raw-headers-dispatch.js';
 import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
@@ -21,15 +21,70 @@ export interface UpstreamRequest {
   trusted?: boolean;
 }
 
-/** `connectionsPerOrigin` null: no cap, since an HTTP/1.1 stream holds a connection for as long as it lasts. */
-export function createUpstreamAgent(connectionsPerOrigin: number | null, connect?: buildConnector.connector): Agent {
-  return new Agent({
+/**
+ * HTTP/2 to providers (SHUTTLE_UPSTREAM_HTTP2): `off`, HTTP/1.1 only; `tls`, offered to https origins by ALPN (HTTP/1.1
+ * where the provider does not take it); `cleartext`, that and HTTP/2 with prior knowledge (h2c) to every http origin.
+ */
+export type UpstreamHttp2 = 'off' | 'tls' | 'cleartext';
+
+/**
+ * Streams one HTTP/2 connection carries at once. undici sends a connection's requests one at a time unless its
+ * `pipelining` allows more; 100 is the least a server may advertise (RFC 9113 recommends at least 100), and what undici
+ * assumes before the server's settings arrive.
+ */
+export const HTTP2_STREAMS_PER_CONNECTION = 100;
+
+/** undici's connection options for a mode: what `buildConnector` (ours or the guarded one) is given. */
+export function http2ConnectOptions(http2: UpstreamHttp2): { allowH2: boolean; useH2c: boolean } {
+  return { allowH2: http2 !== 'off', useH2c: http2 === 'cleartext' };
+}
+
+/**
+ * `connectionsPerOrigin` null: no cap, since an HTTP/1.1 stream holds a connection for as long as it lasts. `connect`:
+ * the tenants' guarded connector, built with the same mode's options (http2ConnectOptions).
+ */
+export function createUpstreamAgent(
+  connectionsPerOrigin: number | null,
+  connect?: buildConnector.connector,
+  http2: UpstreamHttp2 = 'off',
+): Agent {
+  const options = {
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     pipelining: 1,
-    ...(connect === undefined ? {} : { connect }),
+  };
+  if (http2 === 'off') return new Agent({ ...options, ...(connect === undefined ? {} : { connect }) });
+  return new Agent({
+    ...options,
+    allowH2: true,
+    connect: connect ?? buildConnector(http2ConnectOptions(http2)),
+    factory: (origin, poolOptions) => {
+      const clientOptions = poolOptions as Client.Options & { connect: buildConnector.connector };
+      return connectionsPerOrigin === 1
+        ? multiplexingClient(origin, clientOptions)
+        : new Pool(origin, { ...poolOptions, factory: (url, opts) => multiplexingClient(url, opts as typeof clientOptions) });
+    },
   });
+}
+
+/**
+ * A client that sends one request at a time over HTTP/1.1 (never pipelined: a stream would hold up the requests behind
+ * it) and up to HTTP2_STREAMS_PER_CONNECTION at once over HTTP/2, whichever the connection turns out to speak.
+ */
+function multiplexingClient(origin: string | URL, options: Client.Options & { connect: buildConnector.connector }): Client {
+  const connect = options.connect;
+  const client: Client = new Client(origin, {
+    ...options,
+    connect: (connectOptions, callback) =>
+      connect(connectOptions, (...result) => {
+        // undici's connector marks an h2c socket with alpnProtocol 'h2' as TLS would.
+        const socket = result[1] as { alpnProtocol?: string | false } | null | undefined;
+        if (socket != null) client.pipelining = socket.alpnProtocol === 'h2' ? HTTP2_STREAMS_PER_CONNECTION : 1;
+        callback(...result);
+      }),
+  });
+  return client;
 }
 
 interface Destination {
@@ -52,11 +107,20 @@ export class UpstreamClient {
    * Two agents, so that a tenant's request never rides a connection the operator's opened to a private address;
    * `tracing` only when requests are traced (OpenTelemetry).
    */
+  private readonly idempotent: true | undefined;
+
+  /**
+   * `http2` says whether the agents may speak HTTP/2: undici then needs each request marked idempotent, or it sends an
+   * HTTP/2 connection's POSTs one at a time (its HTTP/1.1 connections still carry one request at a time).
+   */
   constructor(
     private readonly operatorAgent: Dispatcher,
     private readonly tenantAgent: Dispatcher,
     private readonly tracing: UpstreamTracing | null = null,
-  ) {}
+    http2: UpstreamHttp2 = 'off',
+  ) {
+    this.idempotent = http2 === 'off' ? undefined : true;
+  }
 
   /**
    * Sends the request; resolves once the status and headers arrive. Error statuses are returned, not thrown; failures
@@ -76,6 +140,7 @@ export class UpstreamClient {
           method: req.method ?? 'POST',
           headers: this.tracing === null ? req.headers : this.tracing.withTraceContext(req.signal, req.headers),
           body: req.body ?? null,
+          idempotent: this.idempotent,
           // The exchange times the call itself, exactly; undici's timers are coarse (see UpstreamExchange).
           headersTimeout: 0,
           bodyTimeout: 0,
