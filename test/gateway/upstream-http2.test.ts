@@ -166,7 +166,10 @@ describe('providers over HTTP/2 (SHUTTLE_UPSTREAM_HTTP2=cleartext)', { timeout: 
     const answer = await postJson(gateway, '/chat/completions', ask('fail'));
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('7');
-    expect((await answer.json()).error).toMatchObject({ message: 'Slow down, h2 caller', code: 'rate_limit_exceeded' });
+    expect(((await answer.json()) as { error: unknown }).error).toMatchObject({
+      message: 'Slow down, h2 caller',
+      code: 'rate_limit_exceeded',
+    });
   });
 
   it('stops the provider’s stream when the client hangs up', async () => {
