@@ -38,7 +38,10 @@ export async function launchFakeUpstream(
     ...(settings.h2c ? ['--h2c'] : []),
   ];
   const env = childEnv(settings.env ?? {});
-  const managed = children.spawn(settings.h2c ? 'fake upstream (h2c)' : 'fake upstream', process.execPath, args, { cores: layout.upstream, env });
+  const managed = children.spawn(settings.h2c ? 'fake upstream (h2c)' : 'fake upstream', process.execPath, args, {
+    cores: layout.upstream,
+    env,
+  });
   const port = await waitForReadyLine(managed);
   return { origin: `http://127.0.0.1:${port}`, process: managed };
 }

@@ -330,7 +330,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       config.upstream.http2,
     ),
   ] as const;
-  const upstream = new UpstreamClient(...upstreamAgents, tracing, config.upstream.http2);
+  const upstream = new UpstreamClient(...upstreamAgents, tracing);
   const upstreamPools = new UpstreamPoolWatch(upstreamAgents, config.upstream.connections, logger);
   metrics.gaugeUpstreamWaiting(() => upstreamPools.waiting());
   upstreamPools.start();

@@ -55,7 +55,7 @@ export function createUpstreamAgent(
     pipelining: 1,
   };
   if (http2 === 'off') return new Agent({ ...options, ...(connect === undefined ? {} : { connect }) });
-  return new Agent({
+  return new MultiplexingAgent({
     ...options,
     allowH2: true,
     connect: connect ?? buildConnector(http2ConnectOptions(http2)),
@@ -66,6 +66,17 @@ export function createUpstreamAgent(
         : new Pool(origin, { ...poolOptions, factory: (url, opts) => multiplexingClient(url, opts as typeof clientOptions) });
     },
   });
+}
+
+/**
+ * undici sends an HTTP/2 connection's POSTs one at a time unless they are marked idempotent (so that a failure cannot
+ * take others with it); a provider's answer is the call's own, so they are. The HTTP/1.1 path keeps undici's Agent as
+ * is. (Its HTTP/1.1 connections still carry one request at a time: their `pipelining` is 1.)
+ */
+class MultiplexingAgent extends Agent {
+  override dispatch(options: Agent.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return super.dispatch({ ...options, idempotent: true }, handler);
+  }
 }
 
 /**
@@ -107,20 +118,11 @@ export class UpstreamClient {
    * Two agents, so that a tenant's request never rides a connection the operator's opened to a private address;
    * `tracing` only when requests are traced (OpenTelemetry).
    */
-  private readonly idempotent: true | undefined;
-
-  /**
-   * `http2` says whether the agents may speak HTTP/2: undici then needs each request marked idempotent, or it sends an
-   * HTTP/2 connection's POSTs one at a time (its HTTP/1.1 connections still carry one request at a time).
-   */
   constructor(
     private readonly operatorAgent: Dispatcher,
     private readonly tenantAgent: Dispatcher,
     private readonly tracing: UpstreamTracing | null = null,
-    http2: UpstreamHttp2 = 'off',
-  ) {
-    this.idempotent = http2 === 'off' ? undefined : true;
-  }
+  ) {}
 
   /**
    * Sends the request; resolves once the status and headers arrive. Error statuses are returned, not thrown; failures
@@ -140,7 +142,6 @@ export class UpstreamClient {
           method: req.method ?? 'POST',
           headers: this.tracing === null ? req.headers : this.tracing.withTraceContext(req.signal, req.headers),
           body: req.body ?? null,
-          idempotent: this.idempotent,
           // The exchange times the call itself, exactly; undici's timers are coarse (see UpstreamExchange).
           headersTimeout: 0,
           bodyTimeout: 0,
