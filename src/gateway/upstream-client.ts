@@ -34,6 +34,21 @@ export type UpstreamHttp2 = 'off' | 'tls' | 'cleartext';
  */
 export const HTTP2_STREAMS_PER_CONNECTION = 100;
 
+/**
+ * What a provider may send on one HTTP/2 stream before Shuttle reads it: HTTP/2's own default (64 KB), not undici's
+ * 256 KB. Over HTTP/1.1 a stream whose client falls behind waits in the kernel's socket buffer; over HTTP/2 it waits
+ * in the process, up to this window, so 10,000 slow streams could hold 2.5 GB with undici's. A token stream never
+ * needs more than a few KB in flight.
+ */
+const HTTP2_STREAM_WINDOW_BYTES = 65_535;
+
+/**
+ * What a provider may send on a whole connection before Shuttle reads it: room for every stream's window. Data a paused
+ * stream holds counts against the connection's window too, so with undici's 512 KB two slow clients' streams could
+ * stall the other 98 streams of their connection; with this, a stream never waits for another's reader.
+ */
+const HTTP2_CONNECTION_WINDOW_BYTES = HTTP2_STREAMS_PER_CONNECTION * HTTP2_STREAM_WINDOW_BYTES;
+
 /** undici's connection options for a mode: what `buildConnector` (ours or the guarded one) is given. */
 export function http2ConnectOptions(http2: UpstreamHttp2): { allowH2: boolean; useH2c: boolean } {
   return { allowH2: http2 !== 'off', useH2c: http2 === 'cleartext' };
@@ -58,6 +73,8 @@ export function createUpstreamAgent(
   return new MultiplexingAgent({
     ...options,
     allowH2: true,
+    initialWindowSize: HTTP2_STREAM_WINDOW_BYTES,
+    connectionWindowSize: HTTP2_CONNECTION_WINDOW_BYTES,
     connect: connect ?? buildConnector(http2ConnectOptions(http2)),
     factory: (origin, poolOptions) => {
       const clientOptions = poolOptions as Client.Options & { connect: buildConnector.connector };

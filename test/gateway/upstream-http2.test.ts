@@ -27,6 +27,8 @@ interface H2Upstream {
   url: string;
   /** HTTP versions of the requests received, in order. */
   versions: string[];
+  /** The stream window (SETTINGS_INITIAL_WINDOW_SIZE) the caller gave each request's connection. */
+  windows: number[];
   /** TCP connections (HTTP/2 sessions) accepted so far. */
   readonly sessions: number;
   /** Requests held open (content "hold"), released by release(). */
@@ -39,6 +41,7 @@ interface H2Upstream {
 /** A provider speaking only HTTP/2 without TLS (prior knowledge): an HTTP/1.1 request gets no answer from it. */
 async function startH2cUpstream(): Promise<H2Upstream> {
   const versions: string[] = [];
+  const windows: number[] = [];
   const held: Http2ServerResponse[] = [];
   let markAbandoned!: () => void;
   const abandoned = new Promise<void>((resolve) => {
@@ -47,6 +50,7 @@ async function startH2cUpstream(): Promise<H2Upstream> {
   let sessions = 0;
   const server: Http2Server = createServer(async (req: Http2ServerRequest, res: Http2ServerResponse) => {
     versions.push(req.httpVersion);
+    windows.push(req.stream.session?.remoteSettings.initialWindowSize ?? -1);
     let text = '';
     for await (const piece of req) text += String(piece);
     const body = JSON.parse(text) as { stream?: boolean; messages: Array<{ content: string }> };
@@ -87,6 +91,7 @@ async function startH2cUpstream(): Promise<H2Upstream> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     versions,
+    windows,
     get sessions() {
       return sessions;
     },
@@ -143,6 +148,8 @@ describe('providers over HTTP/2 (SHUTTLE_UPSTREAM_HTTP2=cleartext)', { timeout: 
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ choices: [{ message: { content: 'Hello over h2' } }], usage: { total_tokens: 7 } });
     expect(upstream.versions.at(-1)).toBe('2.0');
+    // HTTP/2's default window, not undici's 256 KB: what a stream whose client falls behind can hold in the process.
+    expect(upstream.windows.at(-1)).toBe(65_535);
   });
 
   it('streams an answer to its end and meters it', async () => {
