@@ -1,5 +1,6 @@
 // A fake OpenAI upstream: a chat.completion, or a stream of chunks ending with usage and [DONE], after a fixed latency.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { createServer as createH2cServer, type Http2Server, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { announceReady, exitOnSignals, integerArgument, isProcessEntry } from './process-entry.js';
@@ -17,6 +18,27 @@ export interface FakeUpstreamOptions {
    * chunk's id carries the time it was scheduled to be sent (stream-schedule.ts). 0: the fixed answer above.
    */
   streamChunks?: number;
+  /**
+   * HTTP/2 without TLS (h2c, prior knowledge) instead of HTTP/1.1: how Shuttle reaches it with
+   * SHUTTLE_UPSTREAM_HTTP2=cleartext (`npm run bench -- --streams --upstream-http2`).
+   */
+  h2c?: boolean;
+}
+
+/** What `answer` needs of a request, from node:http or node:http2's compatibility API. */
+interface Asked extends AsyncIterable<Buffer | string> {
+  method?: string | undefined;
+  url?: string | undefined;
+}
+
+/** What `answer` needs of a response, from node:http or node:http2's compatibility API. */
+interface Reply {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string | number>): unknown;
+  write(chunk: string): boolean;
+  end(): unknown;
+  end(text: string): unknown;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 export interface RunningServer {
@@ -109,7 +131,7 @@ export function scheduledSend(k: number, chunks: number, atMs: number, withUsage
 }
 
 /** Writes each send at its scheduled time: one timer per stream, each step aimed at the schedule, so delays do not add up. */
-function streamOnSchedule(res: ServerResponse, chunks: number, intervalMs: number, withUsage: boolean): void {
+function streamOnSchedule(res: Reply, chunks: number, intervalMs: number, withUsage: boolean): void {
   const due = sendTimes(wallClockMs(), chunks, intervalMs);
   let k = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -132,23 +154,24 @@ function streamOnSchedule(res: ServerResponse, chunks: number, intervalMs: numbe
 
 const NOT_FOUND = JSON.stringify({ error: { message: 'Unknown path', type: 'invalid_request_error', code: 'not_found' } });
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: Asked): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const piece of req) chunks.push(piece as Buffer);
+  for await (const piece of req) chunks.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(res: ServerResponse, status: number, text: string): void {
+function sendJson(res: Reply, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
 async function answer(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Asked,
+  res: Reply,
   latencyMs: number,
   chunkIntervalMs: number,
   streamChunks: number,
+  h2: boolean,
 ): Promise<void> {
   const text = await readBody(req);
   if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return sendJson(res, 404, NOT_FOUND);
@@ -156,7 +179,8 @@ async function answer(
   if (latencyMs > 0) await sleep(latencyMs);
   if (body.stream !== true) return sendJson(res, 200, COMPLETION_BODY);
 
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  // HTTP/2 forbids connection headers.
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(h2 ? {} : { connection: 'keep-alive' }) });
   const withUsage = body.stream_options?.include_usage === true;
   if (streamChunks > 0) return streamOnSchedule(res, streamChunks, chunkIntervalMs, withUsage);
   for (const [index, event] of STREAM_EVENTS.entries()) {
@@ -172,19 +196,25 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const latencyMs = options.latencyMs ?? 0;
   const chunkIntervalMs = options.chunkIntervalMs ?? 0;
   const streamChunks = options.streamChunks ?? 0;
-  const server: Server = createServer((req, res) => {
-    answer(req, res, latencyMs, chunkIntervalMs, streamChunks).catch(() => {
-      if (res.headersSent) res.destroy();
-      else sendJson(res, 400, JSON.stringify({ error: { message: 'Bad request', type: 'invalid_request_error' } }));
-    });
-  });
+  const failed = (res: Reply, destroy: () => void): void => {
+    if (res.headersSent) destroy();
+    else sendJson(res, 400, JSON.stringify({ error: { message: 'Bad request', type: 'invalid_request_error' } }));
+  };
+  const server: Server | Http2Server = options.h2c
+    ? createH2cServer((req, res: Http2ServerResponse) => {
+        answer(req, res, latencyMs, chunkIntervalMs, streamChunks, true).catch(() => failed(res, () => res.stream.destroy()));
+      })
+    : createServer((req, res) => {
+        answer(req, res, latencyMs, chunkIntervalMs, streamChunks, false).catch(() => failed(res, () => res.destroy()));
+      });
   // Gateways keep pooled connections open between benchmark cells; don't close them under their feet.
-  server.keepAliveTimeout = 120_000;
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 120_000;
+  else server.setTimeout(0);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     close: async () => {
-      server.closeAllConnections();
+      if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
@@ -196,6 +226,7 @@ if (isProcessEntry(import.meta.url)) {
     latencyMs: integerArgument('latency-ms', 0),
     chunkIntervalMs: integerArgument('chunk-interval-ms', 0),
     streamChunks: integerArgument('stream-chunks', 0),
+    h2c: process.argv.includes('--h2c'),
   });
   exitOnSignals(server.close);
   announceReady(server.port);

@@ -11,6 +11,8 @@ export interface FakeUpstreamSettings {
   streamChunks?: number;
   /** Extra environment (the event-loop monitor of --streams). */
   env?: Record<string, string>;
+  /** HTTP/2 without TLS (h2c) instead of HTTP/1.1. */
+  h2c?: boolean;
 }
 
 export interface LaunchedUpstream {
@@ -33,9 +35,13 @@ export async function launchFakeUpstream(
     String(settings.chunkIntervalMs),
     '--stream-chunks',
     String(settings.streamChunks ?? 0),
+    ...(settings.h2c ? ['--h2c'] : []),
   ];
   const env = childEnv(settings.env ?? {});
-  const managed = children.spawn('fake upstream', process.execPath, args, { cores: layout.upstream, env });
+  const managed = children.spawn(settings.h2c ? 'fake upstream (h2c)' : 'fake upstream', process.execPath, args, {
+    cores: layout.upstream,
+    env,
+  });
   const port = await waitForReadyLine(managed);
   return { origin: `http://127.0.0.1:${port}`, process: managed };
 }

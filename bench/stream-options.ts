@@ -20,6 +20,8 @@ export interface StreamOptions {
   /** Shuttle under node --cpu-prof: where its CPU goes while it holds the streams. */
   profile: boolean;
   shuttleLogLevel: string;
+  /** Shuttle reaches the fake upstream over h2c (SHUTTLE_UPSTREAM_HTTP2=cleartext); the others stay on HTTP/1.1. */
+  upstreamHttp2: boolean;
 }
 
 export const STREAMS_USAGE = `Usage: npm run bench -- --streams [options]
@@ -32,6 +34,8 @@ export const STREAMS_USAGE = `Usage: npm run bench -- --streams [options]
   --stream-chunks <n>      content chunks per stream (default 40; quick 20)
   --chunk-interval-ms <n>  between chunks (default 50)
   --shuttle-log-level <l>  Shuttle's LOG_LEVEL (default warn)
+  --upstream-http2         Shuttle reaches its provider over HTTP/2 (h2c, SHUTTLE_UPSTREAM_HTTP2=cleartext): ~100 streams
+                           a connection instead of one; the bare proxy and Portkey stay on HTTP/1.1
   --profile                run Shuttle under node --cpu-prof (profile in bench/results/) and print where its time went
   --no-pin                 do not pin processes to cores with taskset
   --help`;
@@ -59,6 +63,7 @@ export function parseStreamOptions(argv: string[]): StreamOptions | 'help' {
       'shuttle-log-level': { type: 'string', default: 'warn' },
       'no-pin': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'upstream-http2': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -91,5 +96,6 @@ export function parseStreamOptions(argv: string[]): StreamOptions | 'help' {
     pin: !values['no-pin'],
     profile: values.profile,
     shuttleLogLevel: values['shuttle-log-level'],
+    upstreamHttp2: values['upstream-http2'],
   };
 }

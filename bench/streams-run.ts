@@ -41,9 +41,15 @@ function progress(line: string): void {
 /**
  * Descriptors the busiest process needs for `streams` open streams: the gateway holds two sockets a stream (its client's
  * and its upstream's), plus its own (listening socket, database, pipes, epoll); the client and the upstream one each.
+ * `http2`: only Shuttle is measured and it reaches its upstream over HTTP/2, 100 streams a connection.
  */
-export function openFilesNeeded(streams: number): number {
-  return 2 * streams + 512;
+export function openFilesNeeded(streams: number, http2 = false): number {
+  return (http2 ? streams + Math.ceil(streams / 100) : 2 * streams) + 512;
+}
+
+/** Whether every gateway measured reaches its upstream over HTTP/2 (Shuttle with --upstream-http2, alone). */
+function gatewaysOnHttp2(options: StreamOptions): boolean {
+  return options.upstreamHttp2 && options.targets.every((name) => name === 'upstream' || name.startsWith('shuttle'));
 }
 
 function openFilesLimit(): { soft: number; hard: number } {
@@ -258,13 +264,15 @@ export async function runStreams(argv: string[]): Promise<number> {
     process.stdout.write(`${STREAMS_USAGE}\n`);
     return 0;
   }
-  const fileDescriptorLimit = raiseOpenFiles(openFilesNeeded(Math.max(...options.steps)));
-  const skippedSteps = options.steps.filter((streams) => openFilesNeeded(streams) > fileDescriptorLimit);
+  const http2 = gatewaysOnHttp2(options);
+  const needed = (streams: number): number => openFilesNeeded(streams, http2);
+  const fileDescriptorLimit = raiseOpenFiles(needed(Math.max(...options.steps)));
+  const skippedSteps = options.steps.filter((streams) => needed(streams) > fileDescriptorLimit);
   if (skippedSteps.length > 0) {
     const message =
       `open files allowed: ${fileDescriptorLimit}, and a gateway holding ${skippedSteps.join(', ')} streams needs ` +
-      `${skippedSteps.map(openFilesNeeded).join(', ')} (two sockets a stream); run \`ulimit -n ` +
-      `${openFilesNeeded(Math.max(...skippedSteps))}\` first (as root where the hard limit is lower)`;
+      `${skippedSteps.map(needed).join(', ')} (${http2 ? 'a socket a stream' : 'two sockets a stream'}); run \`ulimit -n ` +
+      `${needed(Math.max(...skippedSteps))}\` first (as root where the hard limit is lower)`;
     if (skippedSteps.length === options.steps.length) {
       progress(`--streams: ${message}, or lower --steps`);
       return 2;
@@ -297,10 +305,22 @@ export async function runStreams(argv: string[]): Promise<number> {
       streamChunks: options.streamChunks,
       env: targetEnv,
     });
+    // --upstream-http2: the same upstream speaking h2c, for Shuttle; the direct calls, the bare proxy and Portkey keep
+    // the HTTP/1.1 one.
+    const h2cUpstream = options.upstreamHttp2
+      ? await launchFakeUpstream(children, layout, {
+          latencyMs: 0,
+          chunkIntervalMs: options.chunkIntervalMs,
+          streamChunks: options.streamChunks,
+          env: targetEnv,
+          h2c: true,
+        })
+      : null;
     const context: LaunchContext = {
       children,
       layout,
       upstreamOrigin: upstream.origin,
+      h2cUpstreamOrigin: h2cUpstream?.origin ?? null,
       profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
       targetEnv,

@@ -45,6 +45,8 @@ export interface LaunchContext {
   layout: CpuLayout;
   /** The fake upstream's origin, e.g. http://127.0.0.1:41234. */
   upstreamOrigin: string;
+  /** The same fake upstream speaking h2c, which Shuttle is pointed at (SHUTTLE_UPSTREAM_HTTP2=cleartext); null: none. */
+  h2cUpstreamOrigin?: string | null;
   /** Where `node --cpu-prof` writes Shuttle's profile; null when not profiling. */
   profileDir: string | null;
   shuttleLogLevel: string;

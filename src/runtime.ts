@@ -51,7 +51,7 @@ import { Router } from './gateway/routing/router.js';
 import { RoutingRules } from './gateway/routing/routing-rules.js';
 import { TargetHealth } from './gateway/routing/target-health.js';
 import { TenantConfigCache } from './gateway/tenant-config.js';
-import { createUpstreamAgent, UpstreamClient } from './gateway/upstream-client.js';
+import { createUpstreamAgent, http2ConnectOptions, UpstreamClient } from './gateway/upstream-client.js';
 import { UpstreamPoolWatch } from './gateway/upstream-pool-watch.js';
 import { CustomerDirectory } from './metering/customer-directory.js';
 import { CustomerService } from './metering/customer-service.js';
@@ -328,9 +328,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const tracing: RequestTracer | null = config.tracing.enabled
     ? new (await import('./metering/request-tracer.js')).RequestTracer(logger)
     : null;
+  // The tenants' upstream connections pass the same address checks as their webhooks', with HTTP/2 when it is on.
   const upstreamAgents = [
-    createUpstreamAgent(config.upstream.connections),
-    createUpstreamAgent(config.upstream.connections, tenantConnector),
+    createUpstreamAgent(config.upstream.connections, undefined, config.upstream.http2),
+    createUpstreamAgent(
+      config.upstream.connections,
+      config.upstream.http2 === 'off' ? tenantConnector : guardedConnector(network, http2ConnectOptions(config.upstream.http2)),
+      config.upstream.http2,
+    ),
   ] as const;
   const upstream = new UpstreamClient(...upstreamAgents, tracing);
   const upstreamPools = new UpstreamPoolWatch(upstreamAgents, config.upstream.connections, logger);

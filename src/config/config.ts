@@ -43,6 +43,7 @@ const envSchema = z.object({
   SHUTTLE_BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   SHUTTLE_UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
   SHUTTLE_UPSTREAM_CONNECTIONS: nonNegativeInt.default(0),
+  SHUTTLE_UPSTREAM_HTTP2: z.enum(['off', 'tls', 'cleartext']).default('off'),
   SHUTTLE_USAGE_QUEUE_MAX: positiveInt.default(100_000),
   SHUTTLE_USAGE_BATCH_SIZE: positiveInt.default(500),
   SHUTTLE_USAGE_FLUSH_MS: positiveInt.default(250),
@@ -118,8 +119,11 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   admin: { email: string | undefined; password: string | undefined };
   bodyLimitBytes: number;
-  /** connections: the cap on connections per provider origin; null, none (SHUTTLE_UPSTREAM_CONNECTIONS=0, the default). */
-  upstream: { timeoutMs: number; connections: number | null };
+  /**
+   * connections: the cap on connections per provider origin; null, none (SHUTTLE_UPSTREAM_CONNECTIONS=0, the default).
+   * http2: whether providers are reached over HTTP/2 (SHUTTLE_UPSTREAM_HTTP2; see UpstreamHttp2).
+   */
+  upstream: { timeoutMs: number; connections: number | null; http2: 'off' | 'tls' | 'cleartext' };
   /** journalSyncMs: how often the usage journal is flushed to disk (fdatasync); 0 leaves it to the kernel. */
   usage: { queueMax: number; batchSize: number; flushIntervalMs: number; stallMs: number; journalSyncMs: number };
   /**
@@ -203,6 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstream: {
       timeoutMs: e.SHUTTLE_UPSTREAM_TIMEOUT_MS,
       connections: e.SHUTTLE_UPSTREAM_CONNECTIONS === 0 ? null : e.SHUTTLE_UPSTREAM_CONNECTIONS,
+      http2: e.SHUTTLE_UPSTREAM_HTTP2,
     },
     usage: {
       queueMax: e.SHUTTLE_USAGE_QUEUE_MAX,

@@ -1,6 +1,6 @@
 // HTTP to providers over keep-alive undici agents (one pool per origin), with failures mapped to UpstreamError:
 // the operator's connections through one agent, tenants' through another whose connections are address-checked.
-import { Agent, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, Client, type Dispatcher, Pool } from 'undici';
 import { UpstreamError } from '../errors/shuttle-error.js';
 import { RawHeadersDispatch } from './raw-headers-dispatch.js';
 import { UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
@@ -21,15 +21,98 @@ export interface UpstreamRequest {
   trusted?: boolean;
 }
 
-/** `connectionsPerOrigin` null: no cap, since an HTTP/1.1 stream holds a connection for as long as it lasts. */
-export function createUpstreamAgent(connectionsPerOrigin: number | null, connect?: buildConnector.connector): Agent {
-  return new Agent({
+/**
+ * HTTP/2 to providers (SHUTTLE_UPSTREAM_HTTP2): `off`, HTTP/1.1 only; `tls`, offered to https origins by ALPN (HTTP/1.1
+ * where the provider does not take it); `cleartext`, that and HTTP/2 with prior knowledge (h2c) to every http origin.
+ */
+export type UpstreamHttp2 = 'off' | 'tls' | 'cleartext';
+
+/**
+ * Streams one HTTP/2 connection carries at once. undici sends a connection's requests one at a time unless its
+ * `pipelining` allows more; 100 is the least a server may advertise (RFC 9113 recommends at least 100), and what undici
+ * assumes before the server's settings arrive.
+ */
+export const HTTP2_STREAMS_PER_CONNECTION = 100;
+
+/**
+ * What a provider may send on one HTTP/2 stream before Shuttle reads it: HTTP/2's own default (64 KB), not undici's
+ * 256 KB. Over HTTP/1.1 a stream whose client falls behind waits in the kernel's socket buffer; over HTTP/2 it waits
+ * in the process, up to this window, so 10,000 slow streams could hold 2.5 GB with undici's. A token stream never
+ * needs more than a few KB in flight.
+ */
+const HTTP2_STREAM_WINDOW_BYTES = 65_535;
+
+/**
+ * What a provider may send on a whole connection before Shuttle reads it: room for every stream's window. Data a paused
+ * stream holds counts against the connection's window too, so with undici's 512 KB two slow clients' streams could
+ * stall the other 98 streams of their connection; with this, a stream never waits for another's reader.
+ */
+const HTTP2_CONNECTION_WINDOW_BYTES = HTTP2_STREAMS_PER_CONNECTION * HTTP2_STREAM_WINDOW_BYTES;
+
+/** undici's connection options for a mode: what `buildConnector` (ours or the guarded one) is given. */
+export function http2ConnectOptions(http2: UpstreamHttp2): { allowH2: boolean; useH2c: boolean } {
+  return { allowH2: http2 !== 'off', useH2c: http2 === 'cleartext' };
+}
+
+/**
+ * `connectionsPerOrigin` null: no cap, since an HTTP/1.1 stream holds a connection for as long as it lasts. `connect`:
+ * the tenants' guarded connector, built with the same mode's options (http2ConnectOptions).
+ */
+export function createUpstreamAgent(
+  connectionsPerOrigin: number | null,
+  connect?: buildConnector.connector,
+  http2: UpstreamHttp2 = 'off',
+): Agent {
+  const options = {
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     pipelining: 1,
-    ...(connect === undefined ? {} : { connect }),
+  };
+  if (http2 === 'off') return new Agent({ ...options, ...(connect === undefined ? {} : { connect }) });
+  return new MultiplexingAgent({
+    ...options,
+    allowH2: true,
+    initialWindowSize: HTTP2_STREAM_WINDOW_BYTES,
+    connectionWindowSize: HTTP2_CONNECTION_WINDOW_BYTES,
+    connect: connect ?? buildConnector(http2ConnectOptions(http2)),
+    factory: (origin, poolOptions) => {
+      const clientOptions = poolOptions as Client.Options & { connect: buildConnector.connector };
+      return connectionsPerOrigin === 1
+        ? multiplexingClient(origin, clientOptions)
+        : new Pool(origin, { ...poolOptions, factory: (url, opts) => multiplexingClient(url, opts as typeof clientOptions) });
+    },
   });
+}
+
+/**
+ * undici sends an HTTP/2 connection's POSTs one at a time unless they are marked idempotent (so that a failure cannot
+ * take others with it); a provider's answer is the call's own, so they are. The HTTP/1.1 path keeps undici's Agent as
+ * is. (Its HTTP/1.1 connections still carry one request at a time: their `pipelining` is 1.)
+ */
+class MultiplexingAgent extends Agent {
+  override dispatch(options: Agent.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return super.dispatch({ ...options, idempotent: true }, handler);
+  }
+}
+
+/**
+ * A client that sends one request at a time over HTTP/1.1 (never pipelined: a stream would hold up the requests behind
+ * it) and up to HTTP2_STREAMS_PER_CONNECTION at once over HTTP/2, whichever the connection turns out to speak.
+ */
+function multiplexingClient(origin: string | URL, options: Client.Options & { connect: buildConnector.connector }): Client {
+  const connect = options.connect;
+  const client: Client = new Client(origin, {
+    ...options,
+    connect: (connectOptions, callback) =>
+      connect(connectOptions, (...result) => {
+        // undici's connector marks an h2c socket with alpnProtocol 'h2' as TLS would.
+        const socket = result[1] as { alpnProtocol?: string | false } | null | undefined;
+        if (socket != null) client.pipelining = socket.alpnProtocol === 'h2' ? HTTP2_STREAMS_PER_CONNECTION : 1;
+        callback(...result);
+      }),
+  });
+  return client;
 }
 
 interface Destination {

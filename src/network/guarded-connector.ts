@@ -4,8 +4,12 @@ import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
 import { type AddressPolicy, AddressRefusedError } from './address-policy.js';
 
-export function guardedConnector(policy: AddressPolicy): buildConnector.connector {
-  const connect = buildConnector({ lookup: policy.lookup });
+/** `http2`: undici's HTTP/2 options for the connections (ALPN over TLS, prior knowledge in cleartext); none by default. */
+export function guardedConnector(
+  policy: AddressPolicy,
+  http2: { allowH2: boolean; useH2c: boolean } = { allowH2: false, useH2c: false },
+): buildConnector.connector {
+  const connect = buildConnector({ lookup: policy.lookup, ...http2 });
   return (options, callback) => {
     // net.connect skips `lookup` for an IP address, so a literal one is checked here.
     if (isIP(options.hostname) !== 0 && !policy.allows(options.hostname, options.hostname)) {

@@ -1,3 +1,4 @@
+import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatRequestBody } from '../../bench/chat-request.js';
 import { type RunningServer, startFakeUpstream } from '../../bench/fake-upstream.js';
@@ -226,5 +227,43 @@ describe('npm run bench -- --streams options', () => {
 describe('open files for a step', () => {
   it('a gateway holds two sockets a stream, plus its own', () => {
     expect(openFilesNeeded(10_000)).toBe(20_512);
+  });
+
+  it('over HTTP/2 to its upstream, one socket a stream and one per 100 upstream streams', () => {
+    expect(openFilesNeeded(10_000, true)).toBe(10_612);
+  });
+});
+
+describe('the fake upstream over h2c (--upstream-http2)', () => {
+  it('streams a scheduled answer to an HTTP/2 client, many streams on one connection', async () => {
+    const upstream = await startFakeUpstream({ streamChunks: 3, chunkIntervalMs: 5, h2c: true });
+    const client = new Client(`http://127.0.0.1:${upstream.port}`, { allowH2: true, useH2c: true, pipelining: 10 } as Client.Options);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const response = await client.request({
+            path: '/v1/chat/completions',
+            method: 'POST',
+            idempotent: true,
+            headers: { 'content-type': 'application/json' },
+            body: chatRequestBody('stream'),
+          });
+          return { status: response.statusCode, text: await response.body.text() };
+        }),
+      );
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.text.match(/chatcmpl-at-/g)).toHaveLength(5);
+        expect(answer.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      }
+    } finally {
+      await client.close();
+      await upstream.close();
+    }
+  });
+
+  it('is asked for with --upstream-http2', () => {
+    expect(parseStreamOptions(['--streams', '--upstream-http2'])).toMatchObject({ upstreamHttp2: true });
+    expect(parseStreamOptions(['--streams'])).toMatchObject({ upstreamHttp2: false });
   });
 });
