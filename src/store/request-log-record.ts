@@ -3,7 +3,7 @@
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
 import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
-import type { CapturedAnswer, UpstreamAttempt } from '../domain/request-log-entry.js';
+import type { CapturedAnswer, StreamEvent, UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEvent } from './repositories/usage-events.js';
 
@@ -35,7 +35,14 @@ export interface FramedRequestLogRecord {
   request: number | null;
   prompt: number | null;
   /** A number: a plain answer's JSON text (kind `json`) of that length. */
-  answer: number | CapturedAnswer | null;
+  answer: number | FramedEvents | Exclude<CapturedAnswer, { kind: 'events' }> | null;
+}
+
+/** A stream's events, framed: each one's data's length in `texts`, and its name (Anthropic's) when any has one. */
+export interface FramedEvents {
+  kind: 'framed-events';
+  lengths: number[];
+  names: (string | null)[] | null;
 }
 
 /** A batch as the writer thread gets it: the framed records' JSON, and their texts in order. */
@@ -46,7 +53,7 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
   for (const record of records) {
     let request: number | null = null;
     let prompt: number | null = null;
-    let answer: number | CapturedAnswer | null = record.answer;
+    let answer: FramedRequestLogRecord['answer'] = null;
     if (record.request !== null) {
       texts += record.request;
       request = record.request.length;
@@ -55,9 +62,26 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
       texts += record.prompt;
       prompt = record.prompt.length;
     }
-    if (answer !== null && answer.kind === 'json') {
-      texts += answer.text;
-      answer = answer.text.length;
+    const captured = record.answer;
+    if (captured === null || captured.kind === 'object') answer = captured;
+    else if (captured.kind === 'json') {
+      texts += captured.text;
+      answer = captured.text.length;
+    } else {
+      // A stream's events, framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the
+      // batch's JSON.
+      const lengths: number[] = [];
+      let names: (string | null)[] | null = null;
+      for (let i = 0; i < captured.events.length; i++) {
+        const event = captured.events[i] as StreamEvent;
+        texts += event.data;
+        lengths.push(event.data.length);
+        if (event.event !== undefined) {
+          names ??= new Array<string | null>(captured.events.length).fill(null);
+          names[i] = event.event;
+        }
+      }
+      answer = { kind: 'framed-events', lengths, names };
     }
     framed.push({
       event: record.event,
@@ -88,10 +112,22 @@ export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts:
       prompt = texts.slice(at, at + record.prompt);
       at += record.prompt;
     }
-    if (typeof record.answer === 'number') {
-      answer = { kind: 'json', text: texts.slice(at, at + record.answer) };
-      at += record.answer;
-    } else answer = record.answer;
+    const framedAnswer = record.answer;
+    if (typeof framedAnswer === 'number') {
+      answer = { kind: 'json', text: texts.slice(at, at + framedAnswer) };
+      at += framedAnswer;
+    } else if (framedAnswer !== null && framedAnswer.kind === 'framed-events') {
+      const events: StreamEvent[] = [];
+      const { lengths, names } = framedAnswer;
+      for (let i = 0; i < lengths.length; i++) {
+        const length = lengths[i] as number;
+        const data = texts.slice(at, at + length);
+        at += length;
+        const name = names?.[i];
+        events.push(name === undefined || name === null ? { data } : { event: name, data });
+      }
+      answer = { kind: 'events', events };
+    } else answer = framedAnswer;
     records.push({
       event: record.event,
       level: record.level,
@@ -114,9 +150,13 @@ const GZIP = { level: 1 };
  */
 export const COMPRESS_FROM_BYTES = 1024;
 
-/** A body as stored: gzipped, or its text when short (told apart by gzip's magic bytes, which JSON cannot start with). */
-export function storedBody(body: { text: string; bytes: number }): Uint8Array {
-  return body.bytes < COMPRESS_FROM_BYTES ? Buffer.from(body.text, 'utf8') : gzipSync(body.text, GZIP);
+/**
+ * A body as stored: gzipped, or its text when short (told apart by gzip's magic bytes, which JSON cannot start with).
+ * From its UTF-8 bytes when kept() already has them, rather than encoding the text again.
+ */
+export function storedBody(body: { text: string; bytes: number; encoded?: Buffer | undefined }): Uint8Array {
+  if (body.bytes < COMPRESS_FROM_BYTES) return body.encoded ?? Buffer.from(body.text, 'utf8');
+  return gzipSync(body.encoded ?? body.text, GZIP);
 }
 
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
@@ -198,19 +238,19 @@ interface KeptBody {
   text: string;
   bytes: number;
   truncated: boolean;
+  /** The text's UTF-8 bytes, when it is kept whole: counted and stored from one encoding, not two. */
+  encoded: Buffer | undefined;
 }
 
 /** The body's text, cut to `maxBytes` (at a character boundary) when longer. */
 function kept(text: string, maxBytes: number): KeptBody {
-  // Each UTF-16 unit is at most 3 bytes of UTF-8: a text this short is within the cap without counting.
-  if (text.length * 3 <= maxBytes) return { text, bytes: Buffer.byteLength(text), truncated: false };
   const buffer = Buffer.from(text, 'utf8');
-  if (buffer.length <= maxBytes) return { text, bytes: buffer.length, truncated: false };
+  if (buffer.length <= maxBytes) return { text, bytes: buffer.length, truncated: false, encoded: buffer };
   const cut = buffer
     .subarray(0, maxBytes)
     .toString('utf8')
     .replace(/\uFFFD$/, '');
-  return { text: cut, bytes: buffer.length, truncated: true };
+  return { text: cut, bytes: buffer.length, truncated: true, encoded: undefined };
 }
 
 function parsedOrUndefined(body: KeptBody): unknown {
@@ -226,16 +266,28 @@ function parsedOrUndefined(body: KeptBody): unknown {
 const OBJECT_ANSWER_CHARS = 4096;
 
 /**
- * About how many characters a record adds to the batch the writer thread is sent: its request, its answer's text or
- * events. The request log's batches are cut by this (BatchWriter's maxBatchWeight), since turning them into one
- * message is work on the event loop in proportion.
+ * How many characters of framed text (frameRecords()) weigh as one of JSON: a text crosses as part of one string, copied
+ * a block at a time, where JSON.stringify looks at every character of what it serialises (and escapes every quote).
+ */
+const FRAMED_CHARS_PER_WEIGHT = 16;
+
+/**
+ * About how many characters of JSON serialising a record for the writer thread is worth: its own JSON, and its framed
+ * texts (request, answer, a stream's events) at a sixteenth. The request log's batches are cut by this (BatchWriter's
+ * maxBatchWeight), since turning them into one message is work on the event loop in proportion.
  */
 export function requestLogRecordChars(record: RequestLogRecord): number {
-  let chars = 512 + (record.request?.length ?? 0);
+  let framed = record.request?.length ?? 0;
+  let chars = 512;
   const answer = record.answer;
-  if (answer === null) return chars;
-  if (answer.kind === 'json') return chars + answer.text.length;
-  if (answer.kind === 'object') return chars + OBJECT_ANSWER_CHARS;
-  for (const event of answer.events) chars += event.data.length + 16;
-  return chars;
+  if (answer !== null) {
+    if (answer.kind === 'json') framed += answer.text.length;
+    else if (answer.kind === 'object') chars += OBJECT_ANSWER_CHARS;
+    else
+      for (const event of answer.events) {
+        framed += event.data.length;
+        chars += 16; // its length (and name) in the batch's JSON
+      }
+  }
+  return chars + Math.ceil(framed / FRAMED_CHARS_PER_WEIGHT);
 }

@@ -133,6 +133,32 @@ describe('request log rows', () => {
         prompt: '',
         answer: { kind: 'json', text: '' },
       },
+      // A stream's events, named (Anthropic) or not (OpenAI), their data framed too.
+      {
+        event: { ...event, id: 'req_5' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{}',
+        prompt: null,
+        answer: { kind: 'events', events: [{ data: '{"choices":[{"delta":{"content":"a \\"quote\\""}}]}' }, { data: '' }] },
+      },
+      {
+        event: { ...event, id: 'req_6' },
+        level: 'full',
+        attempts: [],
+        metadata: null,
+        request: '{}',
+        prompt: null,
+        answer: {
+          kind: 'events',
+          events: [
+            { event: 'message_start', data: '{"type":"message_start","quote":1}' },
+            { data: '😀' },
+            { event: 'message_stop', data: '{}' },
+          ],
+        },
+      },
     ];
     const { batch, texts } = frameRecords(records);
     expect(batch).not.toContain('quote');
@@ -177,7 +203,36 @@ describe('request log rows', () => {
         expect(searchableJsonText(text, 1000)).toBe(searchableText(answer, 1000));
     }
     expect(searchableJsonText(JSON.stringify(answers[0]), 10)).toBe('Take the "');
+    // Cut at maxChars, with a text field holding an object after the cut: still as searchableText() finds it.
+    expect(searchableJsonText(JSON.stringify(answers[2]), 5)).toBe(searchableText(answers[2], 5));
+    // Not starting as JSON does (leading whitespace): parsed when a text field holds an object, else not searched.
+    expect(searchableJsonText(` ${JSON.stringify(answers[2])}`, 1000)).toBe(searchableText(answers[2], 1000));
+    expect(searchableJsonText(` ${JSON.stringify(answers[0])}`, 1000)).toBeUndefined();
     expect(searchableJsonText('not json', 1000)).toBeUndefined();
+  });
+
+  it('makes the preview of a prompt its start, whitespace runs made single spaces', () => {
+    const preview = (prompt: string) =>
+      requestLogRow({ event, level: 'full', attempts: [], metadata: null, request: '{}', prompt, answer: null }, 1024).row.preview;
+    expect(preview('  Which is quicker: the train or a flight? ')).toBe('Which is quicker: the train or a flight?');
+    expect(preview('Line one\n\n\tline  two\u00a0end\r\n')).toBe('Line one line two end');
+    expect(preview(' \n\t ')).toBeNull();
+    expect(preview('x'.repeat(300))).toBe('x'.repeat(200));
+  });
+
+  it('stores a short body from the bytes it was counted in, and reads it back', async () => {
+    const { row } = requestLogRow(
+      { event, level: 'full', attempts: [], metadata: null, request: '{"a":"é 😀"}', prompt: null, answer: null },
+      1024,
+    );
+    expect(row.request_bytes).toBe(Buffer.byteLength('{"a":"é 😀"}'));
+    expect(await bodyText(row.request_body as Uint8Array)).toBe('{"a":"é 😀"}');
+    const cut = requestLogRow(
+      { event, level: 'full', attempts: [], metadata: null, request: `{"a":"${'é'.repeat(100)}"}`, prompt: null, answer: null },
+      21,
+    ).row;
+    expect(cut).toMatchObject({ request_bytes: 208, request_truncated: 1 });
+    expect(await bodyText(cut.request_body as Uint8Array)).toBe(`{"a":"${'é'.repeat(7)}`);
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
