@@ -10,8 +10,11 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { pollUntil } from '../helpers/poll.js';
 import { type OwnRedis, startOwnRedis } from '../helpers/redis-server.js';
 
-/** Generous for a loaded two-core machine; the behaviour this replaces took 6 to 40 s. */
-const PROMPT_MS = 1500;
+/**
+ * Not a timing target: a bound far above a request's cost even on a loaded two-core machine, and below the 6 to 40 s
+ * the behaviour this replaces took (waiting on a dead Redis's reconnections).
+ */
+const PROMPT_MS = 5000;
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -186,11 +189,8 @@ describe('Redis that stops answering (frozen)', () => {
 
     redis.freeze();
     try {
-      for (let i = 0; i < 2; i++) {
-        const frozen = await timed(complete);
-        expect(frozen.result.status).toBe(200);
-        expect(frozen.ms).toBeLessThan(PROMPT_MS);
-      }
+      // A frozen Redis never answers: without the budget these would wait until the thaw below, and time out.
+      for (let i = 0; i < 2; i++) expect((await complete()).status).toBe(200);
     } finally {
       redis.thaw();
     }
