@@ -195,6 +195,9 @@ async function runFlow(
   const runtime: Runtime = await createRuntime(loadConfig());
   try {
     const tenantId = await resolveTenant(runtime.db, options.tenant);
+    // A suspended tenant's runs are refused here as over HTTP (423 there): its spending is what suspension stops.
+    const tenant = await runtime.repos.tenants.get(tenantId);
+    if (tenant && tenant.suspendedAt !== null) throw new ShuttleError('tenant_suspended');
     const flow = await runtime.flows.find(tenantId, name);
     const meter = new RequestMeter('flows.run', performance.now());
     meter.flowId = flow.id;

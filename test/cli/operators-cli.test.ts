@@ -73,10 +73,13 @@ describe('shuttle operators, tenants and plans', { timeout: 120_000 }, () => {
     expect((await shuttle('plans', 'list', '--json')).data.map((p: { name: string }) => p.name)).toEqual(['Basic']);
   });
 
-  it('suspends and resumes a tenant; the running server follows at once', async () => {
+  it('suspends and resumes a tenant; the running server follows at once, and the shell runs none of its flows meanwhile', async () => {
     expect((await chat(gateway, gateway.masterKey)).status).toBe(200);
     expect(await shuttle('tenants', 'suspend', 'Acme', '--json')).toMatchObject({ suspended: true });
     expect((await chat(gateway, gateway.masterKey)).status).toBe(423);
+    const run = await runShuttle(['flows', 'run', 'any-flow', '--tenant', 'Acme'], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('suspended');
     expect(await shuttle('tenants', 'resume', gateway.tenantId, '--json')).toMatchObject({ suspended: false });
     expect((await chat(gateway, gateway.masterKey)).status).toBe(200);
   });
