@@ -5,6 +5,11 @@ import { type ModelPrice, PRICE_TABLE_DATE, SHIPPED_PRICES } from './prices.js';
 // Providers answer with dated snapshots (gpt-4o-mini-2024-07-18); they are priced like the model they snapshot.
 const SNAPSHOT_SUFFIX = /-(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest)$/;
 
+/** The model a dated snapshot belongs to (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`); other names as they are. */
+export function snapshotBase(model: string): string {
+  return model.replace(SNAPSHOT_SUFFIX, '');
+}
+
 export class PriceTable {
   private readonly prices: Map<string, ModelPrice>;
   /** Bare model name → the provider types whose table has it (every request naming a bare model asks). */
@@ -25,7 +30,7 @@ export class PriceTable {
   lookup(providerType: string, model: string): ModelPrice | undefined {
     const exact = this.prices.get(`${providerType}/${model}`);
     if (exact) return exact;
-    const base = model.replace(SNAPSHOT_SUFFIX, '');
+    const base = snapshotBase(model);
     return base === model ? undefined : this.prices.get(`${providerType}/${base}`);
   }
 
