@@ -16,7 +16,7 @@ import { runSoak } from './rss-soak.js';
 import { RunSession } from './run-session.js';
 import { launchShuttle } from './shuttle-launcher.js';
 import { runStreams } from './streams-run.js';
-import { type LaunchContext, TARGET_LABELS, type Target, type TargetName } from './target.js';
+import { type LaunchContext, shuttleSettings, TARGET_LABELS, type Target, type TargetName } from './target.js';
 import { TargetSession } from './target-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
       upstreamOrigin: upstream.origin,
       profileDir,
       shuttleLogLevel: options.shuttleLogLevel,
-      targetEnv: {},
+      targetEnv: shuttleSettings(),
       onCleanup: session.onCleanup,
     };
 

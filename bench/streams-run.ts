@@ -20,7 +20,7 @@ import { newWindow, type StepWindow, StreamLoad } from './stream-load.js';
 import { parseStreamOptions, STREAMS_USAGE, type StreamOptions, type StreamTargetName } from './stream-options.js';
 import { renderStreamsReport, type Spread, type StepResult, type StreamsReport, type StreamTargetResult } from './stream-report.js';
 import { wallClockMs } from './stream-schedule.js';
-import { type LaunchContext, TARGET_LABELS, type Target } from './target.js';
+import { type LaunchContext, shuttleSettings, TARGET_LABELS, type Target } from './target.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -82,12 +82,6 @@ function raiseOpenFiles(needed: number): number {
  * passed on to Shuttle so that one setting can be compared with another; the launcher's own (the database, the
  * secret) still win.
  */
-function shuttleSettings(): Record<string, string> {
-  const settings: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('SHUTTLE_') && value !== undefined) settings[name] = value;
-  return settings;
-}
-
 function spreadOf(histogram: StepWindow['chunkDelayUs']): Spread | null {
   if (histogram.count === 0) return null;
   return { p50Ms: histogram.percentile(50) / 1000, p99Ms: histogram.percentile(99) / 1000, maxMs: histogram.max / 1000 };

@@ -61,6 +61,13 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...extra };
 }
 
+/** The harness's own SHUTTLE_* variables, passed on to the targets: `SHUTTLE_REQUEST_LOG_DEFAULT=off npm run bench`. */
+export function shuttleSettings(): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (name.startsWith('SHUTTLE_') && value !== undefined) settings[name] = value;
+  return settings;
+}
+
 /** A port that was free a moment ago, for servers that cannot report the port they picked. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

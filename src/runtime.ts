@@ -242,7 +242,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     {
       name: 'request-log',
       maxQueue: config.usage.queueMax,
-      batchSize: config.usage.batchSize,
+      batchSize: Math.min(config.usage.batchSize, REQUEST_LOG_BATCH_ENTRIES),
       // At level full, 500 streamed answers are several megabytes to serialise for the writer thread in one go: tens of
       // milliseconds when no stream's chunk can be sent (docs/benchmarks.md, concurrent streams).
       maxBatchWeight: REQUEST_LOG_BATCH_CHARS,
@@ -506,6 +506,13 @@ const MCP_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
  * the event loop for about a millisecond, and a batch cut here goes out as soon as the one before is written.
  */
 const REQUEST_LOG_BATCH_CHARS = 256 * 1024;
+
+/**
+ * The most request log entries in a batch. An entry keeps its request's bodies alive until its batch is handed over:
+ * 500 at a time (the usage writer's batch) outlived the young generation's collections under load, so the bodies were
+ * promoted and later swept by full collections — most of what level `full` cost over `metadata` (docs/benchmarks.md).
+ */
+const REQUEST_LOG_BATCH_ENTRIES = 100;
 
 /** How long start-up waits for Redis before serving without it (and connecting in the background). */
 const REDIS_STARTUP_WAIT_MS = 2000;

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
 import type { CapturedAnswer, StreamEvent, UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
-import type { UsageEvent } from './repositories/usage-events.js';
+import type { UsageEventValues } from './repositories/usage-event-columns.js';
+import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
 
 export interface RequestLogRecord {
   event: UsageEvent;
@@ -28,7 +29,8 @@ export interface RequestLogRecord {
  * escaped on this side and unescaped on the other — a body's every quote twice over, for nothing.
  */
 export interface FramedRequestLogRecord {
-  event: UsageEvent;
+  /** The usage event as its column values, as usage batches cross: its 22 property names not written with every entry. */
+  event: UsageEventValues;
   level: 'full' | 'metadata';
   attempts: readonly UpstreamAttempt[];
   metadata: Record<string, string> | null;
@@ -84,7 +86,7 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
       answer = { kind: 'framed-events', lengths, names };
     }
     framed.push({
-      event: record.event,
+      event: toValues(record.event),
       level: record.level,
       attempts: record.attempts,
       metadata: record.metadata,
@@ -129,7 +131,7 @@ export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts:
       answer = { kind: 'events', events };
     } else answer = framedAnswer;
     records.push({
-      event: record.event,
+      event: fromValues(record.event),
       level: record.level,
       attempts: record.attempts,
       metadata: record.metadata,

@@ -1,5 +1,6 @@
 // The request log through HTTP on SQLite and PostgreSQL: an entry per endpoint with its request and answer (a stream
 // reassembled), attempts, tags, truncation, filters, search and cursor, tenant isolation, levels and retention.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionTenant } from '../../src/auth/provisioning.js';
 import { call, login } from '../helpers/api.js';
@@ -308,6 +309,24 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
     expect(second.body).toEqual({ data: [expect.objectContaining({ id: asked[0], customerId: 'cust-filter' })], nextCursor: null });
     expect((await get('/requests?cursor=not-a-cursor')).status).toBe(400);
     expect((await get('/requests?limit=500')).status).toBe(400);
+  });
+
+  it('finds errors through their partial index, which successful requests never enter', async () => {
+    const db = gateway.shuttle.runtime.db;
+    const tenantId = 'ten_x';
+    if (dialect === 'sqlite') {
+      // The planner picks the errors' index for an error filter, whether by class or by code (the code's filter says >= 400 too).
+      for (const status of [sql`status >= 400`, sql`status = 503 and status >= 400`]) {
+        const plan = await sql<{ detail: string }>`explain query plan select id from request_log
+          where tenant_id = ${tenantId} and created_at >= 0 and created_at < 10 and ${status} order by created_at desc`.execute(db);
+        expect(plan.rows.map((row) => row.detail).join(' ')).toContain('request_log_errors_idx');
+      }
+    }
+    if (dialect === 'postgres') {
+      const index = await sql<{ indexdef: string }>`select indexdef from pg_indexes
+        where schemaname = current_schema() and indexname = 'request_log_errors_idx'`.execute(db);
+      expect(index.rows[0]?.indexdef).toMatch(/WHERE \(status >= 400\)/);
+    }
   });
 
   it('searches the last user message and the answer, not the system prompt nor earlier turns', async () => {

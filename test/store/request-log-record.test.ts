@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { assembleAnthropicMessage, searchableJsonText, searchableText } from '../../src/domain/logged-answer.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
+import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
   COMPRESS_FROM_BYTES,
   frameRecords,
@@ -163,7 +164,11 @@ describe('request log rows', () => {
     const { batch, texts } = frameRecords(records);
     expect(batch).not.toContain('quote');
     const back = unframeRecords(JSON.parse(batch), texts);
-    expect(back).toEqual(records.map((record) => ({ ...record, prompt: record.prompt ?? null })));
+    // The event crosses as its column values: it comes back with its optional fields at their stored defaults.
+    expect(back).toEqual(
+      records.map((record) => ({ ...record, event: fromValues(toValues(record.event)), prompt: record.prompt ?? null })),
+    );
+    expect(JSON.parse(batch)[0].event).toEqual(toValues(records[0]?.event as UsageEvent));
   });
 
   it('finds the text of a JSON answer without parsing it, as searchableText() finds it in the parsed answer', () => {

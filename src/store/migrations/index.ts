@@ -14,6 +14,7 @@ import * as flowTools from './0011-flow-tools.js';
 import * as mcpServers from './0012-mcp-servers.js';
 import * as operatorsPlans from './0013-operators-plans.js';
 import * as billingConcurrency from './0014-billing-concurrency.js';
+import * as requestLogIndexes from './0015-request-log-indexes.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-mcp-servers': mcpServers,
   '0013-operators-plans': operatorsPlans,
   '0014-billing-concurrency': billingConcurrency,
+  '0015-request-log-indexes': requestLogIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
