@@ -77,11 +77,6 @@ function raiseOpenFiles(needed: number): number {
   return openFilesLimit().soft;
 }
 
-/**
- * Shuttle's settings from the harness's own environment (SHUTTLE_REQUEST_LOG_DEFAULT=off, SHUTTLE_USAGE_BATCH_SIZE…),
- * passed on to Shuttle so that one setting can be compared with another; the launcher's own (the database, the
- * secret) still win.
- */
 function spreadOf(histogram: StepWindow['chunkDelayUs']): Spread | null {
   if (histogram.count === 0) return null;
   return { p50Ms: histogram.percentile(50) / 1000, p99Ms: histogram.percentile(99) / 1000, maxMs: histogram.max / 1000 };

@@ -61,7 +61,11 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...extra };
 }
 
-/** The harness's own SHUTTLE_* variables, passed on to the targets: `SHUTTLE_REQUEST_LOG_DEFAULT=off npm run bench`. */
+/**
+ * Shuttle's settings from the harness's own environment (SHUTTLE_REQUEST_LOG_DEFAULT=off, SHUTTLE_USAGE_BATCH_SIZE…),
+ * passed on to Shuttle so that one setting can be compared with another; the launcher's own (the database, the
+ * secret) still win.
+ */
 export function shuttleSettings(): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (name.startsWith('SHUTTLE_') && value !== undefined) settings[name] = value;

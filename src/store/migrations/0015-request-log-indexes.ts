@@ -1,5 +1,5 @@
 // Fewer indexes on the request log: each is one more b-tree insert for every request, on the writer thread and in the
-// database (docs/benchmarks.md, "The request log's indexes"). Model and provider take few values per tenant, so a page
+// database (docs/benchmarks.md, "The request log's cost, settled"). Model and provider take few values per tenant, so a page
 // of them is found by walking the tenant's newest entries (request_log_tenant_time_idx) and filtering; errors are the
 // rare rows a filter looks for, so only they are indexed (a partial index: a successful request skips it).
 // Customers and keys keep theirs: a rarely used one would otherwise mean walking the whole time range.
