@@ -1,11 +1,15 @@
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/cache/redis.js';
+import { RedisFallback } from '../../src/cache/redis-fallback.js';
 import { createLogger } from '../../src/config/logger.js';
 import { FallbackSpendLedger } from '../../src/metering/limits/fallback-spend-ledger.js';
 import { type BudgetCheck, MemorySpendLedger, RedisSpendLedger, type SpendLedger } from '../../src/metering/limits/spend-ledger.js';
 import { randomBase62 } from '../../src/store/ids.js';
 import { REDIS_URL } from '../helpers/databases.js';
+import { pollUntil } from '../helpers/poll.js';
 import { testFallbacks } from '../helpers/redis-fallbacks.js';
+import { startOwnRedis } from '../helpers/redis-server.js';
 
 const redis = connectRedis(REDIS_URL, 'test');
 const fallbacks = await testFallbacks();
@@ -118,4 +122,62 @@ describe('RedisSpendLedger', () => {
     await a.settle(held.reservation, 100);
     expect((await b.reserve([check], 200)).allowed).toBe(true);
   });
+
+  it('counts a settlement sent again once, unless its reservation may have expired meanwhile', async () => {
+    const ledger = new RedisSpendLedger(redis, prefix(), 60_000);
+    const check = budget(`again-${randomBase62(6)}`, 1000);
+    const held = await ledger.reserve([check], 100);
+    if (!held.allowed) throw new Error('refused');
+    // Sent again, still held (the first never reached Redis): counted.
+    expect(await ledger.settle(held.reservation, 40, { again: true })).toMatchObject([{ afterMicros: 40 }]);
+    // Sent again after it ran: not counted a second time.
+    expect(await ledger.settle(held.reservation, 40, { again: true })).toMatchObject([{ afterMicros: 40 }]);
+
+    // A reservation past its expiry may have been dropped as a crashed instance's: its cost is counted.
+    const expired = await ledger.reserve([check], 100);
+    if (!expired.allowed) throw new Error('refused');
+    await ledger.settle(expired.reservation, 30);
+    const gone = { ...expired.reservation, heldUntil: Date.now() - 10_000 };
+    expect(await ledger.settle(gone, 30, { again: true })).toMatchObject([{ afterMicros: 100 }]);
+  });
+});
+
+describe('FallbackSpendLedger, Redis frozen with a settlement in flight', () => {
+  it('counts that settlement once — Redis runs it at the thaw, so it is not added again as owed', async () => {
+    const own = await startOwnRedis();
+    const client = connectRedis(own.url, 'state', { timeoutMs: 5000 });
+    try {
+      await new Promise((resolve) => client.once('ready', resolve));
+      const fallback = new RedisFallback(client, 'local', 300, silent);
+      const ledger = new FallbackSpendLedger(new RedisSpendLedger(client, 'test:', 60_000), fallback, silent);
+      const check = budget('frozen', 10_000);
+      const inFlight = await ledger.reserve([check], 100);
+      if (!inFlight.allowed) throw new Error('refused');
+
+      own.freeze();
+      try {
+        // Its settlement is sent, and not answered within the budget: owed to Redis.
+        expect(await ledger.settle(inFlight.reservation, 62)).toEqual([]);
+        // A request admitted in memory meanwhile: its cost is owed as well, and never reached Redis.
+        const inMemory = await ledger.reserve([check], 100);
+        if (!inMemory.allowed) throw new Error('refused');
+        await ledger.settle(inMemory.reservation, 30);
+      } finally {
+        own.thaw();
+      }
+      // A call that Redis answers ends the outage; the owed costs are paid in order.
+      await ledger.reserve([budget('after', 10_000)], 1);
+      const reader = new Redis(own.url);
+      const spent = await pollUntil(
+        async () => Number(await reader.get('test:spend:frozen')),
+        (micros) => micros >= 92,
+        { withinMs: 10_000 },
+      );
+      reader.disconnect();
+      expect(spent, 'the frozen settlement counted once, the one admitted in memory once').toBe(92);
+    } finally {
+      client.disconnect();
+      await own.close();
+    }
+  }, 30_000);
 });

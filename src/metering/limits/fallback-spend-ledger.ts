@@ -2,8 +2,8 @@
 // refuse with 503 limits_unavailable, in closed mode). In memory, a budget starts from what the database holds as
 // spent, so each instance enforces the whole limit on its own for the outage's duration. Every cost that could not
 // be added to Redis's counters meanwhile (requests admitted in memory, settlements that failed) is owed to them and
-// added when Redis answers again — unless Redis restarted, and seeds its counters from the database again, which
-// holds those costs already; the memory is then dropped.
+// added when Redis answers again, once — unless Redis restarted, and seeds its counters from the database again,
+// which holds those costs already; the memory is then dropped.
 import type { Logger } from 'pino';
 import type { RedisFallback } from '../../cache/redis-fallback.js';
 import type { MaybePromise } from '../../domain/maybe-promise.js';
@@ -98,7 +98,8 @@ export class FallbackSpendLedger implements SpendLedger {
     this.owed = [];
     for (const [i, cost] of owed.entries()) {
       try {
-        await this.shared.settle(cost.reservation, cost.actualMicros);
+        // A settlement that timed out may have run when Redis thawed; one admitted in memory was never held there.
+        await this.shared.settle(cost.reservation, cost.actualMicros, { again: true });
       } catch (error) {
         this.owed.push(...owed.slice(i));
         this.logger.warn({ err: error, owed: this.owed.length }, 'costs of the Redis outage not yet added to the shared counters');

@@ -20,6 +20,8 @@ export interface Reservation {
   id: string;
   checks: readonly BudgetCheck[];
   amountMicros: number;
+  /** In Redis: the time (ms) until which Redis holds it at least — its expiry when last reserved or renewed. */
+  heldUntil?: number;
 }
 
 export interface Refusal {
@@ -183,20 +185,31 @@ end
 return {0}
 `;
 
-// KEYS per budget as above; ARGV: reservation id, actual cost. Returns each budget's spent after settling (-1: gone).
+// KEYS per budget as above; ARGV: reservation id, actual cost, now, and the time from which a reservation no longer
+// held may have expired rather than been settled (0: add the cost whether or not it is held). Returns each budget's
+// spent after settling (-1: gone).
 const SETTLE = `
+local id, cost, now, mayHaveExpiredFrom = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local result = {}
 for i = 1, #KEYS / 3 do
-  redis.call('HDEL', KEYS[3 * i - 1], ARGV[1])
-  redis.call('ZREM', KEYS[3 * i], ARGV[1])
-  if redis.call('EXISTS', KEYS[3 * i - 2]) == 1 then
-    result[i] = redis.call('INCRBY', KEYS[3 * i - 2], ARGV[2])
-  else
+  local held = redis.call('HDEL', KEYS[3 * i - 1], id) == 1
+  redis.call('ZREM', KEYS[3 * i], id)
+  if redis.call('EXISTS', KEYS[3 * i - 2]) == 0 then
     result[i] = -1
+  elseif held or now >= mayHaveExpiredFrom then
+    result[i] = redis.call('INCRBY', KEYS[3 * i - 2], cost)
+  else
+    result[i] = tonumber(redis.call('GET', KEYS[3 * i - 2]))
   end
 end
 return result
 `;
+
+/**
+ * How much earlier than this instance's clock says another instance may take a reservation for expired and drop it
+ * (their clocks differ): a settlement sent again counts its cost from then on, even where the reservation is gone.
+ */
+const CLOCK_SKEW_MS = 5000;
 
 // KEYS per budget as above; ARGV: reservation id, new expiry. Moves a reservation's expiry on, if it is still held.
 const RENEW = `
@@ -222,6 +235,7 @@ export class RedisSpendLedger implements SpendLedger {
   async renew(reservation: Reservation): Promise<void> {
     const expiry = Date.now() + this.reservationTtlMs;
     await this.redis.eval(RENEW, reservation.checks.length * 3, ...this.keys(reservation.checks), reservation.id, expiry);
+    reservation.heldUntil = expiry;
   }
 
   /**
@@ -244,7 +258,7 @@ export class RedisSpendLedger implements SpendLedger {
         throw error;
       });
       const [status, spent, reserved] = answer.map(Number);
-      if (status === 0) return { allowed: true, reservation: { id, checks, amountMicros } };
+      if (status === 0) return { allowed: true, reservation: { id, checks, amountMicros, heldUntil: now + this.reservationTtlMs } };
       const check = checks[Math.abs(status ?? 1) - 1] as BudgetCheck;
       if ((status ?? 0) > 0) {
         return {
@@ -273,7 +287,13 @@ export class RedisSpendLedger implements SpendLedger {
     return pending;
   }
 
-  async settle(reservation: Reservation, actualMicros: number): Promise<Settlement[]> {
+  /**
+   * Replaces the reservation by the actual cost. `again`: this settlement was sent before, and Redis may have run it
+   * after its caller gave up (a frozen Redis runs what it had received when it thaws). Its cost is then added only
+   * where the reservation is still held — the earlier command would have removed it — or may have expired meanwhile.
+   */
+  async settle(reservation: Reservation, actualMicros: number, options: { again?: boolean } = {}): Promise<Settlement[]> {
+    const mayHaveExpiredFrom = options.again ? (reservation.heldUntil ?? 0) - CLOCK_SKEW_MS : 0;
     const after = (
       (await this.redis.eval(
         SETTLE,
@@ -281,6 +301,8 @@ export class RedisSpendLedger implements SpendLedger {
         ...this.keys(reservation.checks),
         reservation.id,
         Math.round(actualMicros),
+        Date.now(),
+        mayHaveExpiredFrom,
       )) as number[]
     ).map(Number);
     return reservation.checks.flatMap((check, i) => {
