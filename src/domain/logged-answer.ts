@@ -40,9 +40,19 @@ interface ChoiceDraft {
 export function assembleChatCompletion(events: readonly StreamEvent[]): Json {
   const completion: Json = { object: 'chat.completion' };
   const choices = new Map<number, ChoiceDraft>();
+  let template: ContentChunk | undefined;
   for (const { data } of events) {
+    if (template !== undefined) {
+      const content = template.contentOf(data);
+      if (content !== undefined) {
+        const message = (choices.get(template.index) as ChoiceDraft).message;
+        message.content = (message.content ?? '') + content;
+        continue;
+      }
+    }
     const chunk = parsed(data);
     if (chunk === undefined || chunk.object !== 'chat.completion.chunk') continue;
+    template ??= ContentChunk.of(data, chunk);
     for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
       if (chunk[key] !== undefined && chunk[key] !== null) completion[key] = chunk[key];
     if (chunk.usage) completion.usage = chunk.usage;
@@ -60,6 +70,59 @@ export function assembleChatCompletion(events: readonly StreamEvent[]): Json {
   completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
   return completion;
 }
+
+/**
+ * A chunk that only adds text to one choice, as most of a stream's chunks do, taken for the shape of those after it:
+ * a chunk with the same text around its content (id, model, choice, the null finish_reason and usage) adds its
+ * content to the same choice and changes nothing else, so its content is cut out of its text instead of parsing it
+ * whole — JSON.parse builds every name and object of each chunk (about 1 µs a chunk) for one string.
+ */
+class ContentChunk {
+  private constructor(
+    readonly index: number,
+    private readonly before: string,
+    private readonly after: string,
+  ) {}
+
+  static of(data: string, chunk: Json): ContentChunk | undefined {
+    const choices = chunk.choices;
+    if (!Array.isArray(choices) || choices.length !== 1 || (chunk.usage !== undefined && chunk.usage !== null)) return undefined;
+    const choice = choices[0] as Json;
+    const delta = choice.delta as Json | undefined;
+    if (typeof choice.index !== 'number' || (choice.finish_reason !== undefined && choice.finish_reason !== null)) return undefined;
+    if (typeof delta !== 'object' || delta === null || typeof delta.content !== 'string' || Object.keys(delta).length !== 1)
+      return undefined;
+    const marker = data.indexOf(CONTENT_DELTA);
+    if (marker === -1 || data.indexOf(CONTENT_DELTA, marker + 1) !== -1) return undefined;
+    const start = marker + CONTENT_DELTA.length;
+    // The content's closing quote: the first quote on (a template's content has none inside, escaped or not).
+    const end = data.indexOf('"', start);
+    if (end === -1) return undefined;
+    const template = new ContentChunk(choice.index, data.slice(0, start), data.slice(end));
+    // The content as it is written, escapes and all, must be where the template says: else no template.
+    return template.contentOf(data) === delta.content ? template : undefined;
+  }
+
+  /** This chunk's content if it has the template's shape; undefined when it must be parsed. */
+  contentOf(data: string): string | undefined {
+    const { before, after } = this;
+    const end = data.length - after.length;
+    // Slices compared with ===, not startsWith() and endsWith(): those cost five times as much with a template made
+    // for each stream (a new string each time).
+    if (end < before.length || data.slice(0, before.length) !== before || data.slice(end) !== after) return undefined;
+    const content = data.slice(before.length, end);
+    // A quote in between may end the string early (a delta with more than a content): parsed whole, as other chunks.
+    if (content.includes('"')) return undefined;
+    if (!content.includes('\\')) return content;
+    try {
+      return JSON.parse(`"${content}"`) as string;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const CONTENT_DELTA = '"delta":{"content":"';
 
 function addDelta(choice: ChoiceDraft, delta: Json): void {
   const message = choice.message;

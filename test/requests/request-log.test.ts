@@ -329,6 +329,18 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
     }
   });
 
+  it('indexes text for search: FTS5 merging 16 segments at a time (not its default 4) on SQLite, GIN on PostgreSQL', async () => {
+    const db = gateway.shuttle.runtime.db;
+    if (dialect === 'sqlite') {
+      const config = await sql<{ v: number }>`select v from request_log_search_config where k = 'automerge'`.execute(db);
+      expect(config.rows).toEqual([{ v: 16 }]);
+    } else {
+      const index = await sql<{ indexdef: string }>`select indexdef from pg_indexes
+        where schemaname = current_schema() and indexname = 'request_log_search_idx'`.execute(db);
+      expect(index.rows[0]?.indexdef).toMatch(/USING gin \(search\)/);
+    }
+  });
+
   it('searches the last user message and the answer, not the system prompt nor earlier turns', async () => {
     const response = await postJson(gateway, '/chat/completions', {
       model: 'mock/echo',

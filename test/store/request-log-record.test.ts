@@ -2,7 +2,13 @@
 // reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assembleAnthropicMessage, searchableJsonText, searchableText } from '../../src/domain/logged-answer.js';
+import {
+  assembleAnthropicMessage,
+  assembleChatCompletion,
+  promptPreview,
+  searchableJsonText,
+  searchableText,
+} from '../../src/domain/logged-answer.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
@@ -49,6 +55,58 @@ describe('request log rows', () => {
     const kept = storedBody({ text: short, bytes: Buffer.byteLength(short) });
     expect(Buffer.from(kept).toString('utf8')).toBe(short);
     expect(await bodyText(kept)).toBe(short);
+  });
+
+  it('reassembles an OpenAI stream alike whether a chunk is parsed or its content cut out of its text', () => {
+    const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', system_fingerprint: 'fp_1' };
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+      data: JSON.stringify({ ...head, choices, ...extra, usage: null }),
+    });
+    const text = (content: string, index = 0) => chunk([{ index, delta: { content }, logprobs: null, finish_reason: null }]);
+    // Contents that an escape, a quote or the text around a content could trip up.
+    const contents = [
+      'The',
+      ' train',
+      ' "fast"',
+      ' a\\b',
+      '\n',
+      ' é😀',
+      '"},"logprobs":null,"finish_reason":null}],"usage":null}',
+      '',
+      ' end',
+    ];
+    const events = [
+      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
+      ...contents.map((content) => text(content)),
+      // Another choice, another id, a tool call: each parsed as before.
+      text(' other', 1),
+      // The same text around its content, but a delta with more than a content: what is between is not one string.
+      chunk([{ index: 0, delta: { content: ' a', x: 'b' }, logprobs: null, finish_reason: null }]),
+      { data: text(' id').data.replace('chatcmpl-1', 'chatcmpl-2') },
+      chunk([
+        { index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'w', arguments: '{}' } }] } },
+      ]),
+      text(' more'),
+      chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
+      { data: JSON.stringify({ ...head, choices: [], usage: { prompt_tokens: 3, completion_tokens: 9 } }) },
+    ];
+    expect(assembleChatCompletion(events)).toEqual({
+      ...head,
+      object: 'chat.completion',
+      usage: { prompt_tokens: 3, completion_tokens: 9 },
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: `${contents.join('')} a id more`,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'w', arguments: '{}' } }],
+          },
+          finish_reason: 'stop',
+        },
+        { index: 1, message: { role: 'assistant', content: ' other' }, finish_reason: null },
+      ],
+    });
   });
 
   it('reassembles an Anthropic stream with text and a tool_use whose input came in pieces', () => {
@@ -216,6 +274,42 @@ describe('request log rows', () => {
     expect(searchableJsonText('not json', 1000)).toBeUndefined();
   });
 
+  it('finds the same text as searchableText() in 2,000 generated JSON texts, quotes, backslashes and keys in strings included', () => {
+    let seed = 23;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const keys = ['content', 'text', 'input', 'system', 'prompt', 'arguments', 'refusal', 'type', 'name', 'id', 'role', 'tex', 'contents'];
+    const pieces = ['a', ' ', '"', '\\', '\n', 'é', '😀', ':', '{', '[', '"text":"x"', '\\"', ',', 'content'];
+    const string = () => Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('');
+    // Under a text field every string is searched; the scan finds those under text fields of their own, so there the
+    // generated strings sit under text fields only.
+    const value = (depth: number, underText: boolean): unknown => {
+      const kind = depth > 3 ? pick(['string', 'number']) : pick(['string', 'number', 'null', 'object', 'object', 'array']);
+      if (kind === 'string') return underText ? 7 : string();
+      if (kind === 'number') return Math.floor(random() * 100);
+      if (kind === 'null') return null;
+      if (kind === 'array') return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1, underText));
+      const object: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--) {
+        const key = pick(keys);
+        const text = ['content', 'text', 'system', 'prompt', 'refusal'].includes(key);
+        // A `type` is a discriminator's name, never searched — and never more than a string.
+        if (key === 'type') object[key] = pick(['text', 'tool_use', 'output_text']);
+        else object[key] = text && random() < 0.6 ? string() : value(depth + 1, underText || text || ['input', 'arguments'].includes(key));
+      }
+      return object;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const answer = value(0, false);
+      if (typeof answer !== 'object' || answer === null) continue;
+      for (const text of [JSON.stringify(answer), JSON.stringify(answer, null, 2)])
+        expect(searchableJsonText(text, 40), text).toBe(searchableText(answer, 40));
+    }
+  });
+
   it('makes the preview of a prompt its start, whitespace runs made single spaces', () => {
     const preview = (prompt: string) =>
       requestLogRow({ event, level: 'full', attempts: [], metadata: null, request: '{}', prompt, answer: null }, 1024).row.preview;
@@ -223,6 +317,12 @@ describe('request log rows', () => {
     expect(preview('Line one\n\n\tline  two\u00a0end\r\n')).toBe('Line one line two end');
     expect(preview(' \n\t ')).toBeNull();
     expect(preview('x'.repeat(300))).toBe('x'.repeat(200));
+    // Whatever \s matches between two words, and nothing else, becomes one space.
+    for (let code = 0; code < 0x10000; code++) {
+      const char = String.fromCharCode(code);
+      if (/\s/.test(char)) expect(promptPreview(`a${char}b`), `U+${code.toString(16)}`).toBe('a b');
+      else expect(promptPreview(`a${char} b`), `U+${code.toString(16)}`).toBe(`a${char} b`);
+    }
   });
 
   it('stores a short body from the bytes it was counted in, and reads it back', async () => {

@@ -15,6 +15,7 @@ import * as mcpServers from './0012-mcp-servers.js';
 import * as operatorsPlans from './0013-operators-plans.js';
 import * as billingConcurrency from './0014-billing-concurrency.js';
 import * as requestLogIndexes from './0015-request-log-indexes.js';
+import * as requestLogSearchMerges from './0016-request-log-search-merges.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-operators-plans': operatorsPlans,
   '0014-billing-concurrency': billingConcurrency,
   '0015-request-log-indexes': requestLogIndexes,
+  '0016-request-log-search-merges': requestLogSearchMerges,
 };
 
 export const migrationProvider: MigrationProvider = {
