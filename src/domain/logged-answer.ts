@@ -2,14 +2,15 @@
 // its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
-import type { CapturedAnswer, StreamEvent } from './request-log-entry.js';
+import { type CapturedAnswer, type StreamEvent, unpackEvents } from './request-log-entry.js';
 
 /** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
 export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
   if (answer.kind === 'json') return { text: answer.text };
   if (answer.kind === 'object') return { text: JSON.stringify(answer.value), value: answer.value };
-  const anthropic = answer.events.some((event) => event.event !== undefined);
-  const value = anthropic ? assembleAnthropicMessage(answer.events) : assembleChatCompletion(answer.events);
+  const events = answer.kind === 'events' ? answer.events : unpackEvents(answer);
+  const anthropic = events.some((event) => event.event !== undefined);
+  const value = anthropic ? assembleAnthropicMessage(events) : assembleChatCompletion(events);
   return { text: JSON.stringify(value), value };
 }
 

@@ -37,12 +37,60 @@ export interface UpstreamAttempt {
 export type CapturedAnswer =
   | { kind: 'json'; text: string }
   | { kind: 'object'; value: unknown }
-  | { kind: 'events'; events: StreamEvent[] };
+  | { kind: 'events'; events: StreamEvent[] }
+  | PackedEvents;
+
+/**
+ * A stream's events once it has ended, packed as the entry is queued: their data one after another in one string, each
+ * one's length, and their names (Anthropic's) when any has one. Kept until the entry's batch goes to the writer, one
+ * string and an array of numbers outlive a young-generation collection more cheaply than every event and the chunks
+ * of the upstream's answer that their data are slices of.
+ */
+export interface PackedEvents {
+  kind: 'packed-events';
+  text: string;
+  lengths: number[];
+  names: (string | null)[] | null;
+}
 
 export interface StreamEvent {
   /** The SSE event name (Anthropic's streams name each event); absent for OpenAI chat chunks. */
   event?: string | undefined;
   data: string;
+}
+
+/** A captured stream packed (PackedEvents); any other answer as it is. */
+export function packAnswer(answer: CapturedAnswer | null): CapturedAnswer | null {
+  if (answer === null || answer.kind !== 'events') return answer;
+  const { events } = answer;
+  const data = new Array<string>(events.length);
+  const lengths = new Array<number>(events.length);
+  let names: (string | null)[] | null = null;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as StreamEvent;
+    data[i] = event.data;
+    lengths[i] = event.data.length;
+    if (event.event !== undefined) {
+      names ??= new Array<string | null>(events.length).fill(null);
+      names[i] = event.event;
+    }
+  }
+  // join() makes one flat string: the events' data, and the upstream chunks they are slices of, can die young.
+  return { kind: 'packed-events', text: data.join(''), lengths, names };
+}
+
+/** The events a PackedEvents holds. */
+export function unpackEvents({ text, lengths, names }: Omit<PackedEvents, 'kind'>): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i] as number;
+    const data = text.slice(at, at + length);
+    at += length;
+    const name = names?.[i];
+    events.push(name === undefined || name === null ? { data } : { event: name, data });
+  }
+  return events;
 }
 
 export interface RequestLogSettings {

@@ -2,7 +2,7 @@
 // to the body the client sent and the answer as it went out (serialised later, by the writer), never its headers.
 import type { FastifyRequest } from 'fastify';
 import { promptText } from '../domain/logged-answer.js';
-import { lowerLevel, requestedLevel } from '../domain/request-log-entry.js';
+import { lowerLevel, packAnswer, requestedLevel } from '../domain/request-log-entry.js';
 import type { RequestMeter } from '../metering/request-meter.js';
 import type { Runtime } from '../runtime.js';
 import type { UsageEvent } from '../store/repositories/usage-events.js';
@@ -30,7 +30,7 @@ export function recordLogEntry(runtime: Runtime, request: FastifyRequest, meter:
     metadata: tagsOf(request),
     request: full ? request.clientJson : null,
     prompt: full ? promptText(request.body) : null,
-    answer: full ? meter.answer : null,
+    answer: full ? packAnswer(meter.answer) : null,
   });
 }
 

@@ -3,7 +3,13 @@
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
 import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
-import type { CapturedAnswer, StreamEvent, UpstreamAttempt } from '../domain/request-log-entry.js';
+import {
+  type CapturedAnswer,
+  type PackedEvents,
+  type StreamEvent,
+  type UpstreamAttempt,
+  unpackEvents,
+} from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -37,15 +43,11 @@ export interface FramedRequestLogRecord {
   request: number | null;
   prompt: number | null;
   /** A number: a plain answer's JSON text (kind `json`) of that length. */
-  answer: number | FramedEvents | Exclude<CapturedAnswer, { kind: 'events' }> | null;
+  answer: number | FramedEvents | { kind: 'object'; value: unknown } | null;
 }
 
 /** A stream's events, framed: each one's data's length in `texts`, and its name (Anthropic's) when any has one. */
-export interface FramedEvents {
-  kind: 'framed-events';
-  lengths: number[];
-  names: (string | null)[] | null;
-}
+export type FramedEvents = Omit<PackedEvents, 'kind' | 'text'> & { kind: 'framed-events' };
 
 /** A batch as the writer thread gets it: the framed records' JSON, and their texts in order. */
 export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string } {
@@ -69,6 +71,9 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
     else if (captured.kind === 'json') {
       texts += captured.text;
       answer = captured.text.length;
+    } else if (captured.kind === 'packed-events') {
+      texts += captured.text;
+      answer = { kind: 'framed-events', lengths: captured.lengths, names: captured.names };
     } else {
       // A stream's events, framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the
       // batch's JSON.
@@ -119,16 +124,10 @@ export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts:
       answer = { kind: 'json', text: texts.slice(at, at + framedAnswer) };
       at += framedAnswer;
     } else if (framedAnswer !== null && framedAnswer.kind === 'framed-events') {
-      const events: StreamEvent[] = [];
-      const { lengths, names } = framedAnswer;
-      for (let i = 0; i < lengths.length; i++) {
-        const length = lengths[i] as number;
-        const data = texts.slice(at, at + length);
-        at += length;
-        const name = names?.[i];
-        events.push(name === undefined || name === null ? { data } : { event: name, data });
-      }
-      answer = { kind: 'events', events };
+      let length = 0;
+      for (const eventLength of framedAnswer.lengths) length += eventLength;
+      answer = { kind: 'events', events: unpackEvents({ ...framedAnswer, text: texts.slice(at, at + length) }) };
+      at += length;
     } else answer = framedAnswer;
     records.push({
       event: fromValues(record.event),
@@ -285,7 +284,10 @@ export function requestLogRecordChars(record: RequestLogRecord): number {
   if (answer !== null) {
     if (answer.kind === 'json') framed += answer.text.length;
     else if (answer.kind === 'object') chars += OBJECT_ANSWER_CHARS;
-    else
+    else if (answer.kind === 'packed-events') {
+      framed += answer.text.length;
+      chars += 16 * answer.lengths.length;
+    } else
       for (const event of answer.events) {
         framed += event.data.length;
         chars += 16; // its length (and name) in the batch's JSON

@@ -9,6 +9,7 @@ import {
   searchableJsonText,
   searchableText,
 } from '../../src/domain/logged-answer.js';
+import { packAnswer } from '../../src/domain/request-log-entry.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
@@ -227,6 +228,12 @@ describe('request log rows', () => {
       records.map((record) => ({ ...record, event: fromValues(toValues(record.event)), prompt: record.prompt ?? null })),
     );
     expect(JSON.parse(batch)[0].event).toEqual(toValues(records[0]?.event as UsageEvent));
+
+    // Streams packed as their entries are queued (packAnswer) frame as the same texts and come back as their events.
+    const packed = records.map((record) => ({ ...record, answer: packAnswer(record.answer) }));
+    expect(packed[5]?.answer).toMatchObject({ kind: 'packed-events', lengths: [34, 2, 2], names: ['message_start', null, 'message_stop'] });
+    expect(frameRecords(packed)).toEqual({ batch, texts });
+    expect(requestLogRow(packed[5] as RequestLogRecord, 1024)).toEqual(requestLogRow(records[5] as RequestLogRecord, 1024));
   });
 
   it('finds the text of a JSON answer without parsing it, as searchableText() finds it in the parsed answer', () => {
