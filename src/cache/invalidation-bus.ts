@@ -91,7 +91,12 @@ export class RedisInvalidationBus implements InvalidationBus {
     // must not be an unhandled rejection, which ends the process. whenReady() still sees it.
     this.ready.catch(() => undefined);
     this.publisher = connectRedis(url, 'publisher', { timeoutMs, queueWhileDisconnected: true, logger: options.logger });
-    this.subscriber = connectRedis(url, 'subscriber', { timeoutMs, queueWhileDisconnected: true, logger: options.logger });
+    this.subscriber = connectRedis(url, 'subscriber', {
+      timeoutMs,
+      queueWhileDisconnected: true,
+      logger: options.logger,
+      resubscribesItself: true,
+    });
     this.subscriber.on('message', (_channel: string, message: string) => {
       const [origin, topic, value] = JSON.parse(message) as [string, InvalidationTopic, string];
       if (origin !== this.instanceId) this.local.deliver(topic, value);

@@ -17,6 +17,12 @@ export interface RedisConnectionOptions {
   queueWhileDisconnected?: boolean;
   /** Where connection errors go. Without a listener ioredis writes each one to stderr, outside the JSON log. */
   logger?: Logger;
+  /**
+   * A subscriber that subscribes again itself on every 'ready': ioredis's own resubscription is turned off, since it
+   * leaves its command's promise unhandled, and a connection that drops again at once then ends the process with an
+   * unhandled rejection ("Connection is closed.", ioredis 6's event_handler).
+   */
+  resubscribesItself?: boolean;
 }
 
 /** Repeats of the same connection error (one per reconnection attempt) are logged at most this often. */
@@ -38,6 +44,7 @@ export function connectRedis(url: string, name: string, options: RedisConnection
           // A command in flight when the connection drops fails rather than being sent again on reconnect: its caller
           // has already fallen back, or been answered.
           maxRetriesPerRequest: 0,
+          autoResubscribe: !options.resubscribesItself,
         });
   logConnectionErrors(client, name, options.logger);
   return client;

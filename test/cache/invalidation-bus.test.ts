@@ -127,6 +127,15 @@ describe('RedisInvalidationBus through a Redis outage (a redis-server of the tes
     await redis.kill();
     await redis.start();
     await eventually(() => resyncs > before, 15_000);
+    // Subscribed again by the bus itself (ioredis's own resubscription is off): another instance's message arrives, once.
+    const seen: string[] = [];
+    b.subscribe('api-key', (value) => seen.push(value));
+    const other = bus();
+    await other.whenReady();
+    await other.publish('api-key', 'after-restart');
+    await eventually(() => seen.length > 0, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual(['after-restart']);
   });
 
   it('started with Redis away, it subscribes once Redis comes', async () => {
