@@ -3,13 +3,7 @@
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
 import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
-import {
-  type CapturedAnswer,
-  type PackedEvents,
-  type StreamEvent,
-  type UpstreamAttempt,
-  unpackEvents,
-} from '../domain/request-log-entry.js';
+import { type CapturedAnswer, type PackedEvents, packAnswer, type UpstreamAttempt, unpackEvents } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -66,29 +60,16 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
       texts += record.prompt;
       prompt = record.prompt.length;
     }
-    const captured = record.answer;
+    // A stream's events come packed from the request path (packAnswer()); a record made otherwise is packed here.
+    const captured = packAnswer(record.answer);
     if (captured === null || captured.kind === 'object') answer = captured;
     else if (captured.kind === 'json') {
       texts += captured.text;
       answer = captured.text.length;
     } else if (captured.kind === 'packed-events') {
+      // Framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the batch's JSON.
       texts += captured.text;
       answer = { kind: 'framed-events', lengths: captured.lengths, names: captured.names };
-    } else {
-      // A stream's events, framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the
-      // batch's JSON.
-      const lengths: number[] = [];
-      let names: (string | null)[] | null = null;
-      for (let i = 0; i < captured.events.length; i++) {
-        const event = captured.events[i] as StreamEvent;
-        texts += event.data;
-        lengths.push(event.data.length);
-        if (event.event !== undefined) {
-          names ??= new Array<string | null>(captured.events.length).fill(null);
-          names[i] = event.event;
-        }
-      }
-      answer = { kind: 'framed-events', lengths, names };
     }
     framed.push({
       event: toValues(record.event),
