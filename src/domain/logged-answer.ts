@@ -2,15 +2,16 @@
 // its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
-import { type CapturedAnswer, type StreamEvent, unpackEvents } from './request-log-entry.js';
+import { ContentTemplate, unescapedContent } from './content-template.js';
+import { type CapturedAnswer, cutAround, type PackedEvents, packEvents, type StreamEvent, unpackEvents } from './request-log-entry.js';
 
 /** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
 export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
   if (answer.kind === 'json') return { text: answer.text };
   if (answer.kind === 'object') return { text: JSON.stringify(answer.value), value: answer.value };
-  const events = answer.kind === 'events' ? answer.events : unpackEvents(answer);
-  const anthropic = events.some((event) => event.event !== undefined);
-  const value = anthropic ? assembleAnthropicMessage(events) : assembleChatCompletion(events);
+  const packed = answer.kind === 'packed-events' ? answer : packEvents(answer.events);
+  // Anthropic's streams name their events; OpenAI's do not.
+  const value = packed.names !== null ? assembleAnthropicMessage(unpackEvents(packed)) : assembleChatCompletion(packed);
   return { text: JSON.stringify(value), value };
 }
 
@@ -37,23 +38,38 @@ interface ChoiceDraft {
   finish_reason: unknown;
 }
 
-/** OpenAI chat.completion.chunk events → the chat.completion they add up to (a flow run's trailer is left out). */
-export function assembleChatCompletion(events: readonly StreamEvent[]): Json {
+/**
+ * OpenAI chat.completion.chunk events → the chat.completion they add up to (a flow run's trailer is left out). The
+ * chunks packing cut down to their content (PackedEvents' `cut`) add it to their choice unparsed, once the template
+ * chunk's parse has shown that such a chunk adds a content and nothing else; else they are made whole and parsed.
+ */
+export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEvents): Json {
+  const { text, lengths, cut } = Array.isArray(stream) ? packEvents(stream) : (stream as PackedEvents);
   const completion: Json = { object: 'chat.completion' };
   const choices = new Map<number, ChoiceDraft>();
-  let template: ContentChunk | undefined;
-  for (const { data } of events) {
-    if (template !== undefined) {
-      const content = template.contentOf(data);
-      if (content !== undefined) {
-        const message = (choices.get(template.index) as ChoiceDraft).message;
-        message.content = (message.content ?? '') + content;
+  let templateData = '';
+  // The choice the cut chunks add their content to: known once the template chunk has been parsed and found to be one.
+  let cutChoice: ChoiceDraft | undefined;
+  let around: { before: string; after: string } | undefined;
+  let nextCut = 0;
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i] as number;
+    let data = text.slice(at, at + length);
+    at += length;
+    if (cut && cut.events[nextCut] === i) {
+      nextCut++;
+      const content = cutChoice === undefined ? undefined : unescapedContent(data);
+      if (content !== undefined && cutChoice !== undefined) {
+        cutChoice.message.content = (cutChoice.message.content ?? '') + content;
         continue;
       }
+      around ??= cutAround(templateData, cut);
+      data = around.before + data + around.after;
     }
     const chunk = parsed(data);
+    if (cut && i === cut.template) templateData = data;
     if (chunk === undefined || chunk.object !== 'chat.completion.chunk') continue;
-    template ??= ContentChunk.of(data, chunk);
     for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
       if (chunk[key] !== undefined && chunk[key] !== null) completion[key] = chunk[key];
     if (chunk.usage) completion.usage = chunk.usage;
@@ -67,63 +83,30 @@ export function assembleChatCompletion(events: readonly StreamEvent[]): Json {
       if (raw.finish_reason !== undefined && raw.finish_reason !== null) choice.finish_reason = raw.finish_reason;
       addDelta(choice, (raw.delta ?? {}) as Json);
     }
+    if (cut && i === cut.template && addsContentOnly(data, chunk, cut))
+      cutChoice = choices.get((chunk.choices as Json[])[0]?.index as number);
   }
   completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
   return completion;
 }
 
 /**
- * A chunk that only adds text to one choice, as most of a stream's chunks do, taken for the shape of those after it:
- * a chunk with the same text around its content (id, model, choice, the null finish_reason and usage) adds its
- * content to the same choice and changes nothing else, so its content is cut out of its text instead of parsing it
- * whole — JSON.parse builds every name and object of each chunk (about 1 µs a chunk) for one string.
+ * Whether a template chunk adds a content to one choice and changes nothing else (id, model, choice, the null
+ * finish_reason and usage are the text around its content), its content where its template says: then a chunk with
+ * the same text around its content only adds its content to the same choice.
  */
-class ContentChunk {
-  private constructor(
-    readonly index: number,
-    private readonly before: string,
-    private readonly after: string,
-  ) {}
-
-  static of(data: string, chunk: Json): ContentChunk | undefined {
-    const choices = chunk.choices;
-    if (!Array.isArray(choices) || choices.length !== 1 || (chunk.usage !== undefined && chunk.usage !== null)) return undefined;
-    const choice = choices[0] as Json;
-    const delta = choice.delta as Json | undefined;
-    if (typeof choice.index !== 'number' || (choice.finish_reason !== undefined && choice.finish_reason !== null)) return undefined;
-    if (typeof delta !== 'object' || delta === null || typeof delta.content !== 'string' || Object.keys(delta).length !== 1)
-      return undefined;
-    const marker = data.indexOf(CONTENT_DELTA);
-    if (marker === -1 || data.indexOf(CONTENT_DELTA, marker + 1) !== -1) return undefined;
-    const start = marker + CONTENT_DELTA.length;
-    // The content's closing quote: the first quote on (a template's content has none inside, escaped or not).
-    const end = data.indexOf('"', start);
-    if (end === -1) return undefined;
-    const template = new ContentChunk(choice.index, data.slice(0, start), data.slice(end));
-    // The content as it is written, escapes and all, must be where the template says: else no template.
-    return template.contentOf(data) === delta.content ? template : undefined;
-  }
-
-  /** This chunk's content if it has the template's shape; undefined when it must be parsed. */
-  contentOf(data: string): string | undefined {
-    const { before, after } = this;
-    const end = data.length - after.length;
-    // Slices compared with ===, not startsWith() and endsWith(): those cost five times as much with a template made
-    // for each stream (a new string each time).
-    if (end < before.length || data.slice(0, before.length) !== before || data.slice(end) !== after) return undefined;
-    const content = data.slice(before.length, end);
-    // A quote in between may end the string early (a delta with more than a content): parsed whole, as other chunks.
-    if (content.includes('"')) return undefined;
-    if (!content.includes('\\')) return content;
-    try {
-      return JSON.parse(`"${content}"`) as string;
-    } catch {
-      return undefined;
-    }
-  }
+function addsContentOnly(data: string, chunk: Json, cut: { before: number; after: number }): boolean {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices) || choices.length !== 1 || (chunk.usage !== undefined && chunk.usage !== null)) return false;
+  const choice = choices[0] as Json;
+  const delta = choice.delta as Json | undefined;
+  if (typeof choice.index !== 'number' || (choice.finish_reason !== undefined && choice.finish_reason !== null)) return false;
+  if (typeof delta !== 'object' || delta === null || typeof delta.content !== 'string' || Object.keys(delta).length !== 1) return false;
+  const template = ContentTemplate.of(data);
+  if (template === undefined || template.before.length !== cut.before || template.after.length !== cut.after) return false;
+  const written = template.writtenContentOf(data);
+  return written !== undefined && unescapedContent(written) === delta.content;
 }
-
-const CONTENT_DELTA = '"delta":{"content":"';
 
 function addDelta(choice: ChoiceDraft, delta: Json): void {
   const message = choice.message;

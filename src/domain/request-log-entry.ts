@@ -1,5 +1,6 @@
 // What a request log entry holds besides its usage event: the level it was kept at, each upstream attempt, the
 // request's tags, and (at level `full`) the body as the client sent it and the answer as captured on the way out.
+import { ContentTemplate } from './content-template.js';
 
 export type RequestLogLevel = 'full' | 'metadata' | 'off';
 
@@ -44,13 +45,28 @@ export type CapturedAnswer =
  * A stream's events once it has ended, packed as the entry is queued: their data one after another in one string, each
  * one's length, and their names (Anthropic's) when any has one. Kept until the entry's batch goes to the writer, one
  * string and an array of numbers outlive a young-generation collection more cheaply than every event and the chunks
- * of the upstream's answer that their data are slices of.
+ * of the upstream's answer that their data are slices of. The chunks that only add a content (most of an OpenAI
+ * stream) are cut down to their content (`cut`): a quarter of the characters to keep, copy and send to the writer.
  */
 export interface PackedEvents {
   kind: 'packed-events';
   text: string;
   lengths: number[];
   names: (string | null)[] | null;
+  /** Absent in entries spilled by a version that did not cut. */
+  cut?: CutContents | null | undefined;
+}
+
+/**
+ * Events whose data in a PackedEvents is their content only: the text before and after it is that of the content
+ * template (ContentTemplate) found in the data of event `template`, whose first `before` and last `after` characters
+ * it is. `events`: their indexes, in order.
+ */
+export interface CutContents {
+  template: number;
+  before: number;
+  after: number;
+  events: number[];
 }
 
 export interface StreamEvent {
@@ -59,38 +75,74 @@ export interface StreamEvent {
   data: string;
 }
 
-/** A captured stream packed (PackedEvents); any other answer as it is. */
+/** A captured stream packed (PackedEvents), its content-only chunks cut down to their content; any other answer as it is. */
 export function packAnswer(answer: CapturedAnswer | null): CapturedAnswer | null {
-  if (answer === null || answer.kind !== 'events') return answer;
-  const { events } = answer;
+  return answer === null || answer.kind !== 'events' ? answer : packEvents(answer.events);
+}
+
+/** A stream's events packed, the chunks that only add a content to the same choice cut down to their content. */
+export function packEvents(events: readonly StreamEvent[]): PackedEvents {
   const data = new Array<string>(events.length);
   const lengths = new Array<number>(events.length);
   let names: (string | null)[] | null = null;
+  let template: ContentTemplate | undefined;
+  let templateAt = -1;
+  const cutEvents: number[] = [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as StreamEvent;
-    data[i] = event.data;
-    lengths[i] = event.data.length;
+    let text = event.data;
     if (event.event !== undefined) {
       names ??= new Array<string | null>(events.length).fill(null);
       names[i] = event.event;
+    } else {
+      const content = template?.writtenContentOf(text);
+      if (content !== undefined) {
+        text = content;
+        cutEvents.push(i);
+      } else if (cutEvents.length === 0) {
+        // Until a chunk has been cut with it, a template gives way to the next chunk that could be one.
+        const candidate = ContentTemplate.of(text);
+        if (candidate !== undefined) {
+          template = candidate;
+          templateAt = i;
+        }
+      }
     }
+    data[i] = text;
+    lengths[i] = text.length;
   }
+  const cut =
+    template === undefined || cutEvents.length === 0
+      ? null
+      : { template: templateAt, before: template.before.length, after: template.after.length, events: cutEvents };
   // join() makes one flat string: the events' data, and the upstream chunks they are slices of, can die young.
-  return { kind: 'packed-events', text: data.join(''), lengths, names };
+  return { kind: 'packed-events', text: data.join(''), lengths, names, cut };
 }
 
-/** The events a PackedEvents holds. */
-export function unpackEvents({ text, lengths, names }: Omit<PackedEvents, 'kind'>): StreamEvent[] {
+/** The events a PackedEvents holds, as they came (the cut ones whole again). */
+export function unpackEvents({ text, lengths, names, cut }: Omit<PackedEvents, 'kind'>): StreamEvent[] {
   const events: StreamEvent[] = [];
   let at = 0;
+  let around: { before: string; after: string } | undefined;
+  let nextCut = 0;
   for (let i = 0; i < lengths.length; i++) {
     const length = lengths[i] as number;
-    const data = text.slice(at, at + length);
+    let data = text.slice(at, at + length);
     at += length;
+    if (cut && cut.events[nextCut] === i) {
+      nextCut++;
+      around ??= cutAround(events[cut.template]?.data ?? '', cut);
+      data = around.before + data + around.after;
+    }
     const name = names?.[i];
     events.push(name === undefined || name === null ? { data } : { event: name, data });
   }
   return events;
+}
+
+/** The text before and after the cut events' contents: the start and end of the template event's data. */
+export function cutAround(templateData: string, cut: CutContents): { before: string; after: string } {
+  return { before: templateData.slice(0, cut.before), after: templateData.slice(templateData.length - cut.after) };
 }
 
 export interface RequestLogSettings {

@@ -9,7 +9,7 @@ import {
   searchableJsonText,
   searchableText,
 } from '../../src/domain/logged-answer.js';
-import { packAnswer } from '../../src/domain/request-log-entry.js';
+import { packAnswer, packEvents, unpackEvents } from '../../src/domain/request-log-entry.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
@@ -108,6 +108,61 @@ describe('request log rows', () => {
         { index: 1, message: { role: 'assistant', content: ' other' }, finish_reason: null },
       ],
     });
+  });
+
+  it('packs an OpenAI stream with its content-only chunks cut down to their content, and unpacks it as it came', () => {
+    const head = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,';
+    const text = (content: string) => `${head}"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}],"usage":null}`;
+    const events = [
+      { data: `${head}"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}` },
+      { data: text('Hello') },
+      { data: text(' "quoted"') },
+      { data: text(' wor') },
+      { data: text('ld\\n') },
+      { data: `${head}"delta":{},"finish_reason":"stop"}],"usage":null}` },
+    ];
+    const packed = packEvents(events);
+    // The first content chunk is the template; a content with a quote is not cut (nor the template: its text is not one
+    // string alone).
+    expect(packed.cut).toEqual({
+      template: 1,
+      before: text('').indexOf('"}'),
+      after: '"},"finish_reason":null}],"usage":null}'.length,
+      events: [3, 4],
+    });
+    const whole = events.map((event) => event.data);
+    expect(packed.text).toBe([...whole.slice(0, 3), ' wor', 'ld\\\\n', whole[5]].join(''));
+    expect(unpackEvents(packed)).toEqual(events);
+    expect(assembleChatCompletion(packed)).toMatchObject({
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello "quoted" world\\n' }, finish_reason: 'stop' }],
+    });
+    // Named events (Anthropic) are never cut.
+    expect(packEvents(events.map((event) => ({ ...event, event: 'x' }))).cut).toBeNull();
+  });
+
+  it('parses the cut chunks whole when the template chunk adds more than a content', () => {
+    // The text around the content is the same in each chunk, but each delta also holds `x`, and one choice finishes.
+    const chunk = (content: string, finish: string | null = null) =>
+      JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        choices: [{ index: 0, delta: { content, x: 'y' }, finish_reason: finish }],
+        usage: null,
+      });
+    const events = ['A', 'b', 'c'].map((content) => ({ data: chunk(content) }));
+    events.push({ data: chunk('d', 'length') }, { data: chunk('e', 'length') });
+    const packed = packEvents(events);
+    // Cut with the first chunk's template: those with the same text around their content (not the finishing ones).
+    expect(packed.cut?.events).toEqual([1, 2]);
+    expect(assembleChatCompletion(packed)).toEqual({
+      id: 'c1',
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Abcde' }, finish_reason: 'length' }],
+    });
+    // A template chunk that is not JSON: the cut chunks are made whole again, and are not JSON either.
+    const broken = packEvents([{ data: '{"delta":{"content":"a"}' }, { data: '{"delta":{"content":"b"}' }]);
+    expect(broken.cut?.events).toEqual([1]);
+    expect(assembleChatCompletion(broken)).toEqual({ object: 'chat.completion', choices: [] });
   });
 
   it('reassembles an Anthropic stream with text and a tool_use whose input came in pieces', () => {
@@ -223,15 +278,26 @@ describe('request log rows', () => {
     const { batch, texts } = frameRecords(records);
     expect(batch).not.toContain('quote');
     const back = unframeRecords(JSON.parse(batch), texts);
-    // The event crosses as its column values: it comes back with its optional fields at their stored defaults.
+    // The event crosses as its column values: it comes back with its optional fields at their stored defaults, and a
+    // stream's events packed.
     expect(back).toEqual(
-      records.map((record) => ({ ...record, event: fromValues(toValues(record.event)), prompt: record.prompt ?? null })),
+      records.map((record) => ({
+        ...record,
+        event: fromValues(toValues(record.event)),
+        prompt: record.prompt ?? null,
+        answer: packAnswer(record.answer),
+      })),
     );
     expect(JSON.parse(batch)[0].event).toEqual(toValues(records[0]?.event as UsageEvent));
 
     // Streams packed as their entries are queued (packAnswer) frame as the same texts and come back as their events.
     const packed = records.map((record) => ({ ...record, answer: packAnswer(record.answer) }));
-    expect(packed[5]?.answer).toMatchObject({ kind: 'packed-events', lengths: [34, 2, 2], names: ['message_start', null, 'message_stop'] });
+    expect(packed[5]?.answer).toMatchObject({
+      kind: 'packed-events',
+      lengths: [34, 2, 2],
+      names: ['message_start', null, 'message_stop'],
+      cut: null,
+    });
     expect(frameRecords(packed)).toEqual({ batch, texts });
     expect(requestLogRow(packed[5] as RequestLogRecord, 1024)).toEqual(requestLogRow(records[5] as RequestLogRecord, 1024));
   });
