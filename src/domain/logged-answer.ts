@@ -47,6 +47,7 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
   const { text, lengths, cut } = Array.isArray(stream) ? packEvents(stream) : (stream as PackedEvents);
   const completion: Json = { object: 'chat.completion' };
   const choices = new Map<number, ChoiceDraft>();
+  const chunks = new ChunkParser();
   let templateData = '';
   // The choice the cut chunks add their content to: known once the template chunk has been parsed and found to be one.
   let cutChoice: ChoiceDraft | undefined;
@@ -67,12 +68,12 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
       around ??= cutAround(templateData, cut);
       data = around.before + data + around.after;
     }
-    const chunk = parsed(data);
+    const chunk = chunks.parse(data);
     if (cut && i === cut.template) templateData = data;
-    if (chunk === undefined || chunk.object !== 'chat.completion.chunk') continue;
-    for (const key of ['id', 'created', 'model', 'system_fingerprint', 'service_tier'])
-      if (chunk[key] !== undefined && chunk[key] !== null) completion[key] = chunk[key];
-    if (chunk.usage) completion.usage = chunk.usage;
+    if (chunk === undefined) continue;
+    // A chunk parsed past its front has the front's values there (a chunk in between may have set others).
+    if (chunks.partial) copyTopFields(completion, chunks.front as Json);
+    copyTopFields(completion, chunk);
     for (const raw of Array.isArray(chunk.choices) ? (chunk.choices as Json[]) : []) {
       const index = typeof raw.index === 'number' ? raw.index : 0;
       let choice = choices.get(index);
@@ -88,6 +89,73 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
   }
   completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
   return completion;
+}
+
+const CHUNK_OBJECT = 'chat.completion.chunk';
+const CHOICES_KEY = '"choices":';
+const COMMA = 0x2c;
+
+/**
+ * Parses a stream's chunks, those after the first whole one past the text they share with it. The first chunk's text
+ * before its `choices` — its id, object, created, model, fingerprint — holds the same values in every chunk that starts
+ * with the same text, when all it holds there are strings, numbers, booleans and nulls (no object or array that could
+ * hold a `"choices":` of its own): a later chunk is then parsed from there on, as an object of the rest of its keys,
+ * which JSON.parse builds in about half the instructions. Its values in front are the first chunk's, already read.
+ */
+class ChunkParser {
+  private envelope: string | undefined;
+  /** The values of the first chunk's keys in the shared front: those of every chunk parsed past it. */
+  front: Json | undefined;
+  /** Whether the chunk parse() last returned was parsed past the front (its values there are `front`'s). */
+  partial = false;
+
+  /** A chat.completion.chunk's object (past the shared front, when it has it); undefined when it is not one. */
+  parse(data: string): Json | undefined {
+    const envelope = this.envelope;
+    this.partial = envelope !== undefined && data.length > envelope.length && data.slice(0, envelope.length) === envelope;
+    if (this.partial) {
+      const rest = parsed(`{${data.slice((envelope as string).length)}`);
+      // A key that comes twice takes its last value: an `object` in the rest is the chunk's.
+      return rest === undefined || (rest.object !== undefined && rest.object !== CHUNK_OBJECT) ? undefined : rest;
+    }
+    const chunk = parsed(data);
+    if (chunk === undefined || chunk.object !== CHUNK_OBJECT) return undefined;
+    if (this.envelope === undefined) {
+      const at = frontEnd(data, chunk);
+      if (at !== undefined) {
+        this.envelope = data.slice(0, at);
+        this.front = {};
+        for (const key in chunk) {
+          if (key === 'choices') break;
+          this.front[key] = chunk[key];
+        }
+      }
+    }
+    return chunk;
+  }
+}
+
+/** Where a chunk's `"choices":` key starts, after a comma, if the values before it are neither objects nor arrays. */
+function frontEnd(data: string, chunk: Json): number | undefined {
+  const at = data.indexOf(CHOICES_KEY);
+  if (at < 2 || data.charCodeAt(at - 1) !== COMMA) return undefined;
+  // Keys in the order they were written (integer-like ones first, which can only make this stricter).
+  for (const key in chunk) {
+    if (key === 'choices') return at;
+    const value = chunk[key];
+    if (typeof value === 'object' && value !== null) return undefined;
+  }
+  return undefined;
+}
+
+/** The completion's own fields a chunk sets, named one by one: a loop over the names made megamorphic loads and stores. */
+function copyTopFields(completion: Json, chunk: Json): void {
+  if (chunk.id !== undefined && chunk.id !== null) completion.id = chunk.id;
+  if (chunk.created !== undefined && chunk.created !== null) completion.created = chunk.created;
+  if (chunk.model !== undefined && chunk.model !== null) completion.model = chunk.model;
+  if (chunk.system_fingerprint !== undefined && chunk.system_fingerprint !== null) completion.system_fingerprint = chunk.system_fingerprint;
+  if (chunk.service_tier !== undefined && chunk.service_tier !== null) completion.service_tier = chunk.service_tier;
+  if (chunk.usage) completion.usage = chunk.usage;
 }
 
 /**

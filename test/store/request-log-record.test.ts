@@ -165,6 +165,62 @@ describe('request log rows', () => {
     expect(assembleChatCompletion(broken)).toEqual({ object: 'chat.completion', choices: [] });
   });
 
+  it('reassembles 1,000 generated streams as it does their pretty-printed twins, which it can neither cut nor parse in part', () => {
+    let seed = 29;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const contents = ['Hel', 'lo', ' "x"', 'a\\', '\\', '\n', 'é😀', '"},"x":1', '', ' end', '"choices":[', ','];
+    const delta = () =>
+      pick([
+        () => ({ content: pick(contents) }),
+        () => ({ content: pick(contents) }),
+        () => ({ content: pick(contents) }),
+        () => ({ role: 'assistant', content: pick(contents) }),
+        () => ({ content: pick(contents), refusal: pick(contents) }),
+        () => ({ tool_calls: [{ index: 0, id: 'call_1', function: { name: 'f', arguments: pick(contents) } }] }),
+        () => ({}),
+      ])();
+    const chunk = (): Record<string, unknown> => {
+      const front: [string, unknown][] = [
+        ['id', pick(['c1', 'c1', 'c1', 'c2'])],
+        ['object', pick(['chat.completion.chunk', 'chat.completion.chunk', 'chat.completion.chunk', 'other'])],
+        ['created', pick([1, 1, 2])],
+        ['model', pick(['m', 'm', 'n'])],
+      ];
+      if (random() < 0.1) front.push(['meta', pick([{ a: 1, choices: 1 }, ['x'], null])]);
+      if (random() < 0.1) front.reverse();
+      const choices = Array.from({ length: pick([1, 1, 1, 1, 0, 2]) }, (_, i) => ({
+        index: random() < 0.9 ? i : 1 - i,
+        delta: delta(),
+        finish_reason: random() < 0.9 ? null : 'stop',
+      }));
+      const back: [string, unknown][] = [['usage', random() < 0.9 ? null : { completion_tokens: 3 }]];
+      if (random() < 0.1) back.push(['id', 'c3']);
+      return Object.fromEntries([...front, ['choices', choices], ...back]);
+    };
+    let cutStreams = 0;
+    for (let i = 0; i < 1000; i++) {
+      const chunks = Array.from({ length: 1 + Math.floor(random() * 8) }, chunk);
+      // Runs of chunks alike but for their content, as most of a stream's are.
+      for (let j = chunks.length - 1; j > 0; j--) {
+        const [first] = (chunks[j]?.choices ?? []) as { delta: { content?: string } }[];
+        if (random() < 0.5 && first?.delta.content !== undefined)
+          for (let k = Math.floor(random() * 4); k >= 0; k--)
+            chunks.splice(j, 0, { ...chunks[j], choices: [{ ...first, delta: { ...first.delta, content: pick(contents) } }] });
+      }
+      const events = chunks.map((data) => ({ data: JSON.stringify(data) }));
+      const pretty = chunks.map((data) => ({ data: JSON.stringify(data, null, 1) }));
+      expect(assembleChatCompletion(events), JSON.stringify(chunks)).toEqual(assembleChatCompletion(pretty));
+      const packed = packEvents(events);
+      if (packed.cut) cutStreams++;
+      expect(unpackEvents(packed)).toEqual(events);
+    }
+    expect(cutStreams).toBeGreaterThan(200);
+  });
+
   it('reassembles an Anthropic stream with text and a tool_use whose input came in pieces', () => {
     const events = [
       {
