@@ -5,7 +5,10 @@
 // with string operations only: whether the chunk it came from really adds a content and nothing else is for that
 // chunk's parse to say, where the stream is reassembled (logged-answer.ts).
 
-const CONTENT_DELTA = '"delta":{"content":"';
+// Looked for without its opening quote, checked after: V8's search finds a pattern's first character first, and a quote
+// is JSON's commonest (a third of the time the search took).
+const CONTENT_DELTA = 'delta":{"content":"';
+const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 export class ContentTemplate {
@@ -17,7 +20,7 @@ export class ContentTemplate {
   /** The template a chunk would be: one content delta, the content written without a quote; undefined otherwise. */
   static of(data: string): ContentTemplate | undefined {
     const marker = data.indexOf(CONTENT_DELTA);
-    if (marker === -1 || data.indexOf(CONTENT_DELTA, marker + 1) !== -1) return undefined;
+    if (marker < 1 || data.charCodeAt(marker - 1) !== QUOTE || data.indexOf(CONTENT_DELTA, marker + 1) !== -1) return undefined;
     const start = marker + CONTENT_DELTA.length;
     // The content's closing quote: the first quote on (a content with a quote inside, escaped or not, is no template).
     const end = data.indexOf('"', start);

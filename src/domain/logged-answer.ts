@@ -92,7 +92,9 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
 }
 
 const CHUNK_OBJECT = 'chat.completion.chunk';
-const CHOICES_KEY = '"choices":';
+// Without its opening quote, checked after (as ContentTemplate's pattern: a quote is JSON's commonest character).
+const CHOICES_KEY = 'choices":';
+const QUOTE = 0x22;
 const COMMA = 0x2c;
 
 /**
@@ -137,8 +139,8 @@ class ChunkParser {
 
 /** Where a chunk's `"choices":` key starts, after a comma, if the values before it are neither objects nor arrays. */
 function frontEnd(data: string, chunk: Json): number | undefined {
-  const at = data.indexOf(CHOICES_KEY);
-  if (at < 2 || data.charCodeAt(at - 1) !== COMMA) return undefined;
+  const at = data.indexOf(CHOICES_KEY) - 1;
+  if (at < 2 || data.charCodeAt(at) !== QUOTE || data.charCodeAt(at - 1) !== COMMA) return undefined;
   // Keys in the order they were written (integer-like ones first, which can only make this stricter).
   for (const key in chunk) {
     if (key === 'choices') return at;
