@@ -3,7 +3,15 @@
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
 import { ContentTemplate, unescapedContent } from './content-template.js';
-import { type CapturedAnswer, cutAround, type PackedEvents, packEvents, type StreamEvent, unpackEvents } from './request-log-entry.js';
+import {
+  type CapturedAnswer,
+  cutAround,
+  forEachPacked,
+  type PackedEvents,
+  packEvents,
+  type StreamEvent,
+  unpackEvents,
+} from './request-log-entry.js';
 
 /** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
 export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
@@ -44,7 +52,8 @@ interface ChoiceDraft {
  * chunk's parse has shown that such a chunk adds a content and nothing else; else they are made whole and parsed.
  */
 export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEvents): Json {
-  const { text, lengths, cut } = Array.isArray(stream) ? packEvents(stream) : (stream as PackedEvents);
+  const packed = Array.isArray(stream) ? packEvents(stream) : (stream as PackedEvents);
+  const cut = packed.cut;
   const completion: Json = { object: 'chat.completion' };
   const choices = new Map<number, ChoiceDraft>();
   const chunks = new ChunkParser();
@@ -52,25 +61,20 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
   // The choice the cut chunks add their content to: known once the template chunk has been parsed and found to be one.
   let cutChoice: ChoiceDraft | undefined;
   let around: { before: string; after: string } | undefined;
-  let nextCut = 0;
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const length = lengths[i] as number;
-    let data = text.slice(at, at + length);
-    at += length;
-    if (cut && cut.events[nextCut] === i) {
-      nextCut++;
+  forEachPacked(packed, (packedData, isCut, i) => {
+    let data = packedData;
+    if (isCut && cut) {
       const content = cutChoice === undefined ? undefined : unescapedContent(data);
       if (content !== undefined && cutChoice !== undefined) {
         cutChoice.message.content = (cutChoice.message.content ?? '') + content;
-        continue;
+        return;
       }
       around ??= cutAround(templateData, cut);
       data = around.before + data + around.after;
     }
     const chunk = chunks.parse(data);
     if (cut && i === cut.template) templateData = data;
-    if (chunk === undefined) continue;
+    if (chunk === undefined) return;
     // A chunk parsed past its front has the front's values there (a chunk in between may have set others).
     if (chunks.partial) copyTopFields(completion, chunks.front as Json);
     copyTopFields(completion, chunk);
@@ -86,7 +90,7 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
     }
     if (cut && i === cut.template && addsContentOnly(data, chunk, cut))
       cutChoice = choices.get((chunk.choices as Json[])[0]?.index as number);
-  }
+  });
   completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
   return completion;
 }

@@ -120,24 +120,36 @@ export function packEvents(events: readonly StreamEvent[]): PackedEvents {
 }
 
 /** The events a PackedEvents holds, as they came (the cut ones whole again). */
-export function unpackEvents({ text, lengths, names, cut }: Omit<PackedEvents, 'kind'>): StreamEvent[] {
+export function unpackEvents(packed: Omit<PackedEvents, 'kind'>): StreamEvent[] {
+  const { names, cut } = packed;
   const events: StreamEvent[] = [];
-  let at = 0;
   let around: { before: string; after: string } | undefined;
-  let nextCut = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const length = lengths[i] as number;
-    let data = text.slice(at, at + length);
-    at += length;
-    if (cut && cut.events[nextCut] === i) {
-      nextCut++;
+  forEachPacked(packed, (packedData, isCut, i) => {
+    let data = packedData;
+    if (isCut && cut) {
       around ??= cutAround(events[cut.template]?.data ?? '', cut);
       data = around.before + data + around.after;
     }
     const name = names?.[i];
     events.push(name === undefined || name === null ? { data } : { event: name, data });
-  }
+  });
   return events;
+}
+
+/** Calls `visit` with each event's data as packed, in order: a cut event's content only (`isCut`). */
+export function forEachPacked(
+  { text, lengths, cut }: Omit<PackedEvents, 'kind'>,
+  visit: (data: string, isCut: boolean, index: number) => void,
+): void {
+  let at = 0;
+  let nextCut = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i] as number;
+    const isCut = cut?.events[nextCut] === i;
+    if (isCut) nextCut++;
+    visit(text.slice(at, at + length), isCut, i);
+    at += length;
+  }
 }
 
 /** The text before and after the cut events' contents: the start and end of the template event's data. */

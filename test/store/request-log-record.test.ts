@@ -44,6 +44,16 @@ const event = {
   createdAt: 1,
 };
 
+/** A repeatable pseudo-random number in [0, 1), and a pick from a list made with it. */
+function seeded(start: number): { random: () => number; pick: <T>(items: readonly T[]) => T } {
+  let seed = start;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  return { random, pick: (items) => items[Math.floor(random() * items.length)] as (typeof items)[number] };
+}
+
 describe('request log rows', () => {
   it('gzips a long body, keeps a short one as text, and reads both back', async () => {
     const long = JSON.stringify({ text: 'words '.repeat(COMPRESS_FROM_BYTES) });
@@ -166,12 +176,7 @@ describe('request log rows', () => {
   });
 
   it('reassembles 1,000 generated streams as it does their pretty-printed twins, which it can neither cut nor parse in part', () => {
-    let seed = 29;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const { random, pick } = seeded(29);
     const contents = ['Hel', 'lo', ' "x"', 'a\\', '\\', '\n', 'é😀', '"},"x":1', '', ' end', '"choices":[', ','];
     const delta = () =>
       pick([
@@ -404,12 +409,7 @@ describe('request log rows', () => {
   });
 
   it('finds the same text as searchableText() in 2,000 generated JSON texts, quotes, backslashes and keys in strings included', () => {
-    let seed = 23;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const { random, pick } = seeded(23);
     const keys = ['content', 'text', 'input', 'system', 'prompt', 'arguments', 'refusal', 'type', 'name', 'id', 'role', 'tex', 'contents'];
     const pieces = ['a', ' ', '"', '\\', '\n', 'é', '😀', ':', '{', '[', '"text":"x"', '\\"', ',', 'content'];
     const string = () => Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('');
