@@ -60,12 +60,15 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
   let templateData = '';
   // The choice the cut chunks add their content to: known once the template chunk has been parsed and found to be one.
   let cutChoice: ChoiceDraft | undefined;
+  // What the template chunk set of the completion's own fields, which a cut chunk (the same text there) sets again.
+  let templateTop: Json[] = [];
   let around: { before: string; after: string } | undefined;
   forEachPacked(packed, (packedData, isCut, i) => {
     let data = packedData;
     if (isCut && cut) {
       const content = cutChoice === undefined ? undefined : unescapedContent(data);
       if (content !== undefined && cutChoice !== undefined) {
+        for (const fields of templateTop) copyTopFields(completion, fields);
         cutChoice.message.content = (cutChoice.message.content ?? '') + content;
         return;
       }
@@ -88,8 +91,10 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
       if (raw.finish_reason !== undefined && raw.finish_reason !== null) choice.finish_reason = raw.finish_reason;
       addDelta(choice, (raw.delta ?? {}) as Json);
     }
-    if (cut && i === cut.template && addsContentOnly(data, chunk, cut))
+    if (cut && i === cut.template && addsContentOnly(data, chunk, cut)) {
       cutChoice = choices.get((chunk.choices as Json[])[0]?.index as number);
+      templateTop = chunks.partial ? [chunks.front as Json, chunk] : [chunk];
+    }
   });
   completion.choices = [...choices.values()].sort((a, b) => a.index - b.index);
   return completion;
@@ -109,7 +114,7 @@ const COMMA = 0x2c;
  * which JSON.parse builds in about half the instructions. Its values in front are the first chunk's, already read.
  */
 class ChunkParser {
-  private envelope: string | undefined;
+  private frontText: string | undefined;
   /** The values of the first chunk's keys in the shared front: those of every chunk parsed past it. */
   front: Json | undefined;
   /** Whether the chunk parse() last returned was parsed past the front (its values there are `front`'s). */
@@ -117,19 +122,19 @@ class ChunkParser {
 
   /** A chat.completion.chunk's object (past the shared front, when it has it); undefined when it is not one. */
   parse(data: string): Json | undefined {
-    const envelope = this.envelope;
-    this.partial = envelope !== undefined && data.length > envelope.length && data.slice(0, envelope.length) === envelope;
+    const front = this.frontText;
+    this.partial = front !== undefined && data.length > front.length && data.slice(0, front.length) === front;
     if (this.partial) {
-      const rest = parsed(`{${data.slice((envelope as string).length)}`);
+      const rest = parsed(`{${data.slice((front as string).length)}`);
       // A key that comes twice takes its last value: an `object` in the rest is the chunk's.
       return rest === undefined || (rest.object !== undefined && rest.object !== CHUNK_OBJECT) ? undefined : rest;
     }
     const chunk = parsed(data);
     if (chunk === undefined || chunk.object !== CHUNK_OBJECT) return undefined;
-    if (this.envelope === undefined) {
+    if (this.frontText === undefined) {
       const at = frontEnd(data, chunk);
       if (at !== undefined) {
-        this.envelope = data.slice(0, at);
+        this.frontText = data.slice(0, at);
         this.front = {};
         for (const key in chunk) {
           if (key === 'choices') break;

@@ -169,6 +169,13 @@ describe('request log rows', () => {
       object: 'chat.completion',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Abcde' }, finish_reason: 'length' }],
     });
+    // A cut chunk sets the completion's own fields again, as parsing it would: after a chunk with another id, its id.
+    const text = (id: string, content: string) =>
+      `{"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}`;
+    const stop = (id: string, content: string) => text(id, content).replace('"finish_reason":null', '"finish_reason":"stop"');
+    const again = packEvents([{ data: text('c1', 'a') }, { data: text('c1', 'b') }, { data: stop('c2', 'x') }, { data: text('c1', 'c') }]);
+    expect(again.cut?.events).toEqual([1, 3]);
+    expect(assembleChatCompletion(again)).toMatchObject({ id: 'c1', choices: [{ message: { content: 'abxc' }, finish_reason: 'stop' }] });
     // A template chunk that is not JSON: the cut chunks are made whole again, and are not JSON either.
     const broken = packEvents([{ data: '{"delta":{"content":"a"}' }, { data: '{"delta":{"content":"b"}' }]);
     expect(broken.cut?.events).toEqual([1]);
