@@ -336,14 +336,8 @@ export function searchableJsonText(text: string, maxChars: number): string | und
       return TEXT_FIELD_OBJECT.test(text.slice(match.index)) ? parsedSearchableText(text, maxChars) : found.slice(0, maxChars);
     }
     if (raw === '') continue;
-    let value = raw;
-    if (raw.includes('\\')) {
-      try {
-        value = JSON.parse(`"${raw}"`) as string;
-      } catch {
-        return undefined;
-      }
-    }
+    const value = unescapedContent(raw);
+    if (value === undefined) return undefined;
     found = found === '' ? value : `${found}\n${value}`;
   }
   return found.length > maxChars ? found.slice(0, maxChars) : found;
