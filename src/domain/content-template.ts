@@ -8,6 +8,8 @@
 // Looked for without its opening quote, checked after: V8's search finds a pattern's first character first, and a quote
 // is JSON's commonest (a third of the time the search took).
 const CONTENT_DELTA = 'delta":{"content":"';
+/** A chunk's `"choices":` key, without its opening quote (as CONTENT_DELTA). */
+export const CHOICES_KEY = 'choices":';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 

@@ -2,7 +2,7 @@
 // its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
 // plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
-import { ContentTemplate, unescapedContent } from './content-template.js';
+import { CHOICES_KEY, ContentTemplate, unescapedContent } from './content-template.js';
 import {
   type CapturedAnswer,
   cutAround,
@@ -101,8 +101,6 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
 }
 
 const CHUNK_OBJECT = 'chat.completion.chunk';
-// Without its opening quote, checked after (as ContentTemplate's pattern: a quote is JSON's commonest character).
-const CHOICES_KEY = 'choices":';
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 
@@ -255,6 +253,8 @@ export const SEARCH_CHARS = 64 * 1024;
 /** Fields whose strings are what people wrote or read: prompts, answers, tool arguments, flow parameters. */
 const TEXT_FIELDS = new Set([
   'content',
+  // An Anthropic stream's tool input, a piece of its JSON at a time (streamSearchText()).
+  'partial_json',
   'text',
   'input',
   'system',
@@ -341,6 +341,25 @@ export function searchableJsonText(text: string, maxChars: number): string | und
     found = found === '' ? value : `${found}\n${value}`;
   }
   return found.length > maxChars ? found.slice(0, maxChars) : found;
+}
+
+/**
+ * The plain text of a packed stream for search, without reassembling it: the text fields of its events one after
+ * another, with nothing between them — a word can be split across chunks, its halves each one's content. A cut chunk's
+ * content is its text. Events of two choices or two blocks run together; search only needs their words.
+ */
+export function streamSearchText(packed: PackedEvents, maxChars: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  forEachPacked(packed, (data, isCut) => {
+    if (length >= maxChars) return;
+    const text = isCut ? (unescapedContent(data) ?? data) : (searchableJsonText(data, maxChars) ?? '');
+    if (text === '') return;
+    parts.push(text);
+    length += text.length;
+  });
+  const text = parts.join('');
+  return text.length > maxChars ? text.slice(0, maxChars) : text;
 }
 
 function parsedSearchableText(text: string, maxChars: number): string | undefined {

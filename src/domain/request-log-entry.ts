@@ -1,6 +1,6 @@
 // What a request log entry holds besides its usage event: the level it was kept at, each upstream attempt, the
 // request's tags, and (at level `full`) the body as the client sent it and the answer as captured on the way out.
-import { ContentTemplate } from './content-template.js';
+import { CHOICES_KEY, ContentTemplate } from './content-template.js';
 
 export type RequestLogLevel = 'full' | 'metadata' | 'off';
 
@@ -60,13 +60,17 @@ export interface PackedEvents {
 /**
  * Events whose data in a PackedEvents is their content only: the text before and after it is that of the content
  * template (ContentTemplate) found in the data of event `template`, whose first `before` and last `after` characters
- * it is. `events`: their indexes, in order.
+ * it is. `events`: their indexes, in order. `fronted`: the indexes of other chunks packed without the text they share
+ * with the template before its `"choices":` (id, object, created, model, fingerprint), its first `front` characters.
  */
 export interface CutContents {
   template: number;
   before: number;
   after: number;
   events: number[];
+  /** Absent in entries spilled by a version that cut contents only. */
+  front?: number | undefined;
+  fronted?: number[] | undefined;
 }
 
 export interface StreamEvent {
@@ -111,12 +115,36 @@ export function packEvents(events: readonly StreamEvent[]): PackedEvents {
     data[i] = text;
     lengths[i] = text.length;
   }
-  const cut =
-    template === undefined || cutEvents.length === 0
-      ? null
-      : { template: templateAt, before: template.before.length, after: template.after.length, events: cutEvents };
+  if (template === undefined || cutEvents.length === 0) return { kind: 'packed-events', text: data.join(''), lengths, names, cut: null };
+  const front = frontOf(template.before);
+  const fronted: number[] = [];
+  if (front !== undefined) {
+    let nextCut = 0;
+    for (let i = 0; i < data.length; i++) {
+      if (cutEvents[nextCut] === i) {
+        nextCut++;
+        continue;
+      }
+      const text = data[i] as string;
+      if (i === templateAt || names?.[i] || text.length <= front.length || text.slice(0, front.length) !== front) continue;
+      data[i] = text.slice(front.length);
+      lengths[i] = text.length - front.length;
+      fronted.push(i);
+    }
+  }
+  const cut: CutContents = { template: templateAt, before: template.before.length, after: template.after.length, events: cutEvents };
+  if (fronted.length > 0) {
+    cut.front = (front as string).length;
+    cut.fronted = fronted;
+  }
   // join() makes one flat string: the events' data, and the upstream chunks they are slices of, can die young.
   return { kind: 'packed-events', text: data.join(''), lengths, names, cut };
+}
+
+/** The text a template's chunk starts with before its `"choices":` — the same in each chunk of most streams. */
+function frontOf(before: string): string | undefined {
+  const at = before.indexOf(CHOICES_KEY) - 1;
+  return at > 0 && before.charCodeAt(at) === 0x22 ? before.slice(0, at) : undefined;
 }
 
 /** The events a PackedEvents holds, as they came (the cut ones whole again). */
@@ -136,18 +164,32 @@ export function unpackEvents(packed: Omit<PackedEvents, 'kind'>): StreamEvent[] 
   return events;
 }
 
-/** Calls `visit` with each event's data as packed, in order: a cut event's content only (`isCut`). */
+/**
+ * Calls `visit` with each event's data, in order: a cut event's content only (`isCut`), a chunk packed without the
+ * front it shared with the template made whole again (`packedData`: as packed, without it).
+ */
 export function forEachPacked(
   { text, lengths, cut }: Omit<PackedEvents, 'kind'>,
-  visit: (data: string, isCut: boolean, index: number) => void,
+  visit: (data: string, isCut: boolean, index: number, packedData: string) => void,
 ): void {
+  let front = '';
+  if (cut?.front !== undefined && cut.fronted !== undefined) {
+    let templateAt = 0;
+    for (let i = 0; i < cut.template; i++) templateAt += lengths[i] as number;
+    front = text.slice(templateAt, templateAt + cut.front);
+  }
   let at = 0;
   let nextCut = 0;
+  let nextFronted = 0;
   for (let i = 0; i < lengths.length; i++) {
     const length = lengths[i] as number;
     const isCut = cut?.events[nextCut] === i;
     if (isCut) nextCut++;
-    visit(text.slice(at, at + length), isCut, i);
+    const data = text.slice(at, at + length);
+    if (cut?.fronted?.[nextFronted] === i) {
+      nextFronted++;
+      visit(front + data, false, i, data);
+    } else visit(data, isCut, i, data);
     at += length;
   }
 }

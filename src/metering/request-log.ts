@@ -1,5 +1,6 @@
 // The request log: an entry per metered request, queued for the writer as the request is recorded (never a database
 // round trip in the request), and read back a page or one entry at a time, always within one tenant.
+import { answerJson } from '../domain/logged-answer.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import { decodeCursor, encodeCursor } from '../store/keyset-cursor.js';
@@ -10,6 +11,7 @@ import {
   type StoredRequestLogEntry,
 } from '../store/repositories/request-log.js';
 import type { RequestLogRecord } from '../store/request-log-record.js';
+import { parseStoredStream } from '../store/stored-stream.js';
 import { microsToUsd } from './price-table.js';
 
 export interface RequestSummary {
@@ -141,6 +143,12 @@ function nullableNumber(value: number | null): number | null {
 async function loggedBody(body: Uint8Array | null | undefined, truncated: number | null, bytes: number | null): Promise<LoggedBody | null> {
   if (body === null || body === undefined) return null;
   const text = await bodyText(body);
+  // A stream is stored packed and reassembled here: its size is the answer's, not the stored text's.
+  const stream = parseStoredStream(text);
+  if (stream !== undefined) {
+    const answer = answerJson(stream);
+    return { body: answer.value, truncated: false, bytes: Buffer.byteLength(answer.text) };
+  }
   const cut = Number(truncated) === 1;
   return { body: cut ? text : parsedOrText(text), truncated: cut, bytes: Number(bytes) };
 }

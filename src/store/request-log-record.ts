@@ -2,11 +2,20 @@
 // and as its row: the answer reassembled, the bodies truncated past the cap and gzipped, the search text extracted.
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
-import { answerJson, promptPreview, promptText, SEARCH_CHARS, searchableJsonText, searchableText } from '../domain/logged-answer.js';
+import {
+  answerJson,
+  promptPreview,
+  promptText,
+  SEARCH_CHARS,
+  searchableJsonText,
+  searchableText,
+  streamSearchText,
+} from '../domain/logged-answer.js';
 import { type CapturedAnswer, type PackedEvents, packAnswer, type UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
+import { storedStreamText } from './stored-stream.js';
 
 export interface RequestLogRecord {
   event: UsageEvent;
@@ -152,11 +161,11 @@ export function storedBody(body: { text: string; bytes: number; encoded?: Buffer
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
-  const built = record.answer === null ? null : answerJson(record.answer);
-  const answer = built === null ? null : kept(built.text, maxBodyBytes);
+  const stored = record.answer === null ? null : storedAnswer(record.answer, maxBodyBytes);
+  const answer = stored?.body ?? null;
   // What search indexes: the request's prompt text (not its system prompt nor earlier turns), and the answer's.
   const prompt = record.prompt !== undefined ? record.prompt : request && promptOf(request);
-  const answerText = answer === null ? '' : textOf(answer, built?.value);
+  const answerText = stored === null ? '' : stored.searchText;
   let searchText = prompt === null ? answerText : answerText === '' ? prompt : `${prompt}\n${answerText}`;
   if (searchText.length > SEARCH_CHARS) searchText = searchText.slice(0, SEARCH_CHARS);
   return {
@@ -206,6 +215,23 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
       response_truncated: answer === null ? null : answer.truncated ? 1 : 0,
     },
   };
+}
+
+/**
+ * The answer as stored, and its text for search. A stream is stored as it was packed (stored-stream.ts), to be
+ * reassembled when read, unless that is longer than the cap: then reassembled here and truncated as any answer.
+ */
+function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: KeptBody; searchText: string } {
+  const answer = packAnswer(captured) as CapturedAnswer;
+  if (answer.kind === 'packed-events') {
+    const text = storedStreamText(answer);
+    const encoded = text === undefined ? undefined : Buffer.from(text, 'utf8');
+    if (text !== undefined && encoded !== undefined && encoded.length <= maxBodyBytes)
+      return { body: { text, bytes: encoded.length, truncated: false, encoded }, searchText: streamSearchText(answer, SEARCH_CHARS) };
+  }
+  const built = answerJson(answer);
+  const body = kept(built.text, maxBodyBytes);
+  return { body, searchText: textOf(body, built.value) };
 }
 
 /**

@@ -141,6 +141,12 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
         ],
         usage: { prompt_tokens: 30, completion_tokens: 7 },
       });
+      // Stored as streamed, reassembled as read: its size is the answer's.
+      const logged = entry.body.response;
+      expect(logged).toMatchObject({ truncated: false, bytes: Buffer.byteLength(JSON.stringify(logged.body)) });
+      // The tool's arguments came in two pieces; search finds them whole.
+      const found = await get('/requests?q=Paris');
+      expect(found.body.data.map((summary: { id: string }) => summary.id)).toContain(id);
     } finally {
       upstream.handle(defaultHandler);
     }

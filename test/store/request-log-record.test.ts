@@ -3,13 +3,15 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  answerJson,
   assembleAnthropicMessage,
   assembleChatCompletion,
   promptPreview,
   searchableJsonText,
   searchableText,
+  streamSearchText,
 } from '../../src/domain/logged-answer.js';
-import { packAnswer, packEvents, unpackEvents } from '../../src/domain/request-log-entry.js';
+import { type PackedEvents, packAnswer, packEvents, unpackEvents } from '../../src/domain/request-log-entry.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
@@ -20,6 +22,7 @@ import {
   storedBody,
   unframeRecords,
 } from '../../src/store/request-log-record.js';
+import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
 
 const event = {
   id: 'req_1',
@@ -133,15 +136,18 @@ describe('request log rows', () => {
     ];
     const packed = packEvents(events);
     // The first content chunk is the template; a content with a quote is not cut (nor the template: its text is not one
-    // string alone).
+    // string alone). The other chunks are packed without the text before `"choices":` they share with the template.
+    const front = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",';
     expect(packed.cut).toEqual({
       template: 1,
       before: text('').indexOf('"}'),
       after: '"},"finish_reason":null}],"usage":null}'.length,
       events: [3, 4],
+      front: front.length,
+      fronted: [0, 2, 5],
     });
-    const whole = events.map((event) => event.data);
-    expect(packed.text).toBe([...whole.slice(0, 3), ' wor', 'ld\\\\n', whole[5]].join(''));
+    const rest = events.map((event) => event.data.slice(front.length));
+    expect(packed.text).toBe([rest[0], events[1]?.data, rest[2], ' wor', 'ld\\\\n', rest[5]].join(''));
     expect(unpackEvents(packed)).toEqual(events);
     expect(assembleChatCompletion(packed)).toMatchObject({
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello "quoted" world\\n' }, finish_reason: 'stop' }],
@@ -214,6 +220,7 @@ describe('request log rows', () => {
       return Object.fromEntries([...front, ['choices', choices], ...back]);
     };
     let cutStreams = 0;
+    let searchedStreams = 0;
     for (let i = 0; i < 1000; i++) {
       const chunks = Array.from({ length: 1 + Math.floor(random() * 8) }, chunk);
       // Runs of chunks alike but for their content, as most of a stream's are.
@@ -229,8 +236,22 @@ describe('request log rows', () => {
       const packed = packEvents(events);
       if (packed.cut) cutStreams++;
       expect(unpackEvents(packed)).toEqual(events);
+      // Stored as packed, and read back as it came.
+      const stored = parseStoredStream(storedStreamText(packed) as string) as PackedEvents;
+      expect(unpackEvents(stored)).toEqual(events);
+      // Search finds the content of a stream of one choice's contents as it is in the reassembled answer.
+      const onlyContents = chunks.every((data) => {
+        const choices = data.choices as { index: number; delta: Record<string, unknown> }[];
+        if (data.object !== 'chat.completion.chunk' || choices.length > 1) return false;
+        return choices.every(({ index, delta }) => index === 0 && delta.refusal === undefined && !delta.tool_calls);
+      });
+      if (onlyContents) {
+        searchedStreams++;
+        expect(streamSearchText(packed, 1000)).toBe(searchableText(assembleChatCompletion(events), 1000));
+      }
     }
     expect(cutStreams).toBeGreaterThan(200);
+    expect(searchedStreams).toBeGreaterThan(50);
   });
 
   it('reassembles an Anthropic stream with text and a tool_use whose input came in pieces', () => {
@@ -474,6 +495,54 @@ describe('request log rows', () => {
     ).row;
     expect(cut).toMatchObject({ request_bytes: 208, request_truncated: 1 });
     expect(await bodyText(cut.request_body as Uint8Array)).toBe(`{"a":"${'é'.repeat(7)}`);
+  });
+
+  it('stores a stream as packed, to be reassembled when read, unless longer than the cap or holding a separator', async () => {
+    const head = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,';
+    const text = (content: string) => `${head}"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}],"usage":null}`;
+    const events = [
+      { data: `${head}"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}` },
+      ...['Take ', 'the tr', 'ain', ' "now"', '.'].map((content) => ({ data: text(content) })),
+      { data: `${head}"delta":{},"finish_reason":"stop"}],"usage":null}` },
+      { data: '[DONE]' },
+    ];
+    const record: RequestLogRecord = {
+      event,
+      level: 'full',
+      attempts: [],
+      metadata: null,
+      request: null,
+      prompt: null,
+      answer: { kind: 'events', events },
+    };
+    const assembled = assembleChatCompletion(events);
+    const { row, searchText } = requestLogRow(record, 4096);
+    const stored = await bodyText(row.response_body as Uint8Array);
+    expect(stored.startsWith('\u001e')).toBe(true);
+    // Under half the events: the chunks after the template without the id, model and the like they share with it.
+    expect(row.response_bytes).toBeLessThan(events.reduce((bytes, { data }) => bytes + data.length, 0) / 2);
+    expect(row.response_truncated).toBe(0);
+    expect(answerJson(parseStoredStream(stored) as PackedEvents)).toEqual({ text: JSON.stringify(assembled), value: assembled });
+    expect(searchText).toBe('Take the train "now".');
+
+    // Longer than the cap: reassembled as it is written, and truncated as any answer.
+    const capped = requestLogRow(record, 60).row;
+    expect(capped).toMatchObject({ response_bytes: Buffer.byteLength(JSON.stringify(assembled)), response_truncated: 1 });
+    expect(await bodyText(capped.response_body as Uint8Array)).toBe(JSON.stringify(assembled).slice(0, 60));
+
+    // A separator in an event (no JSON chunk has one): reassembled as it is written.
+    const odd = [...events.slice(0, -1), { data: 'not json \u001f' }];
+    const oddRow = requestLogRow({ ...record, answer: { kind: 'events', events: odd } }, 4096).row;
+    expect(await bodyText(oddRow.response_body as Uint8Array)).toBe(JSON.stringify(assembleChatCompletion(odd)));
+    expect(storedStreamText(packEvents(odd))).toBeUndefined();
+
+    // Anthropic's named events, stored with their names.
+    const named = [
+      { event: 'message_start', data: '{"type":"message_start","message":{"id":"msg_1","role":"assistant","content":[]}}' },
+      { event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}' },
+    ];
+    const packedNamed = packEvents(named);
+    expect(unpackEvents(parseStoredStream(storedStreamText(packedNamed) as string) as PackedEvents)).toEqual(named);
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
