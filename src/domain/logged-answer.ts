@@ -351,9 +351,17 @@ export function searchableJsonText(text: string, maxChars: number): string | und
 export function streamSearchText(packed: PackedEvents, maxChars: number): string {
   const parts: string[] = [];
   let length = 0;
-  forEachPacked(packed, (data, isCut) => {
+  const fronted = packed.cut?.fronted;
+  let nextFronted = 0;
+  forEachPacked(packed, (data, isCut, index, packedData) => {
     if (length >= maxChars) return;
-    const text = isCut ? (unescapedContent(data) ?? data) : (searchableJsonText(data, maxChars) ?? '');
+    let text: string;
+    if (isCut) text = unescapedContent(data) ?? data;
+    else if (fronted?.[nextFronted] === index) {
+      nextFronted++;
+      // Without the front it shares with the template (id, model and the like: no text fields), a third as long to scan.
+      text = searchableJsonText(`{${packedData}`, maxChars) ?? '';
+    } else text = searchableJsonText(data, maxChars) ?? '';
     if (text === '') return;
     parts.push(text);
     length += text.length;
