@@ -103,7 +103,7 @@ export class RequestLog {
       metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, string>),
       attempts: JSON.parse(row.attempts) as RequestEntry['attempts'],
       request: await loggedBody(row.request_body, row.request_truncated, row.request_bytes),
-      response: await loggedBody(row.response_body, row.response_truncated, row.response_bytes),
+      response: await loggedBody(row.response_body, row.response_truncated, row.response_bytes, true),
     };
   }
 }
@@ -140,11 +140,17 @@ function nullableNumber(value: number | null): number | null {
   return value === null ? null : Number(value);
 }
 
-async function loggedBody(body: Uint8Array | null | undefined, truncated: number | null, bytes: number | null): Promise<LoggedBody | null> {
+async function loggedBody(
+  body: Uint8Array | null | undefined,
+  truncated: number | null,
+  bytes: number | null,
+  isAnswer = false,
+): Promise<LoggedBody | null> {
   if (body === null || body === undefined) return null;
   const text = await bodyText(body);
-  // A stream is stored packed and reassembled here: its size is the answer's, not the stored text's.
-  const stream = parseStoredStream(text);
+  // A stream is stored packed and reassembled here: its size is the answer's, not the stored text's. Only an answer is
+  // ever stored so: a request body, the client's own text, is never read as one, whatever it starts with.
+  const stream = isAnswer ? parseStoredStream(text) : undefined;
   if (stream !== undefined) {
     const answer = answerJson(stream);
     return { body: answer.value, truncated: false, bytes: Buffer.byteLength(answer.text) };
