@@ -4,22 +4,26 @@
 // thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
 import { CHOICES_KEY, ContentTemplate, unescapedContent } from './content-template.js';
 import {
-  type CapturedAnswer,
   cutAround,
+  forEachEvent,
   forEachPacked,
+  namedEvents,
   type PackedEvents,
   packEvents,
   type StreamEvent,
   unpackEvents,
-} from './request-log-entry.js';
+} from './packed-stream.js';
+import type { CapturedAnswer } from './request-log-entry.js';
 
 /** The answer as one JSON text, and the value it is the text of when it was built here (not parsed from the text). */
 export function answerJson(answer: CapturedAnswer): { text: string; value?: unknown } {
   if (answer.kind === 'json') return { text: answer.text };
   if (answer.kind === 'object') return { text: JSON.stringify(answer.value), value: answer.value };
-  const packed = answer.kind === 'packed-events' ? answer : packEvents(answer.events);
+  const stream = answer.kind === 'packed-events' ? answer : answer.events;
   // Anthropic's streams name their events; OpenAI's do not.
-  const value = packed.names !== null ? assembleAnthropicMessage(unpackEvents(packed)) : assembleChatCompletion(packed);
+  const value = namedEvents(stream)
+    ? assembleAnthropicMessage(Array.isArray(stream) ? stream : unpackEvents(stream as PackedEvents))
+    : assembleChatCompletion(stream);
   return { text: JSON.stringify(value), value };
 }
 
@@ -52,8 +56,8 @@ interface ChoiceDraft {
  * chunk's parse has shown that such a chunk adds a content and nothing else; else they are made whole and parsed.
  */
 export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEvents): Json {
-  const packed = Array.isArray(stream) ? packEvents(stream) : (stream as PackedEvents);
-  const cut = packed.cut;
+  const packed = Array.isArray(stream) ? (packEvents(stream) ?? stream) : stream;
+  const cut = Array.isArray(packed) ? null : (packed as PackedEvents).cut;
   const completion: Json = { object: 'chat.completion' };
   const choices = new Map<number, ChoiceDraft>();
   const chunks = new ChunkParser();
@@ -63,9 +67,9 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
   // What the template chunk set of the completion's own fields, which a cut chunk (the same text there) sets again.
   let templateTop: Json[] = [];
   let around: { before: string; after: string } | undefined;
-  forEachPacked(packed, (packedData, isCut, i) => {
+  forEachEvent(packed, (packedData, kind) => {
     let data = packedData;
-    if (isCut && cut) {
+    if (kind === 'c' && cut) {
       const content = cutChoice === undefined ? undefined : unescapedContent(data);
       if (content !== undefined && cutChoice !== undefined) {
         for (const fields of templateTop) copyTopFields(completion, fields);
@@ -76,7 +80,7 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
       data = around.before + data + around.after;
     }
     const chunk = chunks.parse(data);
-    if (cut && i === cut.template) templateData = data;
+    if (kind === 't') templateData = data;
     if (chunk === undefined) return;
     // A chunk parsed past its front has the front's values there (a chunk in between may have set others).
     if (chunks.partial) copyTopFields(completion, chunks.front as Json);
@@ -91,7 +95,7 @@ export function assembleChatCompletion(stream: readonly StreamEvent[] | PackedEv
       if (raw.finish_reason !== undefined && raw.finish_reason !== null) choice.finish_reason = raw.finish_reason;
       addDelta(choice, (raw.delta ?? {}) as Json);
     }
-    if (cut && i === cut.template && addsContentOnly(data, chunk, cut)) {
+    if (kind === 't' && cut && addsContentOnly(data, chunk, cut)) {
       cutChoice = choices.get((chunk.choices as Json[])[0]?.index as number);
       templateTop = chunks.partial ? [chunks.front as Json, chunk] : [chunk];
     }
@@ -351,14 +355,11 @@ export function searchableJsonText(text: string, maxChars: number): string | und
 export function streamSearchText(packed: PackedEvents, maxChars: number): string {
   const parts: string[] = [];
   let length = 0;
-  const fronted = packed.cut?.fronted;
-  let nextFronted = 0;
-  forEachPacked(packed, (data, isCut, index, packedData) => {
+  forEachPacked(packed, (data, kind, _name, packedData) => {
     if (length >= maxChars) return;
     let text: string;
-    if (isCut) text = unescapedContent(data) ?? data;
-    else if (fronted?.[nextFronted] === index) {
-      nextFronted++;
+    if (kind === 'c') text = unescapedContent(data) ?? data;
+    else if (kind === 'f') {
       // Without the front it shares with the template (id, model and the like: no text fields), a third as long to scan.
       text = searchableJsonText(`{${packedData}`, maxChars) ?? '';
     } else text = searchableJsonText(data, maxChars) ?? '';

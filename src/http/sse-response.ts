@@ -2,7 +2,7 @@
 // Once the 200 is sent a failure cannot change the status, so it becomes an error event and the stream ends.
 // OpenAI-style streams end with `data: [DONE]`; Anthropic's name every event and end with message_stop.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { StreamEvent } from '../domain/request-log-entry.js';
+import type { StreamEvent } from '../domain/packed-stream.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import type { ChatStreamResult } from '../gateway/providers/provider.js';
 import { SSE_DONE, sseData, sseEvent } from '../gateway/sse.js';

@@ -11,7 +11,8 @@ import {
   searchableText,
   streamSearchText,
 } from '../domain/logged-answer.js';
-import { type CapturedAnswer, type PackedEvents, packAnswer, type UpstreamAttempt } from '../domain/request-log-entry.js';
+import type { PackedCut, StreamEvent } from '../domain/packed-stream.js';
+import { type CapturedAnswer, packAnswer, type UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -46,11 +47,15 @@ export interface FramedRequestLogRecord {
   request: number | null;
   prompt: number | null;
   /** A number: a plain answer's JSON text (kind `json`) of that length. */
-  answer: number | FramedEvents | { kind: 'object'; value: unknown } | null;
+  answer: number | FramedEvents | { kind: 'object'; value: unknown } | { kind: 'events'; events: StreamEvent[] } | null;
 }
 
-/** A stream's events, framed: each one's data's length in `texts`, and its name (Anthropic's) when any has one. */
-export type FramedEvents = Omit<PackedEvents, 'kind' | 'text'> & { kind: 'framed-events' };
+/** A packed stream, framed: its text's length in `texts`. */
+export interface FramedEvents {
+  kind: 'framed-events';
+  length: number;
+  cut: PackedCut | null;
+}
 
 /** A batch as the writer thread gets it: the framed records' JSON, and their texts in order. */
 export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string } {
@@ -72,14 +77,15 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
     }
     // A stream's events come packed from the request path (packAnswer()); a record made otherwise is packed here.
     const captured = packAnswer(record.answer);
-    if (captured === null || captured.kind === 'object') answer = captured;
+    // A stream that could not be packed (an event with a separator, not JSON) crosses in the batch's JSON, as it is.
+    if (captured === null || captured.kind === 'object' || captured.kind === 'events') answer = captured;
     else if (captured.kind === 'json') {
       texts.push(captured.text);
       answer = captured.text.length;
     } else if (captured.kind === 'packed-events') {
       // Framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the batch's JSON.
       texts.push(captured.text);
-      answer = { kind: 'framed-events', lengths: captured.lengths, names: captured.names, cut: captured.cut ?? null };
+      answer = { kind: 'framed-events', length: captured.text.length, cut: captured.cut };
     }
     framed.push({
       event: toValues(record.event),
@@ -115,17 +121,8 @@ export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts:
       answer = { kind: 'json', text: texts.slice(at, at + framedAnswer) };
       at += framedAnswer;
     } else if (framedAnswer !== null && framedAnswer.kind === 'framed-events') {
-      let length = 0;
-      for (const eventLength of framedAnswer.lengths) length += eventLength;
-      // Left packed, to be reassembled as its row is built: the events of one entry at a time are alive, not the batch's.
-      answer = {
-        kind: 'packed-events',
-        text: texts.slice(at, at + length),
-        lengths: framedAnswer.lengths,
-        names: framedAnswer.names,
-        cut: framedAnswer.cut ?? null,
-      };
-      at += length;
+      answer = { kind: 'packed-events', text: texts.slice(at, at + framedAnswer.length), cut: framedAnswer.cut };
+      at += framedAnswer.length;
     } else answer = framedAnswer;
     records.push({
       event: fromValues(record.event),
@@ -220,14 +217,15 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
 
 /**
  * The answer as stored, and its text for search. A stream is stored as it was packed (stored-stream.ts), to be
- * reassembled when read, unless that is longer than the cap: then reassembled here and truncated as any answer.
+ * reassembled when read, unless that is longer than the cap or it could not be packed (an event holding a separator):
+ * then reassembled here, and truncated as any answer.
  */
 function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: KeptBody; searchText: string } {
   const answer = packAnswer(captured) as CapturedAnswer;
   if (answer.kind === 'packed-events') {
     const text = storedStreamText(answer);
-    const encoded = text === undefined ? undefined : Buffer.from(text, 'utf8');
-    if (text !== undefined && encoded !== undefined && encoded.length <= maxBodyBytes)
+    const encoded = Buffer.from(text, 'utf8');
+    if (encoded.length <= maxBodyBytes)
       return { body: { text, bytes: encoded.length, truncated: false, encoded }, searchText: streamSearchText(answer, SEARCH_CHARS) };
   }
   const built = answerJson(answer);
@@ -300,14 +298,9 @@ export function requestLogRecordChars(record: RequestLogRecord): number {
   if (answer !== null) {
     if (answer.kind === 'json') framed += answer.text.length;
     else if (answer.kind === 'object') chars += OBJECT_ANSWER_CHARS;
-    else if (answer.kind === 'packed-events') {
-      framed += answer.text.length;
-      chars += 16 * answer.lengths.length;
-    } else
-      for (const event of answer.events) {
-        framed += event.data.length;
-        chars += 16; // its length (and name) in the batch's JSON
-      }
+    else if (answer.kind === 'packed-events') framed += answer.text.length;
+    // Not packed: escaped into the batch's JSON.
+    else for (const event of answer.events) chars += event.data.length + 16;
   }
   return chars + Math.ceil(framed / FRAMED_CHARS_PER_WEIGHT);
 }

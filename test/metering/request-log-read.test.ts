@@ -2,7 +2,7 @@
 // never read as a stored stream, whatever it starts with.
 import { describe, expect, it } from 'vitest';
 import { assembleChatCompletion } from '../../src/domain/logged-answer.js';
-import { packEvents } from '../../src/domain/request-log-entry.js';
+import { type PackedEvents, packEvents } from '../../src/domain/packed-stream.js';
 import { RequestLog } from '../../src/metering/request-log.js';
 import type { RequestLogRepository, StoredRequestLogEntry } from '../../src/store/repositories/request-log.js';
 import { storedStreamText } from '../../src/store/stored-stream.js';
@@ -20,7 +20,7 @@ describe('reading a request log entry', () => {
     const events = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), chunk({}, 'stop')].map(
       (data) => ({ data }),
     );
-    const stored = storedStreamText(packEvents(events)) as string;
+    const stored = storedStreamText(packEvents(events) as PackedEvents);
     const row = {
       id: 'req_1',
       created_at: 1,

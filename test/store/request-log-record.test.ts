@@ -11,7 +11,15 @@ import {
   searchableText,
   streamSearchText,
 } from '../../src/domain/logged-answer.js';
-import { type PackedEvents, packAnswer, packEvents, unpackEvents } from '../../src/domain/request-log-entry.js';
+import {
+  forEachPacked,
+  type PackedEvents,
+  type PackedKind,
+  packEvents,
+  type StreamEvent,
+  unpackEvents,
+} from '../../src/domain/packed-stream.js';
+import { type CapturedAnswer, packAnswer } from '../../src/domain/request-log-entry.js';
 import { bodyText } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import {
@@ -46,6 +54,20 @@ const event = {
   errorCode: null,
   createdAt: 1,
 };
+
+/** Events packed: every test stream here can be. */
+function pack(events: readonly StreamEvent[]): PackedEvents {
+  const packed = packEvents(events);
+  if (packed === undefined) throw new Error('not packed');
+  return packed;
+}
+
+/** How each event of a packed stream was packed. */
+function kindsOf(packed: PackedEvents): PackedKind[] {
+  const kinds: PackedKind[] = [];
+  forEachPacked(packed, (_data, kind) => kinds.push(kind));
+  return kinds;
+}
 
 /** A repeatable pseudo-random number in [0, 1), and a pick from a list made with it. */
 function seeded(start: number): { random: () => number; pick: <T>(items: readonly T[]) => T } {
@@ -134,26 +156,44 @@ describe('request log rows', () => {
       { data: text('ld\\n') },
       { data: `${head}"delta":{},"finish_reason":"stop"}],"usage":null}` },
     ];
-    const packed = packEvents(events);
+    const packed = pack(events);
     // The first content chunk is the template; a content with a quote is not cut (nor the template: its text is not one
     // string alone). The other chunks are packed without the text before `"choices":` they share with the template.
     const front = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",';
     expect(packed.cut).toEqual({
-      template: 1,
       before: text('').indexOf('"}'),
       after: '"},"finish_reason":null}],"usage":null}'.length,
-      events: [3, 4],
       front: front.length,
-      fronted: [0, 2, 5],
     });
+    expect(kindsOf(packed)).toEqual(['f', 't', 'f', 'c', 'c', 'f']);
     const rest = events.map((event) => event.data.slice(front.length));
-    expect(packed.text).toBe([rest[0], events[1]?.data, rest[2], ' wor', 'ld\\\\n', rest[5]].join(''));
+    expect(packed.text).toBe(
+      [
+        '\u001ff',
+        rest[0],
+        '\u001ft',
+        events[1]?.data,
+        '\u001ff',
+        rest[2],
+        '\u001fc',
+        ' wor',
+        '\u001fc',
+        'ld\\\\n',
+        '\u001ff',
+        rest[5],
+      ].join(''),
+    );
     expect(unpackEvents(packed)).toEqual(events);
     expect(assembleChatCompletion(packed)).toMatchObject({
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello "quoted" world\\n' }, finish_reason: 'stop' }],
     });
     // Named events (Anthropic) are never cut.
-    expect(packEvents(events.map((event) => ({ ...event, event: 'x' }))).cut).toBeNull();
+    const named = pack(events.map((event) => ({ ...event, event: 'x' })));
+    expect(named.cut).toBeNull();
+    expect(kindsOf(named)).toEqual(['n', 'n', 'n', 'n', 'n', 'n']);
+    // An event holding a separator (not JSON) leaves the stream unpacked.
+    expect(packEvents([...events, { data: 'a\u001fb' }])).toBeUndefined();
+    expect(packEvents([{ event: 'a\u001db', data: '{}' }])).toBeUndefined();
   });
 
   it('parses the cut chunks whole when the template chunk adds more than a content', () => {
@@ -167,9 +207,9 @@ describe('request log rows', () => {
       });
     const events = ['A', 'b', 'c'].map((content) => ({ data: chunk(content) }));
     events.push({ data: chunk('d', 'length') }, { data: chunk('e', 'length') });
-    const packed = packEvents(events);
+    const packed = pack(events);
     // Cut with the first chunk's template: those with the same text around their content (not the finishing ones).
-    expect(packed.cut?.events).toEqual([1, 2]);
+    expect(kindsOf(packed)).toEqual(['t', 'c', 'c', 'f', 'f']);
     expect(assembleChatCompletion(packed)).toEqual({
       id: 'c1',
       object: 'chat.completion',
@@ -179,12 +219,12 @@ describe('request log rows', () => {
     const text = (id: string, content: string) =>
       `{"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}`;
     const stop = (id: string, content: string) => text(id, content).replace('"finish_reason":null', '"finish_reason":"stop"');
-    const again = packEvents([{ data: text('c1', 'a') }, { data: text('c1', 'b') }, { data: stop('c2', 'x') }, { data: text('c1', 'c') }]);
-    expect(again.cut?.events).toEqual([1, 3]);
+    const again = pack([{ data: text('c1', 'a') }, { data: text('c1', 'b') }, { data: stop('c2', 'x') }, { data: text('c1', 'c') }]);
+    expect(kindsOf(again)).toEqual(['t', 'c', 'w', 'c']);
     expect(assembleChatCompletion(again)).toMatchObject({ id: 'c1', choices: [{ message: { content: 'abxc' }, finish_reason: 'stop' }] });
     // A template chunk that is not JSON: the cut chunks are made whole again, and are not JSON either.
-    const broken = packEvents([{ data: '{"delta":{"content":"a"}' }, { data: '{"delta":{"content":"b"}' }]);
-    expect(broken.cut?.events).toEqual([1]);
+    const broken = pack([{ data: '{"delta":{"content":"a"}' }, { data: '{"delta":{"content":"b"}' }]);
+    expect(kindsOf(broken)).toEqual(['t', 'c']);
     expect(assembleChatCompletion(broken)).toEqual({ object: 'chat.completion', choices: [] });
   });
 
@@ -233,11 +273,11 @@ describe('request log rows', () => {
       const events = chunks.map((data) => ({ data: JSON.stringify(data) }));
       const pretty = chunks.map((data) => ({ data: JSON.stringify(data, null, 1) }));
       expect(assembleChatCompletion(events), JSON.stringify(chunks)).toEqual(assembleChatCompletion(pretty));
-      const packed = packEvents(events);
+      const packed = pack(events);
       if (packed.cut) cutStreams++;
       expect(unpackEvents(packed)).toEqual(events);
       // Stored as packed, and read back as it came.
-      const stored = parseStoredStream(storedStreamText(packed) as string) as PackedEvents;
+      const stored = parseStoredStream(storedStreamText(packed)) as PackedEvents;
       expect(unpackEvents(stored)).toEqual(events);
       // Search finds the content of a stream of one choice's contents as it is in the reassembled answer.
       const onlyContents = chunks.every((data) => {
@@ -381,10 +421,10 @@ describe('request log rows', () => {
 
     // Streams packed as their entries are queued (packAnswer) frame as the same texts and come back as their events.
     const packed = records.map((record) => ({ ...record, answer: packAnswer(record.answer) }));
-    expect(packed[5]?.answer).toMatchObject({
+    expect(packed[5]?.answer).toEqual({
       kind: 'packed-events',
-      lengths: [34, 2, 2],
-      names: ['message_start', null, 'message_stop'],
+      // Each event after a separator and a letter saying how it was packed; a named event's name before its data.
+      text: '\u001fnmessage_start\u001d{"type":"message_start","quote":1}\u001fw😀\u001fnmessage_stop\u001d{}',
       cut: null,
     });
     expect(frameRecords(packed)).toEqual({ batch, texts });
@@ -534,15 +574,36 @@ describe('request log rows', () => {
     const odd = [...events.slice(0, -1), { data: 'not json \u001f' }];
     const oddRow = requestLogRow({ ...record, answer: { kind: 'events', events: odd } }, 4096).row;
     expect(await bodyText(oddRow.response_body as Uint8Array)).toBe(JSON.stringify(assembleChatCompletion(odd)));
-    expect(storedStreamText(packEvents(odd))).toBeUndefined();
+    expect(packEvents(odd)).toBeUndefined();
 
     // Anthropic's named events, stored with their names.
     const named = [
       { event: 'message_start', data: '{"type":"message_start","message":{"id":"msg_1","role":"assistant","content":[]}}' },
       { event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}' },
     ];
-    const packedNamed = packEvents(named);
-    expect(unpackEvents(parseStoredStream(storedStreamText(packedNamed) as string) as PackedEvents)).toEqual(named);
+    expect(unpackEvents(parseStoredStream(storedStreamText(pack(named))) as PackedEvents)).toEqual(named);
+  });
+
+  it('stores a stream packed by the version before, as a spill file or a dead letter holds it, as this version packs it', async () => {
+    const chunk = (content: string) =>
+      `{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}`;
+    const events = [{ data: chunk('a') }, { data: chunk('b') }, { data: chunk('c') }];
+    const before = chunk('').indexOf('"}');
+    const after = chunk('').length - before;
+    // Each event's length, the cut ones their content only, as stop 37 packed.
+    const legacy = {
+      kind: 'packed-events',
+      text: `${events[0]?.data}bc`,
+      lengths: [events[0]?.data.length, 1, 1],
+      names: null,
+      cut: { template: 0, before, after, events: [1, 2] },
+    } as unknown as CapturedAnswer;
+    expect(packAnswer(legacy)).toEqual(pack(events));
+    const record: RequestLogRecord = { event, level: 'full', attempts: [], metadata: null, request: null, prompt: null, answer: legacy };
+    const stored = await bodyText(requestLogRow(record, 4096).row.response_body as Uint8Array);
+    expect(unpackEvents(parseStoredStream(stored) as PackedEvents)).toEqual(events);
+    const { batch, texts } = frameRecords([record]);
+    expect(unframeRecords(JSON.parse(batch), texts)[0]?.answer).toEqual(pack(events));
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
