@@ -179,7 +179,7 @@ export function unpackEvents(packed: Omit<PackedEvents, 'kind'>): StreamEvent[] 
 
 /** Whether the events are Anthropic's (named) rather than OpenAI's chat chunks. */
 export function namedEvents(stream: readonly StreamEvent[] | PackedEvents): boolean {
-  return Array.isArray(stream) ? stream.some((event) => event.event !== undefined) : (stream as PackedEvents).text.startsWith(NAMED);
+  return Array.isArray(stream) ? stream.some((event) => event.event !== undefined) : (stream as PackedEvents).text.includes(NAMED);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '../../src/domain/logged-answer.js';
 import {
   forEachPacked,
+  namedEvents,
   type PackedEvents,
   type PackedKind,
   packEvents,
@@ -191,6 +192,9 @@ describe('request log rows', () => {
     const named = pack(events.map((event) => ({ ...event, event: 'x' })));
     expect(named.cut).toBeNull();
     expect(kindsOf(named)).toEqual(['n', 'n', 'n', 'n', 'n', 'n']);
+    // A stream with any named event is Anthropic's, packed or not.
+    const mixed = [{ data: '{}' }, { event: 'x', data: '{}' }];
+    expect([namedEvents(mixed), namedEvents(pack(mixed)), namedEvents(events), namedEvents(packed)]).toEqual([true, true, false, false]);
     // An event holding a separator (not JSON) leaves the stream unpacked.
     expect(packEvents([...events, { data: 'a\u001fb' }])).toBeUndefined();
     expect(packEvents([{ event: 'a\u001db', data: '{}' }])).toBeUndefined();
