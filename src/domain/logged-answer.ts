@@ -1,7 +1,8 @@
-// Turns a captured answer into the one JSON text the request log keeps — a stream reassembled into the final object
-// its non-streamed twin would have been (a chat.completion with its tool calls, an Anthropic message) — and finds the
-// plain text of prompts and answers for search and the list's preview. Runs where the entry is written (the writer
-// thread), never on the request path — but for promptText(), a walk down the body the request path already parsed.
+// Turns a captured answer into one JSON text — a stream reassembled into the final object its non-streamed twin would
+// have been (a chat.completion with its tool calls, an Anthropic message), when its entry is read (or as it is written,
+// for a stream that is not stored packed) — and finds the plain text of prompts and answers for search and the list's
+// preview, where the entry is written (the writer thread). Never on the request path — but for promptText(), a walk
+// down the body the request path already parsed.
 import { CHOICES_KEY, ContentTemplate, unescapedContent } from './content-template.js';
 import {
   cutAround,
