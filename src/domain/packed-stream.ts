@@ -155,8 +155,9 @@ export function forEachEvent(
   stream: readonly StreamEvent[] | PackedEvents,
   visit: (data: string, kind: PackedKind, name: string | undefined, packed: string) => void,
 ): void {
-  if (!Array.isArray(stream)) return forEachPacked(stream as PackedEvents, visit);
-  for (const { event, data } of stream as readonly StreamEvent[]) visit(data, event === undefined ? 'w' : 'n', event, data);
+  if (Array.isArray(stream)) {
+    for (const { event, data } of stream as readonly StreamEvent[]) visit(data, event === undefined ? 'w' : 'n', event, data);
+  } else forEachPacked(stream as PackedEvents, visit);
 }
 
 /** The text before and after the cut events' contents: the start and end of the template event's data. */
