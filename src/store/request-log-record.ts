@@ -1,5 +1,6 @@
 // A request log entry as the request path hands it over — references to what it already holds, nothing serialised —
-// and as its row: the answer reassembled, the bodies truncated past the cap and gzipped, the search text extracted.
+// and as its row: a stream stored as it was packed, the bodies truncated past the cap and gzipped, the search text
+// extracted.
 // Rows are built where the entry is written (the writer thread), never on the request path.
 import { gzipSync } from 'node:zlib';
 import {
