@@ -150,5 +150,66 @@ export function checks(results: readonly TargetResult[], modes: readonly ChatMod
       ...judge(ratio('PostgreSQL store / SQLite store', mode), (v) => v >= 0.8, percent),
     });
   }
+  list.push(...requestLogChecks(results));
   return list;
+}
+
+/** The CPU a request costs at request log level `full` over `metadata`, measured in the same round. */
+export interface LevelCost {
+  mode: ChatMode;
+  connections: number;
+  /** The median of the rounds' `full` / `metadata` − 1. */
+  median: number;
+  lowest: number;
+  highest: number;
+  rounds: number;
+}
+
+/**
+ * Level `full` (shuttle-sqlite) against `metadata` (shuttle-sqlite-metadata), cell by cell: each round's two runs
+ * follow each other, so a round's ratio compares the machine with itself, and the median of the ratios is less
+ * shaken by a busy moment than the ratio of two medians.
+ */
+export function requestLogLevelCosts(results: readonly TargetResult[]): LevelCost[] {
+  const full = results.find((result) => result.name === 'shuttle-sqlite');
+  const metadata = results.find((result) => result.name === 'shuttle-sqlite-metadata');
+  if (full === undefined || metadata === undefined) return [];
+  return full.cells.flatMap((cell) => {
+    const base = cellOf(metadata, cell.mode, cell.connections);
+    if (base === undefined) return [];
+    const costs = cell.rounds.flatMap((round, index) => {
+      const against = base.rounds[index]?.cpuUsPerRequest;
+      return round.cpuUsPerRequest === null || against === undefined || against === null || against === 0
+        ? []
+        : [round.cpuUsPerRequest / against - 1];
+    });
+    if (costs.length === 0) return [];
+    const sorted = [...costs].sort((a, b) => a - b);
+    return [
+      {
+        mode: cell.mode,
+        connections: cell.connections,
+        median: medianOf(sorted),
+        lowest: sorted[0] as number,
+        highest: sorted.at(-1) as number,
+        rounds: sorted.length,
+      },
+    ];
+  });
+}
+
+function medianOf(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const signedPercent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
+
+/** Issue 23's target: level `full` costs at most 10% more CPU per request than `metadata` on the benchmark's bodies. */
+function requestLogChecks(results: readonly TargetResult[]): Check[] {
+  return requestLogLevelCosts(results).map((cost) => ({
+    description: `request log full ≤ 10% more CPU/req than metadata (${cost.mode}, ${cost.connections} conn.)`,
+    measured: `${signedPercent(cost.median)} (median of ${cost.rounds}; ${signedPercent(cost.lowest)} to ${signedPercent(cost.highest)})`,
+    status: cost.median <= 0.1 ? 'pass' : 'fail',
+  }));
 }

@@ -44,7 +44,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --profile                run Shuttle under node --cpu-prof (profile in bench/results/); defaults --only to shuttle-sqlite
   --only <names>           comma-separated targets: ${TARGET_NAMES.join(', ')}
                            (the direct upstream is always measured: "added" figures are relative to it; the
-                           *-cache-hit targets, every request answered from the response cache, only when named)
+                           *-cache-hit targets, every request answered from the response cache, only when named;
+                           shuttle-sqlite-metadata is shuttle-sqlite with the request log at level metadata, which
+                           level full, the default, is weighed against round by round)
   --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
   --rounds <n>             times each cell runs, targets taking turns; the median is reported (default 3, quick 1)
   --duration <s>           seconds per measured cell and round (default 4, quick 3)

@@ -25,10 +25,11 @@ const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const LAUNCHERS: Record<Exclude<TargetName, 'upstream'>, (context: LaunchContext) => Promise<Target>> = {
   bare: launchBareProxy,
   portkey: launchPortkey,
-  'shuttle-sqlite': (context) => launchShuttle(context, 'sqlite'),
-  'shuttle-postgres': (context) => launchShuttle(context, 'postgres'),
-  'shuttle-sqlite-cache-hit': (context) => launchShuttle(context, 'sqlite', 'database'),
-  'shuttle-redis-cache-hit': (context) => launchShuttle(context, 'sqlite', 'redis'),
+  'shuttle-sqlite': (context) => launchShuttle(context, 'shuttle-sqlite', 'sqlite'),
+  'shuttle-postgres': (context) => launchShuttle(context, 'shuttle-postgres', 'postgres'),
+  'shuttle-sqlite-cache-hit': (context) => launchShuttle(context, 'shuttle-sqlite-cache-hit', 'sqlite', { cache: 'database' }),
+  'shuttle-redis-cache-hit': (context) => launchShuttle(context, 'shuttle-redis-cache-hit', 'sqlite', { cache: 'redis' }),
+  'shuttle-sqlite-metadata': (context) => launchShuttle(context, 'shuttle-sqlite-metadata', 'sqlite', { requestLogLevel: 'metadata' }),
 };
 
 function progress(line: string): void {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BenchDatabase, createBenchDatabase, type ShuttleStore } from './bench-database.js';
 import { collectStdout, type ManagedProcess, waitForHttp } from './child-processes.js';
-import { childEnv, freePort, type LaunchContext, type Target } from './target.js';
+import { childEnv, freePort, type LaunchContext, type Target, type TargetName } from './target.js';
 
 const SHUTTLE_BIN = fileURLToPath(new URL('../../bin/shuttle.js', import.meta.url));
 
@@ -78,11 +78,20 @@ async function bootstrapTenant(context: LaunchContext, env: NodeJS.ProcessEnv, d
 /** The shared Redis the redis cache-hit target keeps its entries in (its keys under a prefix of the run's own). */
 const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/**
- * Shuttle on a store; with `cache`, every request asks the response cache (x-shuttle-cache: use) in the database or
- * in Redis, and since the requests are identical all but the first are hits.
- */
-export async function launchShuttle(context: LaunchContext, store: ShuttleStore, cache?: 'database' | 'redis'): Promise<Target> {
+export interface ShuttleVariant {
+  /** Every request asks the response cache (x-shuttle-cache: use) in the database or in Redis; the requests being identical, all but the first are hits. */
+  cache?: 'database' | 'redis';
+  /** The tenant's request log level, in place of the default (`full`, or the harness's SHUTTLE_REQUEST_LOG_DEFAULT). */
+  requestLogLevel?: 'metadata';
+}
+
+/** Shuttle on a store, as the target `name`. */
+export async function launchShuttle(
+  context: LaunchContext,
+  name: TargetName,
+  store: ShuttleStore,
+  { cache, requestLogLevel }: ShuttleVariant = {},
+): Promise<Target> {
   if (!existsSync(fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url)))) {
     throw new Error('Shuttle is not built: run `npm run build` (npm run bench does)');
   }
@@ -103,6 +112,8 @@ export async function launchShuttle(context: LaunchContext, store: ShuttleStore,
       LOG_LEVEL: context.shuttleLogLevel,
       SHUTTLE_SECRET: randomBytes(32).toString('hex'),
       ...(cache === 'redis' ? { REDIS_URL: BENCH_REDIS_URL, SHUTTLE_REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}:` } : {}),
+      // The benchmark's tenant is created with the default level (`shuttle bootstrap` reads it too).
+      ...(requestLogLevel === undefined ? {} : { SHUTTLE_REQUEST_LOG_DEFAULT: requestLogLevel }),
     });
     const tenant = await bootstrapTenant(context, env, database);
     const profile = context.profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', context.profileDir];
@@ -118,7 +129,7 @@ export async function launchShuttle(context: LaunchContext, store: ShuttleStore,
     await waitForHttp(server, `${baseUrl}/healthz`);
     const pipeline = await configureShuttlePipeline(baseUrl, tenant);
     return {
-      name: cache === undefined ? `shuttle-${store}` : cache === 'redis' ? 'shuttle-redis-cache-hit' : 'shuttle-sqlite-cache-hit',
+      name,
       url: `${baseUrl}/api/v1/chat/completions`,
       headers: cache === undefined ? pipeline.headers : { ...pipeline.headers, 'x-shuttle-cache': 'use' },
       headerVariants: pipeline.headerVariants,

@@ -30,8 +30,8 @@ const SAMPLE_EVERY_MS = 250;
 const LAUNCHERS: Record<Exclude<StreamTargetName, 'upstream'>, (context: LaunchContext) => Promise<Target>> = {
   bare: launchBareProxy,
   portkey: launchPortkey,
-  'shuttle-sqlite': (context) => launchShuttle(context, 'sqlite'),
-  'shuttle-postgres': (context) => launchShuttle(context, 'postgres'),
+  'shuttle-sqlite': (context) => launchShuttle(context, 'shuttle-sqlite', 'sqlite'),
+  'shuttle-postgres': (context) => launchShuttle(context, 'shuttle-postgres', 'postgres'),
 };
 
 function progress(line: string): void {

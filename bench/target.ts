@@ -11,6 +11,7 @@ export const TARGET_NAMES = [
   'shuttle-postgres',
   'shuttle-sqlite-cache-hit',
   'shuttle-redis-cache-hit',
+  'shuttle-sqlite-metadata',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
@@ -25,6 +26,7 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'shuttle-postgres': 'Shuttle (PostgreSQL)',
   'shuttle-sqlite-cache-hit': 'Shuttle cache hit (SQLite store)',
   'shuttle-redis-cache-hit': 'Shuttle cache hit (Redis store)',
+  'shuttle-sqlite-metadata': 'Shuttle (SQLite, log metadata)',
 };
 
 export interface Target {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMode } from '../../bench/chat-request.js';
-import { addedLatency, checks, ratios, type TargetResult } from '../../bench/checks.js';
+import { addedLatency, checks, ratios, requestLogLevelCosts, type TargetResult } from '../../bench/checks.js';
 import type { TargetName } from '../../bench/target.js';
 import type { RoundResult } from '../../bench/target-session.js';
 
@@ -78,5 +78,32 @@ describe('benchmark checks', () => {
     expect(status["PostgreSQL store ≥ 80% of SQLite's req/s (json, 32 connections)"]).toBe('fail');
     expect(status['streaming adds ≤ 0.5 ms to the first byte (p50)']).toBe('n/a');
     expect(status['RSS flat (±10%) over 500,000 requests at 32 connections']).toBe('n/a');
+    expect(Object.keys(status).some((description) => description.startsWith('request log'))).toBe(false);
+  });
+
+  it("weighs the request log's level full against metadata round by round", () => {
+    const withCpu = (cpuUsPerRequest: number): RoundResult => ({ ...load(5_000, 5, 10), cpuUsPerRequest });
+    const rounds = (mode: ChatMode, cpu: number[]) => ({
+      mode,
+      connections: 32,
+      load: withCpu(cpu[0] as number),
+      rounds: cpu.map(withCpu),
+    });
+    // Round 2 ran on a busy machine for both levels: its ratio is ordinary, and the median of ratios ignores it.
+    const full = result('shuttle-sqlite', [], { cells: [rounds('json', [210, 420, 212]), rounds('stream', [300, 330, 320])] });
+    const metadata = result('shuttle-sqlite-metadata', [], { cells: [rounds('json', [200, 400, 200]), rounds('stream', [250, 300, 280])] });
+    const [json, stream] = requestLogLevelCosts([full, metadata]);
+    expect(json).toMatchObject({ mode: 'json', connections: 32, rounds: 3 });
+    expect(json?.median).toBeCloseTo(0.05);
+    expect(json?.highest).toBeCloseTo(0.06);
+    expect(stream?.median).toBeCloseTo(1.1428571 - 1);
+    expect(stream?.highest).toBeCloseTo(0.2);
+    const measured = Object.fromEntries(checks([full, metadata], ['json', 'stream'], 0).map((check) => [check.description, check]));
+    expect(measured['request log full ≤ 10% more CPU/req than metadata (json, 32 conn.)']).toMatchObject({
+      status: 'pass',
+      measured: '+5.0% (median of 3; +5.0% to +6.0%)',
+    });
+    expect(measured['request log full ≤ 10% more CPU/req than metadata (stream, 32 conn.)']?.status).toBe('fail');
+    expect(requestLogLevelCosts([full])).toEqual([]);
   });
 });
