@@ -1,7 +1,7 @@
 // The figures derived from the measurements: latency added over the direct upstream, ratios, and the targets we report.
 import type { ChatMode } from './chat-request.js';
 import type { TargetName } from './target.js';
-import type { CellResult, Measurements } from './target-session.js';
+import { type CellResult, type Measurements, median } from './target-session.js';
 
 export interface TargetResult extends Measurements {
   name: TargetName;
@@ -189,18 +189,13 @@ export function requestLogLevelCosts(results: readonly TargetResult[]): LevelCos
       {
         mode: cell.mode,
         connections: cell.connections,
-        median: medianOf(sorted),
+        median: median(sorted),
         lowest: sorted[0] as number,
         highest: sorted.at(-1) as number,
         rounds: sorted.length,
       },
     ];
   });
-}
-
-function medianOf(sorted: readonly number[]): number {
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const signedPercent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;

@@ -112,7 +112,7 @@ export async function launchShuttle(
       LOG_LEVEL: context.shuttleLogLevel,
       SHUTTLE_SECRET: randomBytes(32).toString('hex'),
       ...(cache === 'redis' ? { REDIS_URL: BENCH_REDIS_URL, SHUTTLE_REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}:` } : {}),
-      // The benchmark's tenant is created with the default level (`shuttle bootstrap` reads it too).
+      // A new tenant starts at the default level: `shuttle bootstrap` is given it as `serve` is.
       ...(requestLogLevel === undefined ? {} : { SHUTTLE_REQUEST_LOG_DEFAULT: requestLogLevel }),
     });
     const tenant = await bootstrapTenant(context, env, database);
