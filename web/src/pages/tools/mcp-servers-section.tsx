@@ -6,6 +6,7 @@ import type { McpServer } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
+import { RowActions } from '../../components/row-actions';
 import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { DiscoverDialog } from './discover-dialog';
@@ -76,22 +77,14 @@ export function McpServersSection() {
         actions={
           manageFlows
             ? (server) => (
-                <>
-                  <button type="button" className="button small" aria-describedby={rowId(server)} onClick={() => setDiscovering(server)}>
-                    Discover
-                  </button>
-                  <button type="button" className="button small" aria-describedby={rowId(server)} onClick={() => setEditing(server)}>
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="button small danger-text"
-                    aria-describedby={rowId(server)}
-                    onClick={() => setDeleting(server)}
-                  >
-                    Delete
-                  </button>
-                </>
+                <RowActions
+                  describedBy={rowId(server)}
+                  actions={[
+                    { label: 'Discover', onClick: () => setDiscovering(server) },
+                    { label: 'Edit', onClick: () => setEditing(server) },
+                    { label: 'Delete', onClick: () => setDeleting(server), danger: true },
+                  ]}
+                />
               )
             : undefined
         }

@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/empty-state';
 import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { type Column, ResourceTable } from '../../components/resource-table';
+import { RowActions } from '../../components/row-actions';
 import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { McpServersSection } from './mcp-servers-section';
@@ -87,22 +88,14 @@ export function ToolsPage() {
             actions={
               manageFlows
                 ? (tool) => (
-                    <>
-                      <button type="button" className="button small" aria-describedby={rowId(tool)} onClick={() => setTesting(tool)}>
-                        Test
-                      </button>
-                      <button type="button" className="button small" aria-describedby={rowId(tool)} onClick={() => setEditing(tool)}>
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="button small danger-text"
-                        aria-describedby={rowId(tool)}
-                        onClick={() => setDeleting(tool)}
-                      >
-                        Delete
-                      </button>
-                    </>
+                    <RowActions
+                      describedBy={rowId(tool)}
+                      actions={[
+                        { label: 'Test', onClick: () => setTesting(tool) },
+                        { label: 'Edit', onClick: () => setEditing(tool) },
+                        { label: 'Delete', onClick: () => setDeleting(tool), danger: true },
+                      ]}
+                    />
                   )
                 : undefined
             }
