@@ -48,6 +48,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                            shuttle-sqlite-metadata is shuttle-sqlite with the request log at level metadata, which
                            level full, the default, is weighed against round by round)
   --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
+  --cells <list>           comma-separated mode:connections cells, e.g. json:32,stream:32 (default json:1,json:32,
+                           stream:1,stream:32; quick json:1,json:32)
   --rounds <n>             times each cell runs, targets taking turns; the median is reported (default 3, quick 1)
   --duration <s>           seconds per measured cell and round (default 4, quick 3)
   --warmup <s>             seconds of warm-up per mode before measuring (default 3, quick 1)
@@ -76,6 +78,17 @@ function targetList(only: string | undefined, profile: boolean): TargetName[] {
   return TARGET_NAMES.filter((name) => name === 'upstream' || requested.includes(name));
 }
 
+/** `json:32,stream:1` → its cells. */
+function parseCells(list: string): Cell[] {
+  return list.split(',').map((item) => {
+    const [mode, connections] = item.trim().split(':');
+    const count = Number(connections);
+    if ((mode !== 'json' && mode !== 'stream') || !Number.isInteger(count) || count < 1)
+      throw new Error(`--cells: "${item}" is not mode:connections (json or stream, a positive integer)`);
+    return { mode, connections: count };
+  });
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -85,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
       tool: { type: 'string' },
+      cells: { type: 'string' },
       rounds: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
@@ -100,17 +114,20 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   if (values.tool !== undefined && values.tool !== 'wrk' && values.tool !== 'autocannon')
     throw new Error('--tool must be wrk or autocannon');
   const quick = values.quick;
-  const cells: Cell[] = quick
-    ? [
-        { mode: 'json', connections: 1 },
-        { mode: 'json', connections: 32 },
-      ]
-    : [
-        { mode: 'json', connections: 1 },
-        { mode: 'json', connections: 32 },
-        { mode: 'stream', connections: 1 },
-        { mode: 'stream', connections: 32 },
-      ];
+  const cells: Cell[] =
+    values.cells !== undefined
+      ? parseCells(values.cells)
+      : quick
+        ? [
+            { mode: 'json', connections: 1 },
+            { mode: 'json', connections: 32 },
+          ]
+        : [
+            { mode: 'json', connections: 1 },
+            { mode: 'json', connections: 32 },
+            { mode: 'stream', connections: 1 },
+            { mode: 'stream', connections: 32 },
+          ];
   return {
     mode: quick ? 'quick' : 'full',
     profile: values.profile,

@@ -53,6 +53,13 @@ function profileOf(directory: string, pid: number): ProfileSummary | null {
   return file === undefined ? null : summariseProfile(join(directory, file));
 }
 
+/** Request log levels `full` and `metadata`, when both are measured: also run side by side, for their check. */
+function levelPair(sessions: readonly TargetSession[]): TargetSession[] | undefined {
+  const full = sessions.find((session) => session.target.name === 'shuttle-sqlite');
+  const metadata = sessions.find((session) => session.target.name === 'shuttle-sqlite-metadata');
+  return full && metadata ? [full, metadata] : undefined;
+}
+
 interface Stage {
   /** True once Ctrl-C (or SIGTERM) asked the run to stop. */
   stopping(): boolean;
@@ -72,6 +79,8 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
     for (const cell of options.cells) {
       for (const session of turnOrder(live(), round)) await session.runCell(cell, options.durationS, name);
     }
+    const levels = levelPair(live());
+    if (levels !== undefined) for (const cell of options.cells) await TargetSession.runCellBesides(levels, cell, options.durationS, name);
     for (const session of turnOrder(live(), round)) {
       await session.probeTtfb(
         Math.ceil(options.ttfb.samples / options.rounds),
@@ -154,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
         progress(`${label}: ${message}`);
-        const nothing = { cells: [], ttfb: null, peakRssKb: null, rssSamples: [], soak: null, requestsCompleted: 0 };
+        const nothing = { cells: [], besideCells: [], ttfb: null, peakRssKb: null, rssSamples: [], soak: null, requestsCompleted: 0 };
         results.push({ name, label, ...nothing, error: message, notes: {} });
       }
     }

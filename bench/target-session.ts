@@ -2,7 +2,7 @@
 import { type ChatMode, chatRequestBody } from './chat-request.js';
 import type { LoadDriver, LoadResult } from './load-driver.js';
 import type { Cell } from './options.js';
-import { readCpuTimes } from './process-cpu.js';
+import { readCpuTimes, splitCpuTimes } from './process-cpu.js';
 import { type RssSample, RssSampler } from './rss-sampler.js';
 import type { SoakResult } from './rss-soak.js';
 import type { Target } from './target.js';
@@ -13,6 +13,8 @@ export interface RoundResult extends LoadResult {
   cpuUsPerRequest: number | null;
   /** Time the target was ready to run but waited for a CPU, as a share of the cell: other work on the machine. */
   cpuWaitPct: number | null;
+  /** cpuUsPerRequest split: the main thread, the busiest other thread (Shuttle's writer thread), the rest. */
+  cpuSplitUsPerRequest: { main: number; busiestOther: number; rest: number } | null;
 }
 
 export interface CellResult {
@@ -25,6 +27,11 @@ export interface CellResult {
 
 export interface Measurements {
   cells: CellResult[];
+  /**
+   * The cells run again at the same time as another target's (runCellBesides()): the two share the machine's every
+   * busy moment, so their ratio holds still where two runs one after the other drift apart (docs/benchmarks.md).
+   */
+  besideCells: CellResult[];
   ttfb: TtfbResult | null;
   peakRssKb: number | null;
   rssSamples: RssSample[];
@@ -66,14 +73,32 @@ export function medianOfRounds(rounds: readonly RoundResult[]): RoundResult {
     non2xx: sum((round) => round.non2xx),
     cpuUsPerRequest: known((round) => round.cpuUsPerRequest),
     cpuWaitPct: known((round) => round.cpuWaitPct),
+    cpuSplitUsPerRequest: medianSplit(rounds),
+  };
+}
+
+function medianSplit(rounds: readonly RoundResult[]): RoundResult['cpuSplitUsPerRequest'] {
+  const splits = rounds.flatMap((round) => (round.cpuSplitUsPerRequest === null ? [] : [round.cpuSplitUsPerRequest]));
+  if (splits.length === 0) return null;
+  return {
+    main: median(splits.map((split) => split.main)),
+    busiestOther: median(splits.map((split) => split.busiestOther)),
+    rest: median(splits.map((split) => split.rest)),
   };
 }
 
 const fmt = (value: number, digits = 2): string => value.toFixed(digits);
 
+/** " (main 120 + busiest other thread 40 + rest 20)": where a request's CPU went. */
+function threads(split: RoundResult['cpuSplitUsPerRequest']): string {
+  if (split === null) return '';
+  return ` (main ${Math.round(split.main)} + busiest other thread ${Math.round(split.busiestOther)} + rest ${Math.round(split.rest)})`;
+}
+
 export class TargetSession {
   private readonly sampler: RssSampler;
   private readonly runs = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
+  private readonly besideRuns = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
   private readonly ttfb: TtfbSamples = { firstByteMs: [], totalMs: [], failures: 0 };
   private requestsCompleted = 0;
   soak: SoakResult | null = null;
@@ -116,11 +141,19 @@ export class TargetSession {
     });
     const after = readCpuTimes(this.target.pid);
     this.requestsCompleted += result.requests;
-    if (before === undefined || after === undefined || result.requests === 0) return { ...result, cpuUsPerRequest: null, cpuWaitPct: null };
+    if (before === undefined || after === undefined || result.requests === 0)
+      return { ...result, cpuUsPerRequest: null, cpuWaitPct: null, cpuSplitUsPerRequest: null };
+    const perRequest = (ms: number): number => (ms * 1000) / result.requests;
+    const split = splitCpuTimes(this.target.pid, before, after);
     return {
       ...result,
-      cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
+      cpuUsPerRequest: perRequest(after.cpuMs - before.cpuMs),
       cpuWaitPct: ((after.waitMs - before.waitMs) / (result.durationS * 1000)) * 100,
+      cpuSplitUsPerRequest: {
+        main: perRequest(split.mainMs),
+        busiestOther: perRequest(split.busiestOtherMs),
+        rest: perRequest(split.restMs),
+      },
     };
   }
 
@@ -134,17 +167,31 @@ export class TargetSession {
   }
 
   runCell(cell: Cell, durationS: number, round: string): Promise<void> {
+    return this.measureCell(this.runs, cell, durationS, round);
+  }
+
+  /** The cell again on each of `sessions` at the same time (besideCells): their runs are weighed against each other. */
+  static async runCellBesides(sessions: readonly TargetSession[], cell: Cell, durationS: number, round: string): Promise<void> {
+    await Promise.all(sessions.map((session) => session.measureCell(session.besideRuns, cell, durationS, `${round} side by side`)));
+  }
+
+  private measureCell(
+    runs: Map<string, { cell: Cell; rounds: RoundResult[] }>,
+    cell: Cell,
+    durationS: number,
+    round: string,
+  ): Promise<void> {
     return this.attempt(`${cell.mode} c${cell.connections}`, async () => {
       const result = await this.load(cell.mode, cell.connections, durationS);
       const key = `${cell.mode}/${cell.connections}`;
-      const entry = this.runs.get(key) ?? { cell, rounds: [] };
+      const entry = runs.get(key) ?? { cell, rounds: [] };
       entry.rounds.push(result);
-      this.runs.set(key, entry);
+      runs.set(key, entry);
       const problems = result.errors + result.non2xx > 0 ? `  (${result.errors} errors, ${result.non2xx} non-2xx)` : '';
       const cpu =
         result.cpuUsPerRequest === null
           ? ''
-          : `, ${Math.round(result.cpuUsPerRequest)} µs CPU/req, waited ${fmt(result.cpuWaitPct ?? 0, 0)}%`;
+          : `, ${Math.round(result.cpuUsPerRequest)} µs CPU/req${threads(result.cpuSplitUsPerRequest)}, waited ${fmt(result.cpuWaitPct ?? 0, 0)}%`;
       this.progress(
         `${round} ${cell.mode} c${cell.connections}  ${this.label}: ${Math.round(result.rps)} req/s, ` +
           `p50 ${fmt(result.p50Ms)} ms, p99 ${fmt(result.p99Ms)} ms${cpu}${problems}`,
@@ -192,11 +239,14 @@ export class TargetSession {
   /** Stops sampling memory and returns what was measured, cells in the order they were planned. */
   finish(cells: readonly Cell[]): Measurements {
     const memory = this.sampler.stop();
-    return {
-      cells: cells.flatMap((cell) => {
-        const entry = this.runs.get(`${cell.mode}/${cell.connections}`);
+    const results = (runs: Map<string, { cell: Cell; rounds: RoundResult[] }>): CellResult[] =>
+      cells.flatMap((cell) => {
+        const entry = runs.get(`${cell.mode}/${cell.connections}`);
         return entry ? [{ mode: cell.mode, connections: cell.connections, load: medianOfRounds(entry.rounds), rounds: entry.rounds }] : [];
-      }),
+      });
+    return {
+      cells: results(this.runs),
+      besideCells: results(this.besideRuns),
       ttfb: this.ttfb.firstByteMs.length + this.ttfb.failures > 0 ? summariseTtfb(this.ttfb) : null,
       peakRssKb: memory.peakKb > 0 ? memory.peakKb : null,
       rssSamples: memory.samples,
