@@ -62,7 +62,6 @@ export function packEvents(events: readonly StreamEvent[]): PackedEvents | undef
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as StreamEvent;
     let text = event.data;
-    if (holdsSeparator(text)) return undefined;
     let kind = WHOLE;
     if (event.event !== undefined) {
       if (holdsSeparator(event.event)) return undefined;
@@ -82,6 +81,8 @@ export function packEvents(events: readonly StreamEvent[]): PackedEvents | undef
         }
       }
     }
+    // A cut chunk's text around its content is the template chunk's, itself looked at whole: only the content is left.
+    if (holdsSeparator(text)) return undefined;
     data[i] = text;
     kinds[i] = kind;
   }

@@ -198,6 +198,10 @@ describe('request log rows', () => {
     // An event holding a separator (not JSON) leaves the stream unpacked.
     expect(packEvents([...events, { data: 'a\u001fb' }])).toBeUndefined();
     expect(packEvents([{ event: 'a\u001db', data: '{}' }])).toBeUndefined();
+    expect(packEvents([{ event: 'x', data: '{"a\u001db":1}' }])).toBeUndefined();
+    // As in a content the template would cut, where only the content is looked at.
+    for (const separator of ['\u001f', '\u001d'])
+      expect(packEvents([...events.slice(0, 3), { data: text('a').replace('"a"', `"a${separator}b"`) }])).toBeUndefined();
   });
 
   it('parses the cut chunks whole when the template chunk adds more than a content', () => {
