@@ -1,5 +1,6 @@
-// Deletes request log entries older than their tenant's retention (default 30 days), in bounded batches so that no
-// single statement holds the database for long. Runs every few minutes on every instance; idempotent.
+// Deletes request log entries older than their tenant's retention (default 30 days), then the blocks of their bodies,
+// in bounded batches so that no single statement holds the database for long. Runs every few minutes on every
+// instance; idempotent.
 import type { Logger } from 'pino';
 import { type RequestLogLevel, requestLogSettings } from '../domain/request-log-entry.js';
 import type { RequestLogRepository } from '../store/repositories/request-log.js';
@@ -17,7 +18,7 @@ export class RequestLogRetention {
 
   constructor(
     private readonly tenants: Pick<TenantRepository, 'all'>,
-    private readonly entries: Pick<RequestLogRepository, 'deleteOlderThan'>,
+    private readonly entries: Pick<RequestLogRepository, 'deleteOlderThan' | 'deleteBlocksOlderThan'>,
     private readonly defaultLevel: RequestLogLevel,
     private readonly logger: Logger,
     private readonly batch = BATCH,
@@ -41,6 +42,10 @@ export class RequestLogRetention {
         const count = await this.entries.deleteOlderThan(tenant.id, before, this.batch);
         deleted += count;
         if (count < this.batch) break;
+      }
+      // A block is as old as its newest entry: one past the retention holds expired bodies only.
+      for (let i = 0; i < MAX_BATCHES; i++) {
+        if ((await this.entries.deleteBlocksOlderThan(tenant.id, before, this.batch)) < this.batch) break;
       }
     }
     if (deleted > 0) this.logger.info({ deleted }, 'deleted request log entries past their retention period');

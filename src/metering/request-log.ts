@@ -3,13 +3,9 @@
 import { answerJson } from '../domain/logged-answer.js';
 import { ShuttleError } from '../errors/shuttle-error.js';
 import type { BatchWriter } from '../store/batch-writer.js';
+import { storedBodyText, unpackBlock } from '../store/body-blocks.js';
 import { decodeCursor, encodeCursor } from '../store/keyset-cursor.js';
-import {
-  bodyText,
-  type RequestLogFilter,
-  type RequestLogRepository,
-  type StoredRequestLogEntry,
-} from '../store/repositories/request-log.js';
+import type { RequestLogFilter, RequestLogRepository, StoredRequestLogEntry } from '../store/repositories/request-log.js';
 import type { RequestLogRecord } from '../store/request-log-record.js';
 import { parseStoredStream } from '../store/stored-stream.js';
 import { microsToUsd } from './price-table.js';
@@ -95,6 +91,16 @@ export class RequestLog {
   async get(tenantId: string, id: string): Promise<RequestEntry> {
     const row = await this.entries.find(tenantId, id);
     if (row === undefined) throw new ShuttleError('request_not_found');
+    // The request and its answer are most often in the same block: unpacked once.
+    const blocks = new Map<string, Promise<Buffer | undefined>>();
+    const block = (blockId: string): Promise<Buffer | undefined> => {
+      let bodies = blocks.get(blockId);
+      if (bodies === undefined) {
+        bodies = this.entries.bodyBlock(tenantId, blockId).then((data) => (data === undefined ? undefined : unpackBlock(data)));
+        blocks.set(blockId, bodies);
+      }
+      return bodies;
+    };
     return {
       ...summary(row),
       upstreamMs: nullableNumber(row.upstream_ms),
@@ -102,8 +108,8 @@ export class RequestLog {
       flowVersion: nullableNumber(row.flow_version),
       metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, string>),
       attempts: JSON.parse(row.attempts) as RequestEntry['attempts'],
-      request: await loggedBody(row.request_body, row.request_truncated, row.request_bytes),
-      response: await loggedBody(row.response_body, row.response_truncated, row.response_bytes, true),
+      request: await loggedBody(row.request_body, block, row.request_truncated, row.request_bytes),
+      response: await loggedBody(row.response_body, block, row.response_truncated, row.response_bytes, true),
     };
   }
 }
@@ -142,12 +148,15 @@ function nullableNumber(value: number | null): number | null {
 
 async function loggedBody(
   body: Uint8Array | null | undefined,
+  block: (id: string) => Promise<Buffer | undefined>,
   truncated: number | null,
   bytes: number | null,
   isAnswer = false,
 ): Promise<LoggedBody | null> {
   if (body === null || body === undefined) return null;
-  const text = await bodyText(body);
+  const text = await storedBodyText(body, block);
+  // Its block gone: the entry expired while it was read.
+  if (text === undefined) return null;
   // A stream is stored packed and reassembled here: its size is the answer's, not the stored text's. Only an answer is
   // ever stored so: a request body, the client's own text, is never read as one, whatever it starts with.
   const stream = isAnswer ? parseStoredStream(text) : undefined;

@@ -1,8 +1,7 @@
 // A request log entry as the request path hands it over — references to what it already holds, nothing serialised —
-// and as its row: a stream stored as it was packed, the bodies truncated past the cap and gzipped, the search text
-// extracted.
+// and as its row: a stream stored as it was packed, the bodies truncated past the cap (and compressed by the sink, a
+// batch at a time: body-blocks.ts), the search text extracted.
 // Rows are built where the entry is written (the writer thread), never on the request path.
-import { gzipSync } from 'node:zlib';
 import {
   answerJson,
   promptPreview,
@@ -138,25 +137,6 @@ export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts:
   return records;
 }
 
-// A fast level: bodies are mostly JSON text, which even level 1 shrinks several times.
-const GZIP = { level: 1 };
-
-/**
- * Bodies shorter than this are stored as their UTF-8 text: gzip's cost per call (16–19 µs for 1 KB of JSON, most of
- * it a stream's set-up and its tables; docs/benchmarks.md) would exceed the request log's whole work for an entry, for
- * a few hundred bytes saved.
- */
-export const COMPRESS_FROM_BYTES = 1024;
-
-/**
- * A body as stored: gzipped, or its text when short (told apart by gzip's magic bytes, which JSON cannot start with).
- * From its UTF-8 bytes when kept() already has them, rather than encoding the text again.
- */
-export function storedBody(body: { text: string; bytes: number; encoded?: Buffer | undefined }): Uint8Array {
-  if (body.bytes < COMPRESS_FROM_BYTES) return body.encoded ?? Buffer.from(body.text, 'utf8');
-  return gzipSync(body.encoded ?? body.text, GZIP);
-}
-
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
@@ -206,14 +186,19 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
       ),
       metadata: metadata === null ? null : JSON.stringify(metadata),
       preview: level === 'full' ? promptPreview(prompt) : null,
-      request_body: request && storedBody(request),
+      request_body: request && bytesOf(request),
       request_bytes: request?.bytes ?? null,
       request_truncated: request === null ? null : request.truncated ? 1 : 0,
-      response_body: answer && storedBody(answer),
+      response_body: answer && bytesOf(answer),
       response_bytes: answer?.bytes ?? null,
       response_truncated: answer === null ? null : answer.truncated ? 1 : 0,
     },
   };
+}
+
+/** A body's UTF-8 bytes, as the row carries them until its sink stores them (body-blocks.ts). */
+function bytesOf(body: KeptBody): Uint8Array {
+  return body.encoded ?? Buffer.from(body.text, 'utf8');
 }
 
 /**

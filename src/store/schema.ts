@@ -194,6 +194,14 @@ export interface RequestLogTable {
   response_truncated: number | null;
 }
 
+/** A block of request log bodies, compressed (store/body-blocks.ts). */
+export interface RequestLogBodiesTable {
+  id: string;
+  tenant_id: string;
+  created_at: number;
+  data: Uint8Array;
+}
+
 export type ActorType = 'user' | 'key' | 'system';
 
 export interface AuditLogTable {
@@ -383,6 +391,7 @@ export interface Database {
   stored_responses: StoredResponsesTable;
   response_cache: ResponseCacheTable;
   request_log: RequestLogTable;
+  request_log_bodies: RequestLogBodiesTable;
   mcp_servers: McpServersTable;
   tools: ToolsTable;
 }

@@ -397,8 +397,21 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
     const before = (await get('/requests?limit=200')).body.data.length;
     expect(before).toBeGreaterThan(0);
     const retention = gateway.shuttle.runtime.requestLogRetention;
+    const blocks = async (tenantId: string) =>
+      Number(
+        (
+          await gateway.shuttle.runtime.db
+            .selectFrom('request_log_bodies')
+            .select((eb) => eb.fn.countAll().as('count'))
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
+    // The bodies are kept compressed in blocks, which expire with their entries.
+    expect(await blocks(gateway.tenantId)).toBeGreaterThan(0);
     const inEightDays = Date.now() + 8 * 86_400_000;
     expect(await retention.sweep(inEightDays)).toBeGreaterThanOrEqual(before);
+    expect(await blocks(gateway.tenantId)).toBe(0);
     expect((await get(`/requests?limit=200&to=${new Date(inEightDays).toISOString()}`)).body.data).toEqual([]);
     expect((await get('/requests?q=capybara')).body.data).toEqual([]);
   });

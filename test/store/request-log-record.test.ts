@@ -1,6 +1,5 @@
-// A request log entry as its row: short bodies kept as text, long ones gzipped (and read back either way), streams
-// reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
-import { gunzipSync } from 'node:zlib';
+// A request log entry as its row: its bodies compressed a batch at a time in blocks, a long one gzipped alone (and
+// read back either way), streams reassembled — Anthropic's tool_use input included — and the search text and preview found in either dialect.
 import { describe, expect, it } from 'vitest';
 import {
   answerJson,
@@ -21,17 +20,13 @@ import {
   unpackEvents,
 } from '../../src/domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer } from '../../src/domain/request-log-entry.js';
-import { bodyText } from '../../src/store/repositories/request-log.js';
+import { BLOCK_ALONE_BYTES, bodyReference, storedBodyText, unpackBlock, withBodyBlocks } from '../../src/store/body-blocks.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
-import {
-  COMPRESS_FROM_BYTES,
-  frameRecords,
-  type RequestLogRecord,
-  requestLogRow,
-  storedBody,
-  unframeRecords,
-} from '../../src/store/request-log-record.js';
+import { frameRecords, type RequestLogRecord, requestLogRow, unframeRecords } from '../../src/store/request-log-record.js';
 import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
+
+/** A body as requestLogRow() leaves it, before its sink stores it: its bytes. */
+const bodyText = async (stored: Uint8Array): Promise<string> => Buffer.from(stored).toString('utf8');
 
 const event = {
   id: 'req_1',
@@ -81,17 +76,58 @@ function seeded(start: number): { random: () => number; pick: <T>(items: readonl
 }
 
 describe('request log rows', () => {
-  it('gzips a long body, keeps a short one as text, and reads both back', async () => {
-    const long = JSON.stringify({ text: 'words '.repeat(COMPRESS_FROM_BYTES) });
-    const stored = storedBody({ text: long, bytes: Buffer.byteLength(long) });
-    expect([stored[0], stored[1]]).toEqual([0x1f, 0x8b]);
-    expect(stored.length).toBeLessThan(long.length / 10);
-    expect(gunzipSync(stored).toString('utf8')).toBe(long);
-    expect(await bodyText(stored)).toBe(long);
-    const short = '{"a":"é"}';
-    const kept = storedBody({ text: short, bytes: Buffer.byteLength(short) });
-    expect(Buffer.from(kept).toString('utf8')).toBe(short);
-    expect(await bodyText(kept)).toBe(short);
+  it("puts a batch's short bodies in a block per tenant, gzips a long one alone, and reads each back", async () => {
+    const request = (text: string, tenantId: string, createdAt: number) =>
+      requestLogRow(
+        {
+          event: { ...event, tenantId, createdAt },
+          level: 'full',
+          attempts: [],
+          metadata: null,
+          request: text,
+          prompt: null,
+          answer: null,
+        },
+        1024 * 1024,
+      );
+    const long = JSON.stringify({ text: 'words '.repeat(BLOCK_ALONE_BYTES) });
+    const entries = [
+      request('{"a":"é 😀"}', 'ten_1', 10),
+      request('{"b":2}', 'ten_2', 11),
+      request(long, 'ten_1', 12),
+      request('{"a":"again"}', 'ten_1', 13),
+    ];
+    const { rows, blocks } = withBodyBlocks(entries);
+    // One block per tenant, as new as its newest entry; the long body is in none.
+    expect(blocks.map(({ tenant_id, created_at }) => [tenant_id, created_at])).toEqual([
+      ['ten_1', 13],
+      ['ten_2', 11],
+    ]);
+    const [first, second, third, fourth] = rows.map(({ row }) => row.request_body as Uint8Array);
+    expect([first, second, fourth].map((stored) => bodyReference(stored as Uint8Array)?.block)).toEqual([
+      blocks[0]?.id,
+      blocks[1]?.id,
+      blocks[0]?.id,
+    ]);
+    expect([third?.[0], third?.[1]]).toEqual([0x1f, 0x8b]);
+    expect(third?.length).toBeLessThan(long.length / 10);
+    const byId = new Map(blocks.map((block) => [block.id, block.data]));
+    const read = async (stored: Uint8Array | undefined) =>
+      storedBodyText(stored as Uint8Array, async (id) => {
+        const data = byId.get(id);
+        return data === undefined ? undefined : unpackBlock(data);
+      });
+    expect(await Promise.all([first, second, third, fourth].map(read))).toEqual(['{"a":"é 😀"}', '{"b":2}', long, '{"a":"again"}']);
+    // A block gone (expired meanwhile) reads as nothing; a body stored as it was (an earlier version) reads as itself.
+    expect(await storedBodyText(first as Uint8Array, async () => undefined)).toBeUndefined();
+    expect(await storedBodyText(Buffer.from('{"c":3}'), async () => undefined)).toBe('{"c":3}');
+    // Bodies that share their text shrink together where one alone would not.
+    const alike = Array.from({ length: 100 }, (_, i) =>
+      request(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"question ${i}"}]}`, 'ten_1', i),
+    );
+    const raw = alike.reduce((sum, { row }) => sum + (row.request_body as Uint8Array).length, 0);
+    const block = withBodyBlocks(alike).blocks[0]?.data as Uint8Array;
+    expect(block.length).toBeLessThan(raw / 5);
   });
 
   it('reassembles an OpenAI stream alike whether a chunk is parsed or its content cut out of its text', () => {

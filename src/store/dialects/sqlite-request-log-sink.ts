@@ -1,9 +1,11 @@
 // SQLite's fast path for request log entries, as for usage events (sqlite-usage-sink.ts): two statements prepared
 // once — insert-or-ignore an entry, index its text — run row by row in one transaction, bound positionally. Building
 // and preparing a multi-row statement for every batch costs several times more. Same semantics as
-// RequestLogRepository.insertRows: an entry already stored is skipped, its text not indexed again.
+// RequestLogRepository.insertRows: the bodies go in blocks (body-blocks.ts) written in the same transaction; an entry
+// already stored is skipped, its text not indexed again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
+import { withBodyBlocks } from '../body-blocks.js';
 import type { RequestLogRow } from '../repositories/request-log.js';
 import type { RequestLogTable } from '../schema.js';
 import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from './sqlite.js';
@@ -58,7 +60,10 @@ export class SqliteRequestLogSink implements BatchSink<RequestLogRow> {
       `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
     );
     const indexText = this.database.prepare('INSERT INTO request_log_search (rowid, text) VALUES (?, ?)');
-    this.write = this.database.transaction((rows: readonly RequestLogRow[]) => {
+    const insertBlock = this.database.prepare('INSERT INTO request_log_bodies (id, tenant_id, created_at, data) VALUES (?, ?, ?, ?)');
+    this.write = this.database.transaction((entries: readonly RequestLogRow[]) => {
+      const { rows, blocks } = withBodyBlocks(entries);
+      for (const block of blocks) insertBlock.run(block.id, block.tenant_id, block.created_at, block.data);
       for (const { row, searchText } of rows) {
         const values = COLUMNS.map((column) => row[column] ?? null);
         const inserted = insertEntry.run(...values);

@@ -16,6 +16,7 @@ import * as operatorsPlans from './0013-operators-plans.js';
 import * as billingConcurrency from './0014-billing-concurrency.js';
 import * as requestLogIndexes from './0015-request-log-indexes.js';
 import * as requestLogSearchMerges from './0016-request-log-search-merges.js';
+import * as requestLogBodies from './0017-request-log-bodies.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-billing-concurrency': billingConcurrency,
   '0015-request-log-indexes': requestLogIndexes,
   '0016-request-log-search-merges': requestLogSearchMerges,
+  '0017-request-log-bodies': requestLogBodies,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,9 +1,8 @@
 // The request log's entries: written in batches (by the writer thread), read a page or one entry at a time, deleted
 // past their tenant's retention; every query takes the tenant first.
 
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { type Insertable, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { withBodyBlocks } from '../body-blocks.js';
 import type { Db } from '../database.js';
 import type { KeysetPosition } from '../keyset-cursor.js';
 import type { RequestLogTable } from '../schema.js';
@@ -36,14 +35,6 @@ export type StoredRequestLogEntry = Omit<Selectable<RequestLogTable>, 'request_b
   response_body?: Uint8Array | null;
 };
 
-const gunzipAsync = promisify(gunzip);
-
-/** A stored body's text: gunzipped off the event loop (in libuv's pool), or a short one's text as it is. */
-export async function bodyText(body: Uint8Array): Promise<string> {
-  const gzipped = body[0] === 0x1f && body[1] === 0x8b;
-  return gzipped ? (await gunzipAsync(body)).toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-}
-
 /** SQLite binds at most 32,766 values per statement; an entry has 33 columns. */
 const SQLITE_ROWS_PER_INSERT = 500;
 
@@ -54,19 +45,24 @@ export class RequestLogRepository {
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
-  /** Idempotent by id: a batch retried after an ambiguous failure writes each entry once. */
-  async insertRows(rows: readonly RequestLogRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    if (this.postgres) {
-      await this.db
-        .insertInto('request_log')
-        .values(rows.map(({ row, searchText }) => ({ ...row, search: sql`to_tsvector('simple', ${searchText})` }) as never))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      return;
-    }
-    // An entry and its search text together: a batch retried after a failure between them would skip the entry.
+  /**
+   * Idempotent by id: a batch retried after an ambiguous failure writes each entry once (its bodies' blocks again,
+   * referenced by none: they go with the retention). The rows' bodies are their bytes: stored in blocks here.
+   */
+  async insertRows(entries: readonly RequestLogRow[]): Promise<void> {
+    if (entries.length === 0) return;
+    const { rows, blocks } = withBodyBlocks(entries);
+    // The entries and their blocks (and on SQLite their search text) together, or none of them.
     await this.db.transaction().execute(async (trx) => {
+      if (blocks.length > 0) await trx.insertInto('request_log_bodies').values(blocks).execute();
+      if (this.postgres) {
+        await trx
+          .insertInto('request_log')
+          .values(rows.map(({ row, searchText }) => ({ ...row, search: sql`to_tsvector('simple', ${searchText})` }) as never))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        return;
+      }
       for (let start = 0; start < rows.length; start += SQLITE_ROWS_PER_INSERT) {
         const part = rows.slice(start, start + SQLITE_ROWS_PER_INSERT);
         const inserted = await trx
@@ -138,6 +134,37 @@ export class RequestLogRepository {
       .where('request_log.tenant_id', '=', tenantId)
       .where('request_log.id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** A block of the tenant's bodies, as stored (compressed). */
+  async bodyBlock(tenantId: string, id: string): Promise<Uint8Array | undefined> {
+    const block = await this.db
+      .selectFrom('request_log_bodies')
+      .select('data')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return block?.data;
+  }
+
+  /**
+   * Deletes up to `limit` of a tenant's body blocks whose newest entry is older than `before` (so are all their
+   * entries); answers how many.
+   */
+  async deleteBlocksOlderThan(tenantId: string, before: number, limit: number): Promise<number> {
+    const oldest = this.db
+      .selectFrom('request_log_bodies')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom('request_log_bodies')
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', oldest)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Deletes up to `limit` of a tenant's entries older than `before`, oldest first; answers how many. */

@@ -1,0 +1,113 @@
+// The request log's bodies, compressed a batch at a time: the bodies of one tenant's entries in a batch are put one
+// after another in a block, compressed once (brotli at its fastest), and each entry keeps a reference to its place
+// in the block. One body alone shrinks little and costs a compressor's set-up every time (gzip: 16 µs for 1 KB); a
+// block of a tenant's bodies, which share most of their text (their JSON, their system prompt), shrinks several
+// times for about a microsecond an entry — and bytes are what an entry at level `full` costs the writer most
+// (docs/benchmarks.md). A body of BLOCK_ALONE_BYTES or more is gzipped alone, so that reading an entry never means
+// unpacking much more than it.
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompressSync, brotliDecompress, constants, gunzip, gzipSync } from 'node:zlib';
+import type { RequestLogRow } from './repositories/request-log.js';
+
+/** A block as stored: its tenant, the newest of its entries (retention), and its bodies compressed. */
+export interface BodyBlockRow {
+  id: string;
+  tenant_id: string;
+  created_at: number;
+  data: Uint8Array;
+}
+
+/** Bodies this long or longer are stored alone (gzipped), not in a block. */
+export const BLOCK_ALONE_BYTES = 64 * 1024;
+// A fast level: bodies are mostly JSON text, which even level 1 shrinks several times.
+const GZIP = { level: 1 };
+/** A block holds about this many bytes of bodies at most: reading an entry unpacks its block. */
+const BLOCK_MAX_BYTES = 1024 * 1024;
+
+// A reference starts with STX: neither JSON text (a body kept as it is), gzip's magic bytes nor a stored stream's mark
+// (U+001E) start with it. Then the block's id, the body's offset and its length in bytes.
+const REFERENCE_MARK = 0x02;
+const REFERENCE = /^([A-Za-z0-9_-]{16}) (\d+) (\d+)$/;
+
+export interface BodyReference {
+  block: string;
+  offset: number;
+  length: number;
+}
+
+/** The reference a stored body holds, if it is one. */
+export function bodyReference(stored: Uint8Array): BodyReference | undefined {
+  if (stored[0] !== REFERENCE_MARK || stored.length > 64) return undefined;
+  const match = REFERENCE.exec(Buffer.from(stored.buffer, stored.byteOffset + 1, stored.byteLength - 1).toString('latin1'));
+  if (match === null) return undefined;
+  return { block: match[1] as string, offset: Number(match[2]), length: Number(match[3]) };
+}
+
+interface OpenBlock {
+  row: Omit<BodyBlockRow, 'data'>;
+  parts: Buffer[];
+  bytes: number;
+}
+
+/**
+ * The rows with their bodies stored — each short body replaced, in its row, by its reference in its tenant's block, a
+ * long one gzipped alone — and the blocks to insert with them (in the same transaction). Rows come with their bodies
+ * as their UTF-8 bytes (requestLogRow()), built for this one write.
+ */
+export function withBodyBlocks(rows: readonly RequestLogRow[]): { rows: readonly RequestLogRow[]; blocks: BodyBlockRow[] } {
+  const open = new Map<string, OpenBlock>();
+  const done: OpenBlock[] = [];
+  const place = (tenantId: string, createdAt: number, body: Uint8Array): Uint8Array => {
+    if (body.length >= BLOCK_ALONE_BYTES) return gzipSync(body, GZIP);
+    let block = open.get(tenantId);
+    if (block === undefined || block.bytes + body.length > BLOCK_MAX_BYTES) {
+      if (block !== undefined) done.push(block);
+      block = { row: { id: randomBytes(12).toString('base64url'), tenant_id: tenantId, created_at: createdAt }, parts: [], bytes: 0 };
+      open.set(tenantId, block);
+    }
+    const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${body.length}`, 'latin1');
+    block.parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    block.bytes += body.length;
+    if (createdAt > block.row.created_at) block.row.created_at = createdAt;
+    return reference;
+  };
+  // The rows are the caller's, built for this batch: their bodies are replaced where they are.
+  for (const { row } of rows) {
+    const { request_body: request, response_body: response } = row;
+    if (!request && !response) continue;
+    const createdAt = Number(row.created_at);
+    if (request) row.request_body = place(row.tenant_id, createdAt, request);
+    if (response) row.response_body = place(row.tenant_id, createdAt, response);
+  }
+  done.push(...open.values());
+  const blocks = done.map(({ row, parts, bytes }) => ({
+    ...row,
+    data: brotliCompressSync(Buffer.concat(parts, bytes), {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes },
+    }),
+  }));
+  return { rows, blocks };
+}
+
+const brotliDecompressAsync = promisify(brotliDecompress);
+const gunzipAsync = promisify(gunzip);
+
+/** A block's bodies, unpacked off the event loop (in libuv's pool). */
+export async function unpackBlock(data: Uint8Array): Promise<Buffer> {
+  return await brotliDecompressAsync(data);
+}
+
+/**
+ * A stored body's text: from its block (`block` finds a block's bodies by id, within the entry's tenant), gunzipped, or
+ * kept as it was. A reference whose block is gone (its entries expired meanwhile) reads as undefined.
+ */
+export async function storedBodyText(stored: Uint8Array, block: (id: string) => Promise<Buffer | undefined>): Promise<string | undefined> {
+  const reference = bodyReference(stored);
+  if (reference !== undefined) {
+    const bodies = await block(reference.block);
+    return bodies?.subarray(reference.offset, reference.offset + reference.length).toString('utf8');
+  }
+  if (stored[0] === 0x1f && stored[1] === 0x8b) return (await gunzipAsync(stored)).toString('utf8');
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('utf8');
+}
