@@ -151,32 +151,29 @@ export class RequestLogRepository {
    * Deletes up to `limit` of a tenant's body blocks whose newest entry is older than `before` (so are all their
    * entries); answers how many.
    */
-  async deleteBlocksOlderThan(tenantId: string, before: number, limit: number): Promise<number> {
-    const oldest = this.db
-      .selectFrom('request_log_bodies')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('created_at', '<', before)
-      .orderBy('created_at')
-      .limit(limit);
-    const result = await this.db
-      .deleteFrom('request_log_bodies')
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', oldest)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  deleteBlocksOlderThan(tenantId: string, before: number, limit: number): Promise<number> {
+    return this.deleteOldest('request_log_bodies', tenantId, before, limit);
   }
 
   /** Deletes up to `limit` of a tenant's entries older than `before`, oldest first; answers how many. */
-  async deleteOlderThan(tenantId: string, before: number, limit: number): Promise<number> {
+  deleteOlderThan(tenantId: string, before: number, limit: number): Promise<number> {
+    return this.deleteOldest('request_log', tenantId, before, limit);
+  }
+
+  private async deleteOldest(
+    table: 'request_log' | 'request_log_bodies',
+    tenantId: string,
+    before: number,
+    limit: number,
+  ): Promise<number> {
     const oldest = this.db
-      .selectFrom('request_log')
+      .selectFrom(table)
       .select('id')
       .where('tenant_id', '=', tenantId)
       .where('created_at', '<', before)
       .orderBy('created_at')
       .limit(limit);
-    const result = await this.db.deleteFrom('request_log').where('tenant_id', '=', tenantId).where('id', 'in', oldest).executeTakeFirst();
+    const result = await this.db.deleteFrom(table).where('tenant_id', '=', tenantId).where('id', 'in', oldest).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }
