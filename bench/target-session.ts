@@ -29,7 +29,7 @@ export interface Measurements {
   cells: CellResult[];
   /**
    * The cells run again at the same time as another target's (runCellBesides()): the two share the machine's every
-   * busy moment, so their ratio holds still where two runs one after the other drift apart (docs/benchmarks.md).
+   * busy moment, so their difference holds still where two runs one after the other drift apart (docs/benchmarks.md).
    */
   besideCells: CellResult[];
   ttfb: TtfbResult | null;
