@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompressSync, brotliDecompress, constants, gunzip, gzipSync } from 'node:zlib';
-import type { RequestLogRow } from './repositories/request-log.js';
 
 /** A block as stored: its tenant, the newest of its entries (retention), and its bodies compressed. */
 export interface BodyBlockRow {
@@ -44,6 +43,11 @@ export function bodyReference(stored: Uint8Array): BodyReference | undefined {
   return { block: match[1] as string, offset: Number(match[2]), length: Number(match[3]) };
 }
 
+/** What blocks are made of: a request log row (RequestLogRow) with its tenant, its time and its bodies. */
+interface EntryWithBodies {
+  row: { tenant_id: string; created_at: number; request_body?: Uint8Array | null; response_body?: Uint8Array | null };
+}
+
 interface OpenBlock {
   row: Omit<BodyBlockRow, 'data'>;
   parts: Buffer[];
@@ -55,7 +59,7 @@ interface OpenBlock {
  * long one gzipped alone — and the blocks to insert with them (in the same transaction). Rows come with their bodies
  * as their UTF-8 bytes (requestLogRow()), built for this one write.
  */
-export function withBodyBlocks(rows: readonly RequestLogRow[]): { rows: readonly RequestLogRow[]; blocks: BodyBlockRow[] } {
+export function withBodyBlocks<Entry extends EntryWithBodies>(rows: readonly Entry[]): { rows: readonly Entry[]; blocks: BodyBlockRow[] } {
   const open = new Map<string, OpenBlock>();
   const done: OpenBlock[] = [];
   const place = (tenantId: string, createdAt: number, body: Uint8Array): Uint8Array => {
