@@ -229,6 +229,9 @@ function splitText(split: LevelCost['extraSplitUs']): string {
   return split === null ? '' : `: main ${Math.round(split.main)}, writer ${Math.round(split.writer)}, rest ${Math.round(split.rest)}`;
 }
 
+/** Rounds below which the level check reports its figure without judging it. */
+const MIN_LEVEL_ROUNDS = 3;
+
 /** Issue 23's target: level `full` costs at most 10% more CPU per request than `metadata` on the benchmark's bodies. */
 function requestLogChecks(results: readonly TargetResult[]): Check[] {
   return requestLogLevelCosts(results).map((cost) => ({
@@ -236,6 +239,7 @@ function requestLogChecks(results: readonly TargetResult[]): Check[] {
     measured:
       `${signedPercent(cost.median)} (median of ${cost.rounds} side by side; ${signedPercent(cost.lowest)} to ` +
       `${signedPercent(cost.highest)}; ${Math.round(cost.extraUs)} µs/req${splitText(cost.extraSplitUs)})`,
-    status: cost.median <= 0.1 ? 'pass' : 'fail',
+    // One busy moment in one process decides a single round (a quick run's): too few to judge by.
+    status: cost.rounds < MIN_LEVEL_ROUNDS ? 'n/a' : cost.median <= 0.1 ? 'pass' : 'fail',
   }));
 }
