@@ -46,7 +46,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                            (the direct upstream is always measured: "added" figures are relative to it; the
                            *-cache-hit targets, every request answered from the response cache, only when named;
                            shuttle-sqlite-metadata is shuttle-sqlite with the request log at level metadata, which
-                           level full, the default, is weighed against round by round)
+                           level full, the default, is weighed against, the two also run side by side every round)
   --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
   --cells <list>           comma-separated mode:connections cells, e.g. json:32,stream:32 (default json:1,json:32,
                            stream:1,stream:32; quick json:1,json:32)

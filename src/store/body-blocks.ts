@@ -2,9 +2,8 @@
 // after another in a block, compressed once (brotli at its fastest), and each entry keeps a reference to its place
 // in the block. One body alone shrinks little and costs a compressor's set-up every time (gzip: 16 µs for 1 KB); a
 // block of a tenant's bodies, which share most of their text (their JSON, their system prompt), shrinks several
-// times for about a microsecond an entry — and bytes are what an entry at level `full` costs the writer most
-// (docs/benchmarks.md). A body of BLOCK_ALONE_BYTES or more is gzipped alone, so that reading an entry never means
-// unpacking much more than it.
+// times for well under a microsecond an entry: the log takes a third of the disk (docs/benchmarks.md). A body of
+// BLOCK_ALONE_BYTES or more is gzipped alone, so that reading an entry never means unpacking much more than it.
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompressSync, brotliDecompress, constants, gunzip, gzipSync } from 'node:zlib';
@@ -55,11 +54,11 @@ interface OpenBlock {
 }
 
 /**
- * The rows with their bodies stored — each short body replaced, in its row, by its reference in its tenant's block, a
- * long one gzipped alone — and the blocks to insert with them (in the same transaction). Rows come with their bodies
- * as their UTF-8 bytes (requestLogRow()), built for this one write.
+ * Stores the rows' bodies: each short body replaced, in its row, by its reference in its tenant's block, a long one
+ * gzipped alone. Answers the blocks, to insert with the rows in the same transaction. Rows come with their bodies as
+ * their UTF-8 bytes (requestLogRow()), built for this one write.
  */
-export function withBodyBlocks<Entry extends EntryWithBodies>(rows: readonly Entry[]): { rows: readonly Entry[]; blocks: BodyBlockRow[] } {
+export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlockRow[] {
   const open = new Map<string, OpenBlock>();
   const done: OpenBlock[] = [];
   const place = (tenantId: string, createdAt: number, body: Uint8Array): Uint8Array => {
@@ -76,7 +75,6 @@ export function withBodyBlocks<Entry extends EntryWithBodies>(rows: readonly Ent
     if (createdAt > block.row.created_at) block.row.created_at = createdAt;
     return reference;
   };
-  // The rows are the caller's, built for this batch: their bodies are replaced where they are.
   for (const { row } of rows) {
     const { request_body: request, response_body: response } = row;
     if (!request && !response) continue;
@@ -85,13 +83,12 @@ export function withBodyBlocks<Entry extends EntryWithBodies>(rows: readonly Ent
     if (response) row.response_body = place(row.tenant_id, createdAt, response);
   }
   done.push(...open.values());
-  const blocks = done.map(({ row, parts, bytes }) => ({
+  return done.map(({ row, parts, bytes }) => ({
     ...row,
     data: brotliCompressSync(Buffer.concat(parts, bytes), {
       params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes },
     }),
   }));
-  return { rows, blocks };
 }
 
 const brotliDecompressAsync = promisify(brotliDecompress);

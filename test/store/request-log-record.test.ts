@@ -20,7 +20,7 @@ import {
   unpackEvents,
 } from '../../src/domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer } from '../../src/domain/request-log-entry.js';
-import { BLOCK_ALONE_BYTES, bodyReference, storedBodyText, unpackBlock, withBodyBlocks } from '../../src/store/body-blocks.js';
+import { BLOCK_ALONE_BYTES, bodyReference, storeBodiesInBlocks, storedBodyText, unpackBlock } from '../../src/store/body-blocks.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import { frameRecords, type RequestLogRecord, requestLogRow, unframeRecords } from '../../src/store/request-log-record.js';
 import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
@@ -97,13 +97,13 @@ describe('request log rows', () => {
       request(long, 'ten_1', 12),
       request('{"a":"again"}', 'ten_1', 13),
     ];
-    const { rows, blocks } = withBodyBlocks(entries);
+    const blocks = storeBodiesInBlocks(entries);
     // One block per tenant, as new as its newest entry; the long body is in none.
     expect(blocks.map(({ tenant_id, created_at }) => [tenant_id, created_at])).toEqual([
       ['ten_1', 13],
       ['ten_2', 11],
     ]);
-    const [first, second, third, fourth] = rows.map(({ row }) => row.request_body as Uint8Array);
+    const [first, second, third, fourth] = entries.map(({ row }) => row.request_body as Uint8Array);
     expect([first, second, fourth].map((stored) => bodyReference(stored as Uint8Array)?.block)).toEqual([
       blocks[0]?.id,
       blocks[1]?.id,
@@ -126,7 +126,7 @@ describe('request log rows', () => {
       request(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"question ${i}"}]}`, 'ten_1', i),
     );
     const raw = alike.reduce((sum, { row }) => sum + (row.request_body as Uint8Array).length, 0);
-    const block = withBodyBlocks(alike).blocks[0]?.data as Uint8Array;
+    const block = storeBodiesInBlocks(alike)[0]?.data as Uint8Array;
     expect(block.length).toBeLessThan(raw / 5);
   });
 

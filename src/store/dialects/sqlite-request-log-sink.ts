@@ -5,7 +5,7 @@
 // already stored is skipped, its text not indexed again.
 import BetterSqlite3 from 'better-sqlite3';
 import type { BatchSink } from '../batch-writer.js';
-import { withBodyBlocks } from '../body-blocks.js';
+import { type BodyBlockRow, storeBodiesInBlocks } from '../body-blocks.js';
 import type { RequestLogRow } from '../repositories/request-log.js';
 import type { RequestLogTable } from '../schema.js';
 import { sqlitePath, USAGE_WRITER_CHECKPOINT_PAGES } from './sqlite.js';
@@ -48,7 +48,7 @@ const COLUMNS = [
 
 export class SqliteRequestLogSink implements BatchSink<RequestLogRow> {
   private readonly database: BetterSqlite3.Database;
-  private readonly write: (rows: readonly RequestLogRow[]) => void;
+  private readonly write: (rows: readonly RequestLogRow[], blocks: readonly BodyBlockRow[]) => void;
 
   constructor(url: string) {
     this.database = new BetterSqlite3(sqlitePath(url));
@@ -61,8 +61,7 @@ export class SqliteRequestLogSink implements BatchSink<RequestLogRow> {
     );
     const indexText = this.database.prepare('INSERT INTO request_log_search (rowid, text) VALUES (?, ?)');
     const insertBlock = this.database.prepare('INSERT INTO request_log_bodies (id, tenant_id, created_at, data) VALUES (?, ?, ?, ?)');
-    this.write = this.database.transaction((entries: readonly RequestLogRow[]) => {
-      const { rows, blocks } = withBodyBlocks(entries);
+    this.write = this.database.transaction((rows: readonly RequestLogRow[], blocks: readonly BodyBlockRow[]) => {
       for (const block of blocks) insertBlock.run(block.id, block.tenant_id, block.created_at, block.data);
       for (const { row, searchText } of rows) {
         const values = COLUMNS.map((column) => row[column] ?? null);
@@ -73,7 +72,9 @@ export class SqliteRequestLogSink implements BatchSink<RequestLogRow> {
   }
 
   async insertBatch(rows: readonly RequestLogRow[]): Promise<void> {
-    this.write(rows);
+    // Compressed before the transaction, not while it holds the database's write lock.
+    const blocks = storeBodiesInBlocks(rows);
+    this.write(rows, blocks);
   }
 
   close(): void {

@@ -2,7 +2,7 @@
 // past their tenant's retention; every query takes the tenant first.
 
 import { type Insertable, PostgresAdapter, type Selectable, sql } from 'kysely';
-import { withBodyBlocks } from '../body-blocks.js';
+import { storeBodiesInBlocks } from '../body-blocks.js';
 import type { Db } from '../database.js';
 import type { KeysetPosition } from '../keyset-cursor.js';
 import type { RequestLogTable } from '../schema.js';
@@ -49,9 +49,9 @@ export class RequestLogRepository {
    * Idempotent by id: a batch retried after an ambiguous failure writes each entry once (its bodies' blocks again,
    * referenced by none: they go with the retention). The rows' bodies are their bytes: stored in blocks here.
    */
-  async insertRows(entries: readonly RequestLogRow[]): Promise<void> {
-    if (entries.length === 0) return;
-    const { rows, blocks } = withBodyBlocks(entries);
+  async insertRows(rows: readonly RequestLogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const blocks = storeBodiesInBlocks(rows);
     // The entries and their blocks (and on SQLite their search text) together, or none of them.
     await this.db.transaction().execute(async (trx) => {
       if (blocks.length > 0) await trx.insertInto('request_log_bodies').values(blocks).execute();
