@@ -34,8 +34,8 @@ export interface RequestLogRecord {
 }
 
 /**
- * A record as it crosses to the writer thread: its texts (the request, its prompt, a plain answer's JSON) replaced by
- * their lengths, and carried after one another in one string beside the batch's JSON. Inside the JSON, each would be
+ * A record as it crosses to the writer thread: its texts (the request, its prompt, a plain answer's JSON, a packed
+ * stream) replaced by their places in a list of strings sent beside the batch's JSON. Inside the JSON, each would be
  * escaped on this side and unescaped on the other — a body's every quote twice over, for nothing.
  */
 export interface FramedRequestLogRecord {
@@ -44,49 +44,42 @@ export interface FramedRequestLogRecord {
   level: 'full' | 'metadata';
   attempts: readonly UpstreamAttempt[];
   metadata: Record<string, string> | null;
+  /** Where the text is in the batch's texts. */
   request: number | null;
   prompt: number | null;
-  /** A number: a plain answer's JSON text (kind `json`) of that length. */
+  /** A number: where a plain answer's JSON text (kind `json`) is in the batch's texts. */
   answer: number | FramedEvents | { kind: 'object'; value: unknown } | { kind: 'events'; events: StreamEvent[] } | null;
 }
 
-/** A packed stream, framed: its text's length in `texts`. */
+/** A packed stream, framed: where its text is in the batch's texts. */
 export interface FramedEvents {
   kind: 'framed-events';
-  length: number;
+  text: number;
   cut: PackedCut | null;
 }
 
-/** A batch as the writer thread gets it: the framed records' JSON, and their texts in order. */
-export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string } {
+/**
+ * A batch as the writer thread gets it: the framed records' JSON, and their texts as a list. The list crosses as its
+ * strings, each copied as it is; joined into one, a batch's texts (over 128 KB for 100 streams) would be a new large
+ * object on every write, and a copy more, which cost more than the rest of the framing (docs/benchmarks.md).
+ */
+export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string[] } {
   const framed: FramedRequestLogRecord[] = [];
-  // Joined once: a string built by += is a tree of its parts, which postMessage() copies several times slower.
   const texts: string[] = [];
   // A plain loop building each object whole: object spread and rest, tried first, cost more than the escaping saved.
   for (const record of records) {
     let request: number | null = null;
     let prompt: number | null = null;
     let answer: FramedRequestLogRecord['answer'] = null;
-    if (record.request !== null) {
-      texts.push(record.request);
-      request = record.request.length;
-    }
-    if (record.prompt !== undefined && record.prompt !== null) {
-      texts.push(record.prompt);
-      prompt = record.prompt.length;
-    }
+    if (record.request !== null) request = texts.push(record.request) - 1;
+    if (record.prompt !== undefined && record.prompt !== null) prompt = texts.push(record.prompt) - 1;
     // A stream's events come packed from the request path (packAnswer()); a record made otherwise is packed here.
     const captured = packAnswer(record.answer);
     // A stream that could not be packed (an event with a separator, not JSON) crosses in the batch's JSON, as it is.
     if (captured === null || captured.kind === 'object' || captured.kind === 'events') answer = captured;
-    else if (captured.kind === 'json') {
-      texts.push(captured.text);
-      answer = captured.text.length;
-    } else if (captured.kind === 'packed-events') {
-      // Framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the batch's JSON.
-      texts.push(captured.text);
-      answer = { kind: 'framed-events', length: captured.text.length, cut: captured.cut };
-    }
+    else if (captured.kind === 'json') answer = texts.push(captured.text) - 1;
+    // Framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the batch's JSON.
+    else if (captured.kind === 'packed-events') answer = { kind: 'framed-events', text: texts.push(captured.text) - 1, cut: captured.cut };
     framed.push({
       event: toValues(record.event),
       level: record.level,
@@ -97,44 +90,33 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
       answer,
     });
   }
-  return { batch: JSON.stringify(framed), texts: texts.join('') };
+  return { batch: JSON.stringify(framed), texts };
 }
 
-/** The records frameRecords() framed, their texts cut back out of `texts`. */
-export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts: string): RequestLogRecord[] {
-  const records: RequestLogRecord[] = [];
-  let at = 0;
-  for (const record of framed) {
-    let request: string | null = null;
-    let prompt: string | null = null;
-    let answer: CapturedAnswer | null;
-    if (record.request !== null) {
-      request = texts.slice(at, at + record.request);
-      at += record.request;
-    }
-    if (record.prompt !== null) {
-      prompt = texts.slice(at, at + record.prompt);
-      at += record.prompt;
-    }
+/** The records frameRecords() framed, with their texts back in place. */
+export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts: readonly string[]): RequestLogRecord[] {
+  const textAt = (index: number): string => {
+    const text = texts[index];
+    if (text === undefined) throw new Error(`a framed request log record refers to text ${index} of ${texts.length}`);
+    return text;
+  };
+  return framed.map((record) => {
     const framedAnswer = record.answer;
-    if (typeof framedAnswer === 'number') {
-      answer = { kind: 'json', text: texts.slice(at, at + framedAnswer) };
-      at += framedAnswer;
-    } else if (framedAnswer !== null && framedAnswer.kind === 'framed-events') {
-      answer = { kind: 'packed-events', text: texts.slice(at, at + framedAnswer.length), cut: framedAnswer.cut };
-      at += framedAnswer.length;
-    } else answer = framedAnswer;
-    records.push({
+    let answer: CapturedAnswer | null;
+    if (typeof framedAnswer === 'number') answer = { kind: 'json', text: textAt(framedAnswer) };
+    else if (framedAnswer !== null && framedAnswer.kind === 'framed-events')
+      answer = { kind: 'packed-events', text: textAt(framedAnswer.text), cut: framedAnswer.cut };
+    else answer = framedAnswer;
+    return {
       event: fromValues(record.event),
       level: record.level,
       attempts: record.attempts,
       metadata: record.metadata,
-      request,
-      prompt,
+      request: record.request === null ? null : textAt(record.request),
+      prompt: record.prompt === null ? null : textAt(record.prompt),
       answer,
-    });
-  }
-  return records;
+    };
+  });
 }
 
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
@@ -267,8 +249,8 @@ function parsedOrUndefined(body: KeptBody): unknown {
 const OBJECT_ANSWER_CHARS = 4096;
 
 /**
- * How many characters of framed text (frameRecords()) weigh as one of JSON: a text crosses as part of one string, copied
- * a block at a time, where JSON.stringify looks at every character of what it serialises (and escapes every quote).
+ * How many characters of framed text (frameRecords()) weigh as one of JSON: a text crosses as a string of its own,
+ * copied a block at a time, where JSON.stringify looks at every character of what it serialises (and escapes every quote).
  */
 const FRAMED_CHARS_PER_WEIGHT = 16;
 

@@ -13,10 +13,19 @@ interface StoredStreamHeader {
   cut: PackedCut | null;
 }
 
-/** The text a stream is stored as: the mark, its header's JSON, a newline, then its packed events. */
+/**
+ * The text a stream is stored as: the mark, its header's JSON, a newline, then its packed events. The header is
+ * written out rather than JSON.stringify'd: the same few integers for every stream, where stringify cost a tenth of
+ * building the whole row.
+ */
 export function storedStreamText({ text, cut }: PackedEvents): string {
-  const header: StoredStreamHeader = { v: VERSION, cut };
-  return `${MARK}${JSON.stringify(header)}\n${text}`;
+  const header = cut === null ? 'null' : `{"before":${integer(cut.before)},"after":${integer(cut.after)},"front":${integer(cut.front)}}`;
+  return `${MARK}{"v":${VERSION},"cut":${header}}\n${text}`;
+}
+
+function integer(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new Error(`a packed stream's cut is not an integer: ${value}`);
+  return value;
 }
 
 /** The packed stream a stored text holds; undefined for any other text (an answer stored as JSON). */

@@ -24,7 +24,7 @@ export interface WriterJob {
    */
   batch: string;
   /** The request log's bodies, framed outside `batch` (frameRecords()). */
-  texts?: string;
+  texts?: string[];
 }
 
 export interface WriterReply {
@@ -157,7 +157,7 @@ export class WriterWorker {
     await this.current?.ready;
   }
 
-  private async write(kind: WriterKind, batch: string, texts?: string): Promise<void> {
+  private async write(kind: WriterKind, batch: string, texts?: string[]): Promise<void> {
     if (this.closing) throw new Error('the writer thread is closed');
     this.current ??= this.start();
     const { worker, ready } = this.current;

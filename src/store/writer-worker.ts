@@ -27,7 +27,7 @@ const sinks = {
   'response-cache': { insertBatch: (rows: never[]) => responseCache.putRows(rows) },
   // Reassembled, truncated and gzipped here, on this thread, not on the one that serves requests.
   'request-log': {
-    insertBatch: (framed: FramedRequestLogRecord[], texts = '') =>
+    insertBatch: (framed: FramedRequestLogRecord[], texts: string[] = []) =>
       requestLog.insertBatch(unframeRecords(framed, texts).map((record) => requestLogRow(record, requestLogMaxBodyBytes))),
   },
 };

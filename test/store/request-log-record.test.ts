@@ -450,6 +450,9 @@ describe('request log rows', () => {
     ];
     const { batch, texts } = frameRecords(records);
     expect(batch).not.toContain('quote');
+    // Each text crosses as a string of its own, in the order its record refers to it.
+    expect(texts.slice(0, 3)).toEqual([records[0]?.request, records[0]?.prompt, '{"choices":[{"message":{"content":"\\n"}}]}']);
+    expect(() => unframeRecords(JSON.parse(batch), texts.slice(0, 1))).toThrow(/refers to text/);
     const back = unframeRecords(JSON.parse(batch), texts);
     // The event crosses as its column values: it comes back with its optional fields at their stored defaults, and a
     // stream's events packed.
@@ -579,6 +582,15 @@ describe('request log rows', () => {
     ).row;
     expect(cut).toMatchObject({ request_bytes: 208, request_truncated: 1 });
     expect(await bodyText(cut.request_body as Uint8Array)).toBe(`{"a":"${'é'.repeat(7)}`);
+  });
+
+  it("writes a stored stream's header as JSON.stringify would, and refuses a cut that is not integers", () => {
+    for (const cut of [null, { before: 80, after: 30, front: 62 }]) {
+      const stored = storedStreamText({ kind: 'packed-events', text: '\u001fwx', cut });
+      expect(stored).toBe(`\u001e${JSON.stringify({ v: 1, cut })}\n\u001fwx`);
+      expect(parseStoredStream(stored)).toEqual({ kind: 'packed-events', text: '\u001fwx', cut });
+    }
+    expect(() => storedStreamText({ kind: 'packed-events', text: '', cut: { before: 1.5, after: 0, front: 0 } })).toThrow(/integer/);
   });
 
   it('stores a stream as packed, to be reassembled when read, unless longer than the cap or holding a separator', async () => {
