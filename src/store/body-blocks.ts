@@ -42,53 +42,69 @@ export function bodyReference(stored: Uint8Array): BodyReference | undefined {
   return { block: match[1] as string, offset: Number(match[2]), length: Number(match[3]) };
 }
 
+/** A body to store: its text, and how many bytes it is in UTF-8 (counted once, where it was checked against the cap). */
+export interface BodyText {
+  text: string;
+  bytes: number;
+}
+
+/** A row's bodies as their texts, until its sink stores them (storeBodiesInBlocks()) in its body columns. */
+export interface RowBodies {
+  request: BodyText | null;
+  response: BodyText | null;
+}
+
 /** What blocks are made of: a request log row (RequestLogRow) with its tenant, its time and its bodies. */
 interface EntryWithBodies {
   row: { tenant_id: string; created_at: number; request_body?: Uint8Array | null; response_body?: Uint8Array | null };
+  bodies?: RowBodies | undefined;
 }
 
 interface OpenBlock {
   row: Omit<BodyBlockRow, 'data'>;
-  parts: Buffer[];
+  bodies: string[];
   bytes: number;
 }
 
 /**
- * Stores the rows' bodies: each short body replaced, in its row, by its reference in its tenant's block, a long one
- * gzipped alone. Answers the blocks, to insert with the rows in the same transaction. Rows come with their bodies as
- * their UTF-8 bytes (requestLogRow()), built for this one write.
+ * Stores the rows' bodies: each short body's reference in its tenant's block set in its row's column, a long one
+ * gzipped alone. Answers the blocks, to insert with the rows in the same transaction. A block's bodies are written
+ * straight into its buffer, from their texts: no buffer of their own for each, nor a copy of them all to join.
  */
 export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlockRow[] {
   const open = new Map<string, OpenBlock>();
   const done: OpenBlock[] = [];
-  const place = (tenantId: string, createdAt: number, body: Uint8Array): Uint8Array => {
-    if (body.length >= BLOCK_ALONE_BYTES) return gzipSync(body, GZIP);
+  const place = (tenantId: string, createdAt: number, body: BodyText): Uint8Array => {
+    if (body.bytes >= BLOCK_ALONE_BYTES) return gzipSync(Buffer.from(body.text, 'utf8'), GZIP);
     let block = open.get(tenantId);
-    if (block === undefined || block.bytes + body.length > BLOCK_MAX_BYTES) {
+    if (block === undefined || block.bytes + body.bytes > BLOCK_MAX_BYTES) {
       if (block !== undefined) done.push(block);
-      block = { row: { id: randomBytes(12).toString('base64url'), tenant_id: tenantId, created_at: createdAt }, parts: [], bytes: 0 };
+      block = { row: { id: randomBytes(12).toString('base64url'), tenant_id: tenantId, created_at: createdAt }, bodies: [], bytes: 0 };
       open.set(tenantId, block);
     }
-    const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${body.length}`, 'latin1');
-    block.parts.push(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-    block.bytes += body.length;
+    const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${body.bytes}`, 'latin1');
+    block.bodies.push(body.text);
+    block.bytes += body.bytes;
     if (createdAt > block.row.created_at) block.row.created_at = createdAt;
     return reference;
   };
-  for (const { row } of rows) {
-    const { request_body: request, response_body: response } = row;
-    if (!request && !response) continue;
+  for (const { row, bodies } of rows) {
+    if (bodies === undefined) continue;
     const createdAt = Number(row.created_at);
-    if (request) row.request_body = place(row.tenant_id, createdAt, request);
-    if (response) row.response_body = place(row.tenant_id, createdAt, response);
+    if (bodies.request !== null) row.request_body = place(row.tenant_id, createdAt, bodies.request);
+    if (bodies.response !== null) row.response_body = place(row.tenant_id, createdAt, bodies.response);
   }
   done.push(...open.values());
-  return done.map(({ row, parts, bytes }) => ({
-    ...row,
-    data: brotliCompressSync(Buffer.concat(parts, bytes), {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes },
-    }),
-  }));
+  return done.map(({ row, bodies, bytes }) => ({ ...row, data: compressedBlock(bodies, bytes) }));
+}
+
+/** The bodies one after another, `bytes` of UTF-8 in all, compressed. */
+function compressedBlock(bodies: readonly string[], bytes: number): Buffer {
+  const joined = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const body of bodies) at += joined.write(body, at, 'utf8');
+  if (at !== bytes) throw new Error(`a block's bodies are ${at} bytes, not the ${bytes} they were counted as`);
+  return brotliCompressSync(joined, { params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes } });
 }
 
 const brotliDecompressAsync = promisify(brotliDecompress);

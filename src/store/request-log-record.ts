@@ -13,6 +13,7 @@ import {
 } from '../domain/logged-answer.js';
 import type { PackedCut, StreamEvent } from '../domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer, type UpstreamAttempt } from '../domain/request-log-entry.js';
+import type { BodyText } from './body-blocks.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
@@ -168,19 +169,20 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
       ),
       metadata: metadata === null ? null : JSON.stringify(metadata),
       preview: level === 'full' ? promptPreview(prompt) : null,
-      request_body: request && bytesOf(request),
+      request_body: null,
       request_bytes: request?.bytes ?? null,
       request_truncated: request === null ? null : request.truncated ? 1 : 0,
-      response_body: answer && bytesOf(answer),
+      response_body: null,
       response_bytes: answer?.bytes ?? null,
       response_truncated: answer === null ? null : answer.truncated ? 1 : 0,
     },
+    // Stored in the body columns by the sink, a batch at a time (body-blocks.ts).
+    bodies: { request: request && storedText(request), response: answer && storedText(answer) },
   };
 }
 
-/** A body's UTF-8 bytes, as the row carries them until its sink stores them (body-blocks.ts). */
-function bytesOf(body: KeptBody): Uint8Array {
-  return body.encoded ?? Buffer.from(body.text, 'utf8');
+function storedText({ text, storedBytes }: KeptBody): BodyText {
+  return { text, bytes: storedBytes };
 }
 
 /**
@@ -192,9 +194,9 @@ function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: K
   const answer = packAnswer(captured) as CapturedAnswer;
   if (answer.kind === 'packed-events') {
     const text = storedStreamText(answer);
-    const encoded = Buffer.from(text, 'utf8');
-    if (encoded.length <= maxBodyBytes)
-      return { body: { text, bytes: encoded.length, truncated: false, encoded }, searchText: streamSearchText(answer, SEARCH_CHARS) };
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= maxBodyBytes)
+      return { body: { text, bytes, truncated: false, storedBytes: bytes }, searchText: streamSearchText(answer, SEARCH_CHARS) };
   }
   const built = answerJson(answer);
   const body = kept(built.text, maxBodyBytes);
@@ -218,22 +220,24 @@ function promptOf(request: KeptBody): string | null {
 }
 
 interface KeptBody {
+  /** The body, or as much of it as is kept. */
   text: string;
+  /** How many bytes of UTF-8 the whole body is. */
   bytes: number;
   truncated: boolean;
-  /** The text's UTF-8 bytes, when it is kept whole: counted and stored from one encoding, not two. */
-  encoded: Buffer | undefined;
+  /** How many bytes of UTF-8 the text kept is. */
+  storedBytes: number;
 }
 
-/** The body's text, cut to `maxBytes` (at a character boundary) when longer. */
+/** The body's text, cut to `maxBytes` (at a character boundary) when longer. Counted, not encoded, unless cut. */
 function kept(text: string, maxBytes: number): KeptBody {
-  const buffer = Buffer.from(text, 'utf8');
-  if (buffer.length <= maxBytes) return { text, bytes: buffer.length, truncated: false, encoded: buffer };
-  const cut = buffer
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= maxBytes) return { text, bytes, truncated: false, storedBytes: bytes };
+  const cut = Buffer.from(text, 'utf8')
     .subarray(0, maxBytes)
     .toString('utf8')
     .replace(/\uFFFD$/, '');
-  return { text: cut, bytes: buffer.length, truncated: true, encoded: undefined };
+  return { text: cut, bytes, truncated: true, storedBytes: Buffer.byteLength(cut, 'utf8') };
 }
 
 function parsedOrUndefined(body: KeptBody): unknown {

@@ -21,12 +21,18 @@ import {
 } from '../../src/domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer } from '../../src/domain/request-log-entry.js';
 import { BLOCK_ALONE_BYTES, bodyReference, storeBodiesInBlocks, storedBodyText, unpackBlock } from '../../src/store/body-blocks.js';
+import type { RequestLogRow } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
 import { frameRecords, type RequestLogRecord, requestLogRow, unframeRecords } from '../../src/store/request-log-record.js';
 import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
 
-/** A body as requestLogRow() leaves it, before its sink stores it: its bytes. */
-const bodyText = async (stored: Uint8Array): Promise<string> => Buffer.from(stored).toString('utf8');
+/** A body as requestLogRow() leaves it for its sink to store: its text, counted in bytes of UTF-8. */
+function bodyText(logged: RequestLogRow, which: 'request' | 'response'): string {
+  const body = logged.bodies?.[which];
+  if (!body) throw new Error(`no ${which} body`);
+  expect(body.bytes).toBe(Buffer.byteLength(body.text));
+  return body.text;
+}
 
 const event = {
   id: 'req_1',
@@ -125,7 +131,7 @@ describe('request log rows', () => {
     const alike = Array.from({ length: 100 }, (_, i) =>
       request(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"question ${i}"}]}`, 'ten_1', i),
     );
-    const raw = alike.reduce((sum, { row }) => sum + (row.request_body as Uint8Array).length, 0);
+    const raw = alike.reduce((sum, { bodies }) => sum + (bodies?.request?.bytes ?? 0), 0);
     const block = storeBodiesInBlocks(alike)[0]?.data as Uint8Array;
     expect(block.length).toBeLessThan(raw / 5);
   });
@@ -570,18 +576,20 @@ describe('request log rows', () => {
   });
 
   it('stores a short body from the bytes it was counted in, and reads it back', async () => {
-    const { row } = requestLogRow(
+    const logged = requestLogRow(
       { event, level: 'full', attempts: [], metadata: null, request: '{"a":"é 😀"}', prompt: null, answer: null },
       1024,
     );
-    expect(row.request_bytes).toBe(Buffer.byteLength('{"a":"é 😀"}'));
-    expect(await bodyText(row.request_body as Uint8Array)).toBe('{"a":"é 😀"}');
+    expect(logged.row.request_bytes).toBe(Buffer.byteLength('{"a":"é 😀"}'));
+    expect(bodyText(logged, 'request')).toBe('{"a":"é 😀"}');
     const cut = requestLogRow(
       { event, level: 'full', attempts: [], metadata: null, request: `{"a":"${'é'.repeat(100)}"}`, prompt: null, answer: null },
       21,
-    ).row;
-    expect(cut).toMatchObject({ request_bytes: 208, request_truncated: 1 });
-    expect(await bodyText(cut.request_body as Uint8Array)).toBe(`{"a":"${'é'.repeat(7)}`);
+    );
+    // Counted whole, kept to the cap: 20 bytes, the last é cut in two dropped.
+    expect(cut.row).toMatchObject({ request_bytes: 208, request_truncated: 1 });
+    expect(bodyText(cut, 'request')).toBe(`{"a":"${'é'.repeat(7)}`);
+    expect(cut.bodies?.request?.bytes).toBe(20);
   });
 
   it("writes a stored stream's header as JSON.stringify would, and refuses a cut that is not integers", () => {
@@ -612,8 +620,9 @@ describe('request log rows', () => {
       answer: { kind: 'events', events },
     };
     const assembled = assembleChatCompletion(events);
-    const { row, searchText } = requestLogRow(record, 4096);
-    const stored = await bodyText(row.response_body as Uint8Array);
+    const logged = requestLogRow(record, 4096);
+    const { row, searchText } = logged;
+    const stored = bodyText(logged, 'response');
     expect(stored.startsWith('\u001e')).toBe(true);
     // Under half the events: the chunks after the template without the id, model and the like they share with it.
     expect(row.response_bytes).toBeLessThan(events.reduce((bytes, { data }) => bytes + data.length, 0) / 2);
@@ -622,14 +631,14 @@ describe('request log rows', () => {
     expect(searchText).toBe('Take the train "now".');
 
     // Longer than the cap: reassembled as it is written, and truncated as any answer.
-    const capped = requestLogRow(record, 60).row;
-    expect(capped).toMatchObject({ response_bytes: Buffer.byteLength(JSON.stringify(assembled)), response_truncated: 1 });
-    expect(await bodyText(capped.response_body as Uint8Array)).toBe(JSON.stringify(assembled).slice(0, 60));
+    const capped = requestLogRow(record, 60);
+    expect(capped.row).toMatchObject({ response_bytes: Buffer.byteLength(JSON.stringify(assembled)), response_truncated: 1 });
+    expect(bodyText(capped, 'response')).toBe(JSON.stringify(assembled).slice(0, 60));
 
     // A separator in an event (no JSON chunk has one): reassembled as it is written.
     const odd = [...events.slice(0, -1), { data: 'not json \u001f' }];
-    const oddRow = requestLogRow({ ...record, answer: { kind: 'events', events: odd } }, 4096).row;
-    expect(await bodyText(oddRow.response_body as Uint8Array)).toBe(JSON.stringify(assembleChatCompletion(odd)));
+    const oddRow = requestLogRow({ ...record, answer: { kind: 'events', events: odd } }, 4096);
+    expect(bodyText(oddRow, 'response')).toBe(JSON.stringify(assembleChatCompletion(odd)));
     expect(packEvents(odd)).toBeUndefined();
 
     // Anthropic's named events, stored with their names.
@@ -656,18 +665,19 @@ describe('request log rows', () => {
     } as unknown as CapturedAnswer;
     expect(packAnswer(legacy)).toEqual(pack(events));
     const record: RequestLogRecord = { event, level: 'full', attempts: [], metadata: null, request: null, prompt: null, answer: legacy };
-    const stored = await bodyText(requestLogRow(record, 4096).row.response_body as Uint8Array);
+    const stored = bodyText(requestLogRow(record, 4096), 'response');
     expect(unpackEvents(parseStoredStream(stored) as PackedEvents)).toEqual(events);
     const { batch, texts } = frameRecords([record]);
     expect(unframeRecords(JSON.parse(batch), texts)[0]?.answer).toEqual(pack(events));
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
-    const { row, searchText } = requestLogRow(
+    const { row, searchText, bodies } = requestLogRow(
       { event, level: 'metadata', attempts: [], metadata: { a: 'b' }, request: null, answer: null },
       1024,
     );
     expect(row).toMatchObject({ request_body: null, response_body: null, preview: null, metadata: '{"a":"b"}' });
+    expect(bodies).toEqual({ request: null, response: null });
     expect(searchText).toBe('');
   });
 });

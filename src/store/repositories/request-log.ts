@@ -2,15 +2,19 @@
 // past their tenant's retention; every query takes the tenant first.
 
 import { type Insertable, PostgresAdapter, type Selectable, sql } from 'kysely';
-import { storeBodiesInBlocks } from '../body-blocks.js';
+import { type RowBodies, storeBodiesInBlocks } from '../body-blocks.js';
 import type { Db } from '../database.js';
 import type { KeysetPosition } from '../keyset-cursor.js';
 import type { RequestLogTable } from '../schema.js';
 
-/** An entry as its columns, with the plain text that search indexes (not stored itself). */
+/**
+ * An entry as its columns, with the plain text that search indexes (not stored itself) and its bodies' texts, which
+ * storeBodiesInBlocks() stores in its body columns.
+ */
 export interface RequestLogRow {
   row: Insertable<RequestLogTable>;
   searchText: string;
+  bodies?: RowBodies;
 }
 
 export interface RequestLogFilter {
@@ -47,7 +51,7 @@ export class RequestLogRepository {
 
   /**
    * Idempotent by id: a batch retried after an ambiguous failure writes each entry once (its bodies' blocks again,
-   * referenced by none: they go with the retention). The rows' bodies are their bytes: stored in blocks here.
+   * referenced by none: they go with the retention). The rows' bodies are stored in blocks here.
    */
   async insertRows(rows: readonly RequestLogRow[]): Promise<void> {
     if (rows.length === 0) return;
