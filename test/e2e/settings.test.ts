@@ -47,18 +47,23 @@ describe('the settings pages', () => {
   });
 
   it('takes cost limits in fractions of a cent, and names the field the API refused in plain words', async () => {
-    await page.getByLabel('Cost per month (USD)').fill('0.005');
-    await page.getByRole('button', { name: 'Save limits' }).click();
-    await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(0.005);
+    try {
+      await page.getByLabel('Cost per month (USD)').fill('0.005');
+      await page.getByRole('button', { name: 'Save limits' }).click();
+      await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(0.005);
 
-    await page.getByLabel('Cost per day (USD)').fill('0');
-    await page.getByRole('button', { name: 'Save limits' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Cost per day (USD): must be more than 0.' }).waitFor();
-    // Back as they were, so the requests of the next tests pass.
-    await page.getByLabel('Cost per day (USD)').fill('25');
-    await page.getByLabel('Cost per month (USD)').fill('');
-    await page.getByRole('button', { name: 'Save limits' }).click();
-    await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(null);
+      await page.getByLabel('Cost per day (USD)').fill('0');
+      await page.getByRole('button', { name: 'Save limits' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Cost per day (USD): must be more than 0.' }).waitFor();
+      // Back as they were, a field left empty clearing its limit.
+      await page.getByLabel('Cost per day (USD)').fill('25');
+      await page.getByLabel('Cost per month (USD)').fill('');
+      await page.getByRole('button', { name: 'Save limits' }).click();
+      await expect.poll(async () => (await call(gateway, 'GET', '/tenant', { auth: session })).body.limits.costUsd.month).toBe(null);
+    } finally {
+      // Whatever happened above, the half-cent monthly limit must not turn the next tests' requests into 402s.
+      await call(gateway, 'PATCH', '/tenant', { auth: session, body: { limits: { costUsd: { day: 25, month: null } } } });
+    }
   });
 
   it('adds a provider whose key is never shown back, and tests the connection', async () => {

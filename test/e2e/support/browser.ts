@@ -28,7 +28,8 @@ export async function newContext(browser: Browser, gateway: TestGateway, options
     acceptDownloads: true,
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url });
-  context.setDefaultTimeout(10_000);
+  // Generous: the whole suite runs two files at once on two cores, and a busy moment must not fail a test.
+  context.setDefaultTimeout(15_000);
   return context;
 }
 
