@@ -213,4 +213,51 @@ describe('the settings pages', () => {
     expect(await roleChanges.count(), 'filtered to invitation.accepted, the log still lists role changes').toBe(0);
     expect(await acceptances.count(), 'filtered to invitation.accepted, the log lists no accepted invitation').toBeGreaterThan(0);
   });
+
+  it('deletes a provider, a routing rule and an environment after confirming, saying why one cannot go yet', async () => {
+    // A connection a rule still routes to cannot go: the dialog says so, and forgets it once closed.
+    await sections().getByRole('link', { name: 'Providers' }).click();
+    await page
+      .getByRole('row', { name: /backup-openai/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    const deleteProvider = dialog(page, 'Delete the backup-openai connection?');
+    await deleteProvider.getByRole('button', { name: 'Delete' }).click();
+    await deleteProvider.getByRole('alert').waitFor();
+    await deleteProvider.getByRole('button', { name: 'Cancel' }).click();
+    await deleteProvider.waitFor({ state: 'detached' });
+    await page
+      .getByRole('row', { name: /backup-openai/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await deleteProvider.waitFor();
+    expect(await deleteProvider.getByRole('alert').count(), 'the refusal is gone once the dialog was closed').toBe(0);
+    await page.keyboard.press('Escape');
+
+    await sections().getByRole('link', { name: 'Routing rules' }).click();
+    await page.getByRole('row', { name: /smart/ }).getByRole('button', { name: 'Delete' }).click();
+    await dialog(page, 'Delete the rule for smart?').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Rule smart deleted', { exact: true }).waitFor();
+    await page.getByRole('row', { name: /smart/ }).waitFor({ state: 'detached' });
+    expect((await call(gateway, 'GET', '/routing-rules/smart?environment=production', { auth: session })).status).toBe(404);
+
+    await sections().getByRole('link', { name: 'Providers' }).click();
+    await page
+      .getByRole('row', { name: /backup-openai/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await deleteProvider.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Connection backup-openai deleted', { exact: true }).waitFor();
+    await deleteProvider.waitFor({ state: 'detached' });
+
+    await sections().getByRole('link', { name: 'Environments' }).click();
+    await page
+      .getByRole('row', { name: /staging/ })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await dialog(page, 'Delete the staging environment?').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Environment staging deleted', { exact: true }).waitFor();
+    const environments = await call(gateway, 'GET', '/environments', { auth: session });
+    expect(environments.body.data.map((env: { name: string }) => env.name)).not.toContain('staging');
+  });
 });

@@ -3,10 +3,9 @@
 import { useState } from 'react';
 import { useDeletePlan, usePlans } from '../../api/operators';
 import type { Plan } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
-import { useToast } from '../../components/toaster';
 import { formatInteger } from '../../format/format';
 import { limitsSummary } from '../../format/limits';
 import { PlanDialog } from './plan-dialog';
@@ -37,7 +36,6 @@ const COLUMNS: Array<Column<Plan>> = [
 export function PlansSection() {
   const plans = usePlans();
   const remove = useDeletePlan();
-  const notify = useToast();
   const [editing, setEditing] = useState<{ plan: Plan | null } | null>(null);
   const [deleting, setDeleting] = useState<Plan | null>(null);
   const newPlan = (
@@ -77,28 +75,13 @@ export function PlansSection() {
         )}
       />
       <PlanDialog open={editing !== null} plan={editing?.plan ?? null} onClose={() => setEditing(null)} />
-      <ConfirmDialog
-        open={deleting !== null}
-        onOpenChange={(open) => {
-          if (!open) {
-            setDeleting(null);
-            remove.reset();
-          }
-        }}
+      <ConfirmRemoval
+        item={deleting}
+        onClose={() => setDeleting(null)}
+        removal={remove}
         title={`Delete "${deleting?.name ?? ''}"?`}
         description="The plan goes. A plan some tenant is still on can't be deleted: give them another plan, or none, first."
-        confirmLabel="Delete"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.id, {
-            onSuccess: () => {
-              notify(`Plan "${deleting.name}" deleted`);
-              setDeleting(null);
-            },
-          })
-        }
+        onConfirm={(plan, done) => remove.mutate(plan.id, { onSuccess: () => done(`Plan "${plan.name}" deleted`) })}
       />
     </section>
   );

@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { useCreateEnvironment, useDeleteEnvironment, useEnvironments } from '../../api/settings';
 import type { Environment } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { ErrorMessage } from '../../components/error-message';
 import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
@@ -87,27 +87,14 @@ export function EnvironmentsSection() {
         </form>
       ) : null}
       <ErrorMessage error={create.error} fields={{ name: 'New environment' }} />
-      <ConfirmDialog
-        open={deleting !== null}
-        onOpenChange={(open) => {
-          if (!open) {
-            setDeleting(null);
-            remove.reset();
-          }
-        }}
+      <ConfirmRemoval
+        item={deleting}
+        onClose={() => setDeleting(null)}
+        removal={remove}
         title={`Delete the ${deleting?.name ?? ''} environment?`}
         description="Only an environment that no key, provider connection or routing rule uses can be deleted."
-        confirmLabel="Delete"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.name, {
-            onSuccess: () => {
-              notify(`Environment ${deleting.name} deleted`);
-              setDeleting(null);
-            },
-          })
+        onConfirm={(environment, done) =>
+          remove.mutate(environment.name, { onSuccess: () => done(`Environment ${environment.name} deleted`) })
         }
       />
     </section>

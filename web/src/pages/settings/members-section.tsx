@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useChangeRole, useMembers, useRemoveMember } from '../../api/settings';
 import type { Member, Role } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { type Column, ResourceTable } from '../../components/resource-table';
 import { useToast } from '../../components/toaster';
 import { formatDate } from '../../format/format';
@@ -93,28 +93,14 @@ export function MembersSection() {
         <>
           <PendingInvitations />
           <InviteMemberDialog open={inviting} onOpenChange={setInviting} />
-          <ConfirmDialog
-            open={removing !== null}
-            onOpenChange={(open) => {
-              if (!open) {
-                setRemoving(null);
-                remove.reset();
-              }
-            }}
+          <ConfirmRemoval
+            item={removing}
+            onClose={() => setRemoving(null)}
+            removal={remove}
             title={`Remove ${removing?.email ?? ''}?`}
             description="They lose access to this tenant at once, including sessions they have open. A tenant always keeps one owner."
             confirmLabel="Remove"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() =>
-              removing &&
-              remove.mutate(removing.userId, {
-                onSuccess: () => {
-                  notify(`${removing.email} removed`);
-                  setRemoving(null);
-                },
-              })
-            }
+            onConfirm={(member, done) => remove.mutate(member.userId, { onSuccess: () => done(`${member.email} removed`) })}
           />
         </>
       ) : null}

@@ -2,10 +2,9 @@
 import { useState } from 'react';
 import { useDeleteProvider, useProviders } from '../../api/settings';
 import type { ProviderConnection } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
-import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { AddProviderDialog } from './add-provider-dialog';
 import { TestProviderDialog } from './test-provider-dialog';
@@ -25,7 +24,6 @@ const COLUMNS: Array<Column<ProviderConnection>> = [
 export function ProvidersSection() {
   const providers = useProviders();
   const remove = useDeleteProvider();
-  const notify = useToast();
   const { manageTenant } = usePermissions();
   const [adding, setAdding] = useState(false);
   const [testing, setTesting] = useState<ProviderConnection | null>(null);
@@ -79,27 +77,14 @@ export function ProvidersSection() {
         <>
           <AddProviderDialog open={adding} onOpenChange={setAdding} />
           <TestProviderDialog connection={testing} onClose={() => setTesting(null)} />
-          <ConfirmDialog
-            open={deleting !== null}
-            onOpenChange={(open) => {
-              if (!open) {
-                setDeleting(null);
-                remove.reset();
-              }
-            }}
+          <ConfirmRemoval
+            item={deleting}
+            onClose={() => setDeleting(null)}
+            removal={remove}
             title={`Delete the ${deleting?.name ?? ''} connection?`}
             description="Requests stop reaching the provider through it at once. A connection that routing rules still use cannot be deleted."
-            confirmLabel="Delete"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() =>
-              deleting?.id &&
-              remove.mutate(deleting.id, {
-                onSuccess: () => {
-                  notify(`Connection ${deleting.name} deleted`);
-                  setDeleting(null);
-                },
-              })
+            onConfirm={(connection, done) =>
+              connection.id && remove.mutate(connection.id, { onSuccess: () => done(`Connection ${connection.name} deleted`) })
             }
           />
         </>

@@ -2,10 +2,9 @@
 import { useState } from 'react';
 import { useDeleteRoutingRule, useEnvironments, useRoutingRules } from '../../api/settings';
 import type { RoutingRule } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
-import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { RoutingRuleDialog } from './routing-rule-dialog';
 
@@ -30,7 +29,6 @@ export function RoutingSection() {
   const environments = useEnvironments();
   const rules = useRoutingRules(environment);
   const remove = useDeleteRoutingRule();
-  const notify = useToast();
   const { manageTenant } = usePermissions();
   const [editing, setEditing] = useState<RoutingRule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RoutingRule | null>(null);
@@ -94,30 +92,14 @@ export function RoutingSection() {
             environment={environment}
             onClose={() => setEditing(null)}
           />
-          <ConfirmDialog
-            open={deleting !== null}
-            onOpenChange={(open) => {
-              if (!open) {
-                setDeleting(null);
-                remove.reset();
-              }
-            }}
+          <ConfirmRemoval
+            item={deleting}
+            onClose={() => setDeleting(null)}
+            removal={remove}
             title={`Delete the rule for ${deleting?.alias ?? ''}?`}
             description="Requests for this name stop being routed by it at once: an alias no longer resolves, a real model name goes straight to its provider."
-            confirmLabel="Delete"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() =>
-              deleting &&
-              remove.mutate(
-                { alias: deleting.alias, environment },
-                {
-                  onSuccess: () => {
-                    notify(`Rule ${deleting.alias} deleted`);
-                    setDeleting(null);
-                  },
-                },
-              )
+            onConfirm={(rule, done) =>
+              remove.mutate({ alias: rule.alias, environment }, { onSuccess: () => done(`Rule ${rule.alias} deleted`) })
             }
           />
         </>

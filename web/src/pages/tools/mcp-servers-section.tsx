@@ -3,11 +3,10 @@
 import { useState } from 'react';
 import { useDeleteMcpServer, useMcpServers } from '../../api/tools';
 import type { McpServer } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { EmptyState } from '../../components/empty-state';
 import { type Column, ResourceTable } from '../../components/resource-table';
 import { RowActions } from '../../components/row-actions';
-import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { DiscoverDialog } from './discover-dialog';
 import { McpServerDialog } from './mcp-server-dialog';
@@ -37,7 +36,6 @@ const COLUMNS: Array<Column<McpServer>> = [
 export function McpServersSection() {
   const servers = useMcpServers();
   const remove = useDeleteMcpServer();
-  const notify = useToast();
   const { manageFlows } = usePermissions();
   const [registering, setRegistering] = useState(false);
   const [editing, setEditing] = useState<McpServer | null>(null);
@@ -94,28 +92,13 @@ export function McpServersSection() {
           <McpServerDialog server={null} open={registering} onOpenChange={setRegistering} />
           <McpServerDialog server={editing} open={editing !== null} onOpenChange={(open) => (open ? undefined : setEditing(null))} />
           {discovering ? <DiscoverDialog server={discovering} onClose={() => setDiscovering(null)} /> : null}
-          <ConfirmDialog
-            open={deleting !== null}
-            onOpenChange={(open) => {
-              if (!open) {
-                setDeleting(null);
-                remove.reset();
-              }
-            }}
+          <ConfirmRemoval
+            item={deleting}
+            onClose={() => setDeleting(null)}
+            removal={remove}
             title={`Delete the MCP server ${deleting?.name ?? ''}?`}
             description="Flows stop reaching it at once. A server whose tools are in the library cannot be deleted: delete those tools first."
-            confirmLabel="Delete"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() =>
-              deleting &&
-              remove.mutate(deleting.id, {
-                onSuccess: () => {
-                  notify(`MCP server ${deleting.name} deleted`);
-                  setDeleting(null);
-                },
-              })
-            }
+            onConfirm={(server, done) => remove.mutate(server.id, { onSuccess: () => done(`MCP server ${server.name} deleted`) })}
           />
         </>
       ) : null}

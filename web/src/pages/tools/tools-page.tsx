@@ -3,13 +3,12 @@
 import { useState } from 'react';
 import { useDeleteTool, useTools } from '../../api/tools';
 import type { Tool } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 import { EmptyState } from '../../components/empty-state';
 import { PageError } from '../../components/page-error';
 import { PageHeader } from '../../components/page-header';
 import { type Column, ResourceTable } from '../../components/resource-table';
 import { RowActions } from '../../components/row-actions';
-import { useToast } from '../../components/toaster';
 import { usePermissions } from '../../session/use-session';
 import { McpServersSection } from './mcp-servers-section';
 import { TestToolDialog } from './test-tool-dialog';
@@ -42,7 +41,6 @@ const COLUMNS: Array<Column<Tool>> = [
 export function ToolsPage() {
   const tools = useTools();
   const remove = useDeleteTool();
-  const notify = useToast();
   const { manageFlows } = usePermissions();
   const [editing, setEditing] = useState<Tool | null>(null);
   const [creating, setCreating] = useState(false);
@@ -108,28 +106,13 @@ export function ToolsPage() {
           <ToolDialog tool={null} open={creating} onOpenChange={setCreating} />
           <ToolDialog tool={editing} open={editing !== null} onOpenChange={(open) => (open ? undefined : setEditing(null))} />
           <TestToolDialog tool={testing} onClose={() => setTesting(null)} />
-          <ConfirmDialog
-            open={deleting !== null}
-            onOpenChange={(open) => {
-              if (!open) {
-                setDeleting(null);
-                remove.reset();
-              }
-            }}
+          <ConfirmRemoval
+            item={deleting}
+            onClose={() => setDeleting(null)}
+            removal={remove}
             title={`Delete the tool ${deleting?.name ?? ''}?`}
             description="Flow versions that name it can no longer run. A tool that a version active in an environment uses cannot be deleted."
-            confirmLabel="Delete"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() =>
-              deleting &&
-              remove.mutate(deleting.id, {
-                onSuccess: () => {
-                  notify(`Tool ${deleting.name} deleted`);
-                  setDeleting(null);
-                },
-              })
-            }
+            onConfirm={(tool, done) => remove.mutate(tool.id, { onSuccess: () => done(`Tool ${tool.name} deleted`) })}
           />
         </>
       ) : null}
