@@ -35,6 +35,12 @@ export interface BenchOptions {
   chunkIntervalMs: number;
   pin: boolean;
   shuttleLogLevel: string;
+  /**
+   * The two request log levels' targets are restarted (on the same database, then warmed up again) before every
+   * round after the first: each round weighs a new pair of processes, so that what one process's JIT compiled and
+   * how its heap grew do not tilt every round of the level check the same way (docs/benchmarks.md).
+   */
+  restartLevelPair: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -57,6 +63,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --upstream-latency-ms <n>  fake upstream's delay before answering (default 0: the gateway's CPU is what is measured)
   --chunk-interval-ms <n>  delay between streamed chunks (default 0)
   --shuttle-log-level <l>  Shuttle's LOG_LEVEL (default warn: no per-request log line; info adds one)
+  --keep-processes         do not restart shuttle-sqlite and shuttle-sqlite-metadata between rounds (by default each
+                           round weighs the two levels on a new pair of processes, the same databases)
   --no-pin                 do not pin processes to cores with taskset
   --help`;
 
@@ -107,6 +115,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'chunk-interval-ms': { type: 'string' },
       'shuttle-log-level': { type: 'string', default: 'warn' },
       'no-pin': { type: 'boolean', default: false },
+      'keep-processes': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -146,5 +155,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     chunkIntervalMs: positiveInteger('chunk-interval-ms', values['chunk-interval-ms'], 0, true),
     pin: !values['no-pin'],
     shuttleLogLevel: values['shuttle-log-level'],
+    restartLevelPair: !values['keep-processes'],
   };
 }

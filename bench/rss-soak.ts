@@ -43,7 +43,7 @@ export async function runSoak(driver: LoadDriver, target: Target, spec: SoakSpec
   let seconds = 0;
   let errors = 0;
   let rate = 0;
-  const sampler = new RssSampler(target.pid);
+  const sampler = new RssSampler(target);
   let roundStartMs = 0;
   while (requests < spec.requests && seconds < spec.maxSeconds) {
     // Size each round from the rate seen so far, so the soak ends close to the requested count.

@@ -76,6 +76,15 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
   for (let round = 0; round < options.rounds; round++) {
     const name = `[${round + 1}/${options.rounds}]`;
     progress(`\nround ${round + 1} of ${options.rounds}`);
+    const pair = levelPair(live());
+    if (round > 0 && pair !== undefined && options.restartLevelPair) {
+      progress(`restarting ${pair.map((session) => session.label).join(' and ')}, then ${options.warmupS} s of warm-up per mode`);
+      // In turns, as the cells: the process restarted first has had longest to settle by the side-by-side run.
+      for (const session of turnOrder(pair, round)) {
+        await session.restart();
+        for (const mode of modes) if (!stage.stopping()) await session.warmUp(mode, options.warmupS);
+      }
+    }
     for (const cell of options.cells) {
       for (const session of turnOrder(live(), round)) await session.runCell(cell, options.durationS, name);
     }
@@ -205,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
         upstreamLatencyMs: options.upstreamLatencyMs,
         chunkIntervalMs: options.chunkIntervalMs,
         shuttleLogLevel: options.shuttleLogLevel,
+        levelPairRestarted: options.restartLevelPair && options.rounds > 1 && levelPair(sessions) !== undefined,
       },
       results,
       modes,

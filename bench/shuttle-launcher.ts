@@ -117,27 +117,38 @@ export async function launchShuttle(
     });
     const tenant = await bootstrapTenant(context, env, database);
     const profile = context.profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', context.profileDir];
-    managed = context.children.spawn(`shuttle-${store}`, process.execPath, [...profile, SHUTTLE_BIN, 'serve'], {
-      cores: context.layout.target,
-      env,
-      cwd: database.workDir,
-    });
-    // Shuttle logs to stdout; keep the pipe drained so that it never blocks.
-    const server = managed;
-    server.child.stdout?.resume();
     const baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHttp(server, `${baseUrl}/healthz`);
+    const serve = async (): Promise<ManagedProcess> => {
+      managed = context.children.spawn(`shuttle-${store}`, process.execPath, [...profile, SHUTTLE_BIN, 'serve'], {
+        cores: context.layout.target,
+        env,
+        cwd: database.workDir,
+      });
+      // Shuttle logs to stdout; keep the pipe drained so that it never blocks.
+      managed.child.stdout?.resume();
+      await waitForHttp(managed, `${baseUrl}/healthz`);
+      return managed;
+    };
+    let server = await serve();
     const pipeline = await configureShuttlePipeline(baseUrl, tenant);
+    // SIGTERM is Shuttle's graceful stop: requests in flight finish and every usage event is written.
+    const stopServer = (): Promise<number | string> => server.stop('SIGTERM', 60_000);
     return {
       name,
       url: `${baseUrl}/api/v1/chat/completions`,
       headers: cache === undefined ? pipeline.headers : { ...pipeline.headers, 'x-shuttle-cache': 'use' },
       headerVariants: pipeline.headerVariants,
-      pid: server.pid,
+      get pid() {
+        return server.pid;
+      },
+      restart: async () => {
+        const exit = await stopServer();
+        if (exit !== 0) throw new Error(`stopping for a restart ended with ${exit}`);
+        server = await serve();
+      },
       stop: async () => {
         try {
-          // SIGTERM is Shuttle's graceful stop: requests in flight finish and every usage event is written.
-          const exit = await server.stop('SIGTERM', 60_000);
+          const exit = await stopServer();
           return { exit, usageEvents: await database.countUsageEvents() };
         } finally {
           await database.drop();

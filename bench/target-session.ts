@@ -110,12 +110,19 @@ export class TargetSession {
     private readonly driver: LoadDriver,
     private readonly progress: (line: string) => void,
   ) {
-    this.sampler = new RssSampler(target.pid);
+    this.sampler = new RssSampler(target);
     this.sampler.start();
   }
 
   get failed(): boolean {
     return this.error !== null;
+  }
+
+  /** A new process for the target, on the same database (Target.restart), if it can have one. */
+  restart(): Promise<void> {
+    return this.attempt('restart', async () => {
+      await this.target.restart?.();
+    });
   }
 
   /** Runs `step`; a failure marks this target failed (it is skipped from then on) instead of ending the run. */

@@ -36,8 +36,13 @@ export interface Target {
   headers: Record<string, string>;
   /** Per-request headers rotated by the load generator (e.g. end customers); empty when every request is the same. */
   headerVariants: Record<string, string>[];
-  /** The process whose memory is reported. */
-  pid: number;
+  /** The process whose memory is reported: the one running now, if the target was restarted. */
+  readonly pid: number;
+  /**
+   * Stops the process (gracefully: what it holds is written) and starts a new one on the same database, with a
+   * cold JIT and heap of its own; absent for targets that cannot be. See `npm run bench`'s level check.
+   */
+  restart?(): Promise<void>;
   /** Stops the target; resolves with facts worth reporting (e.g. usage events written). */
   stop(): Promise<Record<string, unknown>>;
 }

@@ -11,6 +11,15 @@ describe('benchmark options', () => {
     ]);
   });
 
+  it('restarts the two request log levels between rounds unless --keep-processes says not to', () => {
+    const restarts = (argv: string[]) => {
+      const options = parseOptions(argv);
+      return options === 'help' ? undefined : options.restartLevelPair;
+    };
+    expect(restarts([])).toBe(true);
+    expect(restarts(['--keep-processes'])).toBe(false);
+  });
+
   it('refuses a cell that is not mode:connections', () => {
     for (const cells of ['xml:32', 'json', 'json:0', 'json:1.5']) expect(() => parseOptions(['--cells', cells])).toThrow(/--cells/);
   });
