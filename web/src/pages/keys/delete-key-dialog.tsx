@@ -1,34 +1,18 @@
 // "Delete": revokes a sub-key at once, after a confirmation that says so.
 import { useDeleteKey } from '../../api/keys';
 import type { ApiKey } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { useToast } from '../../components/toaster';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 
 export function DeleteKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
   const remove = useDeleteKey();
-  const notify = useToast();
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <ConfirmDialog
-      open={apiKey !== null}
-      onOpenChange={(open) => (open ? undefined : close())}
+    <ConfirmRemoval
+      item={apiKey}
+      onClose={onClose}
+      removal={remove}
       title={`Delete "${apiKey?.name ?? ''}"?`}
       description="The key is revoked at once: every request that uses it is refused from now on. This cannot be undone."
-      confirmLabel="Delete"
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() =>
-        apiKey &&
-        remove.mutate(apiKey.id, {
-          onSuccess: () => {
-            notify(`Sub-key "${apiKey.name}" deleted`);
-            close();
-          },
-        })
-      }
+      onConfirm={(key, done) => remove.mutate(key.id, { onSuccess: () => done(`Sub-key "${key.name}" deleted`) })}
     />
   );
 }

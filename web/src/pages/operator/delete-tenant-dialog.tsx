@@ -3,21 +3,16 @@
 import { ApiError } from '../../api/api-error';
 import { useDeleteTenant } from '../../api/operators';
 import type { OperatedTenant } from '../../api/types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
-import { useToast } from '../../components/toaster';
+import { ConfirmRemoval } from '../../components/confirm-removal';
 
 export function DeleteTenantDialog({ tenant, onClose }: { tenant: OperatedTenant | null; onClose: () => void }) {
   const remove = useDeleteTenant();
-  const notify = useToast();
   const hasLiveKeys = remove.error instanceof ApiError && remove.error.code === 'tenant_has_live_keys';
-  const close = () => {
-    remove.reset();
-    onClose();
-  };
   return (
-    <ConfirmDialog
-      open={tenant !== null}
-      onOpenChange={(open) => (open ? undefined : close())}
+    <ConfirmRemoval
+      item={tenant}
+      onClose={onClose}
+      removal={remove}
       title={`Delete "${tenant?.name ?? ''}"?`}
       description={
         hasLiveKeys
@@ -25,19 +20,8 @@ export function DeleteTenantDialog({ tenant, onClose }: { tenant: OperatedTenant
           : 'The tenant and everything it owns go: its keys, its people’s membership, its usage, runs and audit log. This cannot be undone. A tenant with working API keys is deleted only if you confirm again.'
       }
       confirmLabel={hasLiveKeys ? 'Delete anyway' : 'Delete'}
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() =>
-        tenant &&
-        remove.mutate(
-          { id: tenant.id, force: hasLiveKeys },
-          {
-            onSuccess: () => {
-              notify(`${tenant.name} deleted`);
-              close();
-            },
-          },
-        )
+      onConfirm={(doomed, done) =>
+        remove.mutate({ id: doomed.id, force: hasLiveKeys }, { onSuccess: () => done(`${doomed.name} deleted`) })
       }
     />
   );
