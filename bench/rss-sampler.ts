@@ -36,9 +36,9 @@ export class RssSampler {
   private startedAt = 0;
   private peakKb = 0;
 
-  /** `process.pid` is read at each sample: a target restarted between samples is followed to its new process. */
+  /** `target.pid` is read at each sample: a target restarted between samples is followed to its new process. */
   constructor(
-    private readonly process: { readonly pid: number },
+    private readonly target: { readonly pid: number },
     private readonly intervalMs = 250,
   ) {}
 
@@ -61,7 +61,7 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const reading = readMemory(this.process.pid);
+    const reading = readMemory(this.target.pid);
     if (reading === undefined) return;
     this.peakKb = Math.max(this.peakKb, reading.rssKb, reading.hwmKb);
     this.samples.push({ atMs: Math.round(performance.now() - this.startedAt), rssKb: reading.rssKb });
