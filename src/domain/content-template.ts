@@ -33,14 +33,22 @@ export class ContentTemplate {
 
   /** The content, as written (escapes and all), of a chunk with this template's text around it; else undefined. */
   writtenContentOf(data: string): string | undefined {
+    const content = this.textBetween(data);
+    // A quote in between may end the string early (a delta with more than a content).
+    return content === undefined || content.includes('"') ? undefined : content;
+  }
+
+  /**
+   * The text of a chunk between this template's text before and after its content, when it has both; else undefined.
+   * A content only if it holds no quote (writtenContentOf()).
+   */
+  textBetween(data: string): string | undefined {
     const { before, after } = this;
     const end = data.length - after.length;
     // Slices compared with ===, not startsWith() and endsWith(): those cost five times as much with a template made
     // for each stream (a new string each time).
     if (end < before.length || data.slice(0, before.length) !== before || data.slice(end) !== after) return undefined;
-    const content = data.slice(before.length, end);
-    // A quote in between may end the string early (a delta with more than a content).
-    return content.includes('"') ? undefined : content;
+    return data.slice(before.length, end);
   }
 }
 

@@ -7,8 +7,9 @@ import { CHOICES_KEY, ContentTemplate, unescapedContent } from './content-templa
 import {
   cutAround,
   forEachEvent,
-  forEachPacked,
+  forEachPackedSpan,
   namedEvents,
+  type PackedCut,
   type PackedEvents,
   packEvents,
   type StreamEvent,
@@ -331,14 +332,22 @@ export function searchableJsonText(text: string, maxChars: number): string | und
   const first = text.charCodeAt(0);
   // Not an object nor an array: not JSON (or not one to search), but for a text field holding an object, parsed as before.
   if (first !== 0x7b && first !== 0x5b) return TEXT_FIELD_OBJECT.test(text) ? parsedSearchableText(text, maxChars) : undefined;
+  return textFieldsOf(text, text, maxChars);
+}
+
+/**
+ * The string values of the text fields in `scanned`, a JSON text or the end of one: `json`, searched as parsed when a
+ * text field holds an object. Undefined when a string is not JSON.
+ */
+function textFieldsOf(scanned: string, json: string, maxChars: number): string | undefined {
   let found = '';
   TEXT_FIELD_VALUE.lastIndex = 0;
-  for (let match = TEXT_FIELD_VALUE.exec(text); match !== null; match = TEXT_FIELD_VALUE.exec(text)) {
+  for (let match = TEXT_FIELD_VALUE.exec(scanned); match !== null; match = TEXT_FIELD_VALUE.exec(scanned)) {
     const raw = match[1];
-    if (raw === undefined) return parsedSearchableText(text, maxChars);
+    if (raw === undefined) return parsedSearchableText(json, maxChars);
     if (found.length >= maxChars) {
       // Enough text; but an object under a text field further on means the text is searched as parsed, as before.
-      return TEXT_FIELD_OBJECT.test(text.slice(match.index)) ? parsedSearchableText(text, maxChars) : found.slice(0, maxChars);
+      return TEXT_FIELD_OBJECT.test(scanned.slice(match.index)) ? parsedSearchableText(json, maxChars) : found.slice(0, maxChars);
     }
     if (raw === '') continue;
     const value = unescapedContent(raw);
@@ -350,26 +359,48 @@ export function searchableJsonText(text: string, maxChars: number): string | und
 
 /**
  * The plain text of a packed stream for search, without reassembling it: the text fields of its events one after
- * another, with nothing between them — a word can be split across chunks, its halves each one's content. A cut chunk's
- * content is its text. Events of two choices or two blocks run together; search only needs their words.
+ * another, with nothing between them — a word can be split across chunks, its halves each one's content. Events of two
+ * choices or two blocks run together; search only needs their words. Of a chat stream, search looks where reassembly
+ * reads (assembleChatCompletion()): a cut chunk's content and the template chunk's (the same place in the same text),
+ * and a whole chunk's text fields from its first delta on; a chunk with no delta but empty ones is not scanned at all.
  */
-export function streamSearchText(packed: PackedEvents, maxChars: number): string {
+export function streamSearchText({ text, cut }: PackedEvents, maxChars: number): string {
   const parts: string[] = [];
   let length = 0;
-  forEachPacked(packed, (data, kind, _name, packedData) => {
+  // Contents are as written in JSON: unescaped one by one only when the stream holds an escape at all.
+  const escapes = text.includes('\\');
+  forEachPackedSpan(text, (kind, _at, start, end) => {
     if (length >= maxChars) return;
-    let text: string;
-    if (kind === 'c') text = unescapedContent(data) ?? data;
-    else if (kind === 'f') {
-      // Without the front it shares with the template (id, model and the like: no text fields), a third as long to scan.
-      text = searchableJsonText(`{${packedData}`, maxChars) ?? '';
-    } else text = searchableJsonText(data, maxChars) ?? '';
-    if (text === '') return;
-    parts.push(text);
-    length += text.length;
+    let found: string;
+    if (kind === 'c' || (kind === 't' && cut !== null)) {
+      const around = cut as PackedCut;
+      found = kind === 'c' ? text.slice(start, end) : text.slice(start + around.before, end - around.after);
+      if (escapes) found = unescapedContent(found) ?? found;
+    } else if (kind === 'n' || kind === 't') found = searchableJsonText(text.slice(start, end), maxChars) ?? '';
+    else found = deltaText(text.slice(start, end), kind === 'f', maxChars);
+    if (found === '') return;
+    parts.push(found);
+    length += found.length;
   });
-  const text = parts.join('');
-  return text.length > maxChars ? text.slice(0, maxChars) : text;
+  const joined = parts.join('');
+  return joined.length > maxChars ? joined.slice(0, maxChars) : joined;
+}
+
+// Looked for without its opening quote, checked after, as content-template.ts looks for a content: V8's search finds a
+// pattern's first character first, and a quote is JSON's commonest.
+const DELTA_NAME = 'delta"';
+const EMPTY_DELTA = ':{}';
+
+/**
+ * The text fields of a whole chat chunk (of kind `f`, without its front), from its first delta that is not empty on.
+ * Its text before (id, model and the like) holds none.
+ */
+function deltaText(chunk: string, fronted: boolean, maxChars: number): string {
+  let name = chunk.indexOf(DELTA_NAME);
+  while (name !== -1 && (chunk.charCodeAt(name - 1) !== QUOTE || chunk.startsWith(EMPTY_DELTA, name + DELTA_NAME.length)))
+    name = chunk.indexOf(DELTA_NAME, name + DELTA_NAME.length);
+  if (name === -1) return '';
+  return textFieldsOf(chunk.slice(name - 1), fronted ? `{${chunk}` : chunk, maxChars) ?? '';
 }
 
 function parsedSearchableText(text: string, maxChars: number): string | undefined {

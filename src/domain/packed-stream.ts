@@ -42,6 +42,9 @@ export type PackedKind = 'w' | 'n' | 't' | 'c' | 'f';
 
 const SEPARATOR = '\u001f';
 const NAME_END = '\u001d';
+const SEPARATOR_CODE = 0x1f;
+const NAME_END_CODE = 0x1d;
+const QUOTE = 0x22;
 const WHOLE = `${SEPARATOR}w`;
 const NAMED = `${SEPARATOR}n`;
 const TEMPLATE = `${SEPARATOR}t`;
@@ -50,6 +53,25 @@ const FRONTED = `${SEPARATOR}f`;
 
 function holdsSeparator(text: string): boolean {
   return text.includes(SEPARATOR) || text.includes(NAME_END);
+}
+
+const PLAIN_CONTENT = 0;
+const NOT_CONTENT = 1;
+const HOLDS_SEPARATOR = 2;
+
+/**
+ * What the text between a template's front and back is: a content (no quote in it, which would end the string early:
+ * a delta with more than a content), not one, or a text with a separator in it. One look at each character: a cut
+ * chunk's content is a few characters, where a search for each of the three would cost a builtin call apiece.
+ */
+function contentCheck(between: string): typeof PLAIN_CONTENT | typeof NOT_CONTENT | typeof HOLDS_SEPARATOR {
+  for (let i = 0; i < between.length; i++) {
+    const code = between.charCodeAt(i);
+    // Not a content: the chunk is then looked at whole, separators and all.
+    if (code === QUOTE) return NOT_CONTENT;
+    if (code === SEPARATOR_CODE || code === NAME_END_CODE) return HOLDS_SEPARATOR;
+  }
+  return PLAIN_CONTENT;
 }
 
 /** A stream's events packed; undefined when one holds a separator (then the events are kept as they are). */
@@ -61,18 +83,23 @@ export function packEvents(events: readonly StreamEvent[]): PackedEvents | undef
   let cutCount = 0;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as StreamEvent;
-    let text = event.data;
+    const text = event.data;
     let kind = WHOLE;
     if (event.event !== undefined) {
       if (holdsSeparator(event.event)) return undefined;
       kind = `${NAMED}${event.event}${NAME_END}`;
     } else {
-      const content = template?.writtenContentOf(text);
-      if (content !== undefined) {
-        text = content;
-        kind = CUT;
+      const between = template?.textBetween(text);
+      const content = between === undefined ? NOT_CONTENT : contentCheck(between);
+      if (content === HOLDS_SEPARATOR) return undefined;
+      if (content === PLAIN_CONTENT) {
+        // Every character of it looked at: no search for a separator again.
+        data[i] = between as string;
+        kinds[i] = CUT;
         cutCount++;
-      } else if (cutCount === 0) {
+        continue;
+      }
+      if (cutCount === 0) {
         // Until a chunk has been cut with it, a template gives way to the next chunk that could be one.
         const candidate = ContentTemplate.of(text);
         if (candidate !== undefined) {
@@ -131,23 +158,31 @@ export function forEachPacked(
     const template = text.indexOf(TEMPLATE);
     if (template !== -1) front = text.slice(template + TEMPLATE.length, template + TEMPLATE.length + cut.front);
   }
-  let at = text.indexOf(SEPARATOR);
-  while (at !== -1) {
-    const next = text.indexOf(SEPARATOR, at + 2);
-    const end = next === -1 ? text.length : next;
-    let kind = text[at + 1] as PackedKind;
-    let start = at + 2;
-    let name: string | undefined;
-    if (kind === 'n') {
-      const nameEnd = text.indexOf(NAME_END, start);
-      if (nameEnd !== -1 && nameEnd < end) {
-        name = text.slice(start, nameEnd);
-        start = nameEnd + 1;
-      } else kind = 'w';
-    } else if (kind !== 't' && kind !== 'c' && kind !== 'f') kind = 'w';
+  forEachPackedSpan(text, (kind, at, start, end) => {
     const packed = text.slice(start, end);
-    visit(kind === 'f' ? front + packed : packed, kind, name, packed);
-    at = next;
+    visit(kind === 'f' ? front + packed : packed, kind, kind === 'n' ? text.slice(at, start - 1) : undefined, packed);
+  });
+}
+
+/**
+ * Calls `visit` with each event's kind and where it is in the packed text: from `at` (a named event's name, then
+ * U+001D), its data as packed from `start` to `end`. No string is made for an event that is not looked at.
+ */
+export function forEachPackedSpan(text: string, visit: (kind: PackedKind, at: number, start: number, end: number) => void): void {
+  let separator = text.indexOf(SEPARATOR);
+  while (separator !== -1) {
+    const next = text.indexOf(SEPARATOR, separator + 2);
+    const end = next === -1 ? text.length : next;
+    let kind = text[separator + 1] as PackedKind;
+    const at = separator + 2;
+    let start = at;
+    if (kind === 'n') {
+      const nameEnd = text.indexOf(NAME_END, at);
+      if (nameEnd !== -1 && nameEnd < end) start = nameEnd + 1;
+      else kind = 'w';
+    } else if (kind !== 't' && kind !== 'c' && kind !== 'f') kind = 'w';
+    visit(kind, at, start, end);
+    separator = next;
   }
 }
 

@@ -42,8 +42,13 @@ export function bodyReference(stored: Uint8Array): BodyReference | undefined {
   return { block: match[1] as string, offset: Number(match[2]), length: Number(match[3]) };
 }
 
-/** A body to store: its text, and how many bytes it is in UTF-8 (counted once, where it was checked against the cap). */
+/**
+ * A body to store: its text, after a head of ASCII when it has one, and how many bytes the two are in UTF-8 (counted
+ * once, where they were checked against the cap). Kept apart, the two are written one after the other into the block:
+ * joined, they would be a string copied whole to be counted and again to be written.
+ */
 export interface BodyText {
+  head?: string | undefined;
   text: string;
   bytes: number;
 }
@@ -75,7 +80,7 @@ export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlock
   const open = new Map<string, OpenBlock>();
   const done: OpenBlock[] = [];
   const place = (tenantId: string, createdAt: number, body: BodyText): Uint8Array => {
-    if (body.bytes >= BLOCK_ALONE_BYTES) return gzipSync(Buffer.from(body.text, 'utf8'), GZIP);
+    if (body.bytes >= BLOCK_ALONE_BYTES) return gzipSync(Buffer.from((body.head ?? '') + body.text, 'utf8'), GZIP);
     let block = open.get(tenantId);
     if (block === undefined || block.bytes + body.bytes > BLOCK_MAX_BYTES) {
       if (block !== undefined) done.push(block);
@@ -83,6 +88,7 @@ export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlock
       open.set(tenantId, block);
     }
     const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${body.bytes}`, 'latin1');
+    if (body.head !== undefined) block.bodies.push(body.head);
     block.bodies.push(body.text);
     block.bytes += body.bytes;
     if (createdAt > block.row.created_at) block.row.created_at = createdAt;
@@ -98,7 +104,7 @@ export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlock
   return done.map(({ row, bodies, bytes }) => ({ ...row, data: compressedBlock(bodies, bytes) }));
 }
 
-/** The bodies one after another, `bytes` of UTF-8 in all, compressed. */
+/** The bodies (and their heads) one after another, `bytes` of UTF-8 in all, compressed. */
 function compressedBlock(bodies: readonly string[], bytes: number): Buffer {
   const joined = Buffer.allocUnsafe(bytes);
   let at = 0;

@@ -17,7 +17,7 @@ import type { BodyText } from './body-blocks.js';
 import type { RequestLogRow } from './repositories/request-log.js';
 import type { UsageEventValues } from './repositories/usage-event-columns.js';
 import { fromValues, toValues, type UsageEvent } from './repositories/usage-events.js';
-import { storedStreamText } from './stored-stream.js';
+import { storedStreamHead } from './stored-stream.js';
 
 export interface RequestLogRecord {
   event: UsageEvent;
@@ -181,8 +181,8 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
   };
 }
 
-function storedText({ text, storedBytes }: KeptBody): BodyText {
-  return { text, bytes: storedBytes };
+function storedText({ head, text, storedBytes }: KeptBody): BodyText {
+  return { head, text, bytes: storedBytes };
 }
 
 /**
@@ -193,10 +193,12 @@ function storedText({ text, storedBytes }: KeptBody): BodyText {
 function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: KeptBody; searchText: string } {
   const answer = packAnswer(captured) as CapturedAnswer;
   if (answer.kind === 'packed-events') {
-    const text = storedStreamText(answer);
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes <= maxBodyBytes)
-      return { body: { text, bytes, truncated: false, storedBytes: bytes }, searchText: streamSearchText(answer, SEARCH_CHARS) };
+    const head = storedStreamHead(answer);
+    const bytes = head.length + Buffer.byteLength(answer.text, 'utf8');
+    if (bytes <= maxBodyBytes) {
+      const body = { head, text: answer.text, bytes, truncated: false, storedBytes: bytes };
+      return { body, searchText: streamSearchText(answer, SEARCH_CHARS) };
+    }
   }
   const built = answerJson(answer);
   const body = kept(built.text, maxBodyBytes);
@@ -220,6 +222,8 @@ function promptOf(request: KeptBody): string | null {
 }
 
 interface KeptBody {
+  /** What the stored body starts with before `text` (a stored stream's head: stored-stream.ts), ASCII. */
+  head?: string;
   /** The body, or as much of it as is kept. */
   text: string;
   /** How many bytes of UTF-8 the whole body is. */

@@ -18,9 +18,14 @@ interface StoredStreamHeader {
  * written out rather than JSON.stringify'd: the same few integers for every stream, where stringify cost a tenth of
  * building the whole row.
  */
-export function storedStreamText({ text, cut }: PackedEvents): string {
+export function storedStreamText(packed: PackedEvents): string {
+  return storedStreamHead(packed) + packed.text;
+}
+
+/** What storedStreamText() puts before the packed events: the mark, the header and the newline, all ASCII. */
+export function storedStreamHead({ cut }: Pick<PackedEvents, 'cut'>): string {
   const header = cut === null ? 'null' : `{"before":${integer(cut.before)},"after":${integer(cut.after)},"front":${integer(cut.front)}}`;
-  return `${MARK}{"v":${VERSION},"cut":${header}}\n${text}`;
+  return `${MARK}{"v":${VERSION},"cut":${header}}\n`;
 }
 
 function integer(value: number): number {

@@ -26,12 +26,13 @@ import { fromValues, toValues, type UsageEvent } from '../../src/store/repositor
 import { frameRecords, type RequestLogRecord, requestLogRow, unframeRecords } from '../../src/store/request-log-record.js';
 import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
 
-/** A body as requestLogRow() leaves it for its sink to store: its text, counted in bytes of UTF-8. */
+/** A body as requestLogRow() leaves it for its sink to store: its head and text, counted in bytes of UTF-8. */
 function bodyText(logged: RequestLogRow, which: 'request' | 'response'): string {
   const body = logged.bodies?.[which];
   if (!body) throw new Error(`no ${which} body`);
-  expect(body.bytes).toBe(Buffer.byteLength(body.text));
-  return body.text;
+  const text = (body.head ?? '') + body.text;
+  expect(body.bytes).toBe(Buffer.byteLength(text));
+  return text;
 }
 
 const event = {
@@ -124,6 +125,26 @@ describe('request log rows', () => {
         return data === undefined ? undefined : unpackBlock(data);
       });
     expect(await Promise.all([first, second, third, fourth].map(read))).toEqual(['{"a":"é 😀"}', '{"b":2}', long, '{"a":"again"}']);
+    // A stream's answer is its head and its packed events, written one after the other: in a block, or gzipped alone.
+    const streamed = (content: string) => {
+      const chunk = (delta: unknown) => ({
+        data: JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta }] }),
+      });
+      const events = [chunk({ role: 'assistant', content: '' }), chunk({ content }), chunk({ content: ' é 😀' }), chunk({ content: '!' })];
+      const logged = requestLogRow(
+        { event, level: 'full', attempts: [], metadata: null, request: null, answer: { kind: 'events', events } },
+        1024 * 1024,
+      );
+      expect(logged.bodies?.response?.head?.startsWith('\u001e')).toBe(true);
+      return { logged, stored: storedStreamText(pack(events)) };
+    };
+    const streams = [streamed('Hello'), streamed('words '.repeat(BLOCK_ALONE_BYTES / 4))];
+    const streamBlocks = storeBodiesInBlocks(streams.map(({ logged }) => logged));
+    for (const block of streamBlocks) byId.set(block.id, block.data);
+    const [shortStream, longStream] = streams.map(({ logged }) => logged.row.response_body as Uint8Array);
+    expect(bodyReference(shortStream as Uint8Array)?.block).toBe(streamBlocks[0]?.id);
+    expect([longStream?.[0], longStream?.[1]]).toEqual([0x1f, 0x8b]);
+    expect(await Promise.all([shortStream, longStream].map(read))).toEqual(streams.map(({ stored }) => stored));
     // A block gone (expired meanwhile) reads as nothing; a body stored as it was (an earlier version) reads as itself.
     expect(await storedBodyText(first as Uint8Array, async () => undefined)).toBeUndefined();
     expect(await storedBodyText(Buffer.from('{"c":3}'), async () => undefined)).toBe('{"c":3}');
@@ -186,6 +207,40 @@ describe('request log rows', () => {
         { index: 1, message: { role: 'assistant', content: ' other' }, finish_reason: null },
       ],
     });
+  });
+
+  it("finds a packed chat stream's words where reassembly reads them, and nothing in its empty deltas or its usage", () => {
+    const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', system_fingerprint: 'fp_1' };
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+      data: JSON.stringify({ ...head, choices, ...extra, usage: null }),
+    });
+    const text = (content: string) => chunk([{ index: 0, delta: { content }, logprobs: null, finish_reason: null }]);
+    const events = [
+      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
+      // The template chunk, then chunks cut down to their contents (an escape among them).
+      text('Take'),
+      text(' the'),
+      text(' "night"\n'),
+      text(' train'),
+      // A second choice's content after a first choice's empty delta; a refusal; a tool call's arguments.
+      chunk([
+        { index: 0, delta: {}, finish_reason: null },
+        { index: 1, delta: { content: ' ferry' }, finish_reason: null },
+      ]),
+      chunk([{ index: 0, delta: { refusal: ' sorry' }, finish_reason: null }]),
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'lookup', arguments: '{"city":"Oslo"}' } }] } }]),
+      // Text outside any delta, which reassembly does not read either.
+      chunk([{ index: 0, message: { content: 'unread' } }], { content: 'unread' }),
+      chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]),
+      { data: JSON.stringify({ ...head, choices: [], usage: { prompt_tokens: 3, completion_tokens: 9 } }) },
+    ];
+    const packed = packEvents(events) as PackedEvents;
+    expect(packed.cut).not.toBeNull();
+    expect(streamSearchText(packed, 1000)).toBe('Take the "night"\n train ferry sorry{"city":"Oslo"}');
+    expect(streamSearchText(packed, 12)).toBe('Take the "ni');
+    const answer = assembleChatCompletion(events);
+    expect(JSON.stringify(answer)).not.toContain('unread');
+    for (const word of ['Take', 'night', 'train', 'ferry', 'sorry', 'Oslo']) expect(searchableText(answer, 1000)).toContain(word);
   });
 
   it('packs an OpenAI stream with its content-only chunks cut down to their content, and unpacks it as it came', () => {
