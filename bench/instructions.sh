@@ -6,6 +6,8 @@
 # WARMUP, COUNT and CONNECTIONS override the defaults (JSON 10,000 / 9,000, streaming 5,000 / 3,000; 8 connections).
 # KEEP=<dir> keeps the callgrind dumps there, with V8's maps naming its generated code (/tmp/perf-<pid>.map,
 # from --perf-basic-prof: functions and regular expressions; it changes the counts by under 1%), for callgrind_annotate.
+# SHUTTLE_ONLY=1 counts Shuttle alone. Shuttle's own variables pass through: SHUTTLE_REQUEST_LOG_DEFAULT=metadata
+# weighs the request log's level `metadata`, against `full` by default (docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-json}
@@ -28,10 +30,12 @@ taskset -c 0 node bench/dist/fake-upstream.js --port "$upstream_port" >/dev/null
 pids+=($!)
 
 bare_port=$(free_port)
-taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/bare.%p" \
-  node "${node_flags[@]}" bench/dist/bare-proxy.js --port "$bare_port" --upstream "http://127.0.0.1:$upstream_port" >/dev/null 2>&1 &
-bare_pid=$!
-pids+=("$bare_pid")
+if [[ -z ${SHUTTLE_ONLY:-} ]]; then
+  taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/bare.%p" \
+    node "${node_flags[@]}" bench/dist/bare-proxy.js --port "$bare_port" --upstream "http://127.0.0.1:$upstream_port" >/dev/null 2>&1 &
+  bare_pid=$!
+  pids+=("$bare_pid")
+fi
 
 shuttle_port=$(free_port)
 export DATABASE_URL="sqlite://$work/shuttle.db" OPENAI_BASE_URL="http://127.0.0.1:$upstream_port/v1" OPENAI_API_KEY=sk-bench \
@@ -46,7 +50,7 @@ taskset -c 1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="
 shuttle_pid=$!
 pids+=("$shuttle_pid")
 wait_http "http://127.0.0.1:$shuttle_port/healthz"
-wait_listening "http://127.0.0.1:$bare_port/" # it relays GET / to the fake upstream: a 404
+[[ -n ${SHUTTLE_ONLY:-} ]] || wait_listening "http://127.0.0.1:$bare_port/" # it relays GET / to the fake upstream: a 404
 
 # The benchmark's own set-up (a sub-key, 100 customers, cost and rate limits on tenant, key and customers), and the
 # requests each target gets.
@@ -95,5 +99,5 @@ measure() { # label pid
 }
 
 echo "callgrind, $COUNT requests at $CONNECTIONS connections after $WARMUP of warm-up, whole process"
-measure bare "$bare_pid"
+[[ -n ${SHUTTLE_ONLY:-} ]] || measure bare "$bare_pid"
 measure shuttle "$shuttle_pid"
