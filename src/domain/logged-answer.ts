@@ -362,7 +362,8 @@ function textFieldsOf(scanned: string, json: string, maxChars: number): string |
  * another, with nothing between them — a word can be split across chunks, its halves each one's content. Events of two
  * choices or two blocks run together; search only needs their words. Of a chat stream, search looks where reassembly
  * reads (assembleChatCompletion()): a cut chunk's content and the template chunk's (the same place in the same text),
- * and a whole chunk's text fields from its first delta on; a chunk with no delta but empty ones is not scanned at all.
+ * and a whole chunk's text fields from its first delta on; a chunk whose deltas are all empty, or that has none, is
+ * not scanned at all.
  */
 export function streamSearchText({ text, cut }: PackedEvents, maxChars: number): string {
   const parts: string[] = [];

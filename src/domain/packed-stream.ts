@@ -60,7 +60,7 @@ const NOT_CONTENT = 1;
 const HOLDS_SEPARATOR = 2;
 
 /**
- * What the text between a template's front and back is: a content (no quote in it, which would end the string early:
+ * What a chunk has where the template has its content: a content (no quote in it, which would end the string early:
  * a delta with more than a content), not one, or a text with a separator in it. One look at each character: a cut
  * chunk's content is a few characters, where a search for each of the three would cost a builtin call apiece.
  */
