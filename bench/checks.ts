@@ -158,11 +158,13 @@ export function checks(results: readonly TargetResult[], modes: readonly ChatMod
 export interface LevelCost {
   mode: ChatMode;
   connections: number;
-  /** The median of the rounds' extra CPU per request at `full`, as a share of `metadata`'s alone. */
+  /** The median of the rounds' extra CPU per request at `full`, as a share of `metadata`'s run alone. */
   median: number;
   lowest: number;
   highest: number;
   rounds: number;
+  /** The median of the rounds' ratio of the two levels side by side (each process at both levels), less one. */
+  sideBySide: number;
   /** The median extra in µs per request, and where it went: the main thread, the writer thread, the rest. */
   extraUs: number;
   extraSplitUs: { main: number; writer: number; rest: number } | null;
@@ -170,35 +172,63 @@ export interface LevelCost {
 
 type Split = NonNullable<RoundResult['cpuSplitUsPerRequest']>;
 
+function roundsOf(cells: readonly CellResult[], cell: CellResult): readonly RoundResult[] {
+  return cells.find((other) => other.mode === cell.mode && other.connections === cell.connections)?.rounds ?? [];
+}
+
+function splitBetween(full: RoundResult, metadata: RoundResult): Split | null {
+  const [mine, theirs] = [full.cpuSplitUsPerRequest, metadata.cpuSplitUsPerRequest];
+  if (mine === null || theirs === null) return null;
+  return { main: mine.main - theirs.main, busiestOther: mine.busiestOther - theirs.busiestOther, rest: mine.rest - theirs.rest };
+}
+
 /**
- * Level `full` (shuttle-sqlite) against `metadata` (shuttle-sqlite-metadata), cell by cell. Each round's extra CPU per
- * request comes from the two run side by side (besideCells), which share every busy moment of the machine, so that
- * their difference holds still where runs one after the other drift by ±20%; it is weighed against `metadata`'s CPU
- * per request run alone in the same round, since two processes sharing one core each spend more per request than
- * either alone (a smaller share would flatter `full`).
+ * Level `full` against `metadata`, cell by cell, from the two processes run side by side twice a round (run.ts,
+ * runLevelsCrossed()): shuttle-sqlite at `full` beside shuttle-sqlite-metadata at `metadata` (besideCells), then the
+ * levels swapped between them (swappedCells). Side by side, both share every busy moment of the machine, so their
+ * difference holds still where runs one after the other drift by ±20%; swapped, each process is weighed at both
+ * levels, so that one process's own lean cancels out. A round's extra CPU per request is the mean of its two
+ * differences, weighed against `metadata`'s CPU per request run alone (the median of its rounds), since two processes
+ * sharing one core each spend more per request than either alone: a larger base would flatter `full`.
  */
 export function requestLogLevelCosts(results: readonly TargetResult[]): LevelCost[] {
   const full = results.find((result) => result.name === 'shuttle-sqlite');
   const metadata = results.find((result) => result.name === 'shuttle-sqlite-metadata');
   if (full === undefined || metadata === undefined) return [];
   return full.besideCells.flatMap((cell) => {
-    const besides = metadata.besideCells.find((other) => other.mode === cell.mode && other.connections === cell.connections);
-    const alone = cellOf(metadata, cell.mode, cell.connections);
-    if (besides === undefined) return [];
-    const extras: { share: number; us: number; split: Split | null }[] = cell.rounds.flatMap((round, index) => {
-      const against = besides.rounds[index];
-      const base = alone?.rounds[index]?.cpuUsPerRequest ?? against?.cpuUsPerRequest;
-      if (round.cpuUsPerRequest === null || against?.cpuUsPerRequest == null || base == null || base === 0) return [];
-      const us = round.cpuUsPerRequest - against.cpuUsPerRequest;
-      const [mine, theirs] = [round.cpuSplitUsPerRequest, against.cpuSplitUsPerRequest];
-      const split =
-        mine && theirs
-          ? { main: mine.main - theirs.main, busiestOther: mine.busiestOther - theirs.busiestOther, rest: mine.rest - theirs.rest }
-          : null;
-      return [{ share: us / base, us, split }];
+    const [metadataBeside, metadataSwapped, fullSwapped] = [
+      roundsOf(metadata.besideCells, cell),
+      roundsOf(metadata.swappedCells, cell),
+      roundsOf(full.swappedCells, cell),
+    ];
+    const alone = cellOf(metadata, cell.mode, cell.connections)?.load.cpuUsPerRequest ?? null;
+    const extras: { us: number; base: number; ratio: number; split: Split | null }[] = cell.rounds.flatMap((fullBeside, index) => {
+      // Named: shuttle-sqlite at full beside shuttle-sqlite-metadata at metadata; swapped: the other way round.
+      const pairs = [
+        [fullBeside, metadataBeside[index]],
+        [metadataSwapped[index], fullSwapped[index]],
+      ] as const;
+      const [named, swapped] = pairs.map(([atFull, atMetadata]) =>
+        atFull?.cpuUsPerRequest != null && atMetadata?.cpuUsPerRequest != null && atMetadata.cpuUsPerRequest > 0
+          ? { full: atFull.cpuUsPerRequest, metadata: atMetadata.cpuUsPerRequest, split: splitBetween(atFull, atMetadata) }
+          : undefined,
+      );
+      if (named === undefined || swapped === undefined) return [];
+      const [a, b] = [named.split, swapped.split];
+      return [
+        {
+          us: (named.full - named.metadata + swapped.full - swapped.metadata) / 2,
+          base: alone ?? (named.metadata + swapped.metadata) / 2,
+          ratio: Math.sqrt((named.full / named.metadata) * (swapped.full / swapped.metadata)) - 1,
+          split:
+            a && b
+              ? { main: (a.main + b.main) / 2, busiestOther: (a.busiestOther + b.busiestOther) / 2, rest: (a.rest + b.rest) / 2 }
+              : null,
+        },
+      ];
     });
     if (extras.length === 0) return [];
-    const shares = extras.map((extra) => extra.share).sort((a, b) => a - b);
+    const shares = extras.map((extra) => extra.us / extra.base).sort((a, b) => a - b);
     const splits = extras.flatMap((extra) => (extra.split === null ? [] : [extra.split]));
     return [
       {
@@ -208,6 +238,7 @@ export function requestLogLevelCosts(results: readonly TargetResult[]): LevelCos
         lowest: shares[0] as number,
         highest: shares.at(-1) as number,
         rounds: shares.length,
+        sideBySide: median(extras.map((extra) => extra.ratio)),
         extraUs: median(extras.map((extra) => extra.us)),
         extraSplitUs:
           splits.length === 0
@@ -237,8 +268,9 @@ function requestLogChecks(results: readonly TargetResult[]): Check[] {
   return requestLogLevelCosts(results).map((cost) => ({
     description: `request log full ≤ 10% more CPU/req than metadata (${cost.mode}, ${cost.connections} conn.)`,
     measured:
-      `${signedPercent(cost.median)} (median of ${cost.rounds} side by side; ${signedPercent(cost.lowest)} to ` +
-      `${signedPercent(cost.highest)}; ${Math.round(cost.extraUs)} µs/req${splitText(cost.extraSplitUs)})`,
+      `${signedPercent(cost.median)} (median of ${cost.rounds} rounds, levels swapped side by side; ${signedPercent(cost.lowest)} to ` +
+      `${signedPercent(cost.highest)}; ${Math.round(cost.extraUs)} µs/req${splitText(cost.extraSplitUs)}; ` +
+      `${signedPercent(cost.sideBySide)} of metadata side by side)`,
     // One busy moment in one process decides a single round (a quick run's): too few to judge by.
     status: cost.rounds < MIN_LEVEL_ROUNDS ? 'n/a' : cost.median <= 0.1 ? 'pass' : 'fail',
   }));

@@ -37,8 +37,9 @@ export interface BenchOptions {
   shuttleLogLevel: string;
   /**
    * The two request log levels' targets are restarted (on the same database, then warmed up again) before every
-   * round after the first: each round weighs a new pair of processes, so that what one process's JIT compiled and
-   * how its heap grew do not tilt every round of the level check the same way (docs/benchmarks.md).
+   * round after the first, each round weighing a new pair of processes. Off by default: swapping the levels between
+   * the two cancels what one process's JIT compiled and how its heap grew, and a process restarted every round
+   * spends the round still compiling (docs/benchmarks.md).
    */
   restartLevelPair: boolean;
 }
@@ -51,8 +52,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only <names>           comma-separated targets: ${TARGET_NAMES.join(', ')}
                            (the direct upstream is always measured: "added" figures are relative to it; the
                            *-cache-hit targets, every request answered from the response cache, only when named;
-                           shuttle-sqlite-metadata is shuttle-sqlite with the request log at level metadata, which
-                           level full, the default, is weighed against, the two also run side by side every round)
+                           shuttle-sqlite-metadata is shuttle-sqlite with every request lowering the request log to
+                           level metadata, which level full, the default, is weighed against: every round, the two
+                           also run side by side, then again with their levels swapped)
   --tool <wrk|autocannon>  load generator (default: wrk when installed, else autocannon)
   --cells <list>           comma-separated mode:connections cells, e.g. json:32,stream:32 (default json:1,json:32,
                            stream:1,stream:32; quick json:1,json:32)
@@ -63,8 +65,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --upstream-latency-ms <n>  fake upstream's delay before answering (default 0: the gateway's CPU is what is measured)
   --chunk-interval-ms <n>  delay between streamed chunks (default 0)
   --shuttle-log-level <l>  Shuttle's LOG_LEVEL (default warn: no per-request log line; info adds one)
-  --keep-processes         do not restart shuttle-sqlite and shuttle-sqlite-metadata between rounds (by default each
-                           round weighs the two levels on a new pair of processes, the same databases)
+  --restart-level-pair     restart shuttle-sqlite and shuttle-sqlite-metadata before every round after the first (each
+                           round then weighs the two levels on a new pair of processes, the same databases)
   --no-pin                 do not pin processes to cores with taskset
   --help`;
 
@@ -115,7 +117,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'chunk-interval-ms': { type: 'string' },
       'shuttle-log-level': { type: 'string', default: 'warn' },
       'no-pin': { type: 'boolean', default: false },
-      'keep-processes': { type: 'boolean', default: false },
+      'restart-level-pair': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -155,6 +157,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     chunkIntervalMs: positiveInteger('chunk-interval-ms', values['chunk-interval-ms'], 0, true),
     pin: !values['no-pin'],
     shuttleLogLevel: values['shuttle-log-level'],
-    restartLevelPair: !values['keep-processes'],
+    restartLevelPair: values['restart-level-pair'],
   };
 }

@@ -26,6 +26,8 @@ export interface RunEnvironment {
   upstreamLatencyMs: number;
   chunkIntervalMs: number;
   shuttleLogLevel: string;
+  /** Whether both request log levels' targets were measured: warmed up at both levels, run side by side and swapped. */
+  levelPair?: boolean;
   /** Whether the two request log levels' targets were restarted before each round after the first (BenchOptions). */
   levelPairRestarted: boolean;
 }
@@ -128,10 +130,13 @@ export function renderReport(report: BenchReport, resultsFile: string): string {
     `Shuttle benchmark — ${env.mode} run${env.profile ? ' under --cpu-prof (figures perturbed by profiling)' : ''}, ${env.startedAt}`,
     `  command:    ${env.command}`,
     `  load:       ${env.loadTool}; ${env.warmupS} s warm-up per mode, then ${env.rounds} round(s) of ${env.durationS} s per cell, targets taking turns (median shown); TTFB by a one-connection probe (untimed for ${env.ttfbWarmupS} s first and ${env.ttfbRoundWarmupS} s each round)`,
-    ...(env.levelPairRestarted
+    ...(env.levelPair
       ? [
-          '  levels:     shuttle-sqlite and shuttle-sqlite-metadata restarted (same databases) and warmed up again before each round after the first',
+          '  levels:     shuttle-sqlite and shuttle-sqlite-metadata warmed up at both levels, then side by side twice a round, the second time with their levels swapped',
         ]
+      : []),
+    ...(env.levelPairRestarted
+      ? ['              and restarted (same databases) and warmed up again before each round after the first']
       : []),
     `  upstream:   fake OpenAI, ${env.upstreamLatencyMs} ms latency, ${env.chunkIntervalMs} ms between stream chunks; Shuttle LOG_LEVEL=${env.shuttleLogLevel}`,
     `  layout:     ${env.layout}`,

@@ -8,16 +8,16 @@ import { checks, ratios, type TargetResult } from './checks.js';
 import { pinHarness, planCpuLayout } from './cpu-layout.js';
 import { chooseLoadTool, LoadDriver, type LoadTool } from './load-driver.js';
 import { directUpstreamTarget, launchBareProxy, launchFakeUpstream } from './local-servers.js';
-import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { type BenchOptions, type Cell, parseOptions, USAGE } from './options.js';
 import { launchPortkey, portkeyEntry } from './portkey-launcher.js';
 import { type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { type BenchReport, renderReport } from './report.js';
 import { runSoak } from './rss-soak.js';
 import { RunSession } from './run-session.js';
-import { launchShuttle } from './shuttle-launcher.js';
+import { launchShuttle, REQUEST_LOG_HEADER } from './shuttle-launcher.js';
 import { runStreams } from './streams-run.js';
 import { type LaunchContext, shuttleSettings, TARGET_LABELS, type Target, type TargetName } from './target.js';
-import { TargetSession } from './target-session.js';
+import { type BesidePhase, TargetSession } from './target-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -60,6 +60,38 @@ function levelPair(sessions: readonly TargetSession[]): TargetSession[] | undefi
   return full && metadata ? [full, metadata] : undefined;
 }
 
+/** The level pair's sessions, each request saying its level: `full` and `metadata` as named, or swapped. */
+function levelHeaders(pair: TargetSession[], swapped: boolean): { session: TargetSession; headers: Record<string, string> }[] {
+  const [full, metadata] = pair as [TargetSession, TargetSession];
+  return [
+    { session: full, headers: { [REQUEST_LOG_HEADER]: swapped ? 'metadata' : 'full' } },
+    { session: metadata, headers: { [REQUEST_LOG_HEADER]: swapped ? 'full' : 'metadata' } },
+  ];
+}
+
+/**
+ * The level check's runs of a cell: `full` and `metadata` side by side, then swapped between the two processes (each
+ * request's x-shuttle-log says its level), the two in turn first from one round to the next. Each run weighs the two
+ * levels in the same moments of a shared machine; the swap weighs each process at both, so that one process's own
+ * lean (what it compiled, how its heap grew) cancels out instead of tilting every round (docs/benchmarks.md).
+ */
+async function runLevelsCrossed(pair: TargetSession[], cell: Cell, durationS: number, name: string, round: number): Promise<void> {
+  const phases: BesidePhase[] = round % 2 === 0 ? ['named', 'swapped'] : ['swapped', 'named'];
+  for (const phase of phases) await TargetSession.runCellBesides(levelHeaders(pair, phase === 'swapped'), cell, durationS, name, phase);
+}
+
+/**
+ * Both processes of the level pair serve both levels before they are measured, as a gateway whose tenants differ
+ * does: warmed up at one level only, a process's first requests at the other recompile what it had optimised for the
+ * one (seen as a process lean that lasted the whole run, docs/benchmarks.md).
+ */
+async function warmUpLevels(pair: TargetSession[], modes: readonly ChatMode[], durationS: number, stage: Stage): Promise<void> {
+  for (const mode of modes) {
+    for (const swapped of [false, true])
+      if (!stage.stopping()) await TargetSession.warmUpBesides(levelHeaders(pair, swapped), mode, durationS);
+  }
+}
+
 interface Stage {
   /** True once Ctrl-C (or SIGTERM) asked the run to stop. */
   stopping(): boolean;
@@ -73,6 +105,11 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
     if (!stage.stopping()) await session.warmUpProbe(options.ttfb.warmupS);
   }
   const live = () => sessions.filter((session) => !session.failed && !stage.stopping());
+  const warmPair = levelPair(live());
+  if (warmPair !== undefined) {
+    progress(`warm-up: ${options.warmupS} s per mode of both levels on both of ${warmPair.map((session) => session.label).join(' and ')}`);
+    await warmUpLevels(warmPair, modes, options.warmupS, stage);
+  }
   for (let round = 0; round < options.rounds; round++) {
     const name = `[${round + 1}/${options.rounds}]`;
     progress(`\nround ${round + 1} of ${options.rounds}`);
@@ -84,12 +121,13 @@ async function measureAll(sessions: TargetSession[], options: BenchOptions, driv
         await session.restart();
         for (const mode of modes) if (!stage.stopping()) await session.warmUp(mode, options.warmupS);
       }
+      await warmUpLevels(pair, modes, options.warmupS, stage);
     }
     for (const cell of options.cells) {
       for (const session of turnOrder(live(), round)) await session.runCell(cell, options.durationS, name);
     }
     const levels = levelPair(live());
-    if (levels !== undefined) for (const cell of options.cells) await TargetSession.runCellBesides(levels, cell, options.durationS, name);
+    if (levels !== undefined) for (const cell of options.cells) await runLevelsCrossed(levels, cell, options.durationS, name, round);
     for (const session of turnOrder(live(), round)) {
       await session.probeTtfb(
         Math.ceil(options.ttfb.samples / options.rounds),
@@ -172,7 +210,16 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
         progress(`${label}: ${message}`);
-        const nothing = { cells: [], besideCells: [], ttfb: null, peakRssKb: null, rssSamples: [], soak: null, requestsCompleted: 0 };
+        const nothing = {
+          cells: [],
+          besideCells: [],
+          swappedCells: [],
+          ttfb: null,
+          peakRssKb: null,
+          rssSamples: [],
+          soak: null,
+          requestsCompleted: 0,
+        };
         results.push({ name, label, ...nothing, error: message, notes: {} });
       }
     }
@@ -214,6 +261,7 @@ async function main(argv: string[]): Promise<number> {
         upstreamLatencyMs: options.upstreamLatencyMs,
         chunkIntervalMs: options.chunkIntervalMs,
         shuttleLogLevel: options.shuttleLogLevel,
+        levelPair: levelPair(sessions) !== undefined,
         levelPairRestarted: options.restartLevelPair && options.rounds > 1 && levelPair(sessions) !== undefined,
       },
       results,

@@ -75,13 +75,21 @@ async function bootstrapTenant(context: LaunchContext, env: NodeJS.ProcessEnv, d
   return { ...created, email, password };
 }
 
+/** The header a request lowers its tenant's request log level with (docs/request-log.md). */
+export const REQUEST_LOG_HEADER = 'x-shuttle-log';
+
 /** The shared Redis the redis cache-hit target keeps its entries in (its keys under a prefix of the run's own). */
 const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface ShuttleVariant {
   /** Every request asks the response cache (x-shuttle-cache: use) in the database or in Redis; the requests being identical, all but the first are hits. */
   cache?: 'database' | 'redis';
-  /** The tenant's request log level, in place of the default (`full`, or the harness's SHUTTLE_REQUEST_LOG_DEFAULT). */
+  /**
+   * Every request lowers the request log to this level with `x-shuttle-log` (the tenant stays at the default: `full`,
+   * or the harness's SHUTTLE_REQUEST_LOG_DEFAULT). A header, not the tenant's setting, so that the level check can
+   * swap the levels of two processes from one run to the next (TargetSession.runCellBesides()); past the header, a
+   * request lowered so takes the path of a tenant's at that level.
+   */
   requestLogLevel?: 'metadata';
 }
 
@@ -112,8 +120,6 @@ export async function launchShuttle(
       LOG_LEVEL: context.shuttleLogLevel,
       SHUTTLE_SECRET: randomBytes(32).toString('hex'),
       ...(cache === 'redis' ? { REDIS_URL: BENCH_REDIS_URL, SHUTTLE_REDIS_PREFIX: `bench-${randomBytes(6).toString('hex')}:` } : {}),
-      // A new tenant starts at the default level: `shuttle bootstrap` is given it as `serve` is.
-      ...(requestLogLevel === undefined ? {} : { SHUTTLE_REQUEST_LOG_DEFAULT: requestLogLevel }),
     });
     const tenant = await bootstrapTenant(context, env, database);
     const profile = context.profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', context.profileDir];
@@ -136,7 +142,11 @@ export async function launchShuttle(
     return {
       name,
       url: `${baseUrl}/api/v1/chat/completions`,
-      headers: cache === undefined ? pipeline.headers : { ...pipeline.headers, 'x-shuttle-cache': 'use' },
+      headers: {
+        ...pipeline.headers,
+        ...(cache === undefined ? {} : { 'x-shuttle-cache': 'use' }),
+        ...(requestLogLevel === undefined ? {} : { [REQUEST_LOG_HEADER]: requestLogLevel }),
+      },
       headerVariants: pipeline.headerVariants,
       get pid() {
         return server.pid;

@@ -32,6 +32,11 @@ export interface Measurements {
    * busy moment, so their difference holds still where two runs one after the other drift apart (docs/benchmarks.md).
    */
   besideCells: CellResult[];
+  /**
+   * The side-by-side runs with the two processes' request log levels swapped (each request's `x-shuttle-log`): each
+   * process is weighed at both levels, so what it compiled and how its heap grew cancel out (docs/benchmarks.md).
+   */
+  swappedCells: CellResult[];
   ttfb: TtfbResult | null;
   peakRssKb: number | null;
   rssSamples: RssSample[];
@@ -41,6 +46,9 @@ export interface Measurements {
   /** Why measuring this target stopped early, if it did; what was measured until then is kept. */
   error: string | null;
 }
+
+/** Of a side-by-side run: the targets at the levels they are named for, or with the two levels swapped between them. */
+export type BesidePhase = 'named' | 'swapped';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -99,6 +107,7 @@ export class TargetSession {
   private readonly sampler: RssSampler;
   private readonly runs = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
   private readonly besideRuns = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
+  private readonly swappedRuns = new Map<string, { cell: Cell; rounds: RoundResult[] }>();
   private readonly ttfb: TtfbSamples = { firstByteMs: [], totalMs: [], failures: 0 };
   private requestsCompleted = 0;
   soak: SoakResult | null = null;
@@ -136,11 +145,11 @@ export class TargetSession {
     }
   }
 
-  private async load(mode: ChatMode, connections: number, durationS: number): Promise<RoundResult> {
+  private async load(mode: ChatMode, connections: number, durationS: number, headers: Record<string, string> = {}): Promise<RoundResult> {
     const before = readCpuTimes(this.target.pid);
     const result = await this.driver.run({
       url: this.target.url,
-      headers: this.target.headers,
+      headers: { ...this.target.headers, ...headers },
       headerVariants: this.target.headerVariants,
       body: chatRequestBody(mode),
       connections,
@@ -173,13 +182,42 @@ export class TargetSession {
     });
   }
 
+  /** Unmeasured load on every session at once, each request with the session's extra headers. */
+  static async warmUpBesides(
+    sessions: readonly { session: TargetSession; headers: Record<string, string> }[],
+    mode: ChatMode,
+    durationS: number,
+  ): Promise<void> {
+    await Promise.all(
+      sessions.map(({ session, headers }) =>
+        session.attempt(`warm-up side by side (${mode})`, async () => {
+          await session.load(mode, 32, durationS, headers);
+        }),
+      ),
+    );
+  }
+
   runCell(cell: Cell, durationS: number, round: string): Promise<void> {
     return this.measureCell(this.runs, cell, durationS, round);
   }
 
-  /** The cell again on each of `sessions` at the same time (besideCells): their runs are weighed against each other. */
-  static async runCellBesides(sessions: readonly TargetSession[], cell: Cell, durationS: number, round: string): Promise<void> {
-    await Promise.all(sessions.map((session) => session.measureCell(session.besideRuns, cell, durationS, `${round} side by side`)));
+  /**
+   * The cell again on each session at the same time, each request with the session's extra headers: their runs are
+   * weighed against each other. Kept as besideCells, or as swappedCells for the `swapped` phase.
+   */
+  static async runCellBesides(
+    sessions: readonly { session: TargetSession; headers: Record<string, string> }[],
+    cell: Cell,
+    durationS: number,
+    round: string,
+    phase: BesidePhase,
+  ): Promise<void> {
+    const label = `${round} side by side${phase === 'swapped' ? ', swapped' : ''}`;
+    await Promise.all(
+      sessions.map(({ session, headers }) =>
+        session.measureCell(phase === 'named' ? session.besideRuns : session.swappedRuns, cell, durationS, label, headers),
+      ),
+    );
   }
 
   private measureCell(
@@ -187,9 +225,10 @@ export class TargetSession {
     cell: Cell,
     durationS: number,
     round: string,
+    headers: Record<string, string> = {},
   ): Promise<void> {
     return this.attempt(`${cell.mode} c${cell.connections}`, async () => {
-      const result = await this.load(cell.mode, cell.connections, durationS);
+      const result = await this.load(cell.mode, cell.connections, durationS, headers);
       const key = `${cell.mode}/${cell.connections}`;
       const entry = runs.get(key) ?? { cell, rounds: [] };
       entry.rounds.push(result);
@@ -254,6 +293,7 @@ export class TargetSession {
     return {
       cells: results(this.runs),
       besideCells: results(this.besideRuns),
+      swappedCells: results(this.swappedRuns),
       ttfb: this.ttfb.firstByteMs.length + this.ttfb.failures > 0 ? summariseTtfb(this.ttfb) : null,
       peakRssKb: memory.peakKb > 0 ? memory.peakKb : null,
       rssSamples: memory.samples,

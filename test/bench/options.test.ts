@@ -11,13 +11,13 @@ describe('benchmark options', () => {
     ]);
   });
 
-  it('restarts the two request log levels between rounds unless --keep-processes says not to', () => {
+  it('restarts the two request log levels between rounds only when --restart-level-pair says so', () => {
     const restarts = (argv: string[]) => {
       const options = parseOptions(argv);
       return options === 'help' ? undefined : options.restartLevelPair;
     };
-    expect(restarts([])).toBe(true);
-    expect(restarts(['--keep-processes'])).toBe(false);
+    expect(restarts([])).toBe(false);
+    expect(restarts(['--restart-level-pair'])).toBe(true);
   });
 
   it('refuses a cell that is not mode:connections', () => {
