@@ -201,7 +201,8 @@ export function requestLogLevelCosts(results: readonly TargetResult[]): LevelCos
       roundsOf(metadata.swappedCells, cell),
       roundsOf(full.swappedCells, cell),
     ];
-    const alone = cellOf(metadata, cell.mode, cell.connections)?.load.cpuUsPerRequest ?? null;
+    const aloneUs = cellOf(metadata, cell.mode, cell.connections)?.load.cpuUsPerRequest ?? null;
+    const alone = aloneUs !== null && aloneUs > 0 ? aloneUs : null;
     const extras: { us: number; base: number; ratio: number; split: Split | null }[] = cell.rounds.flatMap((fullBeside, index) => {
       // Named: shuttle-sqlite at full beside shuttle-sqlite-metadata at metadata; swapped: the other way round.
       const pairs = [
