@@ -27,7 +27,7 @@ export interface RunEnvironment {
   chunkIntervalMs: number;
   shuttleLogLevel: string;
   /** Whether both request log levels' targets were measured: warmed up at both levels, run side by side and swapped. */
-  levelPair?: boolean;
+  levelPair: boolean;
   /** Whether the two request log levels' targets were restarted before each round after the first (BenchOptions). */
   levelPairRestarted: boolean;
 }

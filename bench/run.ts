@@ -17,7 +17,7 @@ import { RunSession } from './run-session.js';
 import { launchShuttle, REQUEST_LOG_HEADER } from './shuttle-launcher.js';
 import { runStreams } from './streams-run.js';
 import { type LaunchContext, shuttleSettings, TARGET_LABELS, type Target, type TargetName } from './target.js';
-import { type BesidePhase, TargetSession } from './target-session.js';
+import { type BesidePhase, type SessionBeside, TargetSession } from './target-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -61,7 +61,7 @@ function levelPair(sessions: readonly TargetSession[]): TargetSession[] | undefi
 }
 
 /** The level pair's sessions, each request saying its level: `full` and `metadata` as named, or swapped. */
-function levelHeaders(pair: TargetSession[], swapped: boolean): { session: TargetSession; headers: Record<string, string> }[] {
+function levelHeaders(pair: TargetSession[], swapped: boolean): SessionBeside[] {
   const [full, metadata] = pair as [TargetSession, TargetSession];
   return [
     { session: full, headers: { [REQUEST_LOG_HEADER]: swapped ? 'metadata' : 'full' } },

@@ -50,6 +50,12 @@ export interface Measurements {
 /** Of a side-by-side run: the targets at the levels they are named for, or with the two levels swapped between them. */
 export type BesidePhase = 'named' | 'swapped';
 
+/** A session driven side by side with others, each of its requests with these extra headers. */
+export interface SessionBeside {
+  session: TargetSession;
+  headers: Record<string, string>;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -183,11 +189,7 @@ export class TargetSession {
   }
 
   /** Unmeasured load on every session at once, each request with the session's extra headers. */
-  static async warmUpBesides(
-    sessions: readonly { session: TargetSession; headers: Record<string, string> }[],
-    mode: ChatMode,
-    durationS: number,
-  ): Promise<void> {
+  static async warmUpBesides(sessions: readonly SessionBeside[], mode: ChatMode, durationS: number): Promise<void> {
     await Promise.all(
       sessions.map(({ session, headers }) =>
         session.attempt(`warm-up side by side (${mode})`, async () => {
@@ -206,7 +208,7 @@ export class TargetSession {
    * weighed against each other. Kept as besideCells, or as swappedCells for the `swapped` phase.
    */
   static async runCellBesides(
-    sessions: readonly { session: TargetSession; headers: Record<string, string> }[],
+    sessions: readonly SessionBeside[],
     cell: Cell,
     durationS: number,
     round: string,
