@@ -43,14 +43,18 @@ export function bodyReference(stored: Uint8Array): BodyReference | undefined {
 }
 
 /**
- * A body to store: its text, after a head of ASCII when it has one, and how many bytes the two are in UTF-8 (counted
- * once, where they were checked against the cap). Kept apart, the two are written one after the other into the block:
- * joined, they would be a string copied whole to be counted and again to be written.
+ * A body to store: its UTF-8 bytes (as they crossed to the writer thread, or encoded there), after a head of ASCII when
+ * it has one. Kept apart, the two are written one after the other into the block: joined, the body would be copied
+ * whole once more.
  */
 export interface BodyText {
   head?: string | undefined;
-  text: string;
-  bytes: number;
+  data: Uint8Array;
+}
+
+/** How many bytes a body is stored as: its head and its data. */
+export function bodyBytes({ head, data }: BodyText): number {
+  return (head?.length ?? 0) + data.byteLength;
 }
 
 /** A row's bodies as their texts, until its sink stores them (storeBodiesInBlocks()) in its body columns. */
@@ -67,30 +71,30 @@ interface EntryWithBodies {
 
 interface OpenBlock {
   row: Omit<BodyBlockRow, 'data'>;
-  bodies: string[];
+  bodies: BodyText[];
   bytes: number;
 }
 
 /**
  * Stores the rows' bodies: each short body's reference in its tenant's block set in its row's column, a long one
  * gzipped alone. Answers the blocks, to insert with the rows in the same transaction. A block's bodies are written
- * straight into its buffer, from their texts: no buffer of their own for each, nor a copy of them all to join.
+ * straight into its buffer, from their bytes: no buffer of their own for each, nor a copy of them all to join.
  */
 export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlockRow[] {
   const open = new Map<string, OpenBlock>();
   const done: OpenBlock[] = [];
   const place = (tenantId: string, createdAt: number, body: BodyText): Uint8Array => {
-    if (body.bytes >= BLOCK_ALONE_BYTES) return gzipSync(Buffer.from((body.head ?? '') + body.text, 'utf8'), GZIP);
+    const bytes = bodyBytes(body);
+    if (bytes >= BLOCK_ALONE_BYTES) return gzipSync(Buffer.concat([Buffer.from(body.head ?? '', 'latin1'), body.data]), GZIP);
     let block = open.get(tenantId);
-    if (block === undefined || block.bytes + body.bytes > BLOCK_MAX_BYTES) {
+    if (block === undefined || block.bytes + bytes > BLOCK_MAX_BYTES) {
       if (block !== undefined) done.push(block);
       block = { row: { id: randomBytes(12).toString('base64url'), tenant_id: tenantId, created_at: createdAt }, bodies: [], bytes: 0 };
       open.set(tenantId, block);
     }
-    const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${body.bytes}`, 'latin1');
-    if (body.head !== undefined) block.bodies.push(body.head);
-    block.bodies.push(body.text);
-    block.bytes += body.bytes;
+    const reference = Buffer.from(`\u0002${block.row.id} ${block.bytes} ${bytes}`, 'latin1');
+    block.bodies.push(body);
+    block.bytes += bytes;
     if (createdAt > block.row.created_at) block.row.created_at = createdAt;
     return reference;
   };
@@ -104,11 +108,15 @@ export function storeBodiesInBlocks(rows: readonly EntryWithBodies[]): BodyBlock
   return done.map(({ row, bodies, bytes }) => ({ ...row, data: compressedBlock(bodies, bytes) }));
 }
 
-/** The bodies (and their heads) one after another, `bytes` of UTF-8 in all, compressed. */
-function compressedBlock(bodies: readonly string[], bytes: number): Buffer {
+/** The bodies (and their heads) one after another, `bytes` in all, compressed. */
+function compressedBlock(bodies: readonly BodyText[], bytes: number): Buffer {
   const joined = Buffer.allocUnsafe(bytes);
   let at = 0;
-  for (const body of bodies) at += joined.write(body, at, 'utf8');
+  for (const { head, data } of bodies) {
+    if (head !== undefined) at += joined.write(head, at, 'latin1');
+    joined.set(data, at);
+    at += data.byteLength;
+  }
   if (at !== bytes) throw new Error(`a block's bodies are ${at} bytes, not the ${bytes} they were counted as`);
   return brotliCompressSync(joined, { params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes } });
 }

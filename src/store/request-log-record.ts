@@ -11,7 +11,7 @@ import {
   searchableText,
   streamSearchText,
 } from '../domain/logged-answer.js';
-import type { PackedCut, StreamEvent } from '../domain/packed-stream.js';
+import type { PackedCut, PackedEvents, StreamEvent } from '../domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer, type UpstreamAttempt } from '../domain/request-log-entry.js';
 import type { BodyText } from './body-blocks.js';
 import type { RequestLogRow } from './repositories/request-log.js';
@@ -34,9 +34,12 @@ export interface RequestLogRecord {
   answer: CapturedAnswer | null;
 }
 
+/** Where a text is in a framed batch's bytes: its first byte, and how many bytes of UTF-8 it is. */
+export type TextSpan = readonly [start: number, bytes: number];
+
 /**
  * A record as it crosses to the writer thread: its texts (the request, its prompt, a plain answer's JSON, a packed
- * stream) replaced by their places in a list of strings sent beside the batch's JSON. Inside the JSON, each would be
+ * stream) replaced by their places in the batch's bytes, sent beside the batch's JSON. Inside the JSON, each would be
  * escaped on this side and unescaped on the other — a body's every quote twice over, for nothing.
  */
 export interface FramedRequestLogRecord {
@@ -45,42 +48,54 @@ export interface FramedRequestLogRecord {
   level: 'full' | 'metadata';
   attempts: readonly UpstreamAttempt[];
   metadata: Record<string, string> | null;
-  /** Where the text is in the batch's texts. */
-  request: number | null;
-  prompt: number | null;
-  /** A number: where a plain answer's JSON text (kind `json`) is in the batch's texts. */
-  answer: number | FramedEvents | { kind: 'object'; value: unknown } | { kind: 'events'; events: StreamEvent[] } | null;
+  request: TextSpan | null;
+  /** Absent for a record spilled before the request path found its prompt: then found in `request`. */
+  prompt?: TextSpan | null;
+  /** A span: a plain answer's JSON text. */
+  answer: TextSpan | FramedEvents | { kind: 'object'; value: unknown } | { kind: 'events'; events: StreamEvent[] } | null;
 }
 
-/** A packed stream, framed: where its text is in the batch's texts. */
+/** A packed stream, framed: where its text is in the batch's bytes. */
 export interface FramedEvents {
   kind: 'framed-events';
-  text: number;
+  text: TextSpan;
   cut: PackedCut | null;
 }
 
 /**
- * A batch as the writer thread gets it: the framed records' JSON, and their texts as a list. The list crosses as its
- * strings, each copied as it is; joined into one, a batch's texts (over 128 KB for 100 streams) would be a new large
- * object on every write, and a copy more, which cost more than the rest of the framing (docs/benchmarks.md).
+ * A batch as the writer thread gets it: the framed records' JSON, and their texts one after another as UTF-8 in one
+ * buffer, handed over (transferred) rather than copied. Sent as strings, every text of a batch would be rebuilt on
+ * the writer's heap and kept there until the whole batch is written, copied by each young-generation collection
+ * meanwhile; as bytes, a body goes into its block as it came, and only the texts search needs are read as strings.
  */
-export function frameRecords(records: readonly RequestLogRecord[]): { batch: string; texts: string[] } {
+export interface FramedBatch {
+  batch: string;
+  bytes: ArrayBuffer;
+}
+
+export function frameRecords(records: readonly RequestLogRecord[]): FramedBatch {
   const framed: FramedRequestLogRecord[] = [];
   const texts: string[] = [];
+  let size = 0;
+  const place = (text: string): TextSpan => {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const span: TextSpan = [size, bytes];
+    texts.push(text);
+    size += bytes;
+    return span;
+  };
   // A plain loop building each object whole: object spread and rest, tried first, cost more than the escaping saved.
   for (const record of records) {
-    let request: number | null = null;
-    let prompt: number | null = null;
     let answer: FramedRequestLogRecord['answer'] = null;
-    if (record.request !== null) request = texts.push(record.request) - 1;
-    if (record.prompt !== undefined && record.prompt !== null) prompt = texts.push(record.prompt) - 1;
+    const request = record.request === null ? null : place(record.request);
+    const prompt = record.prompt === undefined || record.prompt === null ? record.prompt : place(record.prompt);
     // A stream's events come packed from the request path (packAnswer()); a record made otherwise is packed here.
     const captured = packAnswer(record.answer);
     // A stream that could not be packed (an event with a separator, not JSON) crosses in the batch's JSON, as it is.
     if (captured === null || captured.kind === 'object' || captured.kind === 'events') answer = captured;
-    else if (captured.kind === 'json') answer = texts.push(captured.text) - 1;
+    else if (captured.kind === 'json') answer = place(captured.text);
     // Framed as the bodies are: their data (chunks of JSON, all quotes) escaped would be most of the batch's JSON.
-    else if (captured.kind === 'packed-events') answer = { kind: 'framed-events', text: texts.push(captured.text) - 1, cut: captured.cut };
+    else if (captured.kind === 'packed-events') answer = { kind: 'framed-events', text: place(captured.text), cut: captured.cut };
     framed.push({
       event: toValues(record.event),
       level: record.level,
@@ -91,36 +106,68 @@ export function frameRecords(records: readonly RequestLogRecord[]): { batch: str
       answer,
     });
   }
-  return { batch: JSON.stringify(framed), texts };
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const text of texts) at += bytes.write(text, at, 'utf8');
+  return { batch: JSON.stringify(framed), bytes: bytes.buffer };
 }
 
-/** The records frameRecords() framed, with their texts back in place. */
-export function unframeRecords(framed: readonly FramedRequestLogRecord[], texts: readonly string[]): RequestLogRecord[] {
-  const textAt = (index: number): string => {
-    const text = texts[index];
-    if (text === undefined) throw new Error(`a framed request log record refers to text ${index} of ${texts.length}`);
-    return text;
+/**
+ * A request log record as the writer thread has it (unframeRecords()): its bodies as their UTF-8 bytes, views of the
+ * batch's buffer, and its prompt as a string.
+ */
+export interface ReceivedRequestLogRecord {
+  event: UsageEvent;
+  level: 'full' | 'metadata';
+  attempts: readonly UpstreamAttempt[];
+  metadata: Record<string, string> | null;
+  request: Buffer | null;
+  prompt?: string | null | undefined;
+  answer: ReceivedAnswer | null;
+}
+
+/** An answer as the writer thread has it: a plain answer's JSON or a packed stream as bytes, any other as it crossed. */
+export type ReceivedAnswer =
+  | { kind: 'json'; data: Buffer }
+  | { kind: 'packed-events'; data: Buffer; cut: PackedCut | null }
+  | { kind: 'object'; value: unknown }
+  | { kind: 'events'; events: StreamEvent[] };
+
+/** The records frameRecords() framed, their texts views of the batch's bytes. */
+export function unframeRecords(framed: readonly FramedRequestLogRecord[], bytes: Buffer): ReceivedRequestLogRecord[] {
+  const textAt = ([start, length]: TextSpan): Buffer => {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length < 0 || start + length > bytes.length)
+      throw new Error(`a framed request log record refers to bytes ${start} to ${start + length} of ${bytes.length}`);
+    return bytes.subarray(start, start + length);
   };
   return framed.map((record) => {
     const framedAnswer = record.answer;
-    let answer: CapturedAnswer | null;
-    if (typeof framedAnswer === 'number') answer = { kind: 'json', text: textAt(framedAnswer) };
-    else if (framedAnswer !== null && framedAnswer.kind === 'framed-events')
-      answer = { kind: 'packed-events', text: textAt(framedAnswer.text), cut: framedAnswer.cut };
-    else answer = framedAnswer;
+    let answer: ReceivedAnswer | null;
+    if (framedAnswer === null) answer = null;
+    else if (Array.isArray(framedAnswer)) answer = { kind: 'json', data: textAt(framedAnswer as TextSpan) };
+    else if ('kind' in framedAnswer && framedAnswer.kind === 'framed-events')
+      answer = { kind: 'packed-events', data: textAt(framedAnswer.text), cut: framedAnswer.cut };
+    else answer = framedAnswer as ReceivedAnswer;
     return {
       event: fromValues(record.event),
       level: record.level,
       attempts: record.attempts,
       metadata: record.metadata,
       request: record.request === null ? null : textAt(record.request),
-      prompt: record.prompt === null ? null : textAt(record.prompt),
+      prompt: record.prompt === undefined || record.prompt === null ? record.prompt : textAt(record.prompt).toString('utf8'),
       answer,
     };
   });
 }
 
+/** A record's row, made as the writer thread makes it: framed and received (dead letters written by hand, tests). */
 export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): RequestLogRow {
+  const { batch, bytes } = frameRecords([record]);
+  const [received] = unframeRecords(JSON.parse(batch) as FramedRequestLogRecord[], Buffer.from(bytes));
+  return receivedLogRow(received as ReceivedRequestLogRecord, maxBodyBytes);
+}
+
+export function receivedLogRow(record: ReceivedRequestLogRecord, maxBodyBytes: number): RequestLogRow {
   const { event, level, attempts, metadata } = record;
   const request = record.request === null ? null : kept(record.request, maxBodyBytes);
   const stored = record.answer === null ? null : storedAnswer(record.answer, maxBodyBytes);
@@ -181,27 +228,30 @@ export function requestLogRow(record: RequestLogRecord, maxBodyBytes: number): R
   };
 }
 
-function storedText({ head, text, storedBytes }: KeptBody): BodyText {
-  return { head, text, bytes: storedBytes };
+function storedText({ head, data }: KeptBody): BodyText {
+  return { head, data };
 }
 
 /**
  * The answer as stored, and its text for search. A stream is stored as it was packed (stored-stream.ts), to be
- * reassembled when read, unless that is longer than the cap or it could not be packed (an event holding a separator):
- * then reassembled here, and truncated as any answer.
+ * reassembled when read, unless that is longer than the cap: then reassembled here, and truncated as any answer.
  */
-function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: KeptBody; searchText: string } {
-  const answer = packAnswer(captured) as CapturedAnswer;
-  if (answer.kind === 'packed-events') {
-    const head = storedStreamHead(answer);
-    const bytes = head.length + Buffer.byteLength(answer.text, 'utf8');
-    if (bytes <= maxBodyBytes) {
-      const body = { head, text: answer.text, bytes, truncated: false, storedBytes: bytes };
-      return { body, searchText: streamSearchText(answer, SEARCH_CHARS) };
-    }
+function storedAnswer(answer: ReceivedAnswer, maxBodyBytes: number): { body: KeptBody; searchText: string } {
+  if (answer.kind === 'json') {
+    const body = kept(answer.data, maxBodyBytes);
+    return { body, searchText: textOf(body, undefined) };
   }
-  const built = answerJson(answer);
-  const body = kept(built.text, maxBodyBytes);
+  let captured: CapturedAnswer;
+  if (answer.kind === 'packed-events') {
+    const packed: PackedEvents = { kind: 'packed-events', text: answer.data.toString('utf8'), cut: answer.cut };
+    const head = storedStreamHead(answer);
+    const bytes = head.length + answer.data.length;
+    if (bytes <= maxBodyBytes)
+      return { body: { head, data: answer.data, bytes, truncated: false }, searchText: streamSearchText(packed, SEARCH_CHARS) };
+    captured = packed;
+  } else captured = answer;
+  const built = answerJson(captured);
+  const body = kept(Buffer.from(built.text, 'utf8'), maxBodyBytes);
   return { body, searchText: textOf(body, built.value) };
 }
 
@@ -210,44 +260,52 @@ function storedAnswer(captured: CapturedAnswer, maxBodyBytes: number): { body: K
  * else found in its JSON text — or a truncated answer's text as it is.
  */
 function textOf(body: KeptBody, value: unknown): string {
-  if (body.truncated) return body.text.slice(0, SEARCH_CHARS);
+  // A character is at most 3 bytes of UTF-8 per unit of UTF-16: this many bytes hold the characters search keeps.
+  if (body.truncated)
+    return body.data
+      .subarray(0, 3 * SEARCH_CHARS)
+      .toString('utf8')
+      .slice(0, SEARCH_CHARS);
   if (value !== undefined) return searchableText(value, SEARCH_CHARS);
-  return searchableJsonText(body.text, SEARCH_CHARS) ?? body.text.slice(0, SEARCH_CHARS);
+  const text = body.data.toString('utf8');
+  return searchableJsonText(text, SEARCH_CHARS) ?? text.slice(0, SEARCH_CHARS);
 }
 
 /** A request's prompt text, for a record spilled before the request path found it. */
 function promptOf(request: KeptBody): string | null {
   const parsed = parsedOrUndefined(request);
-  return parsed === undefined ? request.text.slice(0, SEARCH_CHARS) : promptText(parsed);
+  return parsed === undefined
+    ? request.data
+        .subarray(0, 3 * SEARCH_CHARS)
+        .toString('utf8')
+        .slice(0, SEARCH_CHARS)
+    : promptText(parsed);
 }
 
 interface KeptBody {
-  /** What the stored body starts with before `text` (a stored stream's head: stored-stream.ts), ASCII. */
+  /** What the stored body starts with before `data` (a stored stream's head: stored-stream.ts), ASCII. */
   head?: string;
-  /** The body, or as much of it as is kept. */
-  text: string;
-  /** How many bytes of UTF-8 the whole body is. */
+  /** The body as UTF-8, or as much of it as is kept. */
+  data: Buffer;
+  /** How many bytes of UTF-8 the whole body is (its head included). */
   bytes: number;
   truncated: boolean;
-  /** How many bytes of UTF-8 the text kept is. */
-  storedBytes: number;
 }
 
-/** The body's text, cut to `maxBytes` (at a character boundary) when longer. Counted, not encoded, unless cut. */
-function kept(text: string, maxBytes: number): KeptBody {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes <= maxBytes) return { text, bytes, truncated: false, storedBytes: bytes };
-  const cut = Buffer.from(text, 'utf8')
+/** The body, cut to `maxBytes` (at a character boundary) when longer. */
+function kept(data: Buffer, maxBytes: number): KeptBody {
+  if (data.length <= maxBytes) return { data, bytes: data.length, truncated: false };
+  const cut = data
     .subarray(0, maxBytes)
     .toString('utf8')
     .replace(/\uFFFD$/, '');
-  return { text: cut, bytes, truncated: true, storedBytes: Buffer.byteLength(cut, 'utf8') };
+  return { data: Buffer.from(cut, 'utf8'), bytes: data.length, truncated: true };
 }
 
 function parsedOrUndefined(body: KeptBody): unknown {
   if (body.truncated) return undefined;
   try {
-    return JSON.parse(body.text);
+    return JSON.parse(body.data.toString('utf8'));
   } catch {
     return undefined;
   }

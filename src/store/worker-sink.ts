@@ -23,8 +23,8 @@ export interface WriterJob {
    * serialises and rebuilds value by value (structured clone), which cost twice what JSON.stringify and JSON.parse do.
    */
   batch: string;
-  /** The request log's bodies, framed outside `batch` (frameRecords()). */
-  texts?: string[];
+  /** The request log's texts, framed outside `batch` (frameRecords()): transferred, not copied. */
+  bytes?: ArrayBuffer;
 }
 
 export interface WriterReply {
@@ -137,8 +137,8 @@ export class WriterWorker {
   requestLogSink(): BatchSink<RequestLogRecord> {
     return {
       insertBatch: (records) => {
-        const { batch, texts } = frameRecords(records);
-        return this.write('request-log', batch, texts);
+        const { batch, bytes } = frameRecords(records);
+        return this.write('request-log', batch, bytes);
       },
     };
   }
@@ -157,7 +157,7 @@ export class WriterWorker {
     await this.current?.ready;
   }
 
-  private async write(kind: WriterKind, batch: string, texts?: string[]): Promise<void> {
+  private async write(kind: WriterKind, batch: string, bytes?: ArrayBuffer): Promise<void> {
     if (this.closing) throw new Error('the writer thread is closed');
     this.current ??= this.start();
     const { worker, ready } = this.current;
@@ -166,7 +166,8 @@ export class WriterWorker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage((texts === undefined ? { id, kind, batch } : { id, kind, batch, texts }) satisfies WriterJob);
+      if (bytes === undefined) worker.postMessage({ id, kind, batch } satisfies WriterJob);
+      else worker.postMessage({ id, kind, batch, bytes } satisfies WriterJob, [bytes]);
     });
   }
 

@@ -9,7 +9,7 @@ import { FlowRunRepository } from './repositories/flow-runs.js';
 import { RequestLogRepository, type RequestLogRow } from './repositories/request-log.js';
 import { ResponseCacheRepository } from './repositories/response-cache.js';
 import { StoredResponseRepository } from './repositories/stored-responses.js';
-import { type FramedRequestLogRecord, requestLogRow, unframeRecords } from './request-log-record.js';
+import { type FramedRequestLogRecord, receivedLogRow, unframeRecords } from './request-log-record.js';
 import type { WriterJob, WriterReply, WriterWorkerData } from './worker-sink.js';
 import { describeWriteError } from './write-errors.js';
 
@@ -27,8 +27,8 @@ const sinks = {
   'response-cache': { insertBatch: (rows: never[]) => responseCache.putRows(rows) },
   // Reassembled, truncated and gzipped here, on this thread, not on the one that serves requests.
   'request-log': {
-    insertBatch: (framed: FramedRequestLogRecord[], texts: string[] = []) =>
-      requestLog.insertBatch(unframeRecords(framed, texts).map((record) => requestLogRow(record, requestLogMaxBodyBytes))),
+    insertBatch: (framed: FramedRequestLogRecord[], bytes = new ArrayBuffer(0)) =>
+      requestLog.insertBatch(unframeRecords(framed, Buffer.from(bytes)).map((record) => receivedLogRow(record, requestLogMaxBodyBytes))),
   },
 };
 
@@ -47,7 +47,7 @@ parentPort?.on('message', async (job: WriterJob | 'close') => {
   let reply: WriterReply;
   try {
     const batch = JSON.parse(job.batch);
-    await (job.kind === 'request-log' ? sinks['request-log'].insertBatch(batch, job.texts) : sinks[job.kind].insertBatch(batch));
+    await (job.kind === 'request-log' ? sinks['request-log'].insertBatch(batch, job.bytes) : sinks[job.kind].insertBatch(batch));
     reply = { id: job.id };
   } catch (error) {
     reply = { id: job.id, error: describeWriteError(error) };

@@ -20,19 +20,40 @@ import {
   unpackEvents,
 } from '../../src/domain/packed-stream.js';
 import { type CapturedAnswer, packAnswer } from '../../src/domain/request-log-entry.js';
-import { BLOCK_ALONE_BYTES, bodyReference, storeBodiesInBlocks, storedBodyText, unpackBlock } from '../../src/store/body-blocks.js';
+import {
+  BLOCK_ALONE_BYTES,
+  type BodyText,
+  bodyBytes,
+  bodyReference,
+  storeBodiesInBlocks,
+  storedBodyText,
+  unpackBlock,
+} from '../../src/store/body-blocks.js';
 import type { RequestLogRow } from '../../src/store/repositories/request-log.js';
 import { fromValues, toValues, type UsageEvent } from '../../src/store/repositories/usage-events.js';
-import { frameRecords, type RequestLogRecord, requestLogRow, unframeRecords } from '../../src/store/request-log-record.js';
+import {
+  frameRecords,
+  type ReceivedAnswer,
+  type RequestLogRecord,
+  requestLogRow,
+  unframeRecords,
+} from '../../src/store/request-log-record.js';
 import { parseStoredStream, storedStreamText } from '../../src/store/stored-stream.js';
 
-/** A body as requestLogRow() leaves it for its sink to store: its head and text, counted in bytes of UTF-8. */
+/** A body as requestLogRow() leaves it for its sink to store: its head and its bytes, as text. */
 function bodyText(logged: RequestLogRow, which: 'request' | 'response'): string {
   const body = logged.bodies?.[which];
   if (!body) throw new Error(`no ${which} body`);
-  const text = (body.head ?? '') + body.text;
-  expect(body.bytes).toBe(Buffer.byteLength(text));
+  const text = (body.head ?? '') + Buffer.from(body.data).toString('utf8');
+  expect(bodyBytes(body)).toBe(Buffer.byteLength(text));
   return text;
+}
+
+/** An answer as the writer thread receives it (unframeRecords()): its texts as their UTF-8 bytes. */
+function received(answer: CapturedAnswer | null): ReceivedAnswer | null {
+  if (answer === null || answer.kind === 'object' || answer.kind === 'events') return answer;
+  if (answer.kind === 'json') return { kind: 'json', data: Buffer.from(answer.text) };
+  return { kind: 'packed-events', data: Buffer.from(answer.text), cut: answer.cut };
 }
 
 const event = {
@@ -152,7 +173,7 @@ describe('request log rows', () => {
     const alike = Array.from({ length: 100 }, (_, i) =>
       request(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"question ${i}"}]}`, 'ten_1', i),
     );
-    const raw = alike.reduce((sum, { bodies }) => sum + (bodies?.request?.bytes ?? 0), 0);
+    const raw = alike.reduce((sum, { bodies }) => sum + (bodies?.request ? bodyBytes(bodies.request) : 0), 0);
     const block = storeBodiesInBlocks(alike)[0]?.data as Uint8Array;
     expect(block.length).toBeLessThan(raw / 5);
   });
@@ -509,20 +530,22 @@ describe('request log rows', () => {
         },
       },
     ];
-    const { batch, texts } = frameRecords(records);
+    const { batch, bytes } = frameRecords(records);
     expect(batch).not.toContain('quote');
-    // Each text crosses as a string of its own, in the order its record refers to it.
-    expect(texts.slice(0, 3)).toEqual([records[0]?.request, records[0]?.prompt, '{"choices":[{"message":{"content":"\\n"}}]}']);
-    expect(() => unframeRecords(JSON.parse(batch), texts.slice(0, 1))).toThrow(/refers to text/);
-    const back = unframeRecords(JSON.parse(batch), texts);
-    // The event crosses as its column values: it comes back with its optional fields at their stored defaults, and a
-    // stream's events packed.
+    // The texts cross as UTF-8 one after another, in the order the records refer to them.
+    const utf8 = Buffer.from(bytes);
+    const first = [records[0]?.request, records[0]?.prompt, '{"choices":[{"message":{"content":"\\n"}}]}'].join('');
+    expect(utf8.subarray(0, Buffer.byteLength(first)).toString('utf8')).toBe(first);
+    expect(() => unframeRecords(JSON.parse(batch), utf8.subarray(0, 10))).toThrow(/refers to bytes/);
+    const back = unframeRecords(JSON.parse(batch), utf8);
+    // The event crosses as its column values: it comes back with its optional fields at their stored defaults, its
+    // bodies as their bytes, and a stream's events packed.
     expect(back).toEqual(
       records.map((record) => ({
         ...record,
         event: fromValues(toValues(record.event)),
-        prompt: record.prompt ?? null,
-        answer: packAnswer(record.answer),
+        request: record.request === null ? null : Buffer.from(record.request),
+        answer: received(packAnswer(record.answer)),
       })),
     );
     expect(JSON.parse(batch)[0].event).toEqual(toValues(records[0]?.event as UsageEvent));
@@ -535,7 +558,9 @@ describe('request log rows', () => {
       text: '\u001fnmessage_start\u001d{"type":"message_start","quote":1}\u001fw😀\u001fnmessage_stop\u001d{}',
       cut: null,
     });
-    expect(frameRecords(packed)).toEqual({ batch, texts });
+    const again = frameRecords(packed);
+    expect(again.batch).toBe(batch);
+    expect(Buffer.from(again.bytes).equals(utf8)).toBe(true);
     expect(requestLogRow(packed[5] as RequestLogRecord, 1024)).toEqual(requestLogRow(records[5] as RequestLogRecord, 1024));
   });
 
@@ -644,7 +669,7 @@ describe('request log rows', () => {
     // Counted whole, kept to the cap: 20 bytes, the last é cut in two dropped.
     expect(cut.row).toMatchObject({ request_bytes: 208, request_truncated: 1 });
     expect(bodyText(cut, 'request')).toBe(`{"a":"${'é'.repeat(7)}`);
-    expect(cut.bodies?.request?.bytes).toBe(20);
+    expect(bodyBytes(cut.bodies?.request as BodyText)).toBe(20);
   });
 
   it("writes a stored stream's header as JSON.stringify would, and refuses a cut that is not integers", () => {
@@ -722,8 +747,8 @@ describe('request log rows', () => {
     const record: RequestLogRecord = { event, level: 'full', attempts: [], metadata: null, request: null, prompt: null, answer: legacy };
     const stored = bodyText(requestLogRow(record, 4096), 'response');
     expect(unpackEvents(parseStoredStream(stored) as PackedEvents)).toEqual(events);
-    const { batch, texts } = frameRecords([record]);
-    expect(unframeRecords(JSON.parse(batch), texts)[0]?.answer).toEqual(pack(events));
+    const { batch, bytes } = frameRecords([record]);
+    expect(unframeRecords(JSON.parse(batch), Buffer.from(bytes))[0]?.answer).toEqual(received(pack(events)));
   });
 
   it('keeps neither bodies nor preview at level metadata', () => {
