@@ -260,12 +260,7 @@ function storedAnswer(answer: ReceivedAnswer, maxBodyBytes: number): { body: Kep
  * else found in its JSON text — or a truncated answer's text as it is.
  */
 function textOf(body: KeptBody, value: unknown): string {
-  // A character is at most 3 bytes of UTF-8 per unit of UTF-16: this many bytes hold the characters search keeps.
-  if (body.truncated)
-    return body.data
-      .subarray(0, 3 * SEARCH_CHARS)
-      .toString('utf8')
-      .slice(0, SEARCH_CHARS);
+  if (body.truncated) return searchedStart(body.data);
   if (value !== undefined) return searchableText(value, SEARCH_CHARS);
   const text = body.data.toString('utf8');
   return searchableJsonText(text, SEARCH_CHARS) ?? text.slice(0, SEARCH_CHARS);
@@ -274,12 +269,18 @@ function textOf(body: KeptBody, value: unknown): string {
 /** A request's prompt text, for a record spilled before the request path found it. */
 function promptOf(request: KeptBody): string | null {
   const parsed = parsedOrUndefined(request);
-  return parsed === undefined
-    ? request.data
-        .subarray(0, 3 * SEARCH_CHARS)
-        .toString('utf8')
-        .slice(0, SEARCH_CHARS)
-    : promptText(parsed);
+  return parsed === undefined ? searchedStart(request.data) : promptText(parsed);
+}
+
+/**
+ * As much of a text's start as search keeps, decoded from no more of its bytes than that can be: a unit of UTF-16 is
+ * at most 3 bytes of UTF-8.
+ */
+function searchedStart(data: Buffer): string {
+  return data
+    .subarray(0, 3 * SEARCH_CHARS)
+    .toString('utf8')
+    .slice(0, SEARCH_CHARS);
 }
 
 interface KeptBody {
