@@ -224,12 +224,8 @@ export function receivedLogRow(record: ReceivedRequestLogRecord, maxBodyBytes: n
       response_truncated: answer === null ? null : answer.truncated ? 1 : 0,
     },
     // Stored in the body columns by the sink, a batch at a time (body-blocks.ts).
-    bodies: { request: request && storedText(request), response: answer && storedText(answer) },
+    bodies: { request, response: answer },
   };
-}
-
-function storedText({ head, data }: KeptBody): BodyText {
-  return { head, data };
 }
 
 /**
@@ -283,10 +279,9 @@ function searchedStart(data: Buffer): string {
     .slice(0, SEARCH_CHARS);
 }
 
-interface KeptBody {
-  /** What the stored body starts with before `data` (a stored stream's head: stored-stream.ts), ASCII. */
-  head?: string;
-  /** The body as UTF-8, or as much of it as is kept. */
+/** A body as a row keeps it for its block (BodyText), with what its row says of it. */
+interface KeptBody extends BodyText {
+  /** The body as UTF-8, or as much of it as is kept; after its head, if it has one (a stored stream's: ASCII). */
   data: Buffer;
   /** How many bytes of UTF-8 the whole body is (its head included). */
   bytes: number;
