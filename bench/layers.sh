@@ -19,22 +19,8 @@ taskset -c 1 node bench/dist/bare-proxy.js --port "$bare_port" --upstream "http:
 bare_pid=$!
 pids+=("$bare_pid")
 
-shuttle_port=$(free_port)
-export DATABASE_URL="sqlite://$work/shuttle.db" OPENAI_BASE_URL="http://127.0.0.1:$upstream_port/v1" OPENAI_API_KEY=sk-bench \
-  HOST=127.0.0.1 PORT="$shuttle_port" LOG_LEVEL=warn SHUTTLE_SECRET="$(openssl rand -hex 32)"
-password=$(openssl rand -hex 12)
-node bin/shuttle.js bootstrap --tenant Layers --email layers@example.com --password "$password" --json >/dev/null
-taskset -c 1 node bin/shuttle.js serve >/dev/null 2>&1 &
-shuttle_pid=$!
-pids+=("$shuttle_pid")
-wait_http "http://127.0.0.1:$shuttle_port/healthz"
-
-# The benchmark's own set-up: a sub-key, 100 customers, cost and rate limits on tenant, key and customers.
-authorization=$(node --input-type=module -e "
-  import { configureShuttlePipeline } from './bench/dist/shuttle-launcher.js';
-  const pipeline = await configureShuttlePipeline('http://127.0.0.1:$shuttle_port', { email: 'layers@example.com', password: '$password' });
-  console.log(pipeline.headers.authorization);")
-body=$(node --input-type=module -e "import { chatRequestBody } from './bench/dist/chat-request.js'; console.log(chatRequestBody('json'));")
+start_shuttle_pipeline "$upstream_port"
+body=$(chat_body json)
 lua() { # method, with customer?
   printf 'wrk.method = "%s"\nwrk.headers["authorization"] = "%s"\n' "$1" "$authorization"
   if [ "$1" = POST ]; then printf 'wrk.headers["content-type"] = "application/json"\nwrk.body = [[%s]]\n' "$body"; fi

@@ -23,22 +23,8 @@ source bench/script-helpers.sh
 upstream_port=$(free_port)
 taskset -c 0 node bench/dist/fake-upstream.js --port "$upstream_port" >/dev/null 2>&1 &
 pids+=($!)
-shuttle_port=$(free_port)
-export DATABASE_URL="sqlite://$work/shuttle.db" OPENAI_BASE_URL="http://127.0.0.1:$upstream_port/v1" OPENAI_API_KEY=sk-bench \
-  HOST=127.0.0.1 PORT="$shuttle_port" LOG_LEVEL=warn SHUTTLE_SECRET="$(openssl rand -hex 32)"
-password=$(openssl rand -hex 12)
-node bin/shuttle.js bootstrap --tenant LevelsPerf --email levels@example.com --password "$password" --json >/dev/null
-taskset -c 1 node --perf-basic-prof bin/shuttle.js serve >/dev/null 2>&1 &
-shuttle_pid=$!
-pids+=("$shuttle_pid")
-wait_http "http://127.0.0.1:$shuttle_port/healthz"
-
-# The benchmark's own set-up (a sub-key, 100 customers, cost and rate limits) and request body.
-authorization=$(node --input-type=module -e "
-  import { configureShuttlePipeline } from './bench/dist/shuttle-launcher.js';
-  const pipeline = await configureShuttlePipeline('http://127.0.0.1:$shuttle_port', { email: 'levels@example.com', password: '$password' });
-  console.log(pipeline.headers.authorization);")
-body=$(node --input-type=module -e "import { chatRequestBody } from './bench/dist/chat-request.js'; console.log(chatRequestBody('$MODE'));")
+start_shuttle_pipeline "$upstream_port" --perf-basic-prof
+body=$(chat_body "$MODE")
 for level in full metadata; do
   printf 'wrk.method = "POST"\nwrk.headers["authorization"] = "%s"\nwrk.headers["content-type"] = "application/json"\nwrk.headers["x-shuttle-log"] = "%s"\nwrk.body = [[%s]]\n' \
     "$authorization" "$level" "$body" >"$work/$level.lua"
