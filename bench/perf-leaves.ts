@@ -72,7 +72,7 @@ export function countLeaves(script: string): LeafCounts {
 
 const KINDS: readonly [SymbolKind, RegExp][] = [
   ['FTS5', /fts5/i],
-  ['SQLite', /sqlite3|btree|pcache|pager|^wal[A-Z]|vdbe|balance_|insertCell|fillInCell|getAndInitPage|cellSize/i],
+  ['SQLite', /sqlite3|btree|pcache|pager|^wal[A-Z]|vdbe|balance_|insertCell|fillInCell|getAndInitPage|cellSize/],
   ['brotli', /brotli|BuildAndStore|StoreMeta|EmitInsertLen|EmitCopyLen/i],
   ['garbage collection', /Scaveng|MarkCompact|Sweeper|Evacuat|ConcurrentMark|MarkingVisitor|heap::|Heap::Collect|MemoryAllocator/],
   ['libc memory', /^(__)?mem(move|cpy|set|cmp|chr)|malloc|^(c)?free|_int_|realloc|^tcache/],
@@ -162,12 +162,8 @@ export function compareLevels(full: LevelSamples, metadata: LevelSamples, freque
 
 function row({ name, full, metadata }: Difference): string {
   const extra = full - metadata;
-  return (
-    `${(extra >= 0 ? '+' : '') + extra.toFixed(2)}`.padStart(8) +
-    full.toFixed(2).padStart(9) +
-    metadata.toFixed(2).padStart(9) +
-    `  ${name}`
-  );
+  const sign = extra >= 0 ? '+' : '';
+  return `${(sign + extra.toFixed(2)).padStart(8)}${full.toFixed(2).padStart(9)}${metadata.toFixed(2).padStart(9)}  ${name}`;
 }
 
 export function formatComparison(comparison: LevelComparison, top: number): string {
